@@ -409,12 +409,35 @@ class Generic {
       const std::string& uuid = c_.vars.at(var);
       const std::string col = ownerCollection(uuid);
       if (!col.empty()) {
+        const Json* mode = c_.params.find("deleteMode");
+        if (!(mode && mode->isString() && mode->str() == "Enforcing")) refuseIfUsed(col, uuid);
         gone = c_.st.viewOf(col, uuid);
         c_.st.col(col).remove(uuid);
       }
     }
     if (d_.replyKind == "inventory" && gone.isObject()) return wrapInventory(std::move(gone));
     return answerWithoutStore();
+  }
+
+  // Permissive deletes (the default) of a resource the modelled ones still use are refused, as
+  // ZStack's cascade check refuses them: an L3 network with VIPs, VM NICs or security groups on it.
+  // Enforcing deletes it anyway (the users are left as they are: not cascaded here).
+  void refuseIfUsed(const std::string& col, const std::string& uuid) {
+    if (col != "l3Network") return;
+    std::vector<std::string> users;
+    for (const char* user : {"vip", "vmNic"})
+      for (Json* r : c_.st.col(user).all())
+        if (r->getString("l3NetworkUuid") == uuid) users.push_back(c_.st.col(user).voName + "[uuid:" + r->getString("uuid") + "]");
+    for (Json* g : c_.st.col("securityGroup").all())
+      if (const Json* l3s = g->find("attachedL3NetworkUuids"); l3s && l3s->isArray())
+        for (const auto& x : l3s->items())
+          if (x.isString() && x.str() == uuid) users.push_back("SecurityGroupVO[uuid:" + g->getString("uuid") + "]");
+    if (users.empty()) return;
+    std::string some;
+    for (std::size_t i = 0; i < users.size() && i < 3; ++i) some += (i ? ", " : "") + users[i];
+    throwOperationFailure("cannot delete L3 network[uuid:" + uuid + "]", "SYS.1006",
+                          "it is still used by " + std::to_string(users.size()) + " resource(s): " + some +
+                              (users.size() > 3 ? ", ..." : "") + "; delete them first or use deleteMode=Enforcing");
   }
 
   // No stored resource involved: an inventory built from the request, or the empty reply.

@@ -161,3 +161,23 @@ TEST_CASE("the simulator lists its specific actions and collections", "[generic]
   CHECK(std::find(cols.begin(), cols.end(), "ClusterInventory") != cols.end());
   CHECK(std::find(cols.begin(), cols.end(), "vip") != cols.end());
 }
+
+TEST_CASE("deleting an L3 network that VIPs or NICs use is refused unless Enforcing", "[generic]") {
+  Simulator sim(testOptions());
+  sim.start();
+  SimClient c(sim);
+  c.login();
+  const std::string priv = sim.seed().privateL3Uuid;  // the seeded VMs' NICs are on it
+  Resp refused = c.call("DELETE", "l3-networks/" + priv);
+  CHECK(refused.status == 503);
+  CHECK(refused.errCode() == "SYS.1006");
+  CHECK(refused.body.find("VmNicVO") != std::string::npos);  // named in the cause
+  CHECK(c.call("GET", "l3-networks?q=uuid=" + priv).invs().size() == 1);
+  CHECK(c.call("DELETE", "l3-networks/" + priv + "?deleteMode=Enforcing").status == 200);
+  CHECK(c.call("GET", "l3-networks?q=uuid=" + priv).invs().size() == 0);
+
+  // an unused one goes at once
+  Resp l3 = c.call("POST", "l3-networks", wrap("params", obj({{"name", "spare"}, {"l2NetworkUuid", "0a1b2c3d4e5f40718293a4b5c6d7e8f9"}})));
+  REQUIRE(l3.status == 200);
+  CHECK(c.call("DELETE", "l3-networks/" + l3.inv().getString("uuid")).status == 200);
+}
