@@ -1,7 +1,7 @@
 // zstack-sim's own figures (issue: the simulator for the whole API): how long it takes to start
 // (the first start parses the embedded API catalog) and how long a query over 10,000 stored
 // inventories takes end to end over HTTP (keep-alive, one client). Prints figures; asserts none.
-// Usage: bench_sim [--quick]
+// Usage: bench_sim [--quick | --only K]   (--only: query case K alone, 200 times, for a profiler)
 #include <zstack/sim/simulator.hpp>
 
 #include <httplib.h>
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -70,6 +71,8 @@ std::string bigSeed(int n) {
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  // --only K: run only query case K, 200 times (for a profiler)
+  const int only = argc > 2 && std::strcmp(argv[1], "--only") == 0 ? std::atoi(argv[2]) : -1;
   const int inventories = quick ? 1000 : 10000, runs = quick ? 5 : 50;
 
   // Start-up: the first includes parsing the embedded catalog (once per process).
@@ -119,10 +122,12 @@ int main(int argc, char** argv) {
       {"VMs: first page of 100", "/zstack/v1/vm-instances?limit=100"},
   };
   std::printf("queries over %d stored inventories, end to end over HTTP (median of %d):\n", inventories, runs);
-  for (const auto& c : cases) {
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    const auto& c = cases[k];
+    if (only >= 0 && static_cast<int>(k) != only) continue;
     std::vector<double> t;
     std::size_t bytes = 0;
-    for (int i = 0; i < runs; ++i) {
+    for (int i = 0; i < (only >= 0 ? 200 : runs); ++i) {
       const auto q0 = Clock::now();
       auto r = http.Get(c.path.c_str(), auth);
       t.push_back(ms(Clock::now() - q0));

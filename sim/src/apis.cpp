@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <stdexcept>
 
@@ -420,7 +421,7 @@ void defineCollections(State& st) {
     v["networkServices"] = std::move(svcs);
     return v;
   };
-  // A VM's view joins its NICs; a query joins them through one index (bulkView), not a scan per VM.
+  // A VM's view joins its NICs; a query joins them through one index (queryHooks), not a scan per VM.
   auto vmView = [](const Json& r, Json nics) {
     Json v = r;
     v["vmNics"] = std::move(nics);
@@ -443,20 +444,34 @@ void defineCollections(State& st) {
       if (field(*n, "vmInstanceUuid").str() == uuid) nics.push(*n);
     return vmView(r, std::move(nics));
   };
-  vms.viewMaker = [s, vmView]() -> std::function<Json(const Json&)> {
-    auto byVm = std::make_shared<std::unordered_map<std::string, std::vector<const Json*>>>();
-    auto built = std::make_shared<bool>(false);
-    return [s, vmView, byVm, built](const Json& r) {
-      if (!*built) {  // first view of this query: index the NICs once
-        for (Json* n : s->col("vmNic").all()) (*byVm)[field(*n, "vmInstanceUuid").str()].push_back(n);
-        *built = true;
+  // One query's NIC index, shared by its views and its joins, built on first use.
+  struct NicIndex {
+    std::unordered_map<std::string_view, std::vector<const Json*>> byVm;
+    bool built = false;
+    const std::vector<const Json*>& of(State& st, const Json& vm) {
+      static const std::vector<const Json*> none;
+      if (!built) {
+        for (Json* n : st.col("vmNic").all()) byVm[field(*n, "vmInstanceUuid").str()].push_back(n);
+        built = true;
       }
+      auto it = byVm.find(field(vm, "uuid").str());
+      return it == byVm.end() ? none : it->second;
+    }
+  };
+  vms.queryHooks = [s, vmView]() {
+    auto index = std::make_shared<NicIndex>();
+    QueryHooks h;
+    h.view = [s, vmView, index](const Json& r) {
       Json nics = Json::array();
-      auto it = byVm->find(field(r, "uuid").str());
-      if (it != byVm->end())
-        for (const Json* n : it->second) nics.push(*n);
+      for (const Json* n : index->of(*s, r)) nics.push(*n);
       return vmView(r, std::move(nics));
     };
+    h.join = [s, index](const Json& r, const std::string& f, std::vector<const Json*>& out) {
+      if (f != "vmNics") return false;
+      out = index->of(*s, r);
+      return true;
+    };
+    return h;
   };
   vms.derived = {"vmNics", "state"};
   st.define("vmNic", "VmNicVO",

@@ -310,13 +310,15 @@ class Generic {
     std::vector<const Json*> items;
     std::deque<Json> views;
     ViewFn view;
+    JoinFn join;
     std::vector<std::string> derived;
     std::vector<std::string> family;  // the family's collections that hold anything
     for (const auto& t : familyOf(*target_))
       if (!c_.st.col(collectionOf(t)).items.empty()) family.push_back(t);
     for (const auto& t : family) {
       Collection& col = c_.st.col(collectionOf(t));
-      ViewFn fn = col.viewMaker ? col.viewMaker() : col.view;
+      QueryHooks hooks = col.queryHooks ? col.queryHooks() : QueryHooks{col.view, {}};
+      ViewFn& fn = hooks.view;
       for (Json* j : col.all()) {
         bool keep = true;  // path variables other than {uuid} narrow the query (QueryXRef of a VM)
         for (const auto& [k, v] : c_.vars)
@@ -332,6 +334,7 @@ class Generic {
       if (family.size() == 1) {
         view = std::move(fn);
         derived = col.derived;
+        join = std::move(hooks.join);
       }
     }
     std::vector<std::string> known;
@@ -339,7 +342,7 @@ class Generic {
     for (const auto& f : c_.st.col(collectionOf(target_->name)).fields)
       if (std::find(known.begin(), known.end(), f) == known.end()) known.push_back(f);
     const bool byUuid = c_.vars.count("uuid") > 0;
-    Json reply = queryRefs(items, known, c_.query, byUuid ? "uuid" : "", byUuid ? c_.vars.at("uuid") : "", view, derived);
+    Json reply = queryRefs(items, known, c_.query, byUuid ? "uuid" : "", byUuid ? c_.vars.at("uuid") : "", view, derived, join);
     if (!d_.isQuery) reply.erase("total");
     return reply;
   }

@@ -261,6 +261,18 @@ bool leafMatches(const Json& leaf, const Cond& c) {
   return false;
 }
 
+bool matchesLeaves(const std::vector<const Json*>& leaves, const Cond& c) {
+  bool anyNonNull = false;
+  for (const Json* l : leaves)
+    if (!l->isNull()) anyNonNull = true;
+  if (c.value == "null" && (c.op == "=" || c.op == "!=")) return c.op == "=" ? !anyNonNull : anyNonNull;
+  for (const Json* l : leaves) {
+    if (l->isNull() || l->isObject()) continue;
+    if (leafMatches(*l, c)) return true;
+  }
+  return false;
+}
+
 bool matches(const Json& inv, const Cond& c) {
   if (c.path.size() == 1 && inv.isObject()) {  // the common case, without collecting leaves
     const Json* v = inv.find(c.path[0]);
@@ -272,15 +284,7 @@ bool matches(const Json& inv, const Cond& c) {
   }
   std::vector<const Json*> leaves;
   collect(inv, c.path, 0, leaves);
-  bool anyNonNull = false;
-  for (const Json* l : leaves)
-    if (!l->isNull()) anyNonNull = true;
-  if (c.value == "null" && (c.op == "=" || c.op == "!=")) return c.op == "=" ? !anyNonNull : anyNonNull;
-  for (const Json* l : leaves) {
-    if (l->isNull() || l->isObject()) continue;
-    if (leafMatches(*l, c)) return true;
-  }
-  return false;
+  return matchesLeaves(leaves, c);
 }
 
 const Json* firstLeaf(const Json& inv, const std::vector<std::string>& path) {
@@ -339,8 +343,19 @@ class LazyViews {
 
 Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField, const std::string& keyValue,
-               const ViewFn& view, const std::vector<std::string>& derived) {
+               const ViewFn& view, const std::vector<std::string>& derived, const JoinFn& join) {
   LazyViews lazy(view, derived);
+  std::vector<const Json*> joined, leaves;
+  // A condition on a joined list (a VM's vmNics) reads the joined records in place, not a view.
+  auto test = [&](const Json* inv, const Cond& c) {
+    joined.clear();
+    if (join && join(*inv, c.path[0], joined)) {
+      leaves.clear();
+      for (const Json* e : joined) collect(*e, c.path, 1, leaves);
+      return matchesLeaves(leaves, c);
+    }
+    return matches(lazy.forField(inv, c.path[0]), c);
+  };
   std::vector<Cond> conds;
   auto addCond = [&](const std::string& s) {
     if (s.empty()) return;
@@ -387,7 +402,7 @@ Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::str
   for (const Json* inv : items) {
     bool ok = true;
     for (const auto& c : conds)
-      if (!matches(lazy.forField(inv, c.path[0]), c)) {
+      if (!test(inv, c)) {
         ok = false;
         break;
       }
@@ -455,8 +470,9 @@ Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField, const std::string& keyValue) {
   Collection& c = st.col(colName);
   const auto all = c.all();
-  return queryRefs(std::vector<const Json*>(all.begin(), all.end()), c.fields, query, keyField, keyValue,
-                   c.viewMaker ? c.viewMaker() : c.view, c.derived);
+  QueryHooks h = c.queryHooks ? c.queryHooks() : QueryHooks{c.view, {}};
+  return queryRefs(std::vector<const Json*>(all.begin(), all.end()), c.fields, query, keyField, keyValue, h.view,
+                   c.derived, h.join);
 }
 
 }  // namespace zstack::sim

@@ -35,6 +35,14 @@ Json errorCode(const std::string& code, const std::string& description, const st
 [[noreturn]] void throwOperationFailure(const std::string& details, const std::string& causeCode,
                                         const std::string& causeDetails);
 
+using ViewFn = std::function<Json(const Json&)>;
+// (record, field, out): true when `field` is a joined list of `record`, its records put in `out`.
+using JoinFn = std::function<bool(const Json&, const std::string&, std::vector<const Json*>&)>;
+struct QueryHooks {
+  ViewFn view;
+  JoinFn join;
+};
+
 struct Collection {
   std::string name;                  // internal name, e.g. "vip"
   std::string voName;                // "VipVO", used in messages
@@ -43,10 +51,10 @@ struct Collection {
   std::unordered_map<std::string, Json> items;
   std::string keyField = "uuid";     // field used as primary key
   std::function<Json(const Json&)> view;  // derived fields for replies/queries (optional)
-  // For queries (optional): a view function for one query's records, which may build an index
-  // once for a join instead of scanning another collection per record; and the top-level
-  // fields the view derives (empty: any may be), so conditions on the others need no view.
-  std::function<std::function<Json(const Json&)>()> viewMaker;
+  // For queries (optional): the view and join functions of one query, which may share an index
+  // built once for it (a VM's NICs) instead of scanning another collection per record; and the
+  // top-level fields the view derives (empty: any may be), so conditions on others need no view.
+  std::function<QueryHooks()> queryHooks;
   std::vector<std::string> derived;
 
   Json* get(const std::string& uuid);
@@ -82,10 +90,9 @@ Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField = "", const std::string& keyValue = "");
 // Applies the same engine to an already-built list of inventories (queryRefs: without copying
 // them; only the page returned is copied).
-using ViewFn = std::function<Json(const Json&)>;
 Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField = "", const std::string& keyValue = "",
-               const ViewFn& view = {}, const std::vector<std::string>& derived = {});
+               const ViewFn& view = {}, const std::vector<std::string>& derived = {}, const JoinFn& join = {});
 // The same over owned inventories.
 Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField = "",
