@@ -106,13 +106,17 @@ int main(int argc, char** argv) {
   members.where(field("securityGroupUuid") == sg.uuid);
   expect(check(members.call(client), "query members").inventories.size() == 1, "the NIC is a member");
 
-  // 6. Clean up: EIP, VIP, security group, then the VM (destroy, expunge).
+  // 6. Clean up: EIP, VIP, security group (detached first), then the VM (destroy, expunge).
   DeleteEipAction eipDelete;
   eipDelete.uuid = eip.uuid;
   check(eipDelete.call(client), "delete the EIP");
   DeleteVipAction vipDelete;
   vipDelete.uuid = vip.uuid;
   check(vipDelete.call(client), "delete the VIP");
+  DetachSecurityGroupFromL3NetworkAction sgDetach;  // an attached group cannot be deleted (Permissive)
+  sgDetach.securityGroupUuid = sg.uuid;
+  sgDetach.l3NetworkUuid = l3.uuid;
+  check(sgDetach.call(client), "detach the security group");
   DeleteSecurityGroupAction sgDelete;
   sgDelete.uuid = sg.uuid;
   check(sgDelete.call(client), "delete the security group");

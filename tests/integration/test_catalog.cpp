@@ -129,7 +129,8 @@ TEST_CASE("every catalog action is served by the simulator with a reply the SDK 
     for (const auto& f : a.fields()) {
       const std::string name(f.name, f.nameLength);
       Json v;
-      if (f.location == schema::Location::Path && f.constraints.validValues.empty()) v = Json(kTarget);
+      if (name == "deleteMode") v = Json("Enforcing");  // earlier actions left users of the targets behind
+      else if (f.location == schema::Location::Path && f.constraints.validValues.empty()) v = Json(kTarget);
       else if (f.constraints.required || f.location == schema::Location::Path) v = sample(f, f.type, 0);
       else continue;
       if (auto err = a.set(name, v)) {
