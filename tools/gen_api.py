@@ -43,7 +43,8 @@ ACTION_MEMBERS = {"systemTags", "userTags", "sessionId", "timeout", "cancel", "s
                   "ReplyType", "ResultType", "kIsQuery", "InventoryType", "where", "self"}
 QUERY_MEMBERS = {"conditions", "limit", "start", "count", "replyWithCount", "groupBy", "sortBy", "sortDirection",
                  "fields"}
-TYPE_MEMBERS = {"describe"}
+TYPE_MEMBERS = {"describe", "describeInventoryReply", "describeQueryReply", "DescribesInventoryReply",
+                "DescribesQueryReply"}
 SECRET_WORDS = ("password", "secret", "privatekey", "token", "authkey", "sessionuuid", "certificate")
 # The documented areas (api/actions "area"): their headers stay, as umbrellas of the new ones.
 DOC_AREAS = ["session", "network_service", "security_group", "vip", "eip", "port_forwarding", "load_balancer", "ipsec",
@@ -695,8 +696,11 @@ class Emitter:
 
     def emit_types(self):
         comps = self.sccs()
-        # The replies the API wraps types in: their describe() is declared an explicit
-        # specialization in the type's header and defined once, in the type's source.
+        # The replies the API wraps types in: the type describes them itself (a static member,
+        # which InventoryReply<T>::describe() and QueryReply<T>::describe() forward to), once, in
+        # its own source. (Declaring explicit specializations instead made every header that
+        # declared them instantiate InventoryReply<X> and QueryReply<X>: zstack/all.hpp took 3x
+        # as long to compile.)
         self.wrappers = defaultdict(set)
         for a in self.actions:
             kind, t = a["reply"]
@@ -718,9 +722,6 @@ class Emitter:
                             incs.add(self.type_header(r))
                 if base and base in self.m.types and base not in comp:
                     incs.add(self.type_header(base))
-            ext = [(w, t) for t in self.order_in_comp(comp) for w in sorted(self.wrappers.get(t, ()))]
-            if ext:
-                incs.add("zstack/replies.hpp")
             h = [HEADER, "#pragma once\n\n"]
             h += ['#include "%s"\n' % i for i in sorted(incs)]
             h.append('#include "zstack/json.hpp"\n#include "zstack/schema.hpp"\n#include "zstack/timestamp.hpp"\n\n')
@@ -730,9 +731,6 @@ class Emitter:
                 h.append("\n" + "".join("struct %s;\n" % t for t in comp))
             for t in self.order_in_comp(comp):
                 h.append(self.struct_decl(t))
-            if ext:
-                h.append("\n/// \\cond\n" + "".join("template <>\nconst schema::TypeDesc& %s<%s>::describe();\n" % x for x in ext)
-                         + "/// \\endcond\n")
             h.append("\n}  // namespace zstack\n")
             self.out["include/zstack/types/%s.hpp" % lead] = "".join(h)
             for t in comp[1:]:
@@ -758,7 +756,7 @@ class Emitter:
                                                       for i in range(0, len(rest), TYPES_PER_CHUNK)]
         for label, chunk in chunks:
             c = [HEADER, '#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it\n\n']
-            c += ['#include "%s"\n' % h for h in sorted({self.type_header(n) for n in chunk})]
+            c += ['#include "%s"\n' % h for h in sorted({self.type_header(n) for n in chunk} | {"zstack/replies.hpp"})]
             c.append("\n#include <cstddef>\n\nnamespace zstack {\n")
             rules = []
             body = []
@@ -824,7 +822,11 @@ class Emitter:
         for fname, mname, decl, src in members:
             s.append("  %s %s;  ///< %s\n" % (decl, mname, self.field_doc(name, fname, mname, src, request_object)))
         s.append(special_decls(name))
-        s.append("\n  static const schema::TypeDesc& describe();  ///< The field table of this type.\n};\n")
+        s.append("\n  static const schema::TypeDesc& describe();  ///< The field table of this type.\n")
+        for w in sorted(self.wrappers.get(name, ())):
+            s.append("  /// \\cond\n  using Describes%s = %s;  // %s<%s>::describe() forwards to:\n"
+                     "  static const schema::TypeDesc& describe%s();\n  /// \\endcond\n" % (w, name, w, name, w))
+        s.append("};\n")
         return "".join(s)
 
     def type_users(self):
@@ -995,7 +997,7 @@ class Emitter:
         else:
             rows = ["    {\"inventories\", schema::Local<std::vector<%s>, L>::ref, offsetof(%s, inventories), schema::Location::Body, 0, nullptr},\n" % (n, t),
                     "    {\"total\", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(%s, total), schema::Location::Body, 0, nullptr},\n" % t]
-        return "\ntemplate <>" + self.table_def(t, rows, [], rules)
+        return self.table_def(t, rows, [], rules, "%s::describe%s" % (n, w))
 
     def local_id(self, rules):
         """A number for the next constant of the file whose anonymous namespace is `rules`."""
@@ -1004,7 +1006,7 @@ class Emitter:
         self.rule_lists.setdefault(id(rules), rules)
         return i
 
-    def table_def(self, n, rows, bases, rules):
+    def table_def(self, n, rows, bases, rules, fn=None):
         """n::describe(): constant rows and bases in the file's anonymous namespace (short local
         names), made into the description at first use by one non-template call."""
         i = self.local_id(rules)
@@ -1014,9 +1016,16 @@ class Emitter:
             rules.append("constexpr schema::Base kBases%d[] = {%s};\n" % (i, ", ".join(bases)))
         rules.append("schema::LazyTable kTable%d{{nullptr}, %s, %s, %d, %s, %d, %s};\n" % (
             i, c_string(n), "kRows%d" % i if rows else "nullptr", len(rows), "kBases%d" % i if bases else "nullptr", len(bases), ops(n)))
-        return "\nconst schema::TypeDesc& %s::describe() { return schema::lazyTable(kTable%d); }\n" % (n, i)
+        return "\nconst schema::TypeDesc& %s() { return schema::lazyTable(kTable%d); }\n" % (fn or n + "::describe", i)
 
     # ---- actions ------------------------------------------------------------------------------
+    def reply_ref(self, a, n):
+        """The TypeRef of an action's reply: a generated type's own describeXxxReply when it has one."""
+        kind, t = a["reply"]
+        if kind in ("inventory", "inventories") and t in self.m.types:
+            return "&%s::describe%s" % (t, "InventoryReply" if kind == "inventory" else "QueryReply")
+        return "schema::Ref<%s::ReplyType>::value" % n
+
     def reply_cpp(self, a):
         kind, t = a["reply"]
         if kind == "inventory":
@@ -1216,10 +1225,10 @@ class Emitter:
                 i = self.local_id(rules)
                 rules.append("static_assert(offsetof(%s, systemTags) == offsetof(ActionBase, systemTags), \"ActionBase at offset 0\");\n"
                              "detail::LazySpec kSpec%d{{nullptr}, %s, HttpMethod::%s, %s, %s, %s, %s, %s, %s, %s, &%s::describe,\n"
-                             "                        schema::Ref<%s::ReplyType>::value};\n"
+                             "                        %s};\n"
                              % (n, i, c_string(a["name"]), a["method"].capitalize(), c_string(a["path"]), c_string(a["bodyKey"]),
                                 b(a["sendsBody"]), b(a["needSession"]), b(a["needPoll"]), b(a["isQuery"]),
-                                c_string(a.get("summary", "")), n, n))
+                                c_string(a.get("summary", "")), n, self.reply_ref(a, n)))
                 body.append("\nconst ActionSpec& %s::spec() { return detail::lazySpec(kSpec%d); }\n" % (n, i))
                 body.append(special_defs(n, move=False))
                 body.append("\nconst ActionSpec& detail::spec_%s() { return %s::spec(); }\n" % (a["name"], n))

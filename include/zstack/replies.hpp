@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace zstack {
@@ -35,30 +36,55 @@ TypeDesc replyDesc(const char* wrapper, TypeRef element, const Row* rows, std::s
                    void (*clear)(void*));
 }  // namespace schema
 
-// Defined out of the class (so not inline): a generated type's header declares the replies of
-// it that the API uses `extern template`, and the library instantiates them once, in the type's
-// own source, instead of in every file that names the reply.
+namespace schema::detail {
+// A generated type X describes the replies of it the API uses itself (X::describeInventoryReply(),
+// X::describeQueryReply(), defined once in the library, in X's own source) and says so with
+// `using DescribesInventoryReply = X;` (and DescribesQueryReply): the templates below forward to
+// them, so neither the library's other sources nor a user's file instantiate the description of
+// InventoryReply<X> or QueryReply<X>. The alias must name T itself: a type derived from X (a
+// user's, say) inherits X's alias and function, and gets the template's own description.
+template <class T, class = void>
+struct OwnInventoryReply : std::false_type {};
+template <class T>
+struct OwnInventoryReply<T, std::void_t<typename T::DescribesInventoryReply>>
+    : std::is_same<typename T::DescribesInventoryReply, T> {};
+template <class T, class = void>
+struct OwnQueryReply : std::false_type {};
+template <class T>
+struct OwnQueryReply<T, std::void_t<typename T::DescribesQueryReply>> : std::is_same<typename T::DescribesQueryReply, T> {};
+}  // namespace schema::detail
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // T may have bases: GCC and Clang support offsetof then
 template <class T>
 const schema::TypeDesc& InventoryReply<T>::describe() {
-  using Self = InventoryReply;
-  static constexpr schema::Row rows[] = {
-      {"inventory", &schema::TypeOf<std::optional<T>>::get, offsetof(Self, inventory), schema::Location::Body, 0, nullptr}};
-  static const schema::TypeDesc d = schema::replyDesc("InventoryReply", &schema::TypeOf<T>::get, rows, 1, &schema::ObjectOps<Self>::make,
-                                                      &schema::ObjectOps<Self>::destroy, &schema::ObjectOps<Self>::clear);
-  return d;
+  if constexpr (schema::detail::OwnInventoryReply<T>::value) {
+    return T::describeInventoryReply();
+  } else {
+    using Self = InventoryReply;
+    static constexpr schema::Row rows[] = {
+        {"inventory", &schema::TypeOf<std::optional<T>>::get, offsetof(Self, inventory), schema::Location::Body, 0, nullptr}};
+    static const schema::TypeDesc d = schema::replyDesc("InventoryReply", &schema::TypeOf<T>::get, rows, 1,
+                                                        &schema::ObjectOps<Self>::make, &schema::ObjectOps<Self>::destroy,
+                                                        &schema::ObjectOps<Self>::clear);
+    return d;
+  }
 }
 
 template <class T>
 const schema::TypeDesc& QueryReply<T>::describe() {
-  using Self = QueryReply;
-  static constexpr schema::Row rows[] = {
-      {"inventories", &schema::TypeOf<std::vector<T>>::get, offsetof(Self, inventories), schema::Location::Body, 0, nullptr},
-      {"total", &schema::TypeOf<std::optional<std::int64_t>>::get, offsetof(Self, total), schema::Location::Body, 0, nullptr}};
-  static const schema::TypeDesc d = schema::replyDesc("QueryReply", &schema::TypeOf<T>::get, rows, 2, &schema::ObjectOps<Self>::make,
-                                                      &schema::ObjectOps<Self>::destroy, &schema::ObjectOps<Self>::clear);
-  return d;
+  if constexpr (schema::detail::OwnQueryReply<T>::value) {
+    return T::describeQueryReply();
+  } else {
+    using Self = QueryReply;
+    static constexpr schema::Row rows[] = {
+        {"inventories", &schema::TypeOf<std::vector<T>>::get, offsetof(Self, inventories), schema::Location::Body, 0, nullptr},
+        {"total", &schema::TypeOf<std::optional<std::int64_t>>::get, offsetof(Self, total), schema::Location::Body, 0, nullptr}};
+    static const schema::TypeDesc d = schema::replyDesc("QueryReply", &schema::TypeOf<T>::get, rows, 2,
+                                                        &schema::ObjectOps<Self>::make, &schema::ObjectOps<Self>::destroy,
+                                                        &schema::ObjectOps<Self>::clear);
+    return d;
+  }
 }
 #pragma GCC diagnostic pop
 /// \endcond

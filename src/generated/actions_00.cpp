@@ -128,7 +128,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAccessCo
 schema::LazyTable kTable0{{nullptr}, "AddAccessControlListEntryAction", kRows0, 6, kBases0, 1, &schema::ObjectOps<AddAccessControlListEntryAction, L>::make, &schema::ObjectOps<AddAccessControlListEntryAction, L>::destroy, &schema::ObjectOps<AddAccessControlListEntryAction, L>::clear};
 static_assert(offsetof(AddAccessControlListEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddAccessControlListEntry", HttpMethod::Post, "/access-control-lists/{aclUuid}/ipentries", "params", true, true, true, false, "", &AddAccessControlListEntryAction::describe,
-                        schema::Ref<AddAccessControlListEntryAction::ReplyType>::value};
+                        &AccessControlListEntryInventory::describeInventoryReply};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 80, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // AddAccessControlListRedirectRuleAction
@@ -145,7 +145,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAccessCo
 schema::LazyTable kTable2{{nullptr}, "AddAccessControlListRedirectRuleAction", kRows2, 8, kBases2, 1, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::make, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::destroy, &schema::ObjectOps<AddAccessControlListRedirectRuleAction, L>::clear};
 static_assert(offsetof(AddAccessControlListRedirectRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddAccessControlListRedirectRule", HttpMethod::Post, "/access-control-lists/{aclUuid}/redirectRules", "params", true, true, true, false, "", &AddAccessControlListRedirectRuleAction::describe,
-                        schema::Ref<AddAccessControlListRedirectRuleAction::ReplyType>::value};
+                        &AccessControlListEntryInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // ChangeAccessControlListRedirectRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessControlListRedirectRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
@@ -155,7 +155,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(ChangeAcces
 schema::LazyTable kTable4{{nullptr}, "ChangeAccessControlListRedirectRuleAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::make, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::destroy, &schema::ObjectOps<ChangeAccessControlListRedirectRuleAction, L>::clear};
 static_assert(offsetof(ChangeAccessControlListRedirectRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "ChangeAccessControlListRedirectRule", HttpMethod::Put, "/access-control-lists/redirectRules/{uuid}/actions", "changeAccessControlListRedirectRule", true, true, true, false, "", &ChangeAccessControlListRedirectRuleAction::describe,
-                        schema::Ref<ChangeAccessControlListRedirectRuleAction::ReplyType>::value};
+                        &AccessControlListEntryInventory::describeInventoryReply};
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule6V[] = {"4", "6"};
 constexpr schema::Rule kRule6{false, false, false, kRule6V, 2, -1, -1, false, 0, 0};
@@ -171,7 +171,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAcces
 schema::LazyTable kTable6{{nullptr}, "CreateAccessControlListAction", kRows6, 6, kBases6, 1, &schema::ObjectOps<CreateAccessControlListAction, L>::make, &schema::ObjectOps<CreateAccessControlListAction, L>::destroy, &schema::ObjectOps<CreateAccessControlListAction, L>::clear};
 static_assert(offsetof(CreateAccessControlListAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateAccessControlList", HttpMethod::Post, "/access-control-lists", "params", true, true, true, false, "", &CreateAccessControlListAction::describe,
-                        schema::Ref<CreateAccessControlListAction::ReplyType>::value};
+                        &AccessControlListInventory::describeInventoryReply};
 constexpr schema::Row kRows8[] = {  // DeleteAccessControlListAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessControlListAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlListAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -186,7 +186,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(QueryAcces
 schema::LazyTable kTable10{{nullptr}, "QueryAccessControlListAction", nullptr, 0, kBases10, 2, &schema::ObjectOps<QueryAccessControlListAction, L>::make, &schema::ObjectOps<QueryAccessControlListAction, L>::destroy, &schema::ObjectOps<QueryAccessControlListAction, L>::clear};
 static_assert(offsetof(QueryAccessControlListAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "QueryAccessControlList", HttpMethod::Get, "/access-control-lists", "", false, true, false, true, "", &QueryAccessControlListAction::describe,
-                        schema::Ref<QueryAccessControlListAction::ReplyType>::value};
+                        &AccessControlListInventory::describeQueryReply};
 constexpr schema::Row kRows12[] = {  // RemoveAccessControlListEntryAction
   {"aclUuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListEntryAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -209,7 +209,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeAcce
 schema::LazyTable kTable14{{nullptr}, "ChangeAccessKeyStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::make, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::destroy, &schema::ObjectOps<ChangeAccessKeyStateAction, L>::clear};
 static_assert(offsetof(ChangeAccessKeyStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeAccessKeyState", HttpMethod::Put, "/accesskeys/{uuid}/actions", "changeAccessKeyState", true, true, true, false, "", &ChangeAccessKeyStateAction::describe,
-                        schema::Ref<ChangeAccessKeyStateAction::ReplyType>::value};
+                        &AccessKeyInventory::describeInventoryReply};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 10, 20, false, 0, 0};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0, 0};
@@ -227,7 +227,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateAcce
 schema::LazyTable kTable16{{nullptr}, "CreateAccessKeyAction", kRows16, 8, kBases16, 1, &schema::ObjectOps<CreateAccessKeyAction, L>::make, &schema::ObjectOps<CreateAccessKeyAction, L>::destroy, &schema::ObjectOps<CreateAccessKeyAction, L>::clear};
 static_assert(offsetof(CreateAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "CreateAccessKey", HttpMethod::Post, "/accesskeys", "params", true, true, true, false, "", &CreateAccessKeyAction::describe,
-                        schema::Ref<CreateAccessKeyAction::ReplyType>::value};
+                        &AccessKeyInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // DeleteAccessKeyAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessKeyAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessKeyAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -242,7 +242,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryAcces
 schema::LazyTable kTable20{{nullptr}, "QueryAccessKeyAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryAccessKeyAction, L>::make, &schema::ObjectOps<QueryAccessKeyAction, L>::destroy, &schema::ObjectOps<QueryAccessKeyAction, L>::clear};
 static_assert(offsetof(QueryAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "QueryAccessKey", HttpMethod::Get, "/accesskeys", "", false, true, false, true, "", &QueryAccessKeyAction::describe,
-                        schema::Ref<QueryAccessKeyAction::ReplyType>::value};
+                        &AccessKeyInventory::describeQueryReply};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows22[] = {  // ChangeResourceOwnerAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(ChangeResourceOwnerAction, accountUuid), schema::Location::Path, 0, &kRule0},
@@ -253,7 +253,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(ChangeReso
 schema::LazyTable kTable22{{nullptr}, "ChangeResourceOwnerAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<ChangeResourceOwnerAction, L>::make, &schema::ObjectOps<ChangeResourceOwnerAction, L>::destroy, &schema::ObjectOps<ChangeResourceOwnerAction, L>::clear};
 static_assert(offsetof(ChangeResourceOwnerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "ChangeResourceOwner", HttpMethod::Post, "/account/{accountUuid}/resources", "params", true, true, true, false, "", &ChangeResourceOwnerAction::describe,
-                        schema::Ref<ChangeResourceOwnerAction::ReplyType>::value};
+                        &AccountResourceRefInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // AddUserToGroupAction
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(AddUserToGroupAction, userUuid), schema::Location::Body, 0, &kRule0},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddUserToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
@@ -328,7 +328,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateAcco
 schema::LazyTable kTable36{{nullptr}, "CreateAccountAction", kRows36, 7, kBases36, 1, &schema::ObjectOps<CreateAccountAction, L>::make, &schema::ObjectOps<CreateAccountAction, L>::destroy, &schema::ObjectOps<CreateAccountAction, L>::clear};
 static_assert(offsetof(CreateAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateAccount", HttpMethod::Post, "/accounts", "params", true, true, true, false, "", &CreateAccountAction::describe,
-                        schema::Ref<CreateAccountAction::ReplyType>::value};
+                        &AccountInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // CreatePolicyAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreatePolicyAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, description), schema::Location::Body, 0, &kRule2},
@@ -341,7 +341,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(CreatePoli
 schema::LazyTable kTable38{{nullptr}, "CreatePolicyAction", kRows38, 6, kBases38, 1, &schema::ObjectOps<CreatePolicyAction, L>::make, &schema::ObjectOps<CreatePolicyAction, L>::destroy, &schema::ObjectOps<CreatePolicyAction, L>::clear};
 static_assert(offsetof(CreatePolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "CreatePolicy", HttpMethod::Post, "/accounts/policies", "params", true, true, true, false, "", &CreatePolicyAction::describe,
-                        schema::Ref<CreatePolicyAction::ReplyType>::value};
+                        &PolicyInventory::describeInventoryReply};
 constexpr schema::Row kRows40[] = {  // CreateUserAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateUserAction, name), schema::Location::Body, 0, &kRule5},
   {"password", schema::Local<std::string, L>::ref, offsetof(CreateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
@@ -354,7 +354,7 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(CreateUser
 schema::LazyTable kTable40{{nullptr}, "CreateUserAction", kRows40, 6, kBases40, 1, &schema::ObjectOps<CreateUserAction, L>::make, &schema::ObjectOps<CreateUserAction, L>::destroy, &schema::ObjectOps<CreateUserAction, L>::clear};
 static_assert(offsetof(CreateUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "CreateUser", HttpMethod::Post, "/accounts/users", "params", true, true, true, false, "", &CreateUserAction::describe,
-                        schema::Ref<CreateUserAction::ReplyType>::value};
+                        &UserInventory::describeInventoryReply};
 constexpr schema::Row kRows42[] = {  // CreateUserGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateUserGroupAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
@@ -366,7 +366,7 @@ constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CreateUser
 schema::LazyTable kTable42{{nullptr}, "CreateUserGroupAction", kRows42, 5, kBases42, 1, &schema::ObjectOps<CreateUserGroupAction, L>::make, &schema::ObjectOps<CreateUserGroupAction, L>::destroy, &schema::ObjectOps<CreateUserGroupAction, L>::clear};
 static_assert(offsetof(CreateUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "CreateUserGroup", HttpMethod::Post, "/accounts/groups", "params", true, true, true, false, "", &CreateUserGroupAction::describe,
-                        schema::Ref<CreateUserGroupAction::ReplyType>::value};
+                        &UserGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows44[] = {  // DeleteAccountAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccountAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccountAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -458,47 +458,47 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(LogInByUse
 schema::LazyTable kTable60{{nullptr}, "LogInByUserAction", kRows60, 6, kBases60, 1, &schema::ObjectOps<LogInByUserAction, L>::make, &schema::ObjectOps<LogInByUserAction, L>::destroy, &schema::ObjectOps<LogInByUserAction, L>::clear};
 static_assert(offsetof(LogInByUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "LogInByUser", HttpMethod::Put, "/accounts/users/login", "logInByUser", true, false, false, false, "", &LogInByUserAction::describe,
-                        schema::Ref<LogInByUserAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryAccountAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable62{{nullptr}, "QueryAccountAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryAccountAction, L>::make, &schema::ObjectOps<QueryAccountAction, L>::destroy, &schema::ObjectOps<QueryAccountAction, L>::clear};
 static_assert(offsetof(QueryAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "QueryAccount", HttpMethod::Get, "/accounts", "", false, true, false, true, "", &QueryAccountAction::describe,
-                        schema::Ref<QueryAccountAction::ReplyType>::value};
+                        &AccountInventory::describeQueryReply};
 constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryAccountPriceTableRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountPriceTableRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable64{{nullptr}, "QueryAccountPriceTableRefAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::make, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::destroy, &schema::ObjectOps<QueryAccountPriceTableRefAction, L>::clear};
 static_assert(offsetof(QueryAccountPriceTableRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "QueryAccountPriceTableRef", HttpMethod::Get, "/accounts/price-tables/refs", "", false, true, false, true, "", &QueryAccountPriceTableRefAction::describe,
-                        schema::Ref<QueryAccountPriceTableRefAction::ReplyType>::value};
+                        &AccountPriceTableRefInventory::describeQueryReply};
 constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryAccountResourceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAccountResourceRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable66{{nullptr}, "QueryAccountResourceRefAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryAccountResourceRefAction, L>::make, &schema::ObjectOps<QueryAccountResourceRefAction, L>::destroy, &schema::ObjectOps<QueryAccountResourceRefAction, L>::clear};
 static_assert(offsetof(QueryAccountResourceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "QueryAccountResourceRef", HttpMethod::Get, "/accounts/resources/refs", "", false, true, false, true, "", &QueryAccountResourceRefAction::describe,
-                        schema::Ref<QueryAccountResourceRefAction::ReplyType>::value};
+                        &AccountResourceRefInventory::describeQueryReply};
 constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable68{{nullptr}, "QueryPolicyAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryPolicyAction, L>::make, &schema::ObjectOps<QueryPolicyAction, L>::destroy, &schema::ObjectOps<QueryPolicyAction, L>::clear};
 static_assert(offsetof(QueryPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "QueryPolicy", HttpMethod::Get, "/accounts/policies", "", false, true, false, true, "", &QueryPolicyAction::describe,
-                        schema::Ref<QueryPolicyAction::ReplyType>::value};
+                        &PolicyInventory::describeQueryReply};
 constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryQuotaAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryQuotaAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable70{{nullptr}, "QueryQuotaAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryQuotaAction, L>::make, &schema::ObjectOps<QueryQuotaAction, L>::destroy, &schema::ObjectOps<QueryQuotaAction, L>::clear};
 static_assert(offsetof(QueryQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "QueryQuota", HttpMethod::Get, "/accounts/quotas", "", false, true, false, true, "", &QueryQuotaAction::describe,
-                        schema::Ref<QueryQuotaAction::ReplyType>::value};
+                        &QuotaInventory::describeQueryReply};
 constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QuerySharedResourceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedResourceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable72{{nullptr}, "QuerySharedResourceAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QuerySharedResourceAction, L>::make, &schema::ObjectOps<QuerySharedResourceAction, L>::destroy, &schema::ObjectOps<QuerySharedResourceAction, L>::clear};
 static_assert(offsetof(QuerySharedResourceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "QuerySharedResource", HttpMethod::Get, "/accounts/resources", "", false, true, false, true, "", &QuerySharedResourceAction::describe,
-                        schema::Ref<QuerySharedResourceAction::ReplyType>::value};
+                        &SharedResourceInventory::describeQueryReply};
 constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryUserAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable74{{nullptr}, "QueryUserAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryUserAction, L>::make, &schema::ObjectOps<QueryUserAction, L>::destroy, &schema::ObjectOps<QueryUserAction, L>::clear};
 static_assert(offsetof(QueryUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryUser", HttpMethod::Get, "/accounts/users", "", false, true, false, true, "", &QueryUserAction::describe,
-                        schema::Ref<QueryUserAction::ReplyType>::value};
+                        &UserInventory::describeQueryReply};
 constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryUserGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable76{{nullptr}, "QueryUserGroupAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryUserGroupAction, L>::make, &schema::ObjectOps<QueryUserGroupAction, L>::destroy, &schema::ObjectOps<QueryUserGroupAction, L>::clear};
 static_assert(offsetof(QueryUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "QueryUserGroup", HttpMethod::Get, "/accounts/groups", "", false, true, false, true, "", &QueryUserGroupAction::describe,
-                        schema::Ref<QueryUserGroupAction::ReplyType>::value};
+                        &UserGroupInventory::describeQueryReply};
 constexpr schema::Row kRows78[] = {  // RemoveUserFromGroupAction
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule0},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
@@ -519,7 +519,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(RenewSessi
 schema::LazyTable kTable80{{nullptr}, "RenewSessionAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<RenewSessionAction, L>::make, &schema::ObjectOps<RenewSessionAction, L>::destroy, &schema::ObjectOps<RenewSessionAction, L>::clear};
 static_assert(offsetof(RenewSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "RenewSession", HttpMethod::Put, "/accounts/sessions/{sessionUuid}/renew", "renewSession", true, true, true, false, "", &RenewSessionAction::describe,
-                        schema::Ref<RenewSessionAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // RevokeResourceSharingAction
   {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RevokeResourceSharingAction, resourceUuids), schema::Location::Body, 0, &kRule11},
   {"toPublic", schema::Local<std::optional<bool>, L>::ref, offsetof(RevokeResourceSharingAction, toPublic), schema::Location::Body, 0, nullptr},
@@ -555,7 +555,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateAcco
 schema::LazyTable kTable86{{nullptr}, "UpdateAccountAction", kRows86, 6, kBases86, 1, &schema::ObjectOps<UpdateAccountAction, L>::make, &schema::ObjectOps<UpdateAccountAction, L>::destroy, &schema::ObjectOps<UpdateAccountAction, L>::clear};
 static_assert(offsetof(UpdateAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "UpdateAccount", HttpMethod::Put, "/accounts/{uuid}", "updateAccount", true, true, true, false, "", &UpdateAccountAction::describe,
-                        schema::Ref<UpdateAccountAction::ReplyType>::value};
+                        &AccountInventory::describeInventoryReply};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr schema::Row kRows88[] = {  // UpdateQuotaAction
   {"identityUuid", schema::Local<std::string, L>::ref, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
@@ -567,7 +567,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UpdateQuot
 schema::LazyTable kTable88{{nullptr}, "UpdateQuotaAction", kRows88, 4, kBases88, 1, &schema::ObjectOps<UpdateQuotaAction, L>::make, &schema::ObjectOps<UpdateQuotaAction, L>::destroy, &schema::ObjectOps<UpdateQuotaAction, L>::clear};
 static_assert(offsetof(UpdateQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "UpdateQuota", HttpMethod::Put, "/accounts/quotas/actions", "updateQuota", true, true, true, false, "", &UpdateQuotaAction::describe,
-                        schema::Ref<UpdateQuotaAction::ReplyType>::value};
+                        &QuotaInventory::describeInventoryReply};
 constexpr schema::Row kRows90[] = {  // UpdateUserAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, uuid), schema::Location::Body, 0, nullptr},
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
@@ -580,7 +580,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(UpdateUser
 schema::LazyTable kTable90{{nullptr}, "UpdateUserAction", kRows90, 6, kBases90, 1, &schema::ObjectOps<UpdateUserAction, L>::make, &schema::ObjectOps<UpdateUserAction, L>::destroy, &schema::ObjectOps<UpdateUserAction, L>::clear};
 static_assert(offsetof(UpdateUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "UpdateUser", HttpMethod::Put, "/accounts/users/actions", "updateUser", true, true, true, false, "", &UpdateUserAction::describe,
-                        schema::Ref<UpdateUserAction::ReplyType>::value};
+                        &UserInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // UpdateUserGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUserGroupAction, name), schema::Location::Body, 0, &kRule3},
@@ -591,7 +591,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateUser
 schema::LazyTable kTable92{{nullptr}, "UpdateUserGroupAction", kRows92, 4, kBases92, 1, &schema::ObjectOps<UpdateUserGroupAction, L>::make, &schema::ObjectOps<UpdateUserGroupAction, L>::destroy, &schema::ObjectOps<UpdateUserGroupAction, L>::clear};
 static_assert(offsetof(UpdateUserGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateUserGroup", HttpMethod::Put, "/accounts/groups/actions", "updateUserGroup", true, true, true, false, "", &UpdateUserGroupAction::describe,
-                        schema::Ref<UpdateUserGroupAction::ReplyType>::value};
+                        &UserGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // ValidateSessionAction
   {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateSessionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -620,7 +620,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(AddVmToAff
 schema::LazyTable kTable98{{nullptr}, "AddVmToAffinityGroupAction", kRows98, 3, kBases98, 1, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::make, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::destroy, &schema::ObjectOps<AddVmToAffinityGroupAction, L>::clear};
 static_assert(offsetof(AddVmToAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "AddVmToAffinityGroup", HttpMethod::Post, "/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}", "params", true, true, true, false, "", &AddVmToAffinityGroupAction::describe,
-                        schema::Ref<AddVmToAffinityGroupAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows100[] = {  // ChangeAffinityGroupStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAffinityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -630,7 +630,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(ChangeAff
 schema::LazyTable kTable100{{nullptr}, "ChangeAffinityGroupStateAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::make, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeAffinityGroupStateAction, L>::clear};
 static_assert(offsetof(ChangeAffinityGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "ChangeAffinityGroupState", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "changeAffinityGroupState", true, true, true, false, "", &ChangeAffinityGroupStateAction::describe,
-                        schema::Ref<ChangeAffinityGroupStateAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr const char* kRule15V[] = {"antiSoft", "antiHard"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule16V[] = {"host"};
@@ -650,7 +650,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateAff
 schema::LazyTable kTable102{{nullptr}, "CreateAffinityGroupAction", kRows102, 9, kBases102, 1, &schema::ObjectOps<CreateAffinityGroupAction, L>::make, &schema::ObjectOps<CreateAffinityGroupAction, L>::destroy, &schema::ObjectOps<CreateAffinityGroupAction, L>::clear};
 static_assert(offsetof(CreateAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "CreateAffinityGroup", HttpMethod::Post, "/affinity-groups", "params", true, true, true, false, "", &CreateAffinityGroupAction::describe,
-                        schema::Ref<CreateAffinityGroupAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // DeleteAffinityGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAffinityGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -665,7 +665,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QueryAffi
 schema::LazyTable kTable106{{nullptr}, "QueryAffinityGroupAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QueryAffinityGroupAction, L>::make, &schema::ObjectOps<QueryAffinityGroupAction, L>::destroy, &schema::ObjectOps<QueryAffinityGroupAction, L>::clear};
 static_assert(offsetof(QueryAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "QueryAffinityGroup", HttpMethod::Get, "/affinity-groups", "", false, true, false, true, "", &QueryAffinityGroupAction::describe,
-                        schema::Ref<QueryAffinityGroupAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeQueryReply};
 constexpr schema::Row kRows108[] = {  // RemoveVmFromAffinityGroupAction
   {"affinityGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule0},
@@ -675,7 +675,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveVmF
 schema::LazyTable kTable108{{nullptr}, "RemoveVmFromAffinityGroupAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::make, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::destroy, &schema::ObjectOps<RemoveVmFromAffinityGroupAction, L>::clear};
 static_assert(offsetof(RemoveVmFromAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "RemoveVmFromAffinityGroup", HttpMethod::Delete, "/affinity-groups/{affinityGroupUuid}/vm-instances", "", false, true, true, false, "", &RemoveVmFromAffinityGroupAction::describe,
-                        schema::Ref<RemoveVmFromAffinityGroupAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // UpdateAffinityGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAffinityGroupAction, name), schema::Location::Body, 0, &kRule3},
@@ -686,7 +686,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(UpdateAff
 schema::LazyTable kTable110{{nullptr}, "UpdateAffinityGroupAction", kRows110, 4, kBases110, 1, &schema::ObjectOps<UpdateAffinityGroupAction, L>::make, &schema::ObjectOps<UpdateAffinityGroupAction, L>::destroy, &schema::ObjectOps<UpdateAffinityGroupAction, L>::clear};
 static_assert(offsetof(UpdateAffinityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "UpdateAffinityGroup", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "updateAffinityGroup", true, true, true, false, "", &UpdateAffinityGroupAction::describe,
-                        schema::Ref<UpdateAffinityGroupAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // GetCandidateAffinityGroupForAttachingVmAction
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -700,7 +700,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryAgen
 schema::LazyTable kTable114{{nullptr}, "QueryAgentVersionAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryAgentVersionAction, L>::make, &schema::ObjectOps<QueryAgentVersionAction, L>::destroy, &schema::ObjectOps<QueryAgentVersionAction, L>::clear};
 static_assert(offsetof(QueryAgentVersionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "QueryAgentVersion", HttpMethod::Get, "/agent-version", "", false, true, false, true, "", &QueryAgentVersionAction::describe,
-                        schema::Ref<QueryAgentVersionAction::ReplyType>::value};
+                        &AgentVersionInventory::describeQueryReply};
 constexpr schema::Row kRows116[] = {  // AddAliyunPanguPartitionAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
@@ -715,7 +715,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AddAliyun
 schema::LazyTable kTable116{{nullptr}, "AddAliyunPanguPartitionAction", kRows116, 8, kBases116, 1, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<AddAliyunPanguPartitionAction, L>::clear};
 static_assert(offsetof(AddAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "AddAliyunPanguPartition", HttpMethod::Post, "/aliyun/pangu", "params", true, true, true, false, "", &AddAliyunPanguPartitionAction::describe,
-                        schema::Ref<AddAliyunPanguPartitionAction::ReplyType>::value};
+                        &AliyunPanguPartitionInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // DeleteAliyunPanguPartitionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunPanguPartitionAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -730,7 +730,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryAliy
 schema::LazyTable kTable120{{nullptr}, "QueryAliyunPanguPartitionAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<QueryAliyunPanguPartitionAction, L>::clear};
 static_assert(offsetof(QueryAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "QueryAliyunPanguPartition", HttpMethod::Get, "/aliyun/pangu", "", false, true, false, true, "", &QueryAliyunPanguPartitionAction::describe,
-                        schema::Ref<QueryAliyunPanguPartitionAction::ReplyType>::value};
+                        &AliyunPanguPartitionInventory::describeQueryReply};
 constexpr schema::Row kRows122[] = {  // UpdateAliyunPanguPartitionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule3},
@@ -743,7 +743,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable122{{nullptr}, "UpdateAliyunPanguPartitionAction", kRows122, 6, kBases122, 1, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::make, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::destroy, &schema::ObjectOps<UpdateAliyunPanguPartitionAction, L>::clear};
 static_assert(offsetof(UpdateAliyunPanguPartitionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "UpdateAliyunPanguPartition", HttpMethod::Put, "/aliyun/pangu/{uuid}/actions", "updateAliyunPanguPartition", true, true, true, false, "", &UpdateAliyunPanguPartitionAction::describe,
-                        schema::Ref<UpdateAliyunPanguPartitionAction::ReplyType>::value};
+                        &AliyunPanguPartitionInventory::describeInventoryReply};
 constexpr schema::Row kRows124[] = {  // CreateAliyunProxyVSwitchAction
   {"aliyunProxyVpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, aliyunProxyVpcUuid), schema::Location::Body, 0, &kRule8},
   {"vpcL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVSwitchAction, vpcL3NetworkUuid), schema::Location::Body, 0, &kRule8},
@@ -756,7 +756,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable124{{nullptr}, "CreateAliyunProxyVSwitchAction", kRows124, 6, kBases124, 1, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<CreateAliyunProxyVSwitchAction, L>::clear};
 static_assert(offsetof(CreateAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "CreateAliyunProxyVSwitch", HttpMethod::Post, "/aliyun-proxy/vpcs/vswitches", "params", true, true, true, false, "", &CreateAliyunProxyVSwitchAction::describe,
-                        schema::Ref<CreateAliyunProxyVSwitchAction::ReplyType>::value};
+                        &AliyunProxyVSwitchInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // CreateAliyunProxyVpcAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
@@ -771,7 +771,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable126{{nullptr}, "CreateAliyunProxyVpcAction", kRows126, 8, kBases126, 1, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::make, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<CreateAliyunProxyVpcAction, L>::clear};
 static_assert(offsetof(CreateAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "CreateAliyunProxyVpc", HttpMethod::Post, "/aliyun-proxy/vpcs", "params", true, true, true, false, "", &CreateAliyunProxyVpcAction::describe,
-                        schema::Ref<CreateAliyunProxyVpcAction::ReplyType>::value};
+                        &AliyunProxyVpcInventory::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // DeleteAliyunProxyVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunProxyVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -796,12 +796,12 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(QueryAliy
 schema::LazyTable kTable132{{nullptr}, "QueryAliyunProxyVSwitchAction", nullptr, 0, kBases132, 2, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<QueryAliyunProxyVSwitchAction, L>::clear};
 static_assert(offsetof(QueryAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "QueryAliyunProxyVSwitch", HttpMethod::Get, "/aliyun-proxy/vpcs/vswitches", "", false, true, false, true, "", &QueryAliyunProxyVSwitchAction::describe,
-                        schema::Ref<QueryAliyunProxyVSwitchAction::ReplyType>::value};
+                        &AliyunProxyVSwitchInventory::describeQueryReply};
 constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(QueryAliyunProxyVpcAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunProxyVpcAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable134{{nullptr}, "QueryAliyunProxyVpcAction", nullptr, 0, kBases134, 2, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::make, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<QueryAliyunProxyVpcAction, L>::clear};
 static_assert(offsetof(QueryAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "QueryAliyunProxyVpc", HttpMethod::Get, "/aliyun-proxy/vpcs", "", false, true, false, true, "", &QueryAliyunProxyVpcAction::describe,
-                        schema::Ref<QueryAliyunProxyVpcAction::ReplyType>::value};
+                        &AliyunProxyVpcInventory::describeQueryReply};
 constexpr const char* kRule17V[] = {"Available", "Pending"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows136[] = {  // UpdateAliyunProxyVSwitchAction
@@ -814,7 +814,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable136{{nullptr}, "UpdateAliyunProxyVSwitchAction", kRows136, 4, kBases136, 1, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::make, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateAliyunProxyVSwitchAction, L>::clear};
 static_assert(offsetof(UpdateAliyunProxyVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "UpdateAliyunProxyVSwitch", HttpMethod::Put, "/aliyun-proxy/vswitches/{uuid}/actions", "updateAliyunProxyVSwitch", true, true, true, false, "", &UpdateAliyunProxyVSwitchAction::describe,
-                        schema::Ref<UpdateAliyunProxyVSwitchAction::ReplyType>::value};
+                        &AliyunProxyVSwitchInventory::describeInventoryReply};
 constexpr schema::Row kRows138[] = {  // UpdateAliyunProxyVpcAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule3},
@@ -827,7 +827,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable138{{nullptr}, "UpdateAliyunProxyVpcAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::make, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::destroy, &schema::ObjectOps<UpdateAliyunProxyVpcAction, L>::clear};
 static_assert(offsetof(UpdateAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "UpdateAliyunProxyVpc", HttpMethod::Put, "/aliyun-proxy/vpcs/{uuid}/actions", "updateAliyunProxyVpc", true, true, true, false, "", &UpdateAliyunProxyVpcAction::describe,
-                        schema::Ref<UpdateAliyunProxyVpcAction::ReplyType>::value};
+                        &AliyunProxyVpcInventory::describeInventoryReply};
 constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule19V[] = {"localStorage"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 1, -1, -1, false, 0, 0};
@@ -849,7 +849,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(AddAppBui
 schema::LazyTable kTable140{{nullptr}, "AddAppBuildSystemAction", kRows140, 11, kBases140, 1, &schema::ObjectOps<AddAppBuildSystemAction, L>::make, &schema::ObjectOps<AddAppBuildSystemAction, L>::destroy, &schema::ObjectOps<AddAppBuildSystemAction, L>::clear};
 static_assert(offsetof(AddAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "AddAppBuildSystem", HttpMethod::Post, "/appcenter/buildsystem", "params", true, true, true, false, "", &AddAppBuildSystemAction::describe,
-                        schema::Ref<AddAppBuildSystemAction::ReplyType>::value};
+                        &AppBuildSystemInventory::describeInventoryReply};
 constexpr const char* kRule21V[] = {"zstack"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows142[] = {  // AddBuildAppAction
@@ -865,7 +865,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(AddBuildA
 schema::LazyTable kTable142{{nullptr}, "AddBuildAppAction", kRows142, 7, kBases142, 1, &schema::ObjectOps<AddBuildAppAction, L>::make, &schema::ObjectOps<AddBuildAppAction, L>::destroy, &schema::ObjectOps<AddBuildAppAction, L>::clear};
 static_assert(offsetof(AddBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "AddBuildApp", HttpMethod::Post, "/appcenter/buildapp/add", "params", true, true, true, false, "", &AddBuildAppAction::describe,
-                        schema::Ref<AddBuildAppAction::ReplyType>::value};
+                        &BuildApplicationInventory::describeInventoryReply};
 constexpr schema::Row kRows144[] = {  // ChangeAppBuildSystemStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAppBuildSystemStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -875,7 +875,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(ChangeApp
 schema::LazyTable kTable144{{nullptr}, "ChangeAppBuildSystemStateAction", kRows144, 3, kBases144, 1, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::make, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::destroy, &schema::ObjectOps<ChangeAppBuildSystemStateAction, L>::clear};
 static_assert(offsetof(ChangeAppBuildSystemStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "ChangeAppBuildSystemState", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "changeAppBuildSystemState", true, true, true, false, "", &ChangeAppBuildSystemStateAction::describe,
-                        schema::Ref<ChangeAppBuildSystemStateAction::ReplyType>::value};
+                        &AppBuildSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // CheckBuildAppParametersAction
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBuildAppParametersAction, type), schema::Location::Body, 0, &kRule21},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule0},
@@ -898,7 +898,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateBui
 schema::LazyTable kTable148{{nullptr}, "CreateBuildAppAction", kRows148, 6, kBases148, 1, &schema::ObjectOps<CreateBuildAppAction, L>::make, &schema::ObjectOps<CreateBuildAppAction, L>::destroy, &schema::ObjectOps<CreateBuildAppAction, L>::clear};
 static_assert(offsetof(CreateBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "CreateBuildApp", HttpMethod::Post, "/appcenter/buildapp", "params", true, true, true, false, "", &CreateBuildAppAction::describe,
-                        schema::Ref<CreateBuildAppAction::ReplyType>::value};
+                        &BuildApplicationInventory::describeInventoryReply};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
 constexpr schema::Row kRows150[] = {  // CreateResourceStackFromAppAction
   {"appUuid", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
@@ -915,7 +915,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateRes
 schema::LazyTable kTable150{{nullptr}, "CreateResourceStackFromAppAction", kRows150, 9, kBases150, 1, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::make, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::destroy, &schema::ObjectOps<CreateResourceStackFromAppAction, L>::clear};
 static_assert(offsetof(CreateResourceStackFromAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "CreateResourceStackFromApp", HttpMethod::Post, "/appcenter/app/stack", "params", true, true, true, false, "", &CreateResourceStackFromAppAction::describe,
-                        schema::Ref<CreateResourceStackFromAppAction::ReplyType>::value};
+                        &ResourceStackInventory::describeInventoryReply};
 constexpr schema::Row kRows152[] = {  // DeleteAppBuildSystemAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAppBuildSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -954,7 +954,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(ExportBui
 schema::LazyTable kTable158{{nullptr}, "ExportBuildAppAction", kRows158, 2, kBases158, 1, &schema::ObjectOps<ExportBuildAppAction, L>::make, &schema::ObjectOps<ExportBuildAppAction, L>::destroy, &schema::ObjectOps<ExportBuildAppAction, L>::clear};
 static_assert(offsetof(ExportBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "ExportBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "exportBuildApp", true, true, true, false, "", &ExportBuildAppAction::describe,
-                        schema::Ref<ExportBuildAppAction::ReplyType>::value};
+                        &BuildAppExportHistoryInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // GetAppBuildSystemCapacityAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAppBuildSystemCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -996,12 +996,12 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(PublishAp
 schema::LazyTable kTable166{{nullptr}, "PublishAppAction", kRows166, 7, kBases166, 1, &schema::ObjectOps<PublishAppAction, L>::make, &schema::ObjectOps<PublishAppAction, L>::destroy, &schema::ObjectOps<PublishAppAction, L>::clear};
 static_assert(offsetof(PublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "PublishApp", HttpMethod::Post, "/appcenter/app", "params", true, true, true, false, "", &PublishAppAction::describe,
-                        schema::Ref<PublishAppAction::ReplyType>::value};
+                        &PublishAppInventory::describeInventoryReply};
 constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAppBuildSystemAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable168{{nullptr}, "QueryAppBuildSystemAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryAppBuildSystemAction, L>::make, &schema::ObjectOps<QueryAppBuildSystemAction, L>::destroy, &schema::ObjectOps<QueryAppBuildSystemAction, L>::clear};
 static_assert(offsetof(QueryAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "QueryAppBuildSystem", HttpMethod::Get, "/appcenter/buildsystem", "", false, true, false, true, "", &QueryAppBuildSystemAction::describe,
-                        schema::Ref<QueryAppBuildSystemAction::ReplyType>::value};
+                        &AppBuildSystemInventory::describeQueryReply};
 constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBuildAppAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable170{{nullptr}, "QueryBuildAppAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryBuildAppAction, L>::make, &schema::ObjectOps<QueryBuildAppAction, L>::destroy, &schema::ObjectOps<QueryBuildAppAction, L>::clear};
 static_assert(offsetof(QueryBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1011,12 +1011,12 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryBuil
 schema::LazyTable kTable172{{nullptr}, "QueryBuildAppExportHistoryAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::make, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::destroy, &schema::ObjectOps<QueryBuildAppExportHistoryAction, L>::clear};
 static_assert(offsetof(QueryBuildAppExportHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "QueryBuildAppExportHistory", HttpMethod::Get, "/appcenter/exportapp", "", false, true, false, true, "", &QueryBuildAppExportHistoryAction::describe,
-                        schema::Ref<QueryBuildAppExportHistoryAction::ReplyType>::value};
+                        &BuildAppExportHistoryInventory::describeQueryReply};
 constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryPublishAppAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPublishAppAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable174{{nullptr}, "QueryPublishAppAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryPublishAppAction, L>::make, &schema::ObjectOps<QueryPublishAppAction, L>::destroy, &schema::ObjectOps<QueryPublishAppAction, L>::clear};
 static_assert(offsetof(QueryPublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "QueryPublishApp", HttpMethod::Get, "/appcenter/app", "", false, true, false, true, "", &QueryPublishAppAction::describe,
-                        schema::Ref<QueryPublishAppAction::ReplyType>::value};
+                        &PublishAppInventory::describeQueryReply};
 constexpr schema::Row kRows176[] = {  // ReconnectAppBuildSystemAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1025,7 +1025,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable176{{nullptr}, "ReconnectAppBuildSystemAction", kRows176, 2, kBases176, 1, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::make, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::destroy, &schema::ObjectOps<ReconnectAppBuildSystemAction, L>::clear};
 static_assert(offsetof(ReconnectAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "ReconnectAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "reconnectAppBuildSystem", true, true, true, false, "", &ReconnectAppBuildSystemAction::describe,
-                        schema::Ref<ReconnectAppBuildSystemAction::ReplyType>::value};
+                        &AppBuildSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // UpdateAppBuildSystemAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAppBuildSystemAction, name), schema::Location::Body, 0, &kRule3},
@@ -1039,7 +1039,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateApp
 schema::LazyTable kTable178{{nullptr}, "UpdateAppBuildSystemAction", kRows178, 7, kBases178, 1, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::make, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::destroy, &schema::ObjectOps<UpdateAppBuildSystemAction, L>::clear};
 static_assert(offsetof(UpdateAppBuildSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "UpdateAppBuildSystem", HttpMethod::Put, "/appcenter/buildsystem/{uuid}/actions", "updateAppBuildSystem", true, true, true, false, "", &UpdateAppBuildSystemAction::describe,
-                        schema::Ref<UpdateAppBuildSystemAction::ReplyType>::value};
+                        &AppBuildSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows180[] = {  // UpdateBuildAppAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBuildAppAction, name), schema::Location::Body, 0, &kRule3},
@@ -1051,7 +1051,7 @@ constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateBui
 schema::LazyTable kTable180{{nullptr}, "UpdateBuildAppAction", kRows180, 5, kBases180, 1, &schema::ObjectOps<UpdateBuildAppAction, L>::make, &schema::ObjectOps<UpdateBuildAppAction, L>::destroy, &schema::ObjectOps<UpdateBuildAppAction, L>::clear};
 static_assert(offsetof(UpdateBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec181{{nullptr}, "UpdateBuildApp", HttpMethod::Put, "/appcenter/buildapp/{uuid}/actions", "updateBuildApp", true, true, true, false, "", &UpdateBuildAppAction::describe,
-                        schema::Ref<UpdateBuildAppAction::ReplyType>::value};
+                        &BuildApplicationInventory::describeInventoryReply};
 constexpr schema::Row kRows182[] = {  // UpdatePublishAppAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePublishAppAction, name), schema::Location::Body, 0, &kRule3},
@@ -1062,7 +1062,7 @@ constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(UpdatePub
 schema::LazyTable kTable182{{nullptr}, "UpdatePublishAppAction", kRows182, 4, kBases182, 1, &schema::ObjectOps<UpdatePublishAppAction, L>::make, &schema::ObjectOps<UpdatePublishAppAction, L>::destroy, &schema::ObjectOps<UpdatePublishAppAction, L>::clear};
 static_assert(offsetof(UpdatePublishAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec183{{nullptr}, "UpdatePublishApp", HttpMethod::Put, "/appcenter/app/{uuid}/actions", "updatePublishApp", true, true, true, false, "", &UpdatePublishAppAction::describe,
-                        schema::Ref<UpdatePublishAppAction::ReplyType>::value};
+                        &PublishAppInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddAccessControlListEntryAction::describe() { return schema::lazyTable(kTable0); }

@@ -123,7 +123,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AttachAutoS
 schema::LazyTable kTable0{{nullptr}, "AttachAutoScalingTemplateToGroupAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::make, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::destroy, &schema::ObjectOps<AttachAutoScalingTemplateToGroupAction, L>::clear};
 static_assert(offsetof(AttachAutoScalingTemplateToGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AttachAutoScalingTemplateToGroup", HttpMethod::Post, "/autoscaling/template/{uuid}/groups/{groupUuid}", "params", true, true, true, false, "", &AttachAutoScalingTemplateToGroupAction::describe,
-                        schema::Ref<AttachAutoScalingTemplateToGroupAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"enable", "disable"};
 constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // ChangeAutoScalingGroupStateAction
@@ -135,7 +135,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(ChangeAutoS
 schema::LazyTable kTable2{{nullptr}, "ChangeAutoScalingGroupStateAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::make, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeAutoScalingGroupStateAction, L>::clear};
 static_assert(offsetof(ChangeAutoScalingGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "ChangeAutoScalingGroupState", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "changeAutoScalingGroupState", true, true, true, false, "", &ChangeAutoScalingGroupStateAction::describe,
-                        schema::Ref<ChangeAutoScalingGroupStateAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"VmInstance"};
@@ -160,7 +160,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateAutoS
 schema::LazyTable kTable4{{nullptr}, "CreateAutoScalingGroupAction", kRows4, 11, kBases4, 1, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "CreateAutoScalingGroup", HttpMethod::Post, "/autoscaling/groups", "params", true, true, true, false, "", &CreateAutoScalingGroupAction::describe,
-                        schema::Ref<CreateAutoScalingGroupAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
@@ -181,7 +181,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAutoS
 schema::LazyTable kTable6{{nullptr}, "CreateAutoScalingGroupAddingNewInstanceRuleAction", kRows6, 10, kBases6, 1, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupAddingNewInstanceRuleAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Post, "/autoscaling/rules/adding-new-instance", "params", true, true, true, false, "", &CreateAutoScalingGroupAddingNewInstanceRuleAction::describe,
-                        schema::Ref<CreateAutoScalingGroupAddingNewInstanceRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows8[] = {  // CreateAutoScalingGroupRemovalInstanceRuleAction
   {"adjustmentType", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
   {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
@@ -199,7 +199,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateAutoS
 schema::LazyTable kTable8{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRuleAction", kRows8, 11, kBases8, 1, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::make, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingGroupRemovalInstanceRuleAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRule", HttpMethod::Post, "/autoscaling/rules/removal-instance", "params", true, true, true, false, "", &CreateAutoScalingGroupRemovalInstanceRuleAction::describe,
-                        schema::Ref<CreateAutoScalingGroupRemovalInstanceRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeInventoryReply};
 constexpr schema::Rule kRule10{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule11V[] = {"UserVm", "ApplianceVm"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
@@ -231,7 +231,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateAuto
 schema::LazyTable kTable10{{nullptr}, "CreateAutoScalingVmTemplateAction", kRows10, 20, kBases10, 1, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingVmTemplateAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "CreateAutoScalingVmTemplate", HttpMethod::Post, "/autoscaling/vmtemplate", "params", true, true, true, false, "", &CreateAutoScalingVmTemplateAction::describe,
-                        schema::Ref<CreateAutoScalingVmTemplateAction::ReplyType>::value};
+                        &AutoScalingTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows12[] = {  // DeleteAutoScalingGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAutoScalingGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -291,7 +291,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(DetachAuto
 schema::LazyTable kTable22{{nullptr}, "DetachAutoScalingTemplateFromGroupAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::make, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::destroy, &schema::ObjectOps<DetachAutoScalingTemplateFromGroupAction, L>::clear};
 static_assert(offsetof(DetachAutoScalingTemplateFromGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "DetachAutoScalingTemplateFromGroup", HttpMethod::Delete, "/autoscaling/template/{templateUuid}/groups/{groupUuid}", "", false, true, true, false, "", &DetachAutoScalingTemplateFromGroupAction::describe,
-                        schema::Ref<DetachAutoScalingTemplateFromGroupAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // ExecuteAutoScalingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteAutoScalingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -305,32 +305,32 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(QueryAutoS
 schema::LazyTable kTable26{{nullptr}, "QueryAutoScalingGroupAction", nullptr, 0, kBases26, 2, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "QueryAutoScalingGroup", HttpMethod::Get, "/autoscaling/groups", "", false, true, false, true, "", &QueryAutoScalingGroupAction::describe,
-                        schema::Ref<QueryAutoScalingGroupAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeQueryReply};
 constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(QueryAutoScalingGroupActivityAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingGroupActivityAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable28{{nullptr}, "QueryAutoScalingGroupActivityAction", nullptr, 0, kBases28, 2, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupActivityAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingGroupActivityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "QueryAutoScalingGroupActivity", HttpMethod::Get, "/autoscaling/groups/activities", "", false, true, false, true, "", &QueryAutoScalingGroupActivityAction::describe,
-                        schema::Ref<QueryAutoScalingGroupActivityAction::ReplyType>::value};
+                        &AutoScalingGroupActivityInventory::describeQueryReply};
 constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(QueryAutoScalingGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingGroupInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable30{{nullptr}, "QueryAutoScalingGroupInstanceAction", nullptr, 0, kBases30, 2, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::make, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingGroupInstanceAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "QueryAutoScalingGroupInstance", HttpMethod::Get, "/autoscaling/groups/instances", "", false, true, false, true, "", &QueryAutoScalingGroupInstanceAction::describe,
-                        schema::Ref<QueryAutoScalingGroupInstanceAction::ReplyType>::value};
+                        &AutoScalingGroupInstanceInventory::describeQueryReply};
 constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(QueryAutoScalingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable32{{nullptr}, "QueryAutoScalingRuleAction", nullptr, 0, kBases32, 2, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::make, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingRuleAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "QueryAutoScalingRule", HttpMethod::Get, "/autoscaling/groups/rules", "", false, true, false, true, "", &QueryAutoScalingRuleAction::describe,
-                        schema::Ref<QueryAutoScalingRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeQueryReply};
 constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QueryAutoScalingRuleTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingRuleTriggerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable34{{nullptr}, "QueryAutoScalingRuleTriggerAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::make, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingRuleTriggerAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingRuleTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "QueryAutoScalingRuleTrigger", HttpMethod::Get, "/autoscaling/groups/rules/trigger", "", false, true, false, true, "", &QueryAutoScalingRuleTriggerAction::describe,
-                        schema::Ref<QueryAutoScalingRuleTriggerAction::ReplyType>::value};
+                        &AutoScalingRuleTriggerInventory::describeQueryReply};
 constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryAutoScalingVmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAutoScalingVmTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable36{{nullptr}, "QueryAutoScalingVmTemplateAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<QueryAutoScalingVmTemplateAction, L>::clear};
 static_assert(offsetof(QueryAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryAutoScalingVmTemplate", HttpMethod::Get, "/autoscaling/vmtemplate", "", false, true, false, true, "", &QueryAutoScalingVmTemplateAction::describe,
-                        schema::Ref<QueryAutoScalingVmTemplateAction::ReplyType>::value};
+                        &AutoScalingVmTemplateInventory::describeQueryReply};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
 constexpr const char* kRule15V[] = {"OldestInstance", "NewestInstance", "OldestScalingConfiguration", "MinimumCPUUsageInstance", "MinimumMemoryUsageInstance"};
@@ -348,7 +348,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable38{{nullptr}, "UpdateAutoScalingGroupAction", kRows38, 7, kBases38, 1, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "UpdateAutoScalingGroup", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "updateAutoScalingGroup", true, true, true, false, "", &UpdateAutoScalingGroupAction::describe,
-                        schema::Ref<UpdateAutoScalingGroupAction::ReplyType>::value};
+                        &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
@@ -366,7 +366,7 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable40{{nullptr}, "UpdateAutoScalingGroupAddingNewInstanceRuleAction", kRows40, 7, kBases40, 1, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupAddingNewInstanceRuleAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "UpdateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Put, "/autoscaling/rules/adding-new-instance/{uuid}/actions", "updateAutoScalingGroupAddingNewInstanceRule", true, true, true, false, "", &UpdateAutoScalingGroupAddingNewInstanceRuleAction::describe,
-                        schema::Ref<UpdateAutoScalingGroupAddingNewInstanceRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"Protected", "Unprotected"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 128, false, 0, 0};
 constexpr schema::Row kRows42[] = {  // UpdateAutoScalingGroupInstanceAction
@@ -379,7 +379,7 @@ constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable42{{nullptr}, "UpdateAutoScalingGroupInstanceAction", kRows42, 4, kBases42, 1, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupInstanceAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "UpdateAutoScalingGroupInstance", HttpMethod::Put, "/autoscaling/groups/instances/{instanceUuid}/actions", "updateAutoScalingGroupInstance", true, true, true, false, "", &UpdateAutoScalingGroupInstanceAction::describe,
-                        schema::Ref<UpdateAutoScalingGroupInstanceAction::ReplyType>::value};
+                        &AutoScalingGroupInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows44[] = {  // UpdateAutoScalingGroupRemovalInstanceRuleAction
   {"adjustmentType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
   {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
@@ -394,7 +394,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable44{{nullptr}, "UpdateAutoScalingGroupRemovalInstanceRuleAction", kRows44, 8, kBases44, 1, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingGroupRemovalInstanceRuleAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingGroupRemovalInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "UpdateAutoScalingGroupRemovalInstanceRule", HttpMethod::Put, "/autoscaling/rules/removal-instance/{uuid}/actions", "updateAutoScalingGroupRemovalInstanceRule", true, true, true, false, "", &UpdateAutoScalingGroupRemovalInstanceRuleAction::describe,
-                        schema::Ref<UpdateAutoScalingGroupRemovalInstanceRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows46[] = {  // UpdateAutoScalingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingRuleAction, name), schema::Location::Body, 0, &kRule13},
@@ -406,7 +406,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable46{{nullptr}, "UpdateAutoScalingRuleAction", kRows46, 5, kBases46, 1, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::make, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingRuleAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "UpdateAutoScalingRule", HttpMethod::Put, "/autoscaling/rules/{uuid}/actions", "updateAutoScalingRule", true, true, true, false, "", &UpdateAutoScalingRuleAction::describe,
-                        schema::Ref<UpdateAutoScalingRuleAction::ReplyType>::value};
+                        &AutoScalingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // UpdateAutoScalingVmTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingVmTemplateAction, name), schema::Location::Body, 0, &kRule13},
@@ -423,7 +423,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateAuto
 schema::LazyTable kTable48{{nullptr}, "UpdateAutoScalingVmTemplateAction", kRows48, 10, kBases48, 1, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::make, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::destroy, &schema::ObjectOps<UpdateAutoScalingVmTemplateAction, L>::clear};
 static_assert(offsetof(UpdateAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "UpdateAutoScalingVmTemplate", HttpMethod::Put, "/autoscaling/vmtemplate/{uuid}/actions", "updateAutoScalingVmTemplate", true, true, true, false, "", &UpdateAutoScalingVmTemplateAction::describe,
-                        schema::Ref<UpdateAutoScalingVmTemplateAction::ReplyType>::value};
+                        &AutoScalingTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // AddAliyunEbsBackupStorageAction
   {"ossBucketUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, ossBucketUuid), schema::Location::Body, 0, &kRule0},
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
@@ -439,7 +439,7 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(AddAliyunE
 schema::LazyTable kTable50{{nullptr}, "AddAliyunEbsBackupStorageAction", kRows50, 9, kBases50, 1, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunEbsBackupStorageAction, L>::clear};
 static_assert(offsetof(AddAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "AddAliyunEbsBackupStorage", HttpMethod::Post, "/backup-storage/aliyun/ebs", "params", true, true, true, false, "", &AddAliyunEbsBackupStorageAction::describe,
-                        schema::Ref<AddAliyunEbsBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows52[] = {  // AddCephBackupStorageAction
   {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule0},
   {"poolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, poolName), schema::Location::Body, 0, &kRule13},
@@ -456,7 +456,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(AddCephBac
 schema::LazyTable kTable52{{nullptr}, "AddCephBackupStorageAction", kRows52, 10, kBases52, 1, &schema::ObjectOps<AddCephBackupStorageAction, L>::make, &schema::ObjectOps<AddCephBackupStorageAction, L>::destroy, &schema::ObjectOps<AddCephBackupStorageAction, L>::clear};
 static_assert(offsetof(AddCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "AddCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph", "params", true, true, true, false, "", &AddCephBackupStorageAction::describe,
-                        schema::Ref<AddCephBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule21{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows54[] = {  // AddDisasterImageStoreBackupStorageAction
@@ -479,7 +479,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddDisaste
 schema::LazyTable kTable54{{nullptr}, "AddDisasterImageStoreBackupStorageAction", kRows54, 14, kBases54, 1, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<AddDisasterImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(AddDisasterImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "AddDisasterImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store/disaster", "params", true, true, true, false, "", &AddDisasterImageStoreBackupStorageAction::describe,
-                        schema::Ref<AddDisasterImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageStoreBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows56[] = {  // AddExternalBackupStorageAction
   {"identity", schema::Local<std::string, L>::ref, offsetof(AddExternalBackupStorageAction, identity), schema::Location::Body, 0, &kRule2},
   {"url", schema::Local<std::string, L>::ref, offsetof(AddExternalBackupStorageAction, url), schema::Location::Body, 0, &kRule21},
@@ -495,7 +495,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddExterna
 schema::LazyTable kTable56{{nullptr}, "AddExternalBackupStorageAction", kRows56, 9, kBases56, 1, &schema::ObjectOps<AddExternalBackupStorageAction, L>::make, &schema::ObjectOps<AddExternalBackupStorageAction, L>::destroy, &schema::ObjectOps<AddExternalBackupStorageAction, L>::clear};
 static_assert(offsetof(AddExternalBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "AddExternalBackupStorage", HttpMethod::Post, "/backup-storage/addon", "params", true, true, true, false, "", &AddExternalBackupStorageAction::describe,
-                        schema::Ref<AddExternalBackupStorageAction::ReplyType>::value};
+                        &ExternalBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // AddImageStoreBackupStorageAction
   {"hostname", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
   {"username", schema::Local<std::string, L>::ref, offsetof(AddImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
@@ -514,7 +514,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AddImageSt
 schema::LazyTable kTable58{{nullptr}, "AddImageStoreBackupStorageAction", kRows58, 12, kBases58, 1, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<AddImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(AddImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "AddImageStoreBackupStorage", HttpMethod::Post, "/backup-storage/image-store", "params", true, true, true, false, "", &AddImageStoreBackupStorageAction::describe,
-                        schema::Ref<AddImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageStoreBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // AddMonToCephBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMonToCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule10},
@@ -524,7 +524,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(AddMonToCe
 schema::LazyTable kTable60{{nullptr}, "AddMonToCephBackupStorageAction", kRows60, 3, kBases60, 1, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::make, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::destroy, &schema::ObjectOps<AddMonToCephBackupStorageAction, L>::clear};
 static_assert(offsetof(AddMonToCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "AddMonToCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph/{uuid}/mons", "params", true, true, true, false, "", &AddMonToCephBackupStorageAction::describe,
-                        schema::Ref<AddMonToCephBackupStorageAction::ReplyType>::value};
+                        &CephBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // AddSftpBackupStorageAction
   {"hostname", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, hostname), schema::Location::Body, 0, &kRule2},
   {"username", schema::Local<std::string, L>::ref, offsetof(AddSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule2},
@@ -543,7 +543,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(AddSftpBac
 schema::LazyTable kTable62{{nullptr}, "AddSftpBackupStorageAction", kRows62, 12, kBases62, 1, &schema::ObjectOps<AddSftpBackupStorageAction, L>::make, &schema::ObjectOps<AddSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<AddSftpBackupStorageAction, L>::clear};
 static_assert(offsetof(AddSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "AddSftpBackupStorage", HttpMethod::Post, "/backup-storage/sftp", "params", true, true, true, false, "", &AddSftpBackupStorageAction::describe,
-                        schema::Ref<AddSftpBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows64[] = {  // AddSimulatorBackupStorageAction
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorBackupStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorBackupStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
@@ -560,7 +560,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(AddSimulat
 schema::LazyTable kTable64{{nullptr}, "AddSimulatorBackupStorageAction", kRows64, 10, kBases64, 1, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::make, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::destroy, &schema::ObjectOps<AddSimulatorBackupStorageAction, L>::clear};
 static_assert(offsetof(AddSimulatorBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "AddSimulatorBackupStorage", HttpMethod::Post, "/backup-storage/simulators", "params", true, true, true, false, "", &AddSimulatorBackupStorageAction::describe,
-                        schema::Ref<AddSimulatorBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows66[] = {  // BackupStorageMigrateImageAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(BackupStorageMigrateImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
   {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(BackupStorageMigrateImageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -571,7 +571,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(BackupStor
 schema::LazyTable kTable66{{nullptr}, "BackupStorageMigrateImageAction", kRows66, 4, kBases66, 1, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::make, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::destroy, &schema::ObjectOps<BackupStorageMigrateImageAction, L>::clear};
 static_assert(offsetof(BackupStorageMigrateImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "BackupStorageMigrateImage", HttpMethod::Put, "/backup-storage/images/{imageUuid}/actions", "backupStorageMigrateImage", true, true, true, false, "", &BackupStorageMigrateImageAction::describe,
-                        schema::Ref<BackupStorageMigrateImageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows68[] = {  // ChangeBackupStorageStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBackupStorageStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBackupStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
@@ -581,7 +581,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(ChangeBack
 schema::LazyTable kTable68{{nullptr}, "ChangeBackupStorageStateAction", kRows68, 3, kBases68, 1, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::make, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::destroy, &schema::ObjectOps<ChangeBackupStorageStateAction, L>::clear};
 static_assert(offsetof(ChangeBackupStorageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "ChangeBackupStorageState", HttpMethod::Put, "/backup-storage/{uuid}/actions", "changeBackupStorageState", true, true, true, false, "", &ChangeBackupStorageStateAction::describe,
-                        schema::Ref<ChangeBackupStorageStateAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // CleanUpTrashOnBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpTrashOnBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CleanUpTrashOnBackupStorageAction, trashId), schema::Location::Body, 0, nullptr},
@@ -680,27 +680,27 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryAliyu
 schema::LazyTable kTable88{{nullptr}, "QueryAliyunEbsBackupStorageAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryAliyunEbsBackupStorageAction, L>::clear};
 static_assert(offsetof(QueryAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "QueryAliyunEbsBackupStorage", HttpMethod::Get, "/backup-storage/aliyun/ebs", "", false, true, false, true, "", &QueryAliyunEbsBackupStorageAction::describe,
-                        schema::Ref<QueryAliyunEbsBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeQueryReply};
 constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable90{{nullptr}, "QueryBackupStorageAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryBackupStorageAction, L>::make, &schema::ObjectOps<QueryBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryBackupStorageAction, L>::clear};
 static_assert(offsetof(QueryBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "QueryBackupStorage", HttpMethod::Get, "/backup-storage", "", false, true, false, true, "", &QueryBackupStorageAction::describe,
-                        schema::Ref<QueryBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeQueryReply};
 constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QueryCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable92{{nullptr}, "QueryCephBackupStorageAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QueryCephBackupStorageAction, L>::make, &schema::ObjectOps<QueryCephBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryCephBackupStorageAction, L>::clear};
 static_assert(offsetof(QueryCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "QueryCephBackupStorage", HttpMethod::Get, "/backup-storage/ceph", "", false, true, false, true, "", &QueryCephBackupStorageAction::describe,
-                        schema::Ref<QueryCephBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeQueryReply};
 constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryImageStoreBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageStoreBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable94{{nullptr}, "QueryImageStoreBackupStorageAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(QueryImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "QueryImageStoreBackupStorage", HttpMethod::Get, "/backup-storage/image-store", "", false, true, false, true, "", &QueryImageStoreBackupStorageAction::describe,
-                        schema::Ref<QueryImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageStoreBackupStorageInventory::describeQueryReply};
 constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QuerySftpBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySftpBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable96{{nullptr}, "QuerySftpBackupStorageAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::make, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::destroy, &schema::ObjectOps<QuerySftpBackupStorageAction, L>::clear};
 static_assert(offsetof(QuerySftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QuerySftpBackupStorage", HttpMethod::Get, "/backup-storage/sftp", "", false, true, false, true, "", &QuerySftpBackupStorageAction::describe,
-                        schema::Ref<QuerySftpBackupStorageAction::ReplyType>::value};
+                        &SftpBackupStorageInventory::describeQueryReply};
 constexpr schema::Row kRows98[] = {  // ReclaimSpaceFromImageStoreAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReclaimSpaceFromImageStoreAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReclaimSpaceFromImageStoreAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -718,7 +718,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable100{{nullptr}, "ReconnectBackupStorageAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<ReconnectBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectBackupStorageAction, L>::clear};
 static_assert(offsetof(ReconnectBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "ReconnectBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "reconnectBackupStorage", true, true, true, false, "", &ReconnectBackupStorageAction::describe,
-                        schema::Ref<ReconnectBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows102[] = {  // ReconnectImageStoreBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectImageStoreBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -727,7 +727,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable102{{nullptr}, "ReconnectImageStoreBackupStorageAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(ReconnectImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "ReconnectImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "reconnectImageStoreBackupStorage", true, true, true, false, "", &ReconnectImageStoreBackupStorageAction::describe,
-                        schema::Ref<ReconnectImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageStoreBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // ReconnectSftpBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectSftpBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectSftpBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -736,7 +736,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable104{{nullptr}, "ReconnectSftpBackupStorageAction", kRows104, 2, kBases104, 1, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::make, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<ReconnectSftpBackupStorageAction, L>::clear};
 static_assert(offsetof(ReconnectSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "ReconnectSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "reconnectSftpBackupStorage", true, true, true, false, "", &ReconnectSftpBackupStorageAction::describe,
-                        schema::Ref<ReconnectSftpBackupStorageAction::ReplyType>::value};
+                        &SftpBackupStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows106[] = {  // RecoveryImageFromImageStoreBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -750,7 +750,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(RecoveryI
 schema::LazyTable kTable106{{nullptr}, "RecoveryImageFromImageStoreBackupStorageAction", kRows106, 6, kBases106, 1, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<RecoveryImageFromImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(RecoveryImageFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "RecoveryImageFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "recoveryImageFromImageStoreBackupStorage", true, true, true, false, "", &RecoveryImageFromImageStoreBackupStorageAction::describe,
-                        schema::Ref<RecoveryImageFromImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // RemoveMonFromCephBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, monHostnames), schema::Location::Body, 0, &kRule10},
@@ -760,7 +760,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMon
 schema::LazyTable kTable108{{nullptr}, "RemoveMonFromCephBackupStorageAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::make, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::destroy, &schema::ObjectOps<RemoveMonFromCephBackupStorageAction, L>::clear};
 static_assert(offsetof(RemoveMonFromCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "RemoveMonFromCephBackupStorage", HttpMethod::Delete, "/backup-storage/ceph/{uuid}/mons", "", false, true, true, false, "", &RemoveMonFromCephBackupStorageAction::describe,
-                        schema::Ref<RemoveMonFromCephBackupStorageAction::ReplyType>::value};
+                        &CephBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // SetImageStoreBackupStorageQuotaAction
   {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, uuids), schema::Location::Body, 0, nullptr},
   {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, maxCapacity), schema::Location::Body, 0, &kRule0},
@@ -792,7 +792,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable114{{nullptr}, "UpdateAliyunEbsBackupStorageAction", kRows114, 6, kBases114, 1, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::make, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateAliyunEbsBackupStorageAction, L>::clear};
 static_assert(offsetof(UpdateAliyunEbsBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "UpdateAliyunEbsBackupStorage", HttpMethod::Put, "/backup-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsBackupStorage", true, true, true, false, "", &UpdateAliyunEbsBackupStorageAction::describe,
-                        schema::Ref<UpdateAliyunEbsBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // UpdateBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBackupStorageAction, name), schema::Location::Body, 0, &kRule13},
@@ -803,7 +803,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateBac
 schema::LazyTable kTable116{{nullptr}, "UpdateBackupStorageAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<UpdateBackupStorageAction, L>::make, &schema::ObjectOps<UpdateBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateBackupStorageAction, L>::clear};
 static_assert(offsetof(UpdateBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "UpdateBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/actions", "updateBackupStorage", true, true, true, false, "", &UpdateBackupStorageAction::describe,
-                        schema::Ref<UpdateBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // UpdateCephBackupStorageMonAction
   {"monUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephBackupStorageMonAction, monUuid), schema::Location::Path, 0, &kRule0},
   {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephBackupStorageMonAction, hostname), schema::Location::Body, 0, &kRule13},
@@ -817,7 +817,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(UpdateCep
 schema::LazyTable kTable118{{nullptr}, "UpdateCephBackupStorageMonAction", kRows118, 7, kBases118, 1, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::make, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::destroy, &schema::ObjectOps<UpdateCephBackupStorageMonAction, L>::clear};
 static_assert(offsetof(UpdateCephBackupStorageMonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "UpdateCephBackupStorageMon", HttpMethod::Put, "/backup-storage/ceph/mons/{monUuid}/actions", "updateCephBackupStorageMon", true, true, true, false, "", &UpdateCephBackupStorageMonAction::describe,
-                        schema::Ref<UpdateCephBackupStorageMonAction::ReplyType>::value};
+                        &CephBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows120[] = {  // UpdateImageStoreBackupStorageAction
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageStoreBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
@@ -832,7 +832,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateIma
 schema::LazyTable kTable120{{nullptr}, "UpdateImageStoreBackupStorageAction", kRows120, 8, kBases120, 1, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(UpdateImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "UpdateImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/image-store/{uuid}/actions", "updateImageStoreBackupStorage", true, true, true, false, "", &UpdateImageStoreBackupStorageAction::describe,
-                        schema::Ref<UpdateImageStoreBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows122[] = {  // UpdateSftpBackupStorageAction
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, username), schema::Location::Body, 0, &kRule13},
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSftpBackupStorageAction, password), schema::Location::Body, schema::kSecret, &kRule13},
@@ -847,7 +847,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateSft
 schema::LazyTable kTable122{{nullptr}, "UpdateSftpBackupStorageAction", kRows122, 8, kBases122, 1, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::make, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::destroy, &schema::ObjectOps<UpdateSftpBackupStorageAction, L>::clear};
 static_assert(offsetof(UpdateSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "UpdateSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "updateSftpBackupStorage", true, true, true, false, "", &UpdateSftpBackupStorageAction::describe,
-                        schema::Ref<UpdateSftpBackupStorageAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows124[] = {  // GetInterdependentL3NetworksBackupStoragesAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
@@ -878,7 +878,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(AddPrecon
 schema::LazyTable kTable126{{nullptr}, "AddPreconfigurationTemplateAction", kRows126, 8, kBases126, 1, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::make, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<AddPreconfigurationTemplateAction, L>::clear};
 static_assert(offsetof(AddPreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "AddPreconfigurationTemplate", HttpMethod::Post, "/baremetal/preconfigurations", "params", true, true, true, false, "", &AddPreconfigurationTemplateAction::describe,
-                        schema::Ref<AddPreconfigurationTemplateAction::ReplyType>::value};
+                        &PreconfigurationTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // BatchCreateBaremetalChassisAction
   {"baremetalChassisInfo", schema::Local<std::string, L>::ref, offsetof(BatchCreateBaremetalChassisAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
   {"longJobName", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateBaremetalChassisAction, longJobName), schema::Location::Body, 0, &kRule13},
@@ -891,7 +891,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(BatchCrea
 schema::LazyTable kTable128{{nullptr}, "BatchCreateBaremetalChassisAction", kRows128, 6, kBases128, 1, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::make, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<BatchCreateBaremetalChassisAction, L>::clear};
 static_assert(offsetof(BatchCreateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "BatchCreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis/from-file", "params", true, true, true, false, "", &BatchCreateBaremetalChassisAction::describe,
-                        schema::Ref<BatchCreateBaremetalChassisAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows130[] = {  // ChangeBaremetalChassisStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBaremetalChassisStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBaremetalChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
@@ -901,7 +901,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ChangeBar
 schema::LazyTable kTable130{{nullptr}, "ChangeBaremetalChassisStateAction", kRows130, 3, kBases130, 1, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::make, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::destroy, &schema::ObjectOps<ChangeBaremetalChassisStateAction, L>::clear};
 static_assert(offsetof(ChangeBaremetalChassisStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "ChangeBaremetalChassisState", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "changeBaremetalChassisState", true, true, true, false, "", &ChangeBaremetalChassisStateAction::describe,
-                        schema::Ref<ChangeBaremetalChassisStateAction::ReplyType>::value};
+                        &BaremetalChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows132[] = {  // ChangePreconfigurationTemplateStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePreconfigurationTemplateStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePreconfigurationTemplateStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
@@ -911,7 +911,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangePre
 schema::LazyTable kTable132{{nullptr}, "ChangePreconfigurationTemplateStateAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::make, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::destroy, &schema::ObjectOps<ChangePreconfigurationTemplateStateAction, L>::clear};
 static_assert(offsetof(ChangePreconfigurationTemplateStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "ChangePreconfigurationTemplateState", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "changePreconfigurationTemplateState", true, true, true, false, "", &ChangePreconfigurationTemplateStateAction::describe,
-                        schema::Ref<ChangePreconfigurationTemplateStateAction::ReplyType>::value};
+                        &PreconfigurationTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // CheckBaremetalChassisConfigFileAction
   {"baremetalChassisInfo", schema::Local<std::string, L>::ref, offsetof(CheckBaremetalChassisConfigFileAction, baremetalChassisInfo), schema::Location::Body, 0, &kRule10},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBaremetalChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -945,7 +945,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateBar
 schema::LazyTable kTable138{{nullptr}, "CreateBaremetalBondingAction", kRows138, 8, kBases138, 1, &schema::ObjectOps<CreateBaremetalBondingAction, L>::make, &schema::ObjectOps<CreateBaremetalBondingAction, L>::destroy, &schema::ObjectOps<CreateBaremetalBondingAction, L>::clear};
 static_assert(offsetof(CreateBaremetalBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateBaremetalBonding", HttpMethod::Post, "/baremetal/network/bondings", "params", true, true, true, false, "", &CreateBaremetalBondingAction::describe,
-                        schema::Ref<CreateBaremetalBondingAction::ReplyType>::value};
+                        &BaremetalBondingInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // CreateBaremetalChassisAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalChassisAction, description), schema::Location::Body, 0, &kRule3},
@@ -962,7 +962,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateBar
 schema::LazyTable kTable140{{nullptr}, "CreateBaremetalChassisAction", kRows140, 10, kBases140, 1, &schema::ObjectOps<CreateBaremetalChassisAction, L>::make, &schema::ObjectOps<CreateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<CreateBaremetalChassisAction, L>::clear};
 static_assert(offsetof(CreateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "CreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis", "params", true, true, true, false, "", &CreateBaremetalChassisAction::describe,
-                        schema::Ref<CreateBaremetalChassisAction::ReplyType>::value};
+                        &BaremetalChassisInventory::describeInventoryReply};
 constexpr const char* kRule30V[] = {"InstantStart", "JustCreate"};
 constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows142[] = {  // CreateBaremetalInstanceAction
@@ -985,7 +985,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateBar
 schema::LazyTable kTable142{{nullptr}, "CreateBaremetalInstanceAction", kRows142, 14, kBases142, 1, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::make, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<CreateBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(CreateBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "CreateBaremetalInstance", HttpMethod::Post, "/baremetal/instances", "params", true, true, true, false, "", &CreateBaremetalInstanceAction::describe,
-                        schema::Ref<CreateBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Row kRows144[] = {  // CreateBaremetalPxeServerAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, zoneUuid), schema::Location::Body, 0, &kRule0},
@@ -1008,7 +1008,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(CreateBar
 schema::LazyTable kTable144{{nullptr}, "CreateBaremetalPxeServerAction", kRows144, 15, kBases144, 1, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::make, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<CreateBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(CreateBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "CreateBaremetalPxeServer", HttpMethod::Post, "/baremetal/pxeservers", "params", true, true, true, false, "", &CreateBaremetalPxeServerAction::describe,
-                        schema::Ref<CreateBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // DeleteBaremetalChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBaremetalChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -1075,7 +1075,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(InspectBa
 schema::LazyTable kTable158{{nullptr}, "InspectBaremetalChassisAction", kRows158, 2, kBases158, 1, &schema::ObjectOps<InspectBaremetalChassisAction, L>::make, &schema::ObjectOps<InspectBaremetalChassisAction, L>::destroy, &schema::ObjectOps<InspectBaremetalChassisAction, L>::clear};
 static_assert(offsetof(InspectBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "InspectBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "inspectBaremetalChassis", true, true, true, false, "", &InspectBaremetalChassisAction::describe,
-                        schema::Ref<InspectBaremetalChassisAction::ReplyType>::value};
+                        &BaremetalChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // PowerOffBaremetalChassisAction
   {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(PowerOffBaremetalChassisAction, chassisUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOffBaremetalChassisAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1107,22 +1107,22 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(QueryBare
 schema::LazyTable kTable166{{nullptr}, "QueryBaremetalBondingAction", nullptr, 0, kBases166, 2, &schema::ObjectOps<QueryBaremetalBondingAction, L>::make, &schema::ObjectOps<QueryBaremetalBondingAction, L>::destroy, &schema::ObjectOps<QueryBaremetalBondingAction, L>::clear};
 static_assert(offsetof(QueryBaremetalBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "QueryBaremetalBonding", HttpMethod::Get, "/baremetal/network/bondings", "", false, true, false, true, "", &QueryBaremetalBondingAction::describe,
-                        schema::Ref<QueryBaremetalBondingAction::ReplyType>::value};
+                        &BaremetalBondingInventory::describeQueryReply};
 constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryBaremetalChassisAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalChassisAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable168{{nullptr}, "QueryBaremetalChassisAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryBaremetalChassisAction, L>::make, &schema::ObjectOps<QueryBaremetalChassisAction, L>::destroy, &schema::ObjectOps<QueryBaremetalChassisAction, L>::clear};
 static_assert(offsetof(QueryBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "QueryBaremetalChassis", HttpMethod::Get, "/baremetal/chassis", "", false, true, false, true, "", &QueryBaremetalChassisAction::describe,
-                        schema::Ref<QueryBaremetalChassisAction::ReplyType>::value};
+                        &BaremetalChassisInventory::describeQueryReply};
 constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryBaremetalInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable170{{nullptr}, "QueryBaremetalInstanceAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::make, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<QueryBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(QueryBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "QueryBaremetalInstance", HttpMethod::Get, "/baremetal/instances", "", false, true, false, true, "", &QueryBaremetalInstanceAction::describe,
-                        schema::Ref<QueryBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeQueryReply};
 constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryBaremetalPxeServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBaremetalPxeServerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable172{{nullptr}, "QueryBaremetalPxeServerAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::make, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<QueryBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(QueryBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "QueryBaremetalPxeServer", HttpMethod::Get, "/baremetal/pxeservers", "", false, true, false, true, "", &QueryBaremetalPxeServerAction::describe,
-                        schema::Ref<QueryBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeQueryReply};
 constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryPreconfigurationTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPreconfigurationTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable174{{nullptr}, "QueryPreconfigurationTemplateAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::make, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<QueryPreconfigurationTemplateAction, L>::clear};
 static_assert(offsetof(QueryPreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1137,7 +1137,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(RebootBar
 schema::LazyTable kTable176{{nullptr}, "RebootBaremetalInstanceAction", kRows176, 3, kBases176, 1, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::make, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<RebootBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(RebootBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "RebootBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "rebootBaremetalInstance", true, true, true, false, "", &RebootBaremetalInstanceAction::describe,
-                        schema::Ref<RebootBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // ReconnectBaremetalPxeServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1146,7 +1146,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable178{{nullptr}, "ReconnectBaremetalPxeServerAction", kRows178, 2, kBases178, 1, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::make, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<ReconnectBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(ReconnectBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "ReconnectBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "reconnectBaremetalPxeServer", true, true, true, false, "", &ReconnectBaremetalPxeServerAction::describe,
-                        schema::Ref<ReconnectBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows180[] = {  // RecoverBaremetalInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverBaremetalInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1155,7 +1155,7 @@ constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(RecoverBa
 schema::LazyTable kTable180{{nullptr}, "RecoverBaremetalInstanceAction", kRows180, 2, kBases180, 1, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::make, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<RecoverBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(RecoverBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec181{{nullptr}, "RecoverBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "recoverBaremetalInstance", true, true, true, false, "", &RecoverBaremetalInstanceAction::describe,
-                        schema::Ref<RecoverBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows182[] = {  // StartBaremetalInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"pxeBoot", schema::Local<std::optional<bool>, L>::ref, offsetof(StartBaremetalInstanceAction, pxeBoot), schema::Location::Body, 0, nullptr},
@@ -1165,7 +1165,7 @@ constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(StartBare
 schema::LazyTable kTable182{{nullptr}, "StartBaremetalInstanceAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<StartBaremetalInstanceAction, L>::make, &schema::ObjectOps<StartBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<StartBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(StartBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec183{{nullptr}, "StartBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "startBaremetalInstance", true, true, true, false, "", &StartBaremetalInstanceAction::describe,
-                        schema::Ref<StartBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows184[] = {  // StartBaremetalPxeServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1174,7 +1174,7 @@ constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(StartBare
 schema::LazyTable kTable184{{nullptr}, "StartBaremetalPxeServerAction", kRows184, 2, kBases184, 1, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::make, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<StartBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(StartBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec185{{nullptr}, "StartBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "startBaremetalPxeServer", true, true, true, false, "", &StartBaremetalPxeServerAction::describe,
-                        schema::Ref<StartBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr const char* kRule32V[] = {"grace", "cold"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows186[] = {  // StopBaremetalInstanceAction
@@ -1186,7 +1186,7 @@ constexpr schema::Base kBases186[] = {{&ActionBase::describe, offsetof(StopBarem
 schema::LazyTable kTable186{{nullptr}, "StopBaremetalInstanceAction", kRows186, 3, kBases186, 1, &schema::ObjectOps<StopBaremetalInstanceAction, L>::make, &schema::ObjectOps<StopBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<StopBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(StopBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec187{{nullptr}, "StopBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "stopBaremetalInstance", true, true, true, false, "", &StopBaremetalInstanceAction::describe,
-                        schema::Ref<StopBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows188[] = {  // StopBaremetalPxeServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StopBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopBaremetalPxeServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1195,7 +1195,7 @@ constexpr schema::Base kBases188[] = {{&ActionBase::describe, offsetof(StopBarem
 schema::LazyTable kTable188{{nullptr}, "StopBaremetalPxeServerAction", kRows188, 2, kBases188, 1, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::make, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<StopBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(StopBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec189{{nullptr}, "StopBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "stopBaremetalPxeServer", true, true, true, false, "", &StopBaremetalPxeServerAction::describe,
-                        schema::Ref<StopBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows190[] = {  // UpdateBaremetalChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalChassisAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalChassisAction, name), schema::Location::Body, 0, &kRule13},
@@ -1210,7 +1210,7 @@ constexpr schema::Base kBases190[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable190{{nullptr}, "UpdateBaremetalChassisAction", kRows190, 8, kBases190, 1, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::make, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalChassisAction, L>::clear};
 static_assert(offsetof(UpdateBaremetalChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec191{{nullptr}, "UpdateBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "updateBaremetalChassis", true, true, true, false, "", &UpdateBaremetalChassisAction::describe,
-                        schema::Ref<UpdateBaremetalChassisAction::ReplyType>::value};
+                        &BaremetalChassisInventory::describeInventoryReply};
 constexpr const char* kRule33V[] = {"Linux"};
 constexpr schema::Rule kRule33{false, false, false, kRule33V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows192[] = {  // UpdateBaremetalInstanceAction
@@ -1225,7 +1225,7 @@ constexpr schema::Base kBases192[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable192{{nullptr}, "UpdateBaremetalInstanceAction", kRows192, 6, kBases192, 1, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::make, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalInstanceAction, L>::clear};
 static_assert(offsetof(UpdateBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec193{{nullptr}, "UpdateBaremetalInstance", HttpMethod::Put, "/baremetal/instances/{uuid}/actions", "updateBaremetalInstance", true, true, true, false, "", &UpdateBaremetalInstanceAction::describe,
-                        schema::Ref<UpdateBaremetalInstanceAction::ReplyType>::value};
+                        &BaremetalInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows194[] = {  // UpdateBaremetalPxeServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalPxeServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule13},
@@ -1239,7 +1239,7 @@ constexpr schema::Base kBases194[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable194{{nullptr}, "UpdateBaremetalPxeServerAction", kRows194, 7, kBases194, 1, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::make, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::destroy, &schema::ObjectOps<UpdateBaremetalPxeServerAction, L>::clear};
 static_assert(offsetof(UpdateBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec195{{nullptr}, "UpdateBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "updateBaremetalPxeServer", true, true, true, false, "", &UpdateBaremetalPxeServerAction::describe,
-                        schema::Ref<UpdateBaremetalPxeServerAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule35V[] = {"kickstart", "preseed", "autoyast"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 3, -1, -1, false, 0, 0};
@@ -1257,7 +1257,7 @@ constexpr schema::Base kBases196[] = {{&ActionBase::describe, offsetof(UpdatePre
 schema::LazyTable kTable196{{nullptr}, "UpdatePreconfigurationTemplateAction", kRows196, 7, kBases196, 1, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::make, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::destroy, &schema::ObjectOps<UpdatePreconfigurationTemplateAction, L>::clear};
 static_assert(offsetof(UpdatePreconfigurationTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec197{{nullptr}, "UpdatePreconfigurationTemplate", HttpMethod::Put, "/baremetal/preconfigurations/{uuid}/actions", "updatePreconfigurationTemplate", true, true, true, false, "", &UpdatePreconfigurationTemplateAction::describe,
-                        schema::Ref<UpdatePreconfigurationTemplateAction::ReplyType>::value};
+                        &PreconfigurationTemplateInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AttachAutoScalingTemplateToGroupAction::describe() { return schema::lazyTable(kTable0); }

@@ -115,7 +115,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddBareMeta
 schema::LazyTable kTable0{{nullptr}, "AddBareMetal2GatewayAction", kRows0, 10, kBases0, 1, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::make, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<AddBareMetal2GatewayAction, L>::clear};
 static_assert(offsetof(AddBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddBareMetal2Gateway", HttpMethod::Post, "/baremetal2/gateways", "params", true, true, true, false, "", &AddBareMetal2GatewayAction::describe,
-                        schema::Ref<AddBareMetal2GatewayAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"Remote", "Local", "Direct"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // AddBareMetal2IpmiChassisAction
@@ -135,7 +135,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddBareMeta
 schema::LazyTable kTable2{{nullptr}, "AddBareMetal2IpmiChassisAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<AddBareMetal2IpmiChassisAction, L>::clear};
 static_assert(offsetof(AddBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi", "params", true, true, true, false, "", &AddBareMetal2IpmiChassisAction::describe,
-                        schema::Ref<AddBareMetal2IpmiChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // AttachBareMetal2GatewayToClusterAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2GatewayToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
   {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2GatewayToClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
@@ -145,7 +145,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AttachBareM
 schema::LazyTable kTable4{{nullptr}, "AttachBareMetal2GatewayToClusterAction", kRows4, 3, kBases4, 1, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::make, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::destroy, &schema::ObjectOps<AttachBareMetal2GatewayToClusterAction, L>::clear};
 static_assert(offsetof(AttachBareMetal2GatewayToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AttachBareMetal2GatewayToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "params", true, true, true, false, "", &AttachBareMetal2GatewayToClusterAction::describe,
-                        schema::Ref<AttachBareMetal2GatewayToClusterAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows6[] = {  // AttachBareMetal2ProvisionNetworkToClusterAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
   {"networkUuid", schema::Local<std::string, L>::ref, offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
@@ -155,7 +155,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AttachBareM
 schema::LazyTable kTable6{{nullptr}, "AttachBareMetal2ProvisionNetworkToClusterAction", kRows6, 3, kBases6, 1, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::make, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::destroy, &schema::ObjectOps<AttachBareMetal2ProvisionNetworkToClusterAction, L>::clear};
 static_assert(offsetof(AttachBareMetal2ProvisionNetworkToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "AttachBareMetal2ProvisionNetworkToCluster", HttpMethod::Post, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "params", true, true, true, false, "", &AttachBareMetal2ProvisionNetworkToClusterAction::describe,
-                        schema::Ref<AttachBareMetal2ProvisionNetworkToClusterAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows8[] = {  // AttachProvisionNicToBondingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachProvisionNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
   {"provisionNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachProvisionNicToBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
@@ -168,7 +168,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AttachProvi
 schema::LazyTable kTable8{{nullptr}, "AttachProvisionNicToBondingAction", kRows8, 6, kBases8, 1, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::make, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::destroy, &schema::ObjectOps<AttachProvisionNicToBondingAction, L>::clear};
 static_assert(offsetof(AttachProvisionNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "AttachProvisionNicToBonding", HttpMethod::Post, "/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}", "params", true, true, true, false, "", &AttachProvisionNicToBondingAction::describe,
-                        schema::Ref<AttachProvisionNicToBondingAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule5{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows10[] = {  // BatchAddBareMetal2IpmiChassisAction
@@ -183,7 +183,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(BatchAddBa
 schema::LazyTable kTable10{{nullptr}, "BatchAddBareMetal2IpmiChassisAction", kRows10, 6, kBases10, 1, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<BatchAddBareMetal2IpmiChassisAction, L>::clear};
 static_assert(offsetof(BatchAddBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "BatchAddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file", "params", true, true, true, false, "", &BatchAddBareMetal2IpmiChassisAction::describe,
-                        schema::Ref<BatchAddBareMetal2IpmiChassisAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"enable", "disable"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows12[] = {  // ChangeBareMetal2ChassisOfferingStateAction
@@ -195,7 +195,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable12{{nullptr}, "ChangeBareMetal2ChassisOfferingStateAction", kRows12, 3, kBases12, 1, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ChassisOfferingStateAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2ChassisOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "ChangeBareMetal2ChassisOfferingState", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "changeBareMetal2ChassisOfferingState", true, true, true, false, "", &ChangeBareMetal2ChassisOfferingStateAction::describe,
-                        schema::Ref<ChangeBareMetal2ChassisOfferingStateAction::ReplyType>::value};
+                        &BareMetal2ChassisOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // ChangeBareMetal2ChassisStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -205,7 +205,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable14{{nullptr}, "ChangeBareMetal2ChassisStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ChassisStateAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2ChassisStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeBareMetal2ChassisState", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "changeBareMetal2ChassisState", true, true, true, false, "", &ChangeBareMetal2ChassisStateAction::describe,
-                        schema::Ref<ChangeBareMetal2ChassisStateAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows16[] = {  // ChangeBareMetal2GatewayClusterAction
   {"gatewayUuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayClusterAction, gatewayUuid), schema::Location::Path, 0, &kRule3},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayClusterAction, clusterUuid), schema::Location::Body, 0, &kRule3},
@@ -215,7 +215,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable16{{nullptr}, "ChangeBareMetal2GatewayClusterAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::make, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2GatewayClusterAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2GatewayClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "ChangeBareMetal2GatewayCluster", HttpMethod::Put, "/baremetal2/gateways/{gatewayUuid}/actions", "changeBareMetal2GatewayCluster", true, true, true, false, "", &ChangeBareMetal2GatewayClusterAction::describe,
-                        schema::Ref<ChangeBareMetal2GatewayClusterAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // ChangeBareMetal2GatewayStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2GatewayStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -225,7 +225,7 @@ constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable18{{nullptr}, "ChangeBareMetal2GatewayStateAction", kRows18, 3, kBases18, 1, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2GatewayStateAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2GatewayStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "ChangeBareMetal2GatewayState", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "changeBareMetal2GatewayState", true, true, true, false, "", &ChangeBareMetal2GatewayStateAction::describe,
-                        schema::Ref<ChangeBareMetal2GatewayStateAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Row kRows20[] = {  // ChangeBareMetal2InstancePasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -237,7 +237,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable20{{nullptr}, "ChangeBareMetal2InstancePasswordAction", kRows20, 4, kBases20, 1, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::make, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2InstancePasswordAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2InstancePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "ChangeBareMetal2InstancePassword", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "changeBareMetal2InstancePassword", true, true, true, false, "", &ChangeBareMetal2InstancePasswordAction::describe,
-                        schema::Ref<ChangeBareMetal2InstancePasswordAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // ChangeBareMetal2ProvisionNetworkStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ProvisionNetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -247,7 +247,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(ChangeBare
 schema::LazyTable kTable22{{nullptr}, "ChangeBareMetal2ProvisionNetworkStateAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::make, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::destroy, &schema::ObjectOps<ChangeBareMetal2ProvisionNetworkStateAction, L>::clear};
 static_assert(offsetof(ChangeBareMetal2ProvisionNetworkStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "ChangeBareMetal2ProvisionNetworkState", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "changeBareMetal2ProvisionNetworkState", true, true, true, false, "", &ChangeBareMetal2ProvisionNetworkStateAction::describe,
-                        schema::Ref<ChangeBareMetal2ProvisionNetworkStateAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // CheckBareMetal2IpmiChassisConfigFileAction
   {"chassisInfo", schema::Local<std::string, L>::ref, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, chassisInfo), schema::Location::Body, 0, &kRule5},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckBareMetal2IpmiChassisConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -291,7 +291,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateBare
 schema::LazyTable kTable30{{nullptr}, "CreateBareMetal2BondingAction", kRows30, 6, kBases30, 1, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::make, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2BondingAction, L>::clear};
 static_assert(offsetof(CreateBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "CreateBareMetal2Bonding", HttpMethod::Post, "/baremetal2/chassis/bond", "params", true, true, true, false, "", &CreateBareMetal2BondingAction::describe,
-                        schema::Ref<CreateBareMetal2BondingAction::ReplyType>::value};
+                        &BareMetal2BondingInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // CreateBareMetal2InstanceAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2InstanceAction, description), schema::Location::Body, 0, &kRule2},
@@ -316,7 +316,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateBare
 schema::LazyTable kTable32{{nullptr}, "CreateBareMetal2InstanceAction", kRows32, 18, kBases32, 1, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::make, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2InstanceAction, L>::clear};
 static_assert(offsetof(CreateBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "CreateBareMetal2Instance", HttpMethod::Post, "/baremetal2/bm-instances", "params", true, true, true, false, "", &CreateBareMetal2InstanceAction::describe,
-                        schema::Ref<CreateBareMetal2InstanceAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows34[] = {  // CreateBareMetal2IpmiChassisHardwareInfoAction
   {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiAddress), schema::Location::Body, 0, &kRule5},
@@ -348,7 +348,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateBare
 schema::LazyTable kTable36{{nullptr}, "CreateBareMetal2ProvisionNetworkAction", kRows36, 11, kBases36, 1, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<CreateBareMetal2ProvisionNetworkAction, L>::clear};
 static_assert(offsetof(CreateBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateBareMetal2ProvisionNetwork", HttpMethod::Post, "/baremetal2/provision-networks", "params", true, true, true, false, "", &CreateBareMetal2ProvisionNetworkAction::describe,
-                        schema::Ref<CreateBareMetal2ProvisionNetworkAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // DeleteBareMetal2ChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBareMetal2ChassisAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -388,7 +388,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(DetachBare
 schema::LazyTable kTable44{{nullptr}, "DetachBareMetal2GatewayFromClusterAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::make, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBareMetal2GatewayFromClusterAction, L>::clear};
 static_assert(offsetof(DetachBareMetal2GatewayFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "DetachBareMetal2GatewayFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}", "", false, true, true, false, "", &DetachBareMetal2GatewayFromClusterAction::describe,
-                        schema::Ref<DetachBareMetal2GatewayFromClusterAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows46[] = {  // DetachBareMetal2ProvisionNetworkFromClusterAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule3},
   {"networkUuid", schema::Local<std::string, L>::ref, offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, networkUuid), schema::Location::Path, 0, &kRule3},
@@ -398,7 +398,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(DetachBare
 schema::LazyTable kTable46{{nullptr}, "DetachBareMetal2ProvisionNetworkFromClusterAction", kRows46, 3, kBases46, 1, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::make, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBareMetal2ProvisionNetworkFromClusterAction, L>::clear};
 static_assert(offsetof(DetachBareMetal2ProvisionNetworkFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "DetachBareMetal2ProvisionNetworkFromCluster", HttpMethod::Delete, "/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}", "", false, true, true, false, "", &DetachBareMetal2ProvisionNetworkFromClusterAction::describe,
-                        schema::Ref<DetachBareMetal2ProvisionNetworkFromClusterAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // DetachProvisionNicFromBondingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachProvisionNicFromBondingAction, uuid), schema::Location::Path, 0, &kRule3},
   {"provisionNicUuid", schema::Local<std::string, L>::ref, offsetof(DetachProvisionNicFromBondingAction, provisionNicUuid), schema::Location::Body, 0, &kRule3},
@@ -408,7 +408,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(DetachProv
 schema::LazyTable kTable48{{nullptr}, "DetachProvisionNicFromBondingAction", kRows48, 3, kBases48, 1, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::make, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::destroy, &schema::ObjectOps<DetachProvisionNicFromBondingAction, L>::clear};
 static_assert(offsetof(DetachProvisionNicFromBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "DetachProvisionNicFromBonding", HttpMethod::Delete, "/baremetal2/bm-instances/bm2-bondings/{uuid}", "", false, true, true, false, "", &DetachProvisionNicFromBondingAction::describe,
-                        schema::Ref<DetachProvisionNicFromBondingAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // GetBareMetal2ChassisPowerStatusAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -451,7 +451,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(InspectBar
 schema::LazyTable kTable58{{nullptr}, "InspectBareMetal2ChassisAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::make, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<InspectBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(InspectBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "InspectBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "inspectBareMetal2Chassis", true, true, true, false, "", &InspectBareMetal2ChassisAction::describe,
-                        schema::Ref<InspectBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // InspectBareMetal2ChassisByInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(InspectBareMetal2ChassisByInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(InspectBareMetal2ChassisByInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -460,7 +460,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(InspectBar
 schema::LazyTable kTable60{{nullptr}, "InspectBareMetal2ChassisByInstanceAction", kRows60, 2, kBases60, 1, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::make, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::destroy, &schema::ObjectOps<InspectBareMetal2ChassisByInstanceAction, L>::clear};
 static_assert(offsetof(InspectBareMetal2ChassisByInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "InspectBareMetal2ChassisByInstance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "inspectBareMetal2ChassisByInstance", true, true, true, false, "", &InspectBareMetal2ChassisByInstanceAction::describe,
-                        schema::Ref<InspectBareMetal2ChassisByInstanceAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // PowerOffBareMetal2ChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerOffBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOffBareMetal2ChassisAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -469,7 +469,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(PowerOffBa
 schema::LazyTable kTable62{{nullptr}, "PowerOffBareMetal2ChassisAction", kRows62, 2, kBases62, 1, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerOffBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(PowerOffBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "PowerOffBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOffBareMetal2Chassis", true, true, true, false, "", &PowerOffBareMetal2ChassisAction::describe,
-                        schema::Ref<PowerOffBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr const char* kRule14V[] = {"disk", "ipxe"};
 constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows64[] = {  // PowerOnBareMetal2ChassisAction
@@ -481,7 +481,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(PowerOnBar
 schema::LazyTable kTable64{{nullptr}, "PowerOnBareMetal2ChassisAction", kRows64, 3, kBases64, 1, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerOnBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(PowerOnBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "PowerOnBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOnBareMetal2Chassis", true, true, true, false, "", &PowerOnBareMetal2ChassisAction::describe,
-                        schema::Ref<PowerOnBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows66[] = {  // PowerResetBareMetal2ChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerResetBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
   {"bootDev", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerResetBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
@@ -491,12 +491,12 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(PowerReset
 schema::LazyTable kTable66{{nullptr}, "PowerResetBareMetal2ChassisAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::make, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<PowerResetBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(PowerResetBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "PowerResetBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerResetBareMetal2Chassis", true, true, true, false, "", &PowerResetBareMetal2ChassisAction::describe,
-                        schema::Ref<PowerResetBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryBareMetal2BondingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2BondingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable68{{nullptr}, "QueryBareMetal2BondingAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::make, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2BondingAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "QueryBareMetal2Bonding", HttpMethod::Get, "/baremetal2/bonding", "", false, true, false, true, "", &QueryBareMetal2BondingAction::describe,
-                        schema::Ref<QueryBareMetal2BondingAction::ReplyType>::value};
+                        &BareMetal2BondingInventory::describeQueryReply};
 constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryBareMetal2BondingNicRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2BondingNicRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable70{{nullptr}, "QueryBareMetal2BondingNicRefAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::make, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2BondingNicRefAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2BondingNicRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -506,37 +506,37 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryBareM
 schema::LazyTable kTable72{{nullptr}, "QueryBareMetal2ChassisAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "QueryBareMetal2Chassis", HttpMethod::Get, "/baremetal2/chassis", "", false, true, false, true, "", &QueryBareMetal2ChassisAction::describe,
-                        schema::Ref<QueryBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeQueryReply};
 constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisGpuDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable74{{nullptr}, "QueryBareMetal2ChassisGpuDeviceAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisGpuDeviceAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2ChassisGpuDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryBareMetal2ChassisGpuDevice", HttpMethod::Get, "/baremetal2/chassis/gpu-device/gpu-devices", "", false, true, false, true, "", &QueryBareMetal2ChassisGpuDeviceAction::describe,
-                        schema::Ref<QueryBareMetal2ChassisGpuDeviceAction::ReplyType>::value};
+                        &BareMetal2ChassisGpuDeviceInventory::describeQueryReply};
 constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable76{{nullptr}, "QueryBareMetal2ChassisOfferingAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisOfferingAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2ChassisOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "QueryBareMetal2ChassisOffering", HttpMethod::Get, "/baremetal2/chassis/offerings", "", false, true, false, true, "", &QueryBareMetal2ChassisOfferingAction::describe,
-                        schema::Ref<QueryBareMetal2ChassisOfferingAction::ReplyType>::value};
+                        &BareMetal2ChassisOfferingInventory::describeQueryReply};
 constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ChassisPciDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ChassisPciDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable78{{nullptr}, "QueryBareMetal2ChassisPciDeviceAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::make, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ChassisPciDeviceAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2ChassisPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "QueryBareMetal2ChassisPciDevice", HttpMethod::Get, "/baremetal2/chassis/pci-device/pci-devices", "", false, true, false, true, "", &QueryBareMetal2ChassisPciDeviceAction::describe,
-                        schema::Ref<QueryBareMetal2ChassisPciDeviceAction::ReplyType>::value};
+                        &BareMetal2ChassisPciDeviceInventory::describeQueryReply};
 constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryBareMetal2GatewayAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2GatewayAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable80{{nullptr}, "QueryBareMetal2GatewayAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::make, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2GatewayAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "QueryBareMetal2Gateway", HttpMethod::Get, "/baremetal2/gateways", "", false, true, false, true, "", &QueryBareMetal2GatewayAction::describe,
-                        schema::Ref<QueryBareMetal2GatewayAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeQueryReply};
 constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryBareMetal2InstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2InstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable82{{nullptr}, "QueryBareMetal2InstanceAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::make, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2InstanceAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "QueryBareMetal2Instance", HttpMethod::Get, "/baremetal2/bm-instances", "", false, true, false, true, "", &QueryBareMetal2InstanceAction::describe,
-                        schema::Ref<QueryBareMetal2InstanceAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeQueryReply};
 constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryBareMetal2ProvisionNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBareMetal2ProvisionNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable84{{nullptr}, "QueryBareMetal2ProvisionNetworkAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<QueryBareMetal2ProvisionNetworkAction, L>::clear};
 static_assert(offsetof(QueryBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "QueryBareMetal2ProvisionNetwork", HttpMethod::Get, "/baremetal2/provision-networks", "", false, true, false, true, "", &QueryBareMetal2ProvisionNetworkAction::describe,
-                        schema::Ref<QueryBareMetal2ProvisionNetworkAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeQueryReply};
 constexpr schema::Row kRows86[] = {  // ReconnectBareMetal2GatewayAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBareMetal2GatewayAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBareMetal2GatewayAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -545,7 +545,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ReconnectB
 schema::LazyTable kTable86{{nullptr}, "ReconnectBareMetal2GatewayAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::make, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<ReconnectBareMetal2GatewayAction, L>::clear};
 static_assert(offsetof(ReconnectBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "ReconnectBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "reconnectBareMetal2Gateway", true, true, true, false, "", &ReconnectBareMetal2GatewayAction::describe,
-                        schema::Ref<ReconnectBareMetal2GatewayAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows88[] = {  // ReconnectBareMetal2InstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectBareMetal2InstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -554,7 +554,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ReconnectB
 schema::LazyTable kTable88{{nullptr}, "ReconnectBareMetal2InstanceAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::make, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<ReconnectBareMetal2InstanceAction, L>::clear};
 static_assert(offsetof(ReconnectBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "ReconnectBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/actions", "reconnectBareMetal2Instance", true, true, true, false, "", &ReconnectBareMetal2InstanceAction::describe,
-                        schema::Ref<ReconnectBareMetal2InstanceAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows90[] = {  // StartBareMetal2InstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StartBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartBareMetal2InstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
@@ -567,7 +567,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(StartBareM
 schema::LazyTable kTable90{{nullptr}, "StartBareMetal2InstanceAction", kRows90, 6, kBases90, 1, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::make, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<StartBareMetal2InstanceAction, L>::clear};
 static_assert(offsetof(StartBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "StartBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "startBareMetal2Instance", true, true, true, false, "", &StartBareMetal2InstanceAction::describe,
-                        schema::Ref<StartBareMetal2InstanceAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // UpdateBareMetal2ChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisAction, name), schema::Location::Body, 0, &kRule6},
@@ -578,7 +578,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateBare
 schema::LazyTable kTable92{{nullptr}, "UpdateBareMetal2ChassisAction", kRows92, 4, kBases92, 1, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2ChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "updateBareMetal2Chassis", true, true, true, false, "", &UpdateBareMetal2ChassisAction::describe,
-                        schema::Ref<UpdateBareMetal2ChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // UpdateBareMetal2ChassisOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ChassisOfferingAction, name), schema::Location::Body, 0, &kRule6},
@@ -589,7 +589,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(UpdateBare
 schema::LazyTable kTable94{{nullptr}, "UpdateBareMetal2ChassisOfferingAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisOfferingAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2ChassisOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "UpdateBareMetal2ChassisOffering", HttpMethod::Put, "/baremetal2/chassis/offerings/{uuid}/actions", "updateBareMetal2ChassisOffering", true, true, true, false, "", &UpdateBareMetal2ChassisOfferingAction::describe,
-                        schema::Ref<UpdateBareMetal2ChassisOfferingAction::ReplyType>::value};
+                        &BareMetal2ChassisOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // UpdateBareMetal2ChassisPciDeviceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ChassisPciDeviceAction, chassisUuid), schema::Location::Body, 0, &kRule3},
@@ -601,7 +601,7 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(UpdateBare
 schema::LazyTable kTable96{{nullptr}, "UpdateBareMetal2ChassisPciDeviceAction", kRows96, 5, kBases96, 1, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ChassisPciDeviceAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2ChassisPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "UpdateBareMetal2ChassisPciDevice", HttpMethod::Put, "/baremetal2/chassis/pci-devices/{uuid}/actions", "updateBareMetal2ChassisPciDevice", true, true, true, false, "", &UpdateBareMetal2ChassisPciDeviceAction::describe,
-                        schema::Ref<UpdateBareMetal2ChassisPciDeviceAction::ReplyType>::value};
+                        &BareMetal2ChassisPciDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows98[] = {  // UpdateBareMetal2GatewayAction
   {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, sshPort), schema::Location::Body, 0, &kRule1},
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule6},
@@ -616,7 +616,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(UpdateBare
 schema::LazyTable kTable98{{nullptr}, "UpdateBareMetal2GatewayAction", kRows98, 8, kBases98, 1, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::make, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2GatewayAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2GatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "UpdateBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "updateBareMetal2Gateway", true, true, true, false, "", &UpdateBareMetal2GatewayAction::describe,
-                        schema::Ref<UpdateBareMetal2GatewayAction::ReplyType>::value};
+                        &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr const char* kRule15V[] = {"Stopped", "Running"};
 constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule16V[] = {"enable", "disable"};
@@ -635,7 +635,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable100{{nullptr}, "UpdateBareMetal2InstanceAction", kRows100, 8, kBases100, 1, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::make, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2InstanceAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "UpdateBareMetal2Instance", HttpMethod::Put, "/baremetal2/bm-instances/{uuid}/action", "updateBareMetal2Instance", true, true, true, false, "", &UpdateBareMetal2InstanceAction::describe,
-                        schema::Ref<UpdateBareMetal2InstanceAction::ReplyType>::value};
+                        &BareMetal2InstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows102[] = {  // UpdateBareMetal2IpmiChassisAction
   {"ipmiAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, nullptr},
   {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
@@ -650,7 +650,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable102{{nullptr}, "UpdateBareMetal2IpmiChassisAction", kRows102, 8, kBases102, 1, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::make, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2IpmiChassisAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateBareMetal2IpmiChassis", HttpMethod::Put, "/baremetal2/chassis/ipmi/{uuid}/actions", "updateBareMetal2IpmiChassis", true, true, true, false, "", &UpdateBareMetal2IpmiChassisAction::describe,
-                        schema::Ref<UpdateBareMetal2IpmiChassisAction::ReplyType>::value};
+                        &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Row kRows104[] = {  // UpdateBareMetal2ProvisionNetworkAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -667,7 +667,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateBar
 schema::LazyTable kTable104{{nullptr}, "UpdateBareMetal2ProvisionNetworkAction", kRows104, 9, kBases104, 1, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::make, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::destroy, &schema::ObjectOps<UpdateBareMetal2ProvisionNetworkAction, L>::clear};
 static_assert(offsetof(UpdateBareMetal2ProvisionNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "UpdateBareMetal2ProvisionNetwork", HttpMethod::Put, "/baremetal2/provision-networks/{uuid}/actions", "updateBareMetal2ProvisionNetwork", true, true, true, false, "", &UpdateBareMetal2ProvisionNetworkAction::describe,
-                        schema::Ref<UpdateBareMetal2ProvisionNetworkAction::ReplyType>::value};
+                        &BareMetal2ProvisionNetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // BatchQueryAction
   {"script", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchQueryAction, script), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchQueryAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -691,7 +691,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(AttachPri
 schema::LazyTable kTable110{{nullptr}, "AttachPriceTableToAccountAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::make, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::destroy, &schema::ObjectOps<AttachPriceTableToAccountAction, L>::clear};
 static_assert(offsetof(AttachPriceTableToAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "AttachPriceTableToAccount", HttpMethod::Post, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "params", true, true, true, false, "", &AttachPriceTableToAccountAction::describe,
-                        schema::Ref<AttachPriceTableToAccountAction::ReplyType>::value};
+                        &PriceTableInventory::describeInventoryReply};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr schema::Row kRows112[] = {  // CalculateAccountBillingSpendingAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CalculateAccountBillingSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
@@ -747,7 +747,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ChangeAcc
 schema::LazyTable kTable118{{nullptr}, "ChangeAccountPriceTableBindingAction", kRows118, 3, kBases118, 1, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::make, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::destroy, &schema::ObjectOps<ChangeAccountPriceTableBindingAction, L>::clear};
 static_assert(offsetof(ChangeAccountPriceTableBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "ChangeAccountPriceTableBinding", HttpMethod::Put, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "changeAccountPriceTableBinding", true, true, true, false, "", &ChangeAccountPriceTableBindingAction::describe,
-                        schema::Ref<ChangeAccountPriceTableBindingAction::ReplyType>::value};
+                        &PriceTableInventory::describeInventoryReply};
 constexpr schema::Row kRows120[] = {  // CleanupBillingUsageAction
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanupBillingUsageAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanupBillingUsageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -769,7 +769,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(CreatePri
 schema::LazyTable kTable122{{nullptr}, "CreatePriceTableAction", kRows122, 6, kBases122, 1, &schema::ObjectOps<CreatePriceTableAction, L>::make, &schema::ObjectOps<CreatePriceTableAction, L>::destroy, &schema::ObjectOps<CreatePriceTableAction, L>::clear};
 static_assert(offsetof(CreatePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "CreatePriceTable", HttpMethod::Post, "/billings/price-tables", "params", true, true, true, false, "", &CreatePriceTableAction::describe,
-                        schema::Ref<CreatePriceTableAction::ReplyType>::value};
+                        &PriceTableInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVmNicBandwidthOut", "pubIpVmNicBandwidthIn", "pubIpVipBandwidthOut", "pubIpVipBandwidthIn", "bareMetal2Instance"};
 constexpr schema::Rule kRule22{true, false, false, kRule22V, 11, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
@@ -789,7 +789,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateRes
 schema::LazyTable kTable124{{nullptr}, "CreateResourcePriceAction", kRows124, 10, kBases124, 1, &schema::ObjectOps<CreateResourcePriceAction, L>::make, &schema::ObjectOps<CreateResourcePriceAction, L>::destroy, &schema::ObjectOps<CreateResourcePriceAction, L>::clear};
 static_assert(offsetof(CreateResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "CreateResourcePrice", HttpMethod::Post, "/billings/prices", "params", true, true, true, false, "", &CreateResourcePriceAction::describe,
-                        schema::Ref<CreateResourcePriceAction::ReplyType>::value};
+                        &PriceInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // DeleteBillingAction
   {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteBillingAction, accountUuid), schema::Location::Body, 0, nullptr},
   {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DeleteBillingAction, startTime), schema::Location::Body, 0, nullptr},
@@ -832,7 +832,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(DetachPri
 schema::LazyTable kTable132{{nullptr}, "DetachPriceTableFromAccountAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::make, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::destroy, &schema::ObjectOps<DetachPriceTableFromAccountAction, L>::clear};
 static_assert(offsetof(DetachPriceTableFromAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "DetachPriceTableFromAccount", HttpMethod::Delete, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "", false, true, true, false, "", &DetachPriceTableFromAccountAction::describe,
-                        schema::Ref<DetachPriceTableFromAccountAction::ReplyType>::value};
+                        &PriceTableInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // GenerateAccountBillingAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(GenerateAccountBillingAction, accountUuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GenerateAccountBillingAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -872,7 +872,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(UpdatePri
 schema::LazyTable kTable142{{nullptr}, "UpdatePriceTableAction", kRows142, 4, kBases142, 1, &schema::ObjectOps<UpdatePriceTableAction, L>::make, &schema::ObjectOps<UpdatePriceTableAction, L>::destroy, &schema::ObjectOps<UpdatePriceTableAction, L>::clear};
 static_assert(offsetof(UpdatePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "UpdatePriceTable", HttpMethod::Put, "/billings/price-tables/{uuid}/actions", "updatePriceTable", true, true, true, false, "", &UpdatePriceTableAction::describe,
-                        schema::Ref<UpdatePriceTableAction::ReplyType>::value};
+                        &PriceTableInventory::describeInventoryReply};
 constexpr schema::Row kRows144[] = {  // UpdateResourcePriceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourcePriceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"endDateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateResourcePriceAction, endDateInLong), schema::Location::Body, 0, nullptr},
@@ -883,7 +883,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(UpdateRes
 schema::LazyTable kTable144{{nullptr}, "UpdateResourcePriceAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<UpdateResourcePriceAction, L>::make, &schema::ObjectOps<UpdateResourcePriceAction, L>::destroy, &schema::ObjectOps<UpdateResourcePriceAction, L>::clear};
 static_assert(offsetof(UpdateResourcePriceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "UpdateResourcePrice", HttpMethod::Put, "/billings/prices/{uuid}/actions", "updateResourcePrice", true, true, true, false, "", &UpdateResourcePriceAction::describe,
-                        schema::Ref<UpdateResourcePriceAction::ReplyType>::value};
+                        &PriceInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // ValidateDiskOfferingUserConfigAction
   {"config", schema::Local<std::string, L>::ref, offsetof(ValidateDiskOfferingUserConfigAction, config), schema::Location::Body, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateDiskOfferingUserConfigAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -931,7 +931,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateBlo
 schema::LazyTable kTable152{{nullptr}, "CreateBlockVolumeAction", kRows152, 14, kBases152, 1, &schema::ObjectOps<CreateBlockVolumeAction, L>::make, &schema::ObjectOps<CreateBlockVolumeAction, L>::destroy, &schema::ObjectOps<CreateBlockVolumeAction, L>::clear};
 static_assert(offsetof(CreateBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "CreateBlockVolume", HttpMethod::Post, "/block-volumes", "params", true, true, true, false, "", &CreateBlockVolumeAction::describe,
-                        schema::Ref<CreateBlockVolumeAction::ReplyType>::value};
+                        &BlockVolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // GetAccessPathAction
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetAccessPathAction, primaryStorageUuid), schema::Location::Body, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAccessPathAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -945,7 +945,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(QueryBloc
 schema::LazyTable kTable156{{nullptr}, "QueryBlockVolumeAction", nullptr, 0, kBases156, 2, &schema::ObjectOps<QueryBlockVolumeAction, L>::make, &schema::ObjectOps<QueryBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryBlockVolumeAction, L>::clear};
 static_assert(offsetof(QueryBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "QueryBlockVolume", HttpMethod::Get, "/block-volumes", "", false, true, false, true, "", &QueryBlockVolumeAction::describe,
-                        schema::Ref<QueryBlockVolumeAction::ReplyType>::value};
+                        &BlockVolumeInventory::describeQueryReply};
 constexpr schema::Row kRows158[] = {  // UpdateBlockVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
@@ -956,7 +956,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateBlo
 schema::LazyTable kTable158{{nullptr}, "UpdateBlockVolumeAction", kRows158, 4, kBases158, 1, &schema::ObjectOps<UpdateBlockVolumeAction, L>::make, &schema::ObjectOps<UpdateBlockVolumeAction, L>::destroy, &schema::ObjectOps<UpdateBlockVolumeAction, L>::clear};
 static_assert(offsetof(UpdateBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "UpdateBlockVolume", HttpMethod::Put, "/block-volumes/{uuid}/actions", "updateBlockVolume", true, true, true, false, "", &UpdateBlockVolumeAction::describe,
-                        schema::Ref<UpdateBlockVolumeAction::ReplyType>::value};
+                        &BlockVolumeInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddBareMetal2GatewayAction::describe() { return schema::lazyTable(kTable0); }

@@ -136,7 +136,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(LoginByCasA
 schema::LazyTable kTable4{{nullptr}, "LoginByCasAction", kRows4, 5, kBases4, 1, &schema::ObjectOps<LoginByCasAction, L>::make, &schema::ObjectOps<LoginByCasAction, L>::destroy, &schema::ObjectOps<LoginByCasAction, L>::clear};
 static_assert(offsetof(LoginByCasAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "LoginByCas", HttpMethod::Put, "/cas/login/", "loginByCas", true, false, false, false, "", &LoginByCasAction::describe,
-                        schema::Ref<LoginByCasAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 30LL};
@@ -159,7 +159,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateCdpPo
 schema::LazyTable kTable6{{nullptr}, "CreateCdpPolicyAction", kRows6, 11, kBases6, 1, &schema::ObjectOps<CreateCdpPolicyAction, L>::make, &schema::ObjectOps<CreateCdpPolicyAction, L>::destroy, &schema::ObjectOps<CreateCdpPolicyAction, L>::clear};
 static_assert(offsetof(CreateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateCdpPolicy", HttpMethod::Post, "/cdp-backup-storage/policy", "params", true, true, true, false, "", &CreateCdpPolicyAction::describe,
-                        schema::Ref<CreateCdpPolicyAction::ReplyType>::value};
+                        &CdpPolicyInventory::describeInventoryReply};
 constexpr schema::Rule kRule6{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows8[] = {  // CreateCdpTaskAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, name), schema::Location::Body, 0, &kRule1},
@@ -179,7 +179,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateCdpTa
 schema::LazyTable kTable8{{nullptr}, "CreateCdpTaskAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<CreateCdpTaskAction, L>::make, &schema::ObjectOps<CreateCdpTaskAction, L>::destroy, &schema::ObjectOps<CreateCdpTaskAction, L>::clear};
 static_assert(offsetof(CreateCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateCdpTask", HttpMethod::Post, "/cdp-backup-storage/task", "params", true, true, true, false, "", &CreateCdpTaskAction::describe,
-                        schema::Ref<CreateCdpTaskAction::ReplyType>::value};
+                        &CdpTaskInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // DeleteCdpPolicyAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCdpPolicyAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -217,7 +217,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(QueryCdpPo
 schema::LazyTable kTable16{{nullptr}, "QueryCdpPolicyAction", nullptr, 0, kBases16, 2, &schema::ObjectOps<QueryCdpPolicyAction, L>::make, &schema::ObjectOps<QueryCdpPolicyAction, L>::destroy, &schema::ObjectOps<QueryCdpPolicyAction, L>::clear};
 static_assert(offsetof(QueryCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "QueryCdpPolicy", HttpMethod::Get, "/cdp-backup-storage/policy", "", false, true, false, true, "", &QueryCdpPolicyAction::describe,
-                        schema::Ref<QueryCdpPolicyAction::ReplyType>::value};
+                        &CdpPolicyInventory::describeQueryReply};
 constexpr schema::Row kRows18[] = {  // UnmountVmInstanceRecoveryPointAction
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(UnmountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
   {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UnmountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
@@ -248,7 +248,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateCdpP
 schema::LazyTable kTable20{{nullptr}, "UpdateCdpPolicyAction", kRows20, 12, kBases20, 1, &schema::ObjectOps<UpdateCdpPolicyAction, L>::make, &schema::ObjectOps<UpdateCdpPolicyAction, L>::destroy, &schema::ObjectOps<UpdateCdpPolicyAction, L>::clear};
 static_assert(offsetof(UpdateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "UpdateCdpPolicy", HttpMethod::Put, "/cdp-backup-storage/policy/{uuid}/actions", "updateCdpPolicy", true, true, true, false, "", &UpdateCdpPolicyAction::describe,
-                        schema::Ref<UpdateCdpPolicyAction::ReplyType>::value};
+                        &CdpPolicyInventory::describeInventoryReply};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Row kRows22[] = {  // UpdateCdpTaskAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCdpTaskAction, uuid), schema::Location::Path, 0, &kRule10},
@@ -265,7 +265,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateCdpT
 schema::LazyTable kTable22{{nullptr}, "UpdateCdpTaskAction", kRows22, 9, kBases22, 1, &schema::ObjectOps<UpdateCdpTaskAction, L>::make, &schema::ObjectOps<UpdateCdpTaskAction, L>::destroy, &schema::ObjectOps<UpdateCdpTaskAction, L>::clear};
 static_assert(offsetof(UpdateCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateCdpTask", HttpMethod::Put, "/cdp-backup-storage/task/{uuid}/actions", "updateCdpTask", true, true, true, false, "", &UpdateCdpTaskAction::describe,
-                        schema::Ref<UpdateCdpTaskAction::ReplyType>::value};
+                        &CdpTaskInventory::describeInventoryReply};
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, 32, 32, false, 0, 0};
 constexpr const char* kRule12V[] = {"UserVm", "ApplianceVm"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
@@ -294,7 +294,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CreateVmFr
 schema::LazyTable kTable24{{nullptr}, "CreateVmFromCdpBackupAction", kRows24, 19, kBases24, 1, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::make, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::destroy, &schema::ObjectOps<CreateVmFromCdpBackupAction, L>::clear};
 static_assert(offsetof(CreateVmFromCdpBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "CreateVmFromCdpBackup", HttpMethod::Put, "/cdp-backups/actions", "createVmFromCdpBackup", true, true, true, false, "", &CreateVmFromCdpBackupAction::describe,
-                        schema::Ref<CreateVmFromCdpBackupAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows26[] = {  // RevertVmFromCdpBackupAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromCdpBackupAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromCdpBackupAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -340,7 +340,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(DisableCdp
 schema::LazyTable kTable32{{nullptr}, "DisableCdpTaskAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<DisableCdpTaskAction, L>::make, &schema::ObjectOps<DisableCdpTaskAction, L>::destroy, &schema::ObjectOps<DisableCdpTaskAction, L>::clear};
 static_assert(offsetof(DisableCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "DisableCdpTask", HttpMethod::Post, "/cdp-task/disable/{uuid}", "params", true, true, true, false, "", &DisableCdpTaskAction::describe,
-                        schema::Ref<DisableCdpTaskAction::ReplyType>::value};
+                        &CdpTaskInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // EnableCdpTaskAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(EnableCdpTaskAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(EnableCdpTaskAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -349,7 +349,7 @@ constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(EnableCdpT
 schema::LazyTable kTable34{{nullptr}, "EnableCdpTaskAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<EnableCdpTaskAction, L>::make, &schema::ObjectOps<EnableCdpTaskAction, L>::destroy, &schema::ObjectOps<EnableCdpTaskAction, L>::clear};
 static_assert(offsetof(EnableCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "EnableCdpTask", HttpMethod::Post, "/cdp-task/enable/{uuid}", "params", true, true, true, false, "", &EnableCdpTaskAction::describe,
-                        schema::Ref<EnableCdpTaskAction::ReplyType>::value};
+                        &CdpTaskInventory::describeInventoryReply};
 constexpr schema::Row kRows36[] = {  // MergeDataOnBackupStorageAction
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(MergeDataOnBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(MergeDataOnBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -363,7 +363,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryCdpTa
 schema::LazyTable kTable38{{nullptr}, "QueryCdpTaskAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryCdpTaskAction, L>::make, &schema::ObjectOps<QueryCdpTaskAction, L>::destroy, &schema::ObjectOps<QueryCdpTaskAction, L>::clear};
 static_assert(offsetof(QueryCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QueryCdpTask", HttpMethod::Get, "/cdp-task", "", false, true, false, true, "", &QueryCdpTaskAction::describe,
-                        schema::Ref<QueryCdpTaskAction::ReplyType>::value};
+                        &CdpTaskInventory::describeQueryReply};
 constexpr schema::Row kRows40[] = {  // UpgradeBackupStorageCdpTasksAction
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(UpgradeBackupStorageCdpTasksAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpgradeBackupStorageCdpTasksAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -423,7 +423,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AddStackTe
 schema::LazyTable kTable48{{nullptr}, "AddStackTemplateAction", kRows48, 7, kBases48, 1, &schema::ObjectOps<AddStackTemplateAction, L>::make, &schema::ObjectOps<AddStackTemplateAction, L>::destroy, &schema::ObjectOps<AddStackTemplateAction, L>::clear};
 static_assert(offsetof(AddStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "AddStackTemplate", HttpMethod::Post, "/cloudformation/template", "params", true, true, true, false, "", &AddStackTemplateAction::describe,
-                        schema::Ref<AddStackTemplateAction::ReplyType>::value};
+                        &StackTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // CheckStackTemplateParametersAction
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, type), schema::Location::Body, 0, &kRule13},
   {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckStackTemplateParametersAction, templateContent), schema::Location::Body, 0, &kRule14},
@@ -452,7 +452,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(CreateReso
 schema::LazyTable kTable52{{nullptr}, "CreateResourceStackAction", kRows52, 10, kBases52, 1, &schema::ObjectOps<CreateResourceStackAction, L>::make, &schema::ObjectOps<CreateResourceStackAction, L>::destroy, &schema::ObjectOps<CreateResourceStackAction, L>::clear};
 static_assert(offsetof(CreateResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "CreateResourceStack", HttpMethod::Post, "/cloudformation/stack", "params", true, true, true, false, "", &CreateResourceStackAction::describe,
-                        schema::Ref<CreateResourceStackAction::ReplyType>::value};
+                        &ResourceStackInventory::describeInventoryReply};
 constexpr schema::Row kRows54[] = {  // DecodeStackTemplateAction
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
   {"templateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(DecodeStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
@@ -559,12 +559,12 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryResou
 schema::LazyTable kTable74{{nullptr}, "QueryResourceStackAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryResourceStackAction, L>::make, &schema::ObjectOps<QueryResourceStackAction, L>::destroy, &schema::ObjectOps<QueryResourceStackAction, L>::clear};
 static_assert(offsetof(QueryResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryResourceStack", HttpMethod::Get, "/cloudformation/stack", "", false, true, false, true, "", &QueryResourceStackAction::describe,
-                        schema::Ref<QueryResourceStackAction::ReplyType>::value};
+                        &ResourceStackInventory::describeQueryReply};
 constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryStackTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable76{{nullptr}, "QueryStackTemplateAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryStackTemplateAction, L>::make, &schema::ObjectOps<QueryStackTemplateAction, L>::destroy, &schema::ObjectOps<QueryStackTemplateAction, L>::clear};
 static_assert(offsetof(QueryStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "QueryStackTemplate", HttpMethod::Get, "/cloudformation/template", "", false, true, false, true, "", &QueryStackTemplateAction::describe,
-                        schema::Ref<QueryStackTemplateAction::ReplyType>::value};
+                        &StackTemplateInventory::describeQueryReply};
 constexpr schema::Row kRows78[] = {  // RestartResourceStackAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RestartResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RestartResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -573,7 +573,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(RestartRes
 schema::LazyTable kTable78{{nullptr}, "RestartResourceStackAction", kRows78, 2, kBases78, 1, &schema::ObjectOps<RestartResourceStackAction, L>::make, &schema::ObjectOps<RestartResourceStackAction, L>::destroy, &schema::ObjectOps<RestartResourceStackAction, L>::clear};
 static_assert(offsetof(RestartResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "RestartResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "restartResourceStack", true, true, true, false, "", &RestartResourceStackAction::describe,
-                        schema::Ref<RestartResourceStackAction::ReplyType>::value};
+                        &ResourceStackInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // UpdateResourceStackAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateResourceStackAction, name), schema::Location::Body, 0, &kRule8},
@@ -587,7 +587,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateReso
 schema::LazyTable kTable80{{nullptr}, "UpdateResourceStackAction", kRows80, 7, kBases80, 1, &schema::ObjectOps<UpdateResourceStackAction, L>::make, &schema::ObjectOps<UpdateResourceStackAction, L>::destroy, &schema::ObjectOps<UpdateResourceStackAction, L>::clear};
 static_assert(offsetof(UpdateResourceStackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "UpdateResourceStack", HttpMethod::Put, "/cloudformation/stack/{uuid}/actions", "updateResourceStack", true, true, true, false, "", &UpdateResourceStackAction::describe,
-                        schema::Ref<UpdateResourceStackAction::ReplyType>::value};
+                        &ResourceStackInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // UpdateStackTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateStackTemplateAction, name), schema::Location::Body, 0, &kRule8},
@@ -600,7 +600,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(UpdateStac
 schema::LazyTable kTable82{{nullptr}, "UpdateStackTemplateAction", kRows82, 6, kBases82, 1, &schema::ObjectOps<UpdateStackTemplateAction, L>::make, &schema::ObjectOps<UpdateStackTemplateAction, L>::destroy, &schema::ObjectOps<UpdateStackTemplateAction, L>::clear};
 static_assert(offsetof(UpdateStackTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "UpdateStackTemplate", HttpMethod::Put, "/cloudformation/template/{uuid}/actions", "updateStackTemplate", true, true, true, false, "", &UpdateStackTemplateAction::describe,
-                        schema::Ref<UpdateStackTemplateAction::ReplyType>::value};
+                        &StackTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows84[] = {  // GetCandidateL2NetworksForAttachingClusterAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterAction, limit), schema::Location::Body, 0, nullptr},
@@ -655,7 +655,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(AttachBare
 schema::LazyTable kTable92{{nullptr}, "AttachBaremetalPxeServerToClusterAction", kRows92, 3, kBases92, 1, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::make, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachBaremetalPxeServerToClusterAction, L>::clear};
 static_assert(offsetof(AttachBaremetalPxeServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "AttachBaremetalPxeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "params", true, true, true, false, "", &AttachBaremetalPxeServerToClusterAction::describe,
-                        schema::Ref<AttachBaremetalPxeServerToClusterAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // AttachIscsiServerToClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachIscsiServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachIscsiServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -665,7 +665,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(AttachIscs
 schema::LazyTable kTable94{{nullptr}, "AttachIscsiServerToClusterAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::make, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachIscsiServerToClusterAction, L>::clear};
 static_assert(offsetof(AttachIscsiServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "AttachIscsiServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "params", true, true, true, false, "", &AttachIscsiServerToClusterAction::describe,
-                        schema::Ref<AttachIscsiServerToClusterAction::ReplyType>::value};
+                        &IscsiServerInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // AttachNvmeServerToClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachNvmeServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachNvmeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -675,7 +675,7 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(AttachNvme
 schema::LazyTable kTable96{{nullptr}, "AttachNvmeServerToClusterAction", kRows96, 3, kBases96, 1, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::make, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::destroy, &schema::ObjectOps<AttachNvmeServerToClusterAction, L>::clear};
 static_assert(offsetof(AttachNvmeServerToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "AttachNvmeServerToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "params", true, true, true, false, "", &AttachNvmeServerToClusterAction::describe,
-                        schema::Ref<AttachNvmeServerToClusterAction::ReplyType>::value};
+                        &NvmeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows98[] = {  // AttachPrimaryStorageToClusterAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachPrimaryStorageToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(AttachPrimaryStorageToClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
@@ -685,7 +685,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(AttachPrim
 schema::LazyTable kTable98{{nullptr}, "AttachPrimaryStorageToClusterAction", kRows98, 3, kBases98, 1, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::make, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::destroy, &schema::ObjectOps<AttachPrimaryStorageToClusterAction, L>::clear};
 static_assert(offsetof(AttachPrimaryStorageToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "AttachPrimaryStorageToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "params", true, true, true, false, "", &AttachPrimaryStorageToClusterAction::describe,
-                        schema::Ref<AttachPrimaryStorageToClusterAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"enable", "disable"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows100[] = {  // ChangeClusterStateAction
@@ -697,7 +697,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(ChangeClu
 schema::LazyTable kTable100{{nullptr}, "ChangeClusterStateAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<ChangeClusterStateAction, L>::make, &schema::ObjectOps<ChangeClusterStateAction, L>::destroy, &schema::ObjectOps<ChangeClusterStateAction, L>::clear};
 static_assert(offsetof(ChangeClusterStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "ChangeClusterState", HttpMethod::Put, "/clusters/{uuid}/actions", "changeClusterState", true, true, true, false, "", &ChangeClusterStateAction::describe,
-                        schema::Ref<ChangeClusterStateAction::ReplyType>::value};
+                        &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"KVM", "Simulator", "baremetal", "baremetal2", "xdragon"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 5, -1, -1, false, 0, 0};
 constexpr const char* kRule20V[] = {"zstack", "baremetal", "baremetal2"};
@@ -719,7 +719,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateClu
 schema::LazyTable kTable102{{nullptr}, "CreateClusterAction", kRows102, 9, kBases102, 1, &schema::ObjectOps<CreateClusterAction, L>::make, &schema::ObjectOps<CreateClusterAction, L>::destroy, &schema::ObjectOps<CreateClusterAction, L>::clear};
 static_assert(offsetof(CreateClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "CreateCluster", HttpMethod::Post, "/clusters", "params", true, true, true, false, "", &CreateClusterAction::describe,
-                        schema::Ref<CreateClusterAction::ReplyType>::value};
+                        &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"Automatic", "Manual"};
 constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows104[] = {  // CreateClusterDRSAction
@@ -738,7 +738,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateClu
 schema::LazyTable kTable104{{nullptr}, "CreateClusterDRSAction", kRows104, 10, kBases104, 1, &schema::ObjectOps<CreateClusterDRSAction, L>::make, &schema::ObjectOps<CreateClusterDRSAction, L>::destroy, &schema::ObjectOps<CreateClusterDRSAction, L>::clear};
 static_assert(offsetof(CreateClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "CreateClusterDRS", HttpMethod::Post, "/clusters/{clusterUuid}/drs", "params", true, true, true, false, "", &CreateClusterDRSAction::describe,
-                        schema::Ref<CreateClusterDRSAction::ReplyType>::value};
+                        &ClusterDRSInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // DeleteClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteClusterAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -768,7 +768,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(DetachBar
 schema::LazyTable kTable110{{nullptr}, "DetachBaremetalPxeServerFromClusterAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::make, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachBaremetalPxeServerFromClusterAction, L>::clear};
 static_assert(offsetof(DetachBaremetalPxeServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "DetachBaremetalPxeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}", "", false, true, true, false, "", &DetachBaremetalPxeServerFromClusterAction::describe,
-                        schema::Ref<DetachBaremetalPxeServerFromClusterAction::ReplyType>::value};
+                        &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // DetachIscsiServerFromClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachIscsiServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachIscsiServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -778,7 +778,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(DetachIsc
 schema::LazyTable kTable112{{nullptr}, "DetachIscsiServerFromClusterAction", kRows112, 3, kBases112, 1, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::make, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachIscsiServerFromClusterAction, L>::clear};
 static_assert(offsetof(DetachIscsiServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "DetachIscsiServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}", "", false, true, true, false, "", &DetachIscsiServerFromClusterAction::describe,
-                        schema::Ref<DetachIscsiServerFromClusterAction::ReplyType>::value};
+                        &IscsiServerInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // DetachNvmeServerFromClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachNvmeServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachNvmeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -788,7 +788,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DetachNvm
 schema::LazyTable kTable114{{nullptr}, "DetachNvmeServerFromClusterAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::make, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::destroy, &schema::ObjectOps<DetachNvmeServerFromClusterAction, L>::clear};
 static_assert(offsetof(DetachNvmeServerFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "DetachNvmeServerFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}", "", false, true, true, false, "", &DetachNvmeServerFromClusterAction::describe,
-                        schema::Ref<DetachNvmeServerFromClusterAction::ReplyType>::value};
+                        &NvmeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // DetachPrimaryStorageFromClusterAction
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(DetachPrimaryStorageFromClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(DetachPrimaryStorageFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -798,7 +798,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(DetachPri
 schema::LazyTable kTable116{{nullptr}, "DetachPrimaryStorageFromClusterAction", kRows116, 3, kBases116, 1, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::make, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::destroy, &schema::ObjectOps<DetachPrimaryStorageFromClusterAction, L>::clear};
 static_assert(offsetof(DetachPrimaryStorageFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "DetachPrimaryStorageFromCluster", HttpMethod::Delete, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "", false, true, true, false, "", &DetachPrimaryStorageFromClusterAction::describe,
-                        schema::Ref<DetachPrimaryStorageFromClusterAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // ExecuteDRSSchedulingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteDRSSchedulingAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExecuteDRSSchedulingAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -821,22 +821,22 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryClus
 schema::LazyTable kTable122{{nullptr}, "QueryClusterAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryClusterAction, L>::make, &schema::ObjectOps<QueryClusterAction, L>::destroy, &schema::ObjectOps<QueryClusterAction, L>::clear};
 static_assert(offsetof(QueryClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "QueryCluster", HttpMethod::Get, "/clusters", "", false, true, false, true, "", &QueryClusterAction::describe,
-                        schema::Ref<QueryClusterAction::ReplyType>::value};
+                        &ClusterInventory::describeQueryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryClusterDRSAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryClusterDRSAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QueryClusterDRSAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryClusterDRSAction, L>::make, &schema::ObjectOps<QueryClusterDRSAction, L>::destroy, &schema::ObjectOps<QueryClusterDRSAction, L>::clear};
 static_assert(offsetof(QueryClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryClusterDRS", HttpMethod::Get, "/clusters/drs", "", false, true, false, true, "", &QueryClusterDRSAction::describe,
-                        schema::Ref<QueryClusterDRSAction::ReplyType>::value};
+                        &ClusterDRSInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDRSAdviceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QueryDRSAdviceAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryDRSAdviceAction, L>::make, &schema::ObjectOps<QueryDRSAdviceAction, L>::destroy, &schema::ObjectOps<QueryDRSAdviceAction, L>::clear};
 static_assert(offsetof(QueryDRSAdviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "QueryDRSAdvice", HttpMethod::Get, "/clusters/drs/advice", "", false, true, false, true, "", &QueryDRSAdviceAction::describe,
-                        schema::Ref<QueryDRSAdviceAction::ReplyType>::value};
+                        &DRSAdviceInventory::describeQueryReply};
 constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryDRSVmMigrationActivityAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryDRSVmMigrationActivityAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable128{{nullptr}, "QueryDRSVmMigrationActivityAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::make, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::destroy, &schema::ObjectOps<QueryDRSVmMigrationActivityAction, L>::clear};
 static_assert(offsetof(QueryDRSVmMigrationActivityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "QueryDRSVmMigrationActivity", HttpMethod::Get, "/clusters/drs/vm-migration-activities", "", false, true, false, true, "", &QueryDRSVmMigrationActivityAction::describe,
-                        schema::Ref<QueryDRSVmMigrationActivityAction::ReplyType>::value};
+                        &DRSVmMigrationActivityInventory::describeQueryReply};
 constexpr schema::Row kRows130[] = {  // UpdateClusterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterAction, name), schema::Location::Body, 0, &kRule8},
@@ -847,7 +847,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(UpdateClu
 schema::LazyTable kTable130{{nullptr}, "UpdateClusterAction", kRows130, 4, kBases130, 1, &schema::ObjectOps<UpdateClusterAction, L>::make, &schema::ObjectOps<UpdateClusterAction, L>::destroy, &schema::ObjectOps<UpdateClusterAction, L>::clear};
 static_assert(offsetof(UpdateClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "UpdateCluster", HttpMethod::Put, "/clusters/{uuid}/actions", "updateCluster", true, true, true, false, "", &UpdateClusterAction::describe,
-                        schema::Ref<UpdateClusterAction::ReplyType>::value};
+                        &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule23V[] = {"Automatic", "Manual"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule24V[] = {"Enabled", "Disabled"};
@@ -866,7 +866,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateClu
 schema::LazyTable kTable132{{nullptr}, "UpdateClusterDRSAction", kRows132, 8, kBases132, 1, &schema::ObjectOps<UpdateClusterDRSAction, L>::make, &schema::ObjectOps<UpdateClusterDRSAction, L>::destroy, &schema::ObjectOps<UpdateClusterDRSAction, L>::clear};
 static_assert(offsetof(UpdateClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "UpdateClusterDRS", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "updateClusterDRS", true, true, true, false, "", &UpdateClusterDRSAction::describe,
-                        schema::Ref<UpdateClusterDRSAction::ReplyType>::value};
+                        &ClusterDRSInventory::describeInventoryReply};
 constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows134[] = {  // UpdateClusterOSAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -883,7 +883,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateClu
 schema::LazyTable kTable134{{nullptr}, "UpdateClusterOSAction", kRows134, 9, kBases134, 1, &schema::ObjectOps<UpdateClusterOSAction, L>::make, &schema::ObjectOps<UpdateClusterOSAction, L>::destroy, &schema::ObjectOps<UpdateClusterOSAction, L>::clear};
 static_assert(offsetof(UpdateClusterOSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "UpdateClusterOS", HttpMethod::Put, "/clusters/{uuid}/actions", "updateClusterOS", true, true, true, false, "", &UpdateClusterOSAction::describe,
-                        schema::Ref<UpdateClusterOSAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // ValidateClusterSupportDRSAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(ValidateClusterSupportDRSAction, clusterUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateClusterSupportDRSAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -897,7 +897,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(QueryCons
 schema::LazyTable kTable138{{nullptr}, "QueryConsoleProxyAgentAction", nullptr, 0, kBases138, 2, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::make, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::destroy, &schema::ObjectOps<QueryConsoleProxyAgentAction, L>::clear};
 static_assert(offsetof(QueryConsoleProxyAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "QueryConsoleProxyAgent", HttpMethod::Get, "/consoles/agents", "", false, true, false, true, "", &QueryConsoleProxyAgentAction::describe,
-                        schema::Ref<QueryConsoleProxyAgentAction::ReplyType>::value};
+                        &ConsoleProxyAgentInventory::describeQueryReply};
 constexpr schema::Row kRows140[] = {  // ReconnectConsoleProxyAgentAction
   {"agentUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ReconnectConsoleProxyAgentAction, agentUuids), schema::Location::Body, 0, &kRule25},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -915,7 +915,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(RequestCo
 schema::LazyTable kTable142{{nullptr}, "RequestConsoleAccessAction", kRows142, 2, kBases142, 1, &schema::ObjectOps<RequestConsoleAccessAction, L>::make, &schema::ObjectOps<RequestConsoleAccessAction, L>::destroy, &schema::ObjectOps<RequestConsoleAccessAction, L>::clear};
 static_assert(offsetof(RequestConsoleAccessAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "RequestConsoleAccess", HttpMethod::Post, "/consoles", "params", true, true, true, false, "", &RequestConsoleAccessAction::describe,
-                        schema::Ref<RequestConsoleAccessAction::ReplyType>::value};
+                        &ConsoleInventory::describeInventoryReply};
 constexpr schema::Row kRows144[] = {  // UpdateConsoleProxyAgentAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateConsoleProxyAgentAction, uuid), schema::Location::Path, 0, &kRule0},
   {"consoleProxyOverriddenIp", schema::Local<std::string, L>::ref, offsetof(UpdateConsoleProxyAgentAction, consoleProxyOverriddenIp), schema::Location::Body, 0, &kRule0},
@@ -926,7 +926,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(UpdateCon
 schema::LazyTable kTable144{{nullptr}, "UpdateConsoleProxyAgentAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::make, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::destroy, &schema::ObjectOps<UpdateConsoleProxyAgentAction, L>::clear};
 static_assert(offsetof(UpdateConsoleProxyAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "UpdateConsoleProxyAgent", HttpMethod::Put, "/consoles/agents/{uuid}/actions", "updateConsoleProxyAgent", true, true, true, false, "", &UpdateConsoleProxyAgentAction::describe,
-                        schema::Ref<UpdateConsoleProxyAgentAction::ReplyType>::value};
+                        &ConsoleProxyAgentInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // GetChainTaskAction
   {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetChainTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetChainTaskAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -952,7 +952,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateCas
 schema::LazyTable kTable148{{nullptr}, "CreateCasClientAction", kRows148, 10, kBases148, 1, &schema::ObjectOps<CreateCasClientAction, L>::make, &schema::ObjectOps<CreateCasClientAction, L>::destroy, &schema::ObjectOps<CreateCasClientAction, L>::clear};
 static_assert(offsetof(CreateCasClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "CreateCasClient", HttpMethod::Post, "/create/cas/client", "params", true, true, true, false, "", &CreateCasClientAction::describe,
-                        schema::Ref<CreateCasClientAction::ReplyType>::value};
+                        &CasClientInventory::describeInventoryReply};
 constexpr schema::Row kRows150[] = {  // CreateDirectoryAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
   {"parentUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDirectoryAction, parentUuid), schema::Location::Body, 0, nullptr},
@@ -966,7 +966,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateDir
 schema::LazyTable kTable150{{nullptr}, "CreateDirectoryAction", kRows150, 7, kBases150, 1, &schema::ObjectOps<CreateDirectoryAction, L>::make, &schema::ObjectOps<CreateDirectoryAction, L>::destroy, &schema::ObjectOps<CreateDirectoryAction, L>::clear};
 static_assert(offsetof(CreateDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "CreateDirectory", HttpMethod::Post, "/create/directory", "params", true, true, true, false, "", &CreateDirectoryAction::describe,
-                        schema::Ref<CreateDirectoryAction::ReplyType>::value};
+                        &DirectoryInventory::describeInventoryReply};
 constexpr schema::Row kRows152[] = {  // CreateOAuthClientAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateOAuthClientAction, name), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
@@ -991,7 +991,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateOAu
 schema::LazyTable kTable152{{nullptr}, "CreateOAuthClientAction", kRows152, 18, kBases152, 1, &schema::ObjectOps<CreateOAuthClientAction, L>::make, &schema::ObjectOps<CreateOAuthClientAction, L>::destroy, &schema::ObjectOps<CreateOAuthClientAction, L>::clear};
 static_assert(offsetof(CreateOAuthClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "CreateOAuthClient", HttpMethod::Post, "/create/oauth2/client", "params", true, true, true, false, "", &CreateOAuthClientAction::describe,
-                        schema::Ref<CreateOAuthClientAction::ReplyType>::value};
+                        &OAuth2ClientInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // CreateSSORedirectTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, name), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::string, L>::ref, offsetof(CreateSSORedirectTemplateAction, description), schema::Location::Body, 0, &kRule0},
@@ -1005,7 +1005,7 @@ constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(CreateSSO
 schema::LazyTable kTable154{{nullptr}, "CreateSSORedirectTemplateAction", kRows154, 7, kBases154, 1, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::make, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::destroy, &schema::ObjectOps<CreateSSORedirectTemplateAction, L>::clear};
 static_assert(offsetof(CreateSSORedirectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec155{{nullptr}, "CreateSSORedirectTemplate", HttpMethod::Post, "/create/sso/redirect/template/", "params", true, true, true, false, "", &CreateSSORedirectTemplateAction::describe,
-                        schema::Ref<CreateSSORedirectTemplateAction::ReplyType>::value};
+                        &SSORedirectTemplateInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& DeleteBuildAppExportHistoryAction::describe() { return schema::lazyTable(kTable0); }

@@ -117,7 +117,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddCCSCerti
 schema::LazyTable kTable0{{nullptr}, "AddCCSCertificateAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<AddCCSCertificateAction, L>::make, &schema::ObjectOps<AddCCSCertificateAction, L>::destroy, &schema::ObjectOps<AddCCSCertificateAction, L>::clear};
 static_assert(offsetof(AddCCSCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddCCSCertificate", HttpMethod::Put, "/crypto/ccs-certificate/add", "addCCSCertificate", true, true, true, false, "", &AddCCSCertificateAction::describe,
-                        schema::Ref<AddCCSCertificateAction::ReplyType>::value};
+                        &CCSCertificateInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"enable", "disable"};
 constexpr schema::Rule kRule1{false, false, false, kRule1V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // AttachCCSCertificateToUserAction
@@ -130,7 +130,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachCCSCe
 schema::LazyTable kTable2{{nullptr}, "AttachCCSCertificateToUserAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::make, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::destroy, &schema::ObjectOps<AttachCCSCertificateToUserAction, L>::clear};
 static_assert(offsetof(AttachCCSCertificateToUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachCCSCertificateToUser", HttpMethod::Post, "/crypto/ccs-certificate/attach-user/{userUuid}", "params", true, true, true, false, "", &AttachCCSCertificateToUserAction::describe,
-                        schema::Ref<AttachCCSCertificateToUserAction::ReplyType>::value};
+                        &CCSCertificateInventory::describeInventoryReply};
 constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows4[] = {  // DeleteCCSCertificateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCCSCertificateAction, uuid), schema::Location::Path, 0, &kRule2},
@@ -155,7 +155,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(QueryCCSCer
 schema::LazyTable kTable8{{nullptr}, "QueryCCSCertificateAction", nullptr, 0, kBases8, 2, &schema::ObjectOps<QueryCCSCertificateAction, L>::make, &schema::ObjectOps<QueryCCSCertificateAction, L>::destroy, &schema::ObjectOps<QueryCCSCertificateAction, L>::clear};
 static_assert(offsetof(QueryCCSCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "QueryCCSCertificate", HttpMethod::Get, "/crypto/ccs-certificate/certificates/", "", false, true, false, true, "", &QueryCCSCertificateAction::describe,
-                        schema::Ref<QueryCCSCertificateAction::ReplyType>::value};
+                        &CCSCertificateInventory::describeQueryReply};
 constexpr const char* kRule3V[] = {"enable", "disable"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows10[] = {  // UpdateCCSCertificateUserStateAction
@@ -167,7 +167,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(UpdateCCSC
 schema::LazyTable kTable10{{nullptr}, "UpdateCCSCertificateUserStateAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::make, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::destroy, &schema::ObjectOps<UpdateCCSCertificateUserStateAction, L>::clear};
 static_assert(offsetof(UpdateCCSCertificateUserStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "UpdateCCSCertificateUserState", HttpMethod::Post, "/crypto/ccs-certificate/update-state/{userUuid}", "params", true, true, true, false, "", &UpdateCCSCertificateUserStateAction::describe,
-                        schema::Ref<UpdateCCSCertificateUserStateAction::ReplyType>::value};
+                        &CCSCertificateInventory::describeInventoryReply};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows12[] = {  // CreateDatabaseBackupAction
@@ -182,7 +182,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateData
 schema::LazyTable kTable12{{nullptr}, "CreateDatabaseBackupAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<CreateDatabaseBackupAction, L>::make, &schema::ObjectOps<CreateDatabaseBackupAction, L>::destroy, &schema::ObjectOps<CreateDatabaseBackupAction, L>::clear};
 static_assert(offsetof(CreateDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "CreateDatabaseBackup", HttpMethod::Post, "/database-backups", "params", true, true, true, false, "", &CreateDatabaseBackupAction::describe,
-                        schema::Ref<CreateDatabaseBackupAction::ReplyType>::value};
+                        &DatabaseBackupInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // DeleteDatabaseBackupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDatabaseBackupAction, uuid), schema::Location::Path, 0, &kRule2},
   {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(DeleteDatabaseBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
@@ -218,7 +218,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryDatab
 schema::LazyTable kTable20{{nullptr}, "QueryDatabaseBackupAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryDatabaseBackupAction, L>::make, &schema::ObjectOps<QueryDatabaseBackupAction, L>::destroy, &schema::ObjectOps<QueryDatabaseBackupAction, L>::clear};
 static_assert(offsetof(QueryDatabaseBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "QueryDatabaseBackup", HttpMethod::Get, "/database-backups", "", false, true, false, true, "", &QueryDatabaseBackupAction::describe,
-                        schema::Ref<QueryDatabaseBackupAction::ReplyType>::value};
+                        &DatabaseBackupInventory::describeQueryReply};
 constexpr schema::Row kRows22[] = {  // RecoverDatabaseFromBackupAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, uuid), schema::Location::Body, 0, nullptr},
   {"backupStorageUrl", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDatabaseFromBackupAction, backupStorageUrl), schema::Location::Body, 0, nullptr},
@@ -250,7 +250,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(SyncDataba
 schema::LazyTable kTable26{{nullptr}, "SyncDatabaseBackupFromImageStoreBackupStorageAction", kRows26, 4, kBases26, 1, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupFromImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(SyncDatabaseBackupFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "SyncDatabaseBackupFromImageStoreBackupStorage", HttpMethod::Put, "/database-backups/{uuid}/actions", "syncDatabaseBackupFromImageStoreBackupStorage", true, true, true, false, "", &SyncDatabaseBackupFromImageStoreBackupStorageAction::describe,
-                        schema::Ref<SyncDatabaseBackupFromImageStoreBackupStorageAction::ReplyType>::value};
+                        &DatabaseBackupInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // DebugSignalAction
   {"signals", schema::Local<std::optional<Json>, L>::ref, offsetof(DebugSignalAction, signals), schema::Location::Body, 0, &kRule2},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DebugSignalAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -302,7 +302,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryDirec
 schema::LazyTable kTable38{{nullptr}, "QueryDirectoryAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryDirectoryAction, L>::make, &schema::ObjectOps<QueryDirectoryAction, L>::destroy, &schema::ObjectOps<QueryDirectoryAction, L>::clear};
 static_assert(offsetof(QueryDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QueryDirectory", HttpMethod::Get, "/directories", "", false, true, false, true, "", &QueryDirectoryAction::describe,
-                        schema::Ref<QueryDirectoryAction::ReplyType>::value};
+                        &DirectoryInventory::describeQueryReply};
 constexpr schema::Row kRows40[] = {  // ChangeDiskOfferingStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeDiskOfferingStateAction, uuid), schema::Location::Path, 0, &kRule2},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeDiskOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
@@ -312,7 +312,7 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(ChangeDisk
 schema::LazyTable kTable40{{nullptr}, "ChangeDiskOfferingStateAction", kRows40, 3, kBases40, 1, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::make, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeDiskOfferingStateAction, L>::clear};
 static_assert(offsetof(ChangeDiskOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "ChangeDiskOfferingState", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "changeDiskOfferingState", true, true, true, false, "", &ChangeDiskOfferingStateAction::describe,
-                        schema::Ref<ChangeDiskOfferingStateAction::ReplyType>::value};
+                        &DiskOfferingInventory::describeInventoryReply};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr const char* kRule9V[] = {"zstack"};
@@ -332,7 +332,7 @@ constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(CreateDisk
 schema::LazyTable kTable42{{nullptr}, "CreateDiskOfferingAction", kRows42, 9, kBases42, 1, &schema::ObjectOps<CreateDiskOfferingAction, L>::make, &schema::ObjectOps<CreateDiskOfferingAction, L>::destroy, &schema::ObjectOps<CreateDiskOfferingAction, L>::clear};
 static_assert(offsetof(CreateDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "CreateDiskOffering", HttpMethod::Post, "/disk-offerings", "params", true, true, true, false, "", &CreateDiskOfferingAction::describe,
-                        schema::Ref<CreateDiskOfferingAction::ReplyType>::value};
+                        &DiskOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows44[] = {  // DeleteDiskOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteDiskOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -347,7 +347,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryDiskO
 schema::LazyTable kTable46{{nullptr}, "QueryDiskOfferingAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryDiskOfferingAction, L>::make, &schema::ObjectOps<QueryDiskOfferingAction, L>::destroy, &schema::ObjectOps<QueryDiskOfferingAction, L>::clear};
 static_assert(offsetof(QueryDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "QueryDiskOffering", HttpMethod::Get, "/disk-offerings", "", false, true, false, true, "", &QueryDiskOfferingAction::describe,
-                        schema::Ref<QueryDiskOfferingAction::ReplyType>::value};
+                        &DiskOfferingInventory::describeQueryReply};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows48[] = {  // UpdateDiskOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
@@ -359,7 +359,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateDisk
 schema::LazyTable kTable48{{nullptr}, "UpdateDiskOfferingAction", kRows48, 4, kBases48, 1, &schema::ObjectOps<UpdateDiskOfferingAction, L>::make, &schema::ObjectOps<UpdateDiskOfferingAction, L>::destroy, &schema::ObjectOps<UpdateDiskOfferingAction, L>::clear};
 static_assert(offsetof(UpdateDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "UpdateDiskOffering", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "updateDiskOffering", true, true, true, false, "", &UpdateDiskOfferingAction::describe,
-                        schema::Ref<UpdateDiskOfferingAction::ReplyType>::value};
+                        &DiskOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // GetEncryptedFieldAction
   {"encryptedType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEncryptedFieldAction, encryptedType), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEncryptedFieldAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -411,12 +411,12 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(QueryEvent
 schema::LazyTable kTable60{{nullptr}, "QueryEventLogAction", nullptr, 0, kBases60, 2, &schema::ObjectOps<QueryEventLogAction, L>::make, &schema::ObjectOps<QueryEventLogAction, L>::destroy, &schema::ObjectOps<QueryEventLogAction, L>::clear};
 static_assert(offsetof(QueryEventLogAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "QueryEventLog", HttpMethod::Get, "/eventlogs", "", false, true, false, true, "", &QueryEventLogAction::describe,
-                        schema::Ref<QueryEventLogAction::ReplyType>::value};
+                        &EventLogInventory::describeQueryReply};
 constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryExponBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryExponBlockVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable62{{nullptr}, "QueryExponBlockVolumeAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::make, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryExponBlockVolumeAction, L>::clear};
 static_assert(offsetof(QueryExponBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "QueryExponBlockVolume", HttpMethod::Get, "/expon/block-volumes", "", false, true, false, true, "", &QueryExponBlockVolumeAction::describe,
-                        schema::Ref<QueryExponBlockVolumeAction::ReplyType>::value};
+                        &ExponBlockVolumeInventory::describeQueryReply};
 constexpr schema::Row kRows64[] = {  // DeleteExportedDatabaseBackupFromBackupStorageAction
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
   {"databaseBackupUuid", schema::Local<std::string, L>::ref, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
@@ -459,7 +459,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateZBox
 schema::LazyTable kTable70{{nullptr}, "CreateZBoxBackupAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<CreateZBoxBackupAction, L>::make, &schema::ObjectOps<CreateZBoxBackupAction, L>::destroy, &schema::ObjectOps<CreateZBoxBackupAction, L>::clear};
 static_assert(offsetof(CreateZBoxBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CreateZBoxBackup", HttpMethod::Post, "/externalbackup/zbox", "params", true, true, true, false, "", &CreateZBoxBackupAction::describe,
-                        schema::Ref<CreateZBoxBackupAction::ReplyType>::value};
+                        &ExternalBackupInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // DeleteExternalBackupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule2},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteExternalBackupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -483,12 +483,12 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryExter
 schema::LazyTable kTable76{{nullptr}, "QueryExternalBackupAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryExternalBackupAction, L>::make, &schema::ObjectOps<QueryExternalBackupAction, L>::destroy, &schema::ObjectOps<QueryExternalBackupAction, L>::clear};
 static_assert(offsetof(QueryExternalBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "QueryExternalBackup", HttpMethod::Get, "/externalbackup", "", false, true, false, true, "", &QueryExternalBackupAction::describe,
-                        schema::Ref<QueryExternalBackupAction::ReplyType>::value};
+                        &ExternalBackupInventory::describeQueryReply};
 constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryZBoxBackupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryZBoxBackupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable78{{nullptr}, "QueryZBoxBackupAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryZBoxBackupAction, L>::make, &schema::ObjectOps<QueryZBoxBackupAction, L>::destroy, &schema::ObjectOps<QueryZBoxBackupAction, L>::clear};
 static_assert(offsetof(QueryZBoxBackupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "QueryZBoxBackup", HttpMethod::Get, "/externalbackup/zbox", "", false, true, false, true, "", &QueryZBoxBackupAction::describe,
-                        schema::Ref<QueryZBoxBackupAction::ReplyType>::value};
+                        &ZBoxBackupInventory::describeQueryReply};
 constexpr schema::Row kRows80[] = {  // AddVRouterNetworksToFlowMeterAction
   {"flowMeterUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(AddVRouterNetworksToFlowMeterAction, vRouterUuid), schema::Location::Path, 0, &kRule0},
@@ -520,7 +520,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(CreateFlow
 schema::LazyTable kTable82{{nullptr}, "CreateFlowCollectorAction", kRows82, 8, kBases82, 1, &schema::ObjectOps<CreateFlowCollectorAction, L>::make, &schema::ObjectOps<CreateFlowCollectorAction, L>::destroy, &schema::ObjectOps<CreateFlowCollectorAction, L>::clear};
 static_assert(offsetof(CreateFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "CreateFlowCollector", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/collectors", "params", true, true, true, false, "", &CreateFlowCollectorAction::describe,
-                        schema::Ref<CreateFlowCollectorAction::ReplyType>::value};
+                        &FlowCollectorInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"V5", "V9"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule17V[] = {"NetFlow", "sFlow"};
@@ -544,7 +544,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(CreateFlow
 schema::LazyTable kTable84{{nullptr}, "CreateFlowMeterAction", kRows84, 11, kBases84, 1, &schema::ObjectOps<CreateFlowMeterAction, L>::make, &schema::ObjectOps<CreateFlowMeterAction, L>::destroy, &schema::ObjectOps<CreateFlowMeterAction, L>::clear};
 static_assert(offsetof(CreateFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "CreateFlowMeter", HttpMethod::Post, "/flowmeters", "params", true, true, true, false, "", &CreateFlowMeterAction::describe,
-                        schema::Ref<CreateFlowMeterAction::ReplyType>::value};
+                        &FlowMeterInventory::describeInventoryReply};
 constexpr schema::Row kRows86[] = {  // DeleteFlowCollectorAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFlowCollectorAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -587,12 +587,12 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryFlowC
 schema::LazyTable kTable94{{nullptr}, "QueryFlowCollectorAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryFlowCollectorAction, L>::make, &schema::ObjectOps<QueryFlowCollectorAction, L>::destroy, &schema::ObjectOps<QueryFlowCollectorAction, L>::clear};
 static_assert(offsetof(QueryFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "QueryFlowCollector", HttpMethod::Get, "/flowmeters/collectors", "", false, true, false, true, "", &QueryFlowCollectorAction::describe,
-                        schema::Ref<QueryFlowCollectorAction::ReplyType>::value};
+                        &FlowCollectorInventory::describeQueryReply};
 constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFlowMeterAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable96{{nullptr}, "QueryFlowMeterAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryFlowMeterAction, L>::make, &schema::ObjectOps<QueryFlowMeterAction, L>::destroy, &schema::ObjectOps<QueryFlowMeterAction, L>::clear};
 static_assert(offsetof(QueryFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QueryFlowMeter", HttpMethod::Get, "/flowmeters", "", false, true, false, true, "", &QueryFlowMeterAction::describe,
-                        schema::Ref<QueryFlowMeterAction::ReplyType>::value};
+                        &FlowMeterInventory::describeQueryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterFlowMeterNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QueryVRouterFlowMeterNetworkAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::make, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::destroy, &schema::ObjectOps<QueryVRouterFlowMeterNetworkAction, L>::clear};
 static_assert(offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -629,7 +629,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateFlo
 schema::LazyTable kTable104{{nullptr}, "UpdateFlowCollectorAction", kRows104, 4, kBases104, 1, &schema::ObjectOps<UpdateFlowCollectorAction, L>::make, &schema::ObjectOps<UpdateFlowCollectorAction, L>::destroy, &schema::ObjectOps<UpdateFlowCollectorAction, L>::clear};
 static_assert(offsetof(UpdateFlowCollectorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "UpdateFlowCollector", HttpMethod::Put, "/flowmeters/collectors/{uuid}/actions", "updateFlowCollector", true, true, true, false, "", &UpdateFlowCollectorAction::describe,
-                        schema::Ref<UpdateFlowCollectorAction::ReplyType>::value};
+                        &FlowCollectorInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // UpdateFlowMeterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
   {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
@@ -643,7 +643,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(UpdateFlo
 schema::LazyTable kTable106{{nullptr}, "UpdateFlowMeterAction", kRows106, 7, kBases106, 1, &schema::ObjectOps<UpdateFlowMeterAction, L>::make, &schema::ObjectOps<UpdateFlowMeterAction, L>::destroy, &schema::ObjectOps<UpdateFlowMeterAction, L>::clear};
 static_assert(offsetof(UpdateFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "UpdateFlowMeter", HttpMethod::Put, "/flowmeters/{uuid}/actions", "updateFlowMeter", true, true, true, false, "", &UpdateFlowMeterAction::describe,
-                        schema::Ref<UpdateFlowMeterAction::ReplyType>::value};
+                        &FlowMeterInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // DeleteGCJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -716,7 +716,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryGlob
 schema::LazyTable kTable124{{nullptr}, "QueryGlobalConfigAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryGlobalConfigAction, L>::make, &schema::ObjectOps<QueryGlobalConfigAction, L>::destroy, &schema::ObjectOps<QueryGlobalConfigAction, L>::clear};
 static_assert(offsetof(QueryGlobalConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryGlobalConfig", HttpMethod::Get, "/global-configurations", "", false, true, false, true, "", &QueryGlobalConfigAction::describe,
-                        schema::Ref<QueryGlobalConfigAction::ReplyType>::value};
+                        &GlobalConfigInventory::describeQueryReply};
 constexpr schema::Row kRows126[] = {  // ResetGlobalConfigAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -735,12 +735,12 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateGlo
 schema::LazyTable kTable128{{nullptr}, "UpdateGlobalConfigAction", kRows128, 4, kBases128, 1, &schema::ObjectOps<UpdateGlobalConfigAction, L>::make, &schema::ObjectOps<UpdateGlobalConfigAction, L>::destroy, &schema::ObjectOps<UpdateGlobalConfigAction, L>::clear};
 static_assert(offsetof(UpdateGlobalConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "UpdateGlobalConfig", HttpMethod::Put, "/global-configurations/{category}/{name}/actions", "updateGlobalConfig", true, true, true, false, "", &UpdateGlobalConfigAction::describe,
-                        schema::Ref<UpdateGlobalConfigAction::ReplyType>::value};
+                        &GlobalConfigInventory::describeInventoryReply};
 constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryGpuDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGpuDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable130{{nullptr}, "QueryGpuDeviceAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryGpuDeviceAction, L>::make, &schema::ObjectOps<QueryGpuDeviceAction, L>::destroy, &schema::ObjectOps<QueryGpuDeviceAction, L>::clear};
 static_assert(offsetof(QueryGpuDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "QueryGpuDevice", HttpMethod::Get, "/gpu-device/gpu-devices", "", false, true, false, true, "", &QueryGpuDeviceAction::describe,
-                        schema::Ref<QueryGpuDeviceAction::ReplyType>::value};
+                        &GpuDeviceInventory::describeQueryReply};
 constexpr schema::Row kRows132[] = {  // GetGuestOsMetadataAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetGuestOsMetadataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -761,7 +761,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(QueryGues
 schema::LazyTable kTable136{{nullptr}, "QueryGuestToolsStateAction", nullptr, 0, kBases136, 2, &schema::ObjectOps<QueryGuestToolsStateAction, L>::make, &schema::ObjectOps<QueryGuestToolsStateAction, L>::destroy, &schema::ObjectOps<QueryGuestToolsStateAction, L>::clear};
 static_assert(offsetof(QueryGuestToolsStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "QueryGuestToolsState", HttpMethod::Get, "/guesttools", "", false, true, false, true, "", &QueryGuestToolsStateAction::describe,
-                        schema::Ref<QueryGuestToolsStateAction::ReplyType>::value};
+                        &GuestToolsStateInventory::describeQueryReply};
 constexpr schema::Row kRows138[] = {  // UpdateHaStrategyConditionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule2},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule10},
@@ -772,7 +772,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateHaS
 schema::LazyTable kTable138{{nullptr}, "UpdateHaStrategyConditionAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::make, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::destroy, &schema::ObjectOps<UpdateHaStrategyConditionAction, L>::clear};
 static_assert(offsetof(UpdateHaStrategyConditionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "UpdateHaStrategyCondition", HttpMethod::Put, "/ha-strategy-condition/{uuid}/actions", "updateHaStrategyCondition", true, true, true, false, "", &UpdateHaStrategyConditionAction::describe,
-                        schema::Ref<UpdateHaStrategyConditionAction::ReplyType>::value};
+                        &HaStrategyConditionInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // GetCandidateInterfaceVlanIdsAction
   {"interfaceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateInterfaceVlanIdsAction, limit), schema::Location::Body, 0, nullptr},
@@ -809,7 +809,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(QueryHost
 schema::LazyTable kTable146{{nullptr}, "QueryHostNetworkInterfaceLldpAction", nullptr, 0, kBases146, 2, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::make, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkInterfaceLldpAction, L>::clear};
 static_assert(offsetof(QueryHostNetworkInterfaceLldpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "QueryHostNetworkInterfaceLldp", HttpMethod::Get, "/hostNetworkInterface/lldp/all", "", false, true, false, true, "", &QueryHostNetworkInterfaceLldpAction::describe,
-                        schema::Ref<QueryHostNetworkInterfaceLldpAction::ReplyType>::value};
+                        &HostNetworkInterfaceLldpInventory::describeQueryReply};
 }  // namespace
 
 const schema::TypeDesc& AddCCSCertificateAction::describe() { return schema::lazyTable(kTable0); }

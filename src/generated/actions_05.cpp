@@ -242,7 +242,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddKVMHostA
 schema::LazyTable kTable0{{nullptr}, "AddKVMHostAction", kRows0, 10, kBases0, 1, &schema::ObjectOps<AddKVMHostAction, L>::make, &schema::ObjectOps<AddKVMHostAction, L>::destroy, &schema::ObjectOps<AddKVMHostAction, L>::clear};
 static_assert(offsetof(AddKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddKVMHost", HttpMethod::Post, "/hosts/kvm", "params", true, true, true, false, "", &AddKVMHostAction::describe,
-                        schema::Ref<AddKVMHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Rule kRule4{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // AddKVMHostFromConfigFileAction
   {"hostInfo", schema::Local<std::string, L>::ref, offsetof(AddKVMHostFromConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
@@ -270,7 +270,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddSimulato
 schema::LazyTable kTable4{{nullptr}, "AddSimulatorHostAction", kRows4, 9, kBases4, 1, &schema::ObjectOps<AddSimulatorHostAction, L>::make, &schema::ObjectOps<AddSimulatorHostAction, L>::destroy, &schema::ObjectOps<AddSimulatorHostAction, L>::clear};
 static_assert(offsetof(AddSimulatorHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddSimulatorHost", HttpMethod::Post, "/hosts/simulators", "params", true, true, true, false, "", &AddSimulatorHostAction::describe,
-                        schema::Ref<AddSimulatorHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 64LL, 256LL};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, -1, true, 137438953472LL, 9223372036854775807LL};
@@ -293,7 +293,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddXDragonH
 schema::LazyTable kTable6{{nullptr}, "AddXDragonHostAction", kRows6, 13, kBases6, 1, &schema::ObjectOps<AddXDragonHostAction, L>::make, &schema::ObjectOps<AddXDragonHostAction, L>::destroy, &schema::ObjectOps<AddXDragonHostAction, L>::clear};
 static_assert(offsetof(AddXDragonHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "AddXDragonHost", HttpMethod::Post, "/hosts/xdragon", "params", true, true, true, false, "", &AddXDragonHostAction::describe,
-                        schema::Ref<AddXDragonHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"continuous"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 1, -1, -1, false, 0, 0};
 constexpr const char* kRule9V[] = {"normal", "performance"};
@@ -325,7 +325,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AttachNicT
 schema::LazyTable kTable10{{nullptr}, "AttachNicToBondingAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<AttachNicToBondingAction, L>::make, &schema::ObjectOps<AttachNicToBondingAction, L>::destroy, &schema::ObjectOps<AttachNicToBondingAction, L>::clear};
 static_assert(offsetof(AttachNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "AttachNicToBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/attach", "attachNicToBonding", true, true, true, false, "", &AttachNicToBondingAction::describe,
-                        schema::Ref<AttachNicToBondingAction::ReplyType>::value};
+                        &HostNetworkBondingInventory::describeInventoryReply};
 constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows12[] = {  // ChangeHostPasswordAction
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(ChangeHostPasswordAction, hostUuid), schema::Location::Path, 0, &kRule4},
@@ -348,7 +348,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeHost
 schema::LazyTable kTable14{{nullptr}, "ChangeHostStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeHostStateAction, L>::make, &schema::ObjectOps<ChangeHostStateAction, L>::destroy, &schema::ObjectOps<ChangeHostStateAction, L>::clear};
 static_assert(offsetof(ChangeHostStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeHostState", HttpMethod::Put, "/hosts/{uuid}/actions", "changeHostState", true, true, true, false, "", &ChangeHostStateAction::describe,
-                        schema::Ref<ChangeHostStateAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Row kRows16[] = {  // CheckKVMHostConfigFileAction
   {"hostInfo", schema::Local<std::string, L>::ref, offsetof(CheckKVMHostConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckKVMHostConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -413,7 +413,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(DetachNicF
 schema::LazyTable kTable24{{nullptr}, "DetachNicFromBondingAction", kRows24, 4, kBases24, 1, &schema::ObjectOps<DetachNicFromBondingAction, L>::make, &schema::ObjectOps<DetachNicFromBondingAction, L>::destroy, &schema::ObjectOps<DetachNicFromBondingAction, L>::clear};
 static_assert(offsetof(DetachNicFromBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "DetachNicFromBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/detach", "detachNicFromBonding", true, true, true, false, "", &DetachNicFromBondingAction::describe,
-                        schema::Ref<DetachNicFromBondingAction::ReplyType>::value};
+                        &HostNetworkBondingInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"KVM", "ESX"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows26[] = {  // GetCpuMemoryCapacityAction
@@ -475,7 +475,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(GetHostPow
 schema::LazyTable kTable36{{nullptr}, "GetHostPowerStatusAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<GetHostPowerStatusAction, L>::make, &schema::ObjectOps<GetHostPowerStatusAction, L>::destroy, &schema::ObjectOps<GetHostPowerStatusAction, L>::clear};
 static_assert(offsetof(GetHostPowerStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "GetHostPowerStatus", HttpMethod::Put, "/hosts/power/{uuid}/actions", "getHostPowerStatus", true, true, true, false, "", &GetHostPowerStatusAction::describe,
-                        schema::Ref<GetHostPowerStatusAction::ReplyType>::value};
+                        &HostIpmiInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // GetHostResourceAllocationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationAction, uuid), schema::Location::Path, 0, &kRule3},
   {"strategy", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationAction, strategy), schema::Location::Body, 0, &kRule8},
@@ -600,7 +600,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(PowerOnHos
 schema::LazyTable kTable56{{nullptr}, "PowerOnHostAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<PowerOnHostAction, L>::make, &schema::ObjectOps<PowerOnHostAction, L>::destroy, &schema::ObjectOps<PowerOnHostAction, L>::clear};
 static_assert(offsetof(PowerOnHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "PowerOnHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerOnHost", true, true, true, false, "", &PowerOnHostAction::describe,
-                        schema::Ref<PowerOnHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // PowerResetHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerResetHostAction, uuid), schema::Location::Path, 0, &kRule4},
   {"returnEarly", schema::Local<std::optional<bool>, L>::ref, offsetof(PowerResetHostAction, returnEarly), schema::Location::Body, 0, nullptr},
@@ -611,37 +611,37 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(PowerReset
 schema::LazyTable kTable58{{nullptr}, "PowerResetHostAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<PowerResetHostAction, L>::make, &schema::ObjectOps<PowerResetHostAction, L>::destroy, &schema::ObjectOps<PowerResetHostAction, L>::clear};
 static_assert(offsetof(PowerResetHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "PowerResetHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "powerResetHost", true, true, true, false, "", &PowerResetHostAction::describe,
-                        schema::Ref<PowerResetHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(QueryHostAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable60{{nullptr}, "QueryHostAction", nullptr, 0, kBases60, 2, &schema::ObjectOps<QueryHostAction, L>::make, &schema::ObjectOps<QueryHostAction, L>::destroy, &schema::ObjectOps<QueryHostAction, L>::clear};
 static_assert(offsetof(QueryHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "QueryHost", HttpMethod::Get, "/hosts", "", false, true, false, true, "", &QueryHostAction::describe,
-                        schema::Ref<QueryHostAction::ReplyType>::value};
+                        &HostInventory::describeQueryReply};
 constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryHostNetworkBondingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostNetworkBondingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable62{{nullptr}, "QueryHostNetworkBondingAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::make, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkBondingAction, L>::clear};
 static_assert(offsetof(QueryHostNetworkBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "QueryHostNetworkBonding", HttpMethod::Get, "/hosts/bondings", "", false, true, false, true, "", &QueryHostNetworkBondingAction::describe,
-                        schema::Ref<QueryHostNetworkBondingAction::ReplyType>::value};
+                        &HostNetworkBondingInventory::describeQueryReply};
 constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryHostNetworkInterfaceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostNetworkInterfaceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable64{{nullptr}, "QueryHostNetworkInterfaceAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<QueryHostNetworkInterfaceAction, L>::clear};
 static_assert(offsetof(QueryHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "QueryHostNetworkInterface", HttpMethod::Get, "/hosts/nics", "", false, true, false, true, "", &QueryHostNetworkInterfaceAction::describe,
-                        schema::Ref<QueryHostNetworkInterfaceAction::ReplyType>::value};
+                        &HostNetworkInterfaceInventory::describeQueryReply};
 constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryHostOsCategoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostOsCategoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable66{{nullptr}, "QueryHostOsCategoryAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryHostOsCategoryAction, L>::make, &schema::ObjectOps<QueryHostOsCategoryAction, L>::destroy, &schema::ObjectOps<QueryHostOsCategoryAction, L>::clear};
 static_assert(offsetof(QueryHostOsCategoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "QueryHostOsCategory", HttpMethod::Get, "/hosts/os/category", "", false, true, false, true, "", &QueryHostOsCategoryAction::describe,
-                        schema::Ref<QueryHostOsCategoryAction::ReplyType>::value};
+                        &HostOsCategoryInventory::describeQueryReply};
 constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryHostPhysicalMemoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryHostPhysicalMemoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable68{{nullptr}, "QueryHostPhysicalMemoryAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::make, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::destroy, &schema::ObjectOps<QueryHostPhysicalMemoryAction, L>::clear};
 static_assert(offsetof(QueryHostPhysicalMemoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "QueryHostPhysicalMemory", HttpMethod::Get, "/hosts/physicalmemory", "", false, true, false, true, "", &QueryHostPhysicalMemoryAction::describe,
-                        schema::Ref<QueryHostPhysicalMemoryAction::ReplyType>::value};
+                        &HostPhysicalMemoryInventory::describeQueryReply};
 constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryKvmHypervisorInfoAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryKvmHypervisorInfoAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable70{{nullptr}, "QueryKvmHypervisorInfoAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::make, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::destroy, &schema::ObjectOps<QueryKvmHypervisorInfoAction, L>::clear};
 static_assert(offsetof(QueryKvmHypervisorInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "QueryKvmHypervisorInfo", HttpMethod::Get, "/hosts/kvm/hypervisor/info", "", false, true, false, true, "", &QueryKvmHypervisorInfoAction::describe,
-                        schema::Ref<QueryKvmHypervisorInfoAction::ReplyType>::value};
+                        &KvmHypervisorInfoInventory::describeQueryReply};
 constexpr schema::Row kRows72[] = {  // ReconnectHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectHostAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectHostAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -650,7 +650,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(ReconnectH
 schema::LazyTable kTable72{{nullptr}, "ReconnectHostAction", kRows72, 2, kBases72, 1, &schema::ObjectOps<ReconnectHostAction, L>::make, &schema::ObjectOps<ReconnectHostAction, L>::destroy, &schema::ObjectOps<ReconnectHostAction, L>::clear};
 static_assert(offsetof(ReconnectHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "ReconnectHost", HttpMethod::Put, "/hosts/{uuid}/actions", "reconnectHost", true, true, true, false, "", &ReconnectHostAction::describe,
-                        schema::Ref<ReconnectHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Row kRows74[] = {  // SetIpOnHostNetworkBondingAction
   {"bondingUuid", schema::Local<std::string, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, bondingUuid), schema::Location::Path, 0, &kRule3},
   {"ipAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkBondingAction, ipAddress), schema::Location::Body, 0, nullptr},
@@ -661,7 +661,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(SetIpOnHos
 schema::LazyTable kTable74{{nullptr}, "SetIpOnHostNetworkBondingAction", kRows74, 4, kBases74, 1, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::make, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::destroy, &schema::ObjectOps<SetIpOnHostNetworkBondingAction, L>::clear};
 static_assert(offsetof(SetIpOnHostNetworkBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "SetIpOnHostNetworkBonding", HttpMethod::Post, "/hosts/bondings/{bondingUuid}/ip", "params", true, true, true, false, "", &SetIpOnHostNetworkBondingAction::describe,
-                        schema::Ref<SetIpOnHostNetworkBondingAction::ReplyType>::value};
+                        &HostNetworkBondingInventory::describeInventoryReply};
 constexpr schema::Row kRows76[] = {  // SetIpOnHostNetworkInterfaceAction
   {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
   {"ipAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetIpOnHostNetworkInterfaceAction, ipAddress), schema::Location::Body, 0, nullptr},
@@ -672,7 +672,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(SetIpOnHos
 schema::LazyTable kTable76{{nullptr}, "SetIpOnHostNetworkInterfaceAction", kRows76, 4, kBases76, 1, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<SetIpOnHostNetworkInterfaceAction, L>::clear};
 static_assert(offsetof(SetIpOnHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "SetIpOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/ip", "params", true, true, true, false, "", &SetIpOnHostNetworkInterfaceAction::describe,
-                        schema::Ref<SetIpOnHostNetworkInterfaceAction::ReplyType>::value};
+                        &HostNetworkInterfaceInventory::describeInventoryReply};
 constexpr const char* kRule27V[] = {"ManagementNetwork", "TenantNetwork", "StorageNetwork", "BackupNetwork", "MigrationNetwork"};
 constexpr schema::Rule kRule27{false, false, false, kRule27V, 5, -1, 128, false, 0, 0};
 constexpr schema::Row kRows78[] = {  // SetServiceTypeOnHostNetworkBondingAction
@@ -708,7 +708,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(ShutdownHo
 schema::LazyTable kTable82{{nullptr}, "ShutdownHostAction", kRows82, 5, kBases82, 1, &schema::ObjectOps<ShutdownHostAction, L>::make, &schema::ObjectOps<ShutdownHostAction, L>::destroy, &schema::ObjectOps<ShutdownHostAction, L>::clear};
 static_assert(offsetof(ShutdownHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "ShutdownHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "shutdownHost", true, true, true, false, "", &ShutdownHostAction::describe,
-                        schema::Ref<ShutdownHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr const char* kRule28V[] = {"802.3ad", "active-backup"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows84[] = {  // UpdateBondingAction
@@ -725,7 +725,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(UpdateBond
 schema::LazyTable kTable84{{nullptr}, "UpdateBondingAction", kRows84, 8, kBases84, 1, &schema::ObjectOps<UpdateBondingAction, L>::make, &schema::ObjectOps<UpdateBondingAction, L>::destroy, &schema::ObjectOps<UpdateBondingAction, L>::clear};
 static_assert(offsetof(UpdateBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "UpdateBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/actions", "updateBonding", true, true, true, false, "", &UpdateBondingAction::describe,
-                        schema::Ref<UpdateBondingAction::ReplyType>::value};
+                        &HostNetworkBondingInventory::describeInventoryReply};
 constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows86[] = {  // UpdateHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -738,7 +738,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateHost
 schema::LazyTable kTable86{{nullptr}, "UpdateHostAction", kRows86, 5, kBases86, 1, &schema::ObjectOps<UpdateHostAction, L>::make, &schema::ObjectOps<UpdateHostAction, L>::destroy, &schema::ObjectOps<UpdateHostAction, L>::clear};
 static_assert(offsetof(UpdateHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "UpdateHost", HttpMethod::Put, "/hosts/{uuid}/actions", "updateHost", true, true, true, false, "", &UpdateHostAction::describe,
-                        schema::Ref<UpdateHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Rule kRule30{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows88[] = {  // UpdateHostIpmiAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostIpmiAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -763,7 +763,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(UpdateHost
 schema::LazyTable kTable90{{nullptr}, "UpdateHostNetworkInterfaceAction", kRows90, 3, kBases90, 1, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::make, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::destroy, &schema::ObjectOps<UpdateHostNetworkInterfaceAction, L>::clear};
 static_assert(offsetof(UpdateHostNetworkInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "UpdateHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/actions", "params", true, true, true, false, "", &UpdateHostNetworkInterfaceAction::describe,
-                        schema::Ref<UpdateHostNetworkInterfaceAction::ReplyType>::value};
+                        &HostNetworkInterfaceInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // UpdateKVMHostAction
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, username), schema::Location::Body, 0, &kRule29},
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule29},
@@ -778,7 +778,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateKVMH
 schema::LazyTable kTable92{{nullptr}, "UpdateKVMHostAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateKVMHostAction, L>::make, &schema::ObjectOps<UpdateKVMHostAction, L>::destroy, &schema::ObjectOps<UpdateKVMHostAction, L>::clear};
 static_assert(offsetof(UpdateKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateKVMHost", HttpMethod::Put, "/hosts/kvm/{uuid}/actions", "updateKVMHost", true, true, true, false, "", &UpdateKVMHostAction::describe,
-                        schema::Ref<UpdateKVMHostAction::ReplyType>::value};
+                        &HostInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // AddHostToHostSchedulingRuleGroupAction
   {"hostGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddHostToHostSchedulingRuleGroupAction, hostGroupUuid), schema::Location::Path, 0, &kRule3},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AddHostToHostSchedulingRuleGroupAction, hostUuid), schema::Location::Path, 0, &kRule3},
@@ -801,7 +801,7 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(CreateHost
 schema::LazyTable kTable96{{nullptr}, "CreateHostSchedulingRuleGroupAction", kRows96, 6, kBases96, 1, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<CreateHostSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(CreateHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "CreateHostSchedulingRuleGroup", HttpMethod::Post, "/hostSchedulingRuleGroup", "params", true, true, true, false, "", &CreateHostSchedulingRuleGroupAction::describe,
-                        schema::Ref<CreateHostSchedulingRuleGroupAction::ReplyType>::value};
+                        &HostSchedulingRuleGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows98[] = {  // DeleteHostSchedulingRuleGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteHostSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteHostSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -831,7 +831,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateHos
 schema::LazyTable kTable102{{nullptr}, "UpdateHostSchedulingRuleGroupAction", kRows102, 4, kBases102, 1, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<UpdateHostSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(UpdateHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateHostSchedulingRuleGroup", HttpMethod::Put, "/hostSchedulingRuleGroup/{uuid}", "updateHostSchedulingRuleGroup", true, true, true, false, "", &UpdateHostSchedulingRuleGroupAction::describe,
-                        schema::Ref<UpdateHostSchedulingRuleGroupAction::ReplyType>::value};
+                        &HostSchedulingRuleGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows104[] = {  // AddAliyunKeySecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, name), schema::Location::Body, 0, &kRule3},
@@ -848,7 +848,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AddAliyun
 schema::LazyTable kTable104{{nullptr}, "AddAliyunKeySecretAction", kRows104, 9, kBases104, 1, &schema::ObjectOps<AddAliyunKeySecretAction, L>::make, &schema::ObjectOps<AddAliyunKeySecretAction, L>::destroy, &schema::ObjectOps<AddAliyunKeySecretAction, L>::clear};
 static_assert(offsetof(AddAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "AddAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/key", "params", true, true, true, false, "", &AddAliyunKeySecretAction::describe,
-                        schema::Ref<AddAliyunKeySecretAction::ReplyType>::value};
+                        &HybridAccountInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // AddConnectionAccessPointFromRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"accessPointId", schema::Local<std::string, L>::ref, offsetof(AddConnectionAccessPointFromRemoteAction, accessPointId), schema::Location::Body, 0, &kRule3},
@@ -860,7 +860,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AddConnec
 schema::LazyTable kTable106{{nullptr}, "AddConnectionAccessPointFromRemoteAction", kRows106, 5, kBases106, 1, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::make, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::destroy, &schema::ObjectOps<AddConnectionAccessPointFromRemoteAction, L>::clear};
 static_assert(offsetof(AddConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "AddConnectionAccessPointFromRemote", HttpMethod::Post, "/hybrid/aliyun/access-point", "params", true, true, true, false, "", &AddConnectionAccessPointFromRemoteAction::describe,
-                        schema::Ref<AddConnectionAccessPointFromRemoteAction::ReplyType>::value};
+                        &ConnectionAccessPointInventory::describeInventoryReply};
 constexpr schema::Rule kRule33{false, false, false, nullptr, 0, -1, 127, false, 0, 0};
 constexpr schema::Row kRows108[] = {  // AddDataCenterFromRemoteAction
   {"regionId", schema::Local<std::string, L>::ref, offsetof(AddDataCenterFromRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
@@ -876,7 +876,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(AddDataCe
 schema::LazyTable kTable108{{nullptr}, "AddDataCenterFromRemoteAction", kRows108, 8, kBases108, 1, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::make, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::destroy, &schema::ObjectOps<AddDataCenterFromRemoteAction, L>::clear};
 static_assert(offsetof(AddDataCenterFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "AddDataCenterFromRemote", HttpMethod::Post, "/hybrid/data-center", "params", true, true, true, false, "", &AddDataCenterFromRemoteAction::describe,
-                        schema::Ref<AddDataCenterFromRemoteAction::ReplyType>::value};
+                        &DataCenterInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // AddHybridKeySecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, name), schema::Location::Body, 0, &kRule0},
   {"key", schema::Local<std::string, L>::ref, offsetof(AddHybridKeySecretAction, key), schema::Location::Body, 0, &kRule3},
@@ -893,7 +893,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(AddHybrid
 schema::LazyTable kTable110{{nullptr}, "AddHybridKeySecretAction", kRows110, 10, kBases110, 1, &schema::ObjectOps<AddHybridKeySecretAction, L>::make, &schema::ObjectOps<AddHybridKeySecretAction, L>::destroy, &schema::ObjectOps<AddHybridKeySecretAction, L>::clear};
 static_assert(offsetof(AddHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "AddHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/key", "params", true, true, true, false, "", &AddHybridKeySecretAction::describe,
-                        schema::Ref<AddHybridKeySecretAction::ReplyType>::value};
+                        &HybridAccountInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // AddIdentityZoneFromRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"zoneId", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIdentityZoneFromRemoteAction, zoneId), schema::Location::Body, 0, nullptr},
@@ -907,7 +907,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(AddIdenti
 schema::LazyTable kTable112{{nullptr}, "AddIdentityZoneFromRemoteAction", kRows112, 7, kBases112, 1, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::make, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::destroy, &schema::ObjectOps<AddIdentityZoneFromRemoteAction, L>::clear};
 static_assert(offsetof(AddIdentityZoneFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "AddIdentityZoneFromRemote", HttpMethod::Post, "/hybrid/identity-zone", "params", true, true, true, false, "", &AddIdentityZoneFromRemoteAction::describe,
-                        schema::Ref<AddIdentityZoneFromRemoteAction::ReplyType>::value};
+                        &IdentityZoneInventory::describeInventoryReply};
 constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule35{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Row kRows114[] = {  // AddOssBucketFromRemoteAction
@@ -925,7 +925,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(AddOssBuc
 schema::LazyTable kTable114{{nullptr}, "AddOssBucketFromRemoteAction", kRows114, 9, kBases114, 1, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::make, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::destroy, &schema::ObjectOps<AddOssBucketFromRemoteAction, L>::clear};
 static_assert(offsetof(AddOssBucketFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "AddOssBucketFromRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket", "params", true, true, true, false, "", &AddOssBucketFromRemoteAction::describe,
-                        schema::Ref<AddOssBucketFromRemoteAction::ReplyType>::value};
+                        &OssBucketInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // AttachAliyunDiskToEcsAction
   {"ecsUuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunDiskToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
   {"diskUuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunDiskToEcsAction, diskUuid), schema::Location::Path, 0, &kRule3},
@@ -938,7 +938,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AttachAli
 schema::LazyTable kTable116{{nullptr}, "AttachAliyunDiskToEcsAction", kRows116, 6, kBases116, 1, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::make, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::destroy, &schema::ObjectOps<AttachAliyunDiskToEcsAction, L>::clear};
 static_assert(offsetof(AttachAliyunDiskToEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "AttachAliyunDiskToEcs", HttpMethod::Post, "/hybrid/aliyun/disk/{diskUuid}/attach", "params", true, true, true, false, "", &AttachAliyunDiskToEcsAction::describe,
-                        schema::Ref<AttachAliyunDiskToEcsAction::ReplyType>::value};
+                        &AliyunDiskInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // AttachAliyunKeyAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachAliyunKeyAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachAliyunKeyAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -960,7 +960,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AttachHyb
 schema::LazyTable kTable120{{nullptr}, "AttachHybridEipToEcsAction", kRows120, 4, kBases120, 1, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::make, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::destroy, &schema::ObjectOps<AttachHybridEipToEcsAction, L>::clear};
 static_assert(offsetof(AttachHybridEipToEcsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "AttachHybridEipToEcs", HttpMethod::Post, "/hybrid/eip/{eipUuid}/attach", "params", true, true, true, false, "", &AttachHybridEipToEcsAction::describe,
-                        schema::Ref<AttachHybridEipToEcsAction::ReplyType>::value};
+                        &HybridEipAddressInventory::describeInventoryReply};
 constexpr schema::Row kRows122[] = {  // AttachHybridKeyAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridKeyAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachHybridKeyAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -978,7 +978,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(AttachOss
 schema::LazyTable kTable124{{nullptr}, "AttachOssBucketToEcsDataCenterAction", kRows124, 2, kBases124, 1, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::make, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::destroy, &schema::ObjectOps<AttachOssBucketToEcsDataCenterAction, L>::clear};
 static_assert(offsetof(AttachOssBucketToEcsDataCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "AttachOssBucketToEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach", "attachOssBucketToEcsDataCenter", true, true, true, false, "", &AttachOssBucketToEcsDataCenterAction::describe,
-                        schema::Ref<AttachOssBucketToEcsDataCenterAction::ReplyType>::value};
+                        &OssBucketInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // BackupDatabaseToPublicCloudAction
   {"type", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, type), schema::Location::Body, 0, &kRule36},
   {"regionId", schema::Local<std::string, L>::ref, offsetof(BackupDatabaseToPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
@@ -1010,7 +1010,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable128{{nullptr}, "CreateAliyunDiskFromRemoteAction", kRows128, 9, kBases128, 1, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunDiskFromRemoteAction, L>::clear};
 static_assert(offsetof(CreateAliyunDiskFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "CreateAliyunDiskFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk", "params", true, true, true, false, "", &CreateAliyunDiskFromRemoteAction::describe,
-                        schema::Ref<CreateAliyunDiskFromRemoteAction::ReplyType>::value};
+                        &AliyunDiskInventory::describeInventoryReply};
 constexpr const char* kRule41V[] = {"VBR", "VRouter"};
 constexpr schema::Rule kRule41{true, false, false, kRule41V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows130[] = {  // CreateAliyunRouterInterfaceRemoteAction
@@ -1029,7 +1029,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable130{{nullptr}, "CreateAliyunRouterInterfaceRemoteAction", kRows130, 10, kBases130, 1, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunRouterInterfaceRemoteAction, L>::clear};
 static_assert(offsetof(CreateAliyunRouterInterfaceRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "CreateAliyunRouterInterfaceRemote", HttpMethod::Post, "/hybrid/aliyun/router-interface", "params", true, true, true, false, "", &CreateAliyunRouterInterfaceRemoteAction::describe,
-                        schema::Ref<CreateAliyunRouterInterfaceRemoteAction::ReplyType>::value};
+                        &AliyunRouterInterfaceInventory::describeInventoryReply};
 constexpr schema::Row kRows132[] = {  // CreateAliyunSnapshotRemoteAction
   {"diskUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, diskUuid), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSnapshotRemoteAction, name), schema::Location::Body, 0, &kRule37},
@@ -1042,7 +1042,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable132{{nullptr}, "CreateAliyunSnapshotRemoteAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunSnapshotRemoteAction, L>::clear};
 static_assert(offsetof(CreateAliyunSnapshotRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "CreateAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot", "params", true, true, true, false, "", &CreateAliyunSnapshotRemoteAction::describe,
-                        schema::Ref<CreateAliyunSnapshotRemoteAction::ReplyType>::value};
+                        &AliyunSnapshotInventory::describeInventoryReply};
 constexpr const char* kRule42V[] = {"Instance", "RouterInterface", "VpnGateway"};
 constexpr schema::Rule kRule42{true, false, false, kRule42V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule43V[] = {"vbr", "vrouter"};
@@ -1061,7 +1061,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable134{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemoteAction", kRows134, 8, kBases134, 1, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::make, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::destroy, &schema::ObjectOps<CreateAliyunVpcVirtualRouterEntryRemoteAction, L>::clear};
 static_assert(offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemote", HttpMethod::Post, "/hybrid/aliyun/route-entry", "params", true, true, true, false, "", &CreateAliyunVpcVirtualRouterEntryRemoteAction::describe,
-                        schema::Ref<CreateAliyunVpcVirtualRouterEntryRemoteAction::ReplyType>::value};
+                        &VpcVirtualRouteEntryInventory::describeInventoryReply};
 constexpr const char* kRule44V[] = {"in", "out", "both"};
 constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows136[] = {  // CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction
@@ -1080,7 +1080,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateCon
 schema::LazyTable kTable136{{nullptr}, "CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction", kRows136, 10, kBases136, 1, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, L>::clear};
 static_assert(offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CreateConnectionBetweenL3NetworkAndAliyunVSwitch", HttpMethod::Post, "/hybrid/aliyun/connections", "params", true, true, true, false, "", &CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::describe,
-                        schema::Ref<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction::ReplyType>::value};
+                        &ConnectionRelationShipInventory::describeInventoryReply};
 constexpr schema::Row kRows138[] = {  // CreateEcsImageFromEcsSnapshotAction
   {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, snapshotUuid), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromEcsSnapshotAction, name), schema::Location::Body, 0, &kRule37},
@@ -1093,7 +1093,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable138{{nullptr}, "CreateEcsImageFromEcsSnapshotAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::make, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::destroy, &schema::ObjectOps<CreateEcsImageFromEcsSnapshotAction, L>::clear};
 static_assert(offsetof(CreateEcsImageFromEcsSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateEcsImageFromEcsSnapshot", HttpMethod::Post, "/hybrid/aliyun/image/snapshot", "params", true, true, true, false, "", &CreateEcsImageFromEcsSnapshotAction::describe,
-                        schema::Ref<CreateEcsImageFromEcsSnapshotAction::ReplyType>::value};
+                        &EcsImageInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // CreateEcsImageFromLocalImageAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, imageUuid), schema::Location::Body, 0, &kRule3},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
@@ -1108,7 +1108,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable140{{nullptr}, "CreateEcsImageFromLocalImageAction", kRows140, 8, kBases140, 1, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::make, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::destroy, &schema::ObjectOps<CreateEcsImageFromLocalImageAction, L>::clear};
 static_assert(offsetof(CreateEcsImageFromLocalImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "CreateEcsImageFromLocalImage", HttpMethod::Post, "/hybrid/aliyun/image", "params", true, true, true, false, "", &CreateEcsImageFromLocalImageAction::describe,
-                        schema::Ref<CreateEcsImageFromLocalImageAction::ReplyType>::value};
+                        &EcsImageInventory::describeInventoryReply};
 constexpr schema::Rule kRule45{false, false, false, nullptr, 0, -1, -1, true, 40LL, 500LL};
 constexpr const char* kRule46V[] = {"atomic", "permissive"};
 constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
@@ -1141,7 +1141,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable142{{nullptr}, "CreateEcsInstanceFromEcsImageAction", kRows142, 18, kBases142, 1, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::make, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::destroy, &schema::ObjectOps<CreateEcsInstanceFromEcsImageAction, L>::clear};
 static_assert(offsetof(CreateEcsInstanceFromEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "CreateEcsInstanceFromEcsImage", HttpMethod::Post, "/hybrid/aliyun/ecs", "params", true, true, true, false, "", &CreateEcsInstanceFromEcsImageAction::describe,
-                        schema::Ref<CreateEcsInstanceFromEcsImageAction::ReplyType>::value};
+                        &EcsInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule51{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule52V[] = {"all", "security", "basic"};
 constexpr schema::Rule kRule52{false, false, false, kRule52V, 3, -1, -1, false, 0, 0};
@@ -1158,7 +1158,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable144{{nullptr}, "CreateEcsSecurityGroupRemoteAction", kRows144, 7, kBases144, 1, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::make, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsSecurityGroupRemoteAction, L>::clear};
 static_assert(offsetof(CreateEcsSecurityGroupRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "CreateEcsSecurityGroupRemote", HttpMethod::Post, "/hybrid/aliyun/security-group/remote", "params", true, true, true, false, "", &CreateEcsSecurityGroupRemoteAction::describe,
-                        schema::Ref<CreateEcsSecurityGroupRemoteAction::ReplyType>::value};
+                        &EcsSecurityGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule53{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
 constexpr schema::Row kRows146[] = {  // CreateEcsSecurityGroupRuleRemoteAction
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, groupUuid), schema::Location::Body, 0, &kRule3},
@@ -1178,7 +1178,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable146{{nullptr}, "CreateEcsSecurityGroupRuleRemoteAction", kRows146, 12, kBases146, 1, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::make, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsSecurityGroupRuleRemoteAction, L>::clear};
 static_assert(offsetof(CreateEcsSecurityGroupRuleRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "CreateEcsSecurityGroupRuleRemote", HttpMethod::Post, "/hybrid/aliyun/security-group-rule", "params", true, true, true, false, "", &CreateEcsSecurityGroupRuleRemoteAction::describe,
-                        schema::Ref<CreateEcsSecurityGroupRuleRemoteAction::ReplyType>::value};
+                        &EcsSecurityGroupRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows148[] = {  // CreateEcsVSwitchRemoteAction
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
   {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
@@ -1193,7 +1193,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable148{{nullptr}, "CreateEcsVSwitchRemoteAction", kRows148, 8, kBases148, 1, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::make, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsVSwitchRemoteAction, L>::clear};
 static_assert(offsetof(CreateEcsVSwitchRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "CreateEcsVSwitchRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch", "params", true, true, true, false, "", &CreateEcsVSwitchRemoteAction::describe,
-                        schema::Ref<CreateEcsVSwitchRemoteAction::ReplyType>::value};
+                        &EcsVSwitchInventory::describeInventoryReply};
 constexpr schema::Row kRows150[] = {  // CreateEcsVpcRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
@@ -1208,7 +1208,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateEcs
 schema::LazyTable kTable150{{nullptr}, "CreateEcsVpcRemoteAction", kRows150, 8, kBases150, 1, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::make, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::destroy, &schema::ObjectOps<CreateEcsVpcRemoteAction, L>::clear};
 static_assert(offsetof(CreateEcsVpcRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "CreateEcsVpcRemote", HttpMethod::Post, "/hybrid/aliyun/vpc", "params", true, true, true, false, "", &CreateEcsVpcRemoteAction::describe,
-                        schema::Ref<CreateEcsVpcRemoteAction::ReplyType>::value};
+                        &EcsVpcInventory::describeInventoryReply};
 constexpr schema::Rule kRule54{true, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL};
 constexpr const char* kRule55V[] = {"PayByTraffic"};
 constexpr schema::Rule kRule55{true, false, false, kRule55V, 1, -1, -1, false, 0, 0};
@@ -1227,7 +1227,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(CreateHyb
 schema::LazyTable kTable152{{nullptr}, "CreateHybridEipAction", kRows152, 9, kBases152, 1, &schema::ObjectOps<CreateHybridEipAction, L>::make, &schema::ObjectOps<CreateHybridEipAction, L>::destroy, &schema::ObjectOps<CreateHybridEipAction, L>::clear};
 static_assert(offsetof(CreateHybridEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "CreateHybridEip", HttpMethod::Post, "/hybrid/eip", "params", true, true, true, false, "", &CreateHybridEipAction::describe,
-                        schema::Ref<CreateHybridEipAction::ReplyType>::value};
+                        &HybridEipAddressInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // CreateOssBackupBucketRemoteAction
   {"regionId", schema::Local<std::string, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
   {"ossDomain", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateOssBackupBucketRemoteAction, ossDomain), schema::Location::Body, 0, &kRule33},
@@ -1257,7 +1257,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(CreateOss
 schema::LazyTable kTable156{{nullptr}, "CreateOssBucketRemoteAction", kRows156, 9, kBases156, 1, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::make, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::destroy, &schema::ObjectOps<CreateOssBucketRemoteAction, L>::clear};
 static_assert(offsetof(CreateOssBucketRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "CreateOssBucketRemote", HttpMethod::Post, "/hybrid/aliyun/oss-bucket/remote", "params", true, true, true, false, "", &CreateOssBucketRemoteAction::describe,
-                        schema::Ref<CreateOssBucketRemoteAction::ReplyType>::value};
+                        &OssBucketInventory::describeInventoryReply};
 constexpr schema::Row kRows158[] = {  // CreateVpcUserVpnGatewayRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"ip", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, ip), schema::Location::Body, 0, &kRule3},
@@ -1271,7 +1271,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(CreateVpc
 schema::LazyTable kTable158{{nullptr}, "CreateVpcUserVpnGatewayRemoteAction", kRows158, 7, kBases158, 1, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::make, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::destroy, &schema::ObjectOps<CreateVpcUserVpnGatewayRemoteAction, L>::clear};
 static_assert(offsetof(CreateVpcUserVpnGatewayRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "CreateVpcUserVpnGatewayRemote", HttpMethod::Post, "/hybrid/user-vpn", "params", true, true, true, false, "", &CreateVpcUserVpnGatewayRemoteAction::describe,
-                        schema::Ref<CreateVpcUserVpnGatewayRemoteAction::ReplyType>::value};
+                        &VpcUserVpnGatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // CreateVpcVpnConnectionRemoteAction
   {"userGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, userGatewayUuid), schema::Location::Body, 0, &kRule3},
   {"vpnGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, vpnGatewayUuid), schema::Location::Body, 0, &kRule3},
@@ -1289,7 +1289,7 @@ constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(CreateVpc
 schema::LazyTable kTable160{{nullptr}, "CreateVpcVpnConnectionRemoteAction", kRows160, 11, kBases160, 1, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::make, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::destroy, &schema::ObjectOps<CreateVpcVpnConnectionRemoteAction, L>::clear};
 static_assert(offsetof(CreateVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "CreateVpcVpnConnectionRemote", HttpMethod::Post, "/hybrid/vpn-connection", "params", true, true, true, false, "", &CreateVpcVpnConnectionRemoteAction::describe,
-                        schema::Ref<CreateVpcVpnConnectionRemoteAction::ReplyType>::value};
+                        &VpcVpnConnectionInventory::describeInventoryReply};
 constexpr schema::Rule kRule56{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr const char* kRule57V[] = {"disabled", "group1", "group2", "group5", "group14", "group24"};
 constexpr schema::Rule kRule57{false, false, false, kRule57V, 6, -1, -1, false, 0, 0};
@@ -1322,7 +1322,7 @@ constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(CreateVpn
 schema::LazyTable kTable162{{nullptr}, "CreateVpnIkeConfigAction", kRows162, 14, kBases162, 1, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::make, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::destroy, &schema::ObjectOps<CreateVpnIkeConfigAction, L>::clear};
 static_assert(offsetof(CreateVpnIkeConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "CreateVpnIkeConfig", HttpMethod::Post, "/hybrid/vpn-connection/ike", "params", true, true, true, false, "", &CreateVpnIkeConfigAction::describe,
-                        schema::Ref<CreateVpnIkeConfigAction::ReplyType>::value};
+                        &VpcVpnIkeConfigInventory::describeInventoryReply};
 constexpr schema::Row kRows164[] = {  // CreateVpnIpsecConfigAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIpsecConfigAction, name), schema::Location::Body, 0, &kRule51},
   {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, pfs), schema::Location::Body, 0, &kRule57},
@@ -1338,7 +1338,7 @@ constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(CreateVpn
 schema::LazyTable kTable164{{nullptr}, "CreateVpnIpsecConfigAction", kRows164, 9, kBases164, 1, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::make, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::destroy, &schema::ObjectOps<CreateVpnIpsecConfigAction, L>::clear};
 static_assert(offsetof(CreateVpnIpsecConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "CreateVpnIpsecConfig", HttpMethod::Post, "/hybrid/vpn-connection/ipsec", "params", true, true, true, false, "", &CreateVpnIpsecConfigAction::describe,
-                        schema::Ref<CreateVpnIpsecConfigAction::ReplyType>::value};
+                        &VpcVpnIpSecConfigInventory::describeInventoryReply};
 constexpr schema::Row kRows166[] = {  // DeleteAliyunDiskFromLocalAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunDiskFromLocalAction, uuid), schema::Location::Path, 0, &kRule3},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunDiskFromLocalAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -1794,7 +1794,7 @@ constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(DetachOss
 schema::LazyTable kTable254{{nullptr}, "DetachOssBucketFromEcsDataCenterAction", kRows254, 2, kBases254, 1, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::make, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::destroy, &schema::ObjectOps<DetachOssBucketFromEcsDataCenterAction, L>::clear};
 static_assert(offsetof(DetachOssBucketFromEcsDataCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec255{{nullptr}, "DetachOssBucketFromEcsDataCenter", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach", "detachOssBucketFromEcsDataCenter", true, true, true, false, "", &DetachOssBucketFromEcsDataCenterAction::describe,
-                        schema::Ref<DetachOssBucketFromEcsDataCenterAction::ReplyType>::value};
+                        &OssBucketInventory::describeInventoryReply};
 constexpr schema::Row kRows256[] = {  // DownloadBackupFileFromPublicCloudAction
   {"regionId", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, regionId), schema::Location::Body, 0, &kRule3},
   {"file", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudAction, file), schema::Location::Body, 0, &kRule3},
@@ -2075,7 +2075,7 @@ constexpr schema::Base kBases334[] = {{&ActionBase::describe, offsetof(StartConn
 schema::LazyTable kTable334{{nullptr}, "StartConnectionBetweenAliyunRouterInterfaceAction", kRows334, 3, kBases334, 1, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::make, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::destroy, &schema::ObjectOps<StartConnectionBetweenAliyunRouterInterfaceAction, L>::clear};
 static_assert(offsetof(StartConnectionBetweenAliyunRouterInterfaceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec335{{nullptr}, "StartConnectionBetweenAliyunRouterInterface", HttpMethod::Put, "/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions", "startConnectionBetweenAliyunRouterInterface", true, true, true, false, "", &StartConnectionBetweenAliyunRouterInterfaceAction::describe,
-                        schema::Ref<StartConnectionBetweenAliyunRouterInterfaceAction::ReplyType>::value};
+                        &AliyunRouterInterfaceInventory::describeInventoryReply};
 constexpr schema::Row kRows336[] = {  // StartEcsInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StartEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2338,7 +2338,7 @@ constexpr schema::Base kBases380[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable380{{nullptr}, "UpdateAliyunDiskAction", kRows380, 7, kBases380, 1, &schema::ObjectOps<UpdateAliyunDiskAction, L>::make, &schema::ObjectOps<UpdateAliyunDiskAction, L>::destroy, &schema::ObjectOps<UpdateAliyunDiskAction, L>::clear};
 static_assert(offsetof(UpdateAliyunDiskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec381{{nullptr}, "UpdateAliyunDisk", HttpMethod::Put, "/hybrid/aliyun/disk/{uuid}/actions", "updateAliyunDisk", true, true, true, false, "", &UpdateAliyunDiskAction::describe,
-                        schema::Ref<UpdateAliyunDiskAction::ReplyType>::value};
+                        &AliyunDiskInventory::describeInventoryReply};
 constexpr schema::Row kRows382[] = {  // UpdateAliyunKeySecretAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunKeySecretAction, name), schema::Location::Body, 0, nullptr},
@@ -2349,7 +2349,7 @@ constexpr schema::Base kBases382[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable382{{nullptr}, "UpdateAliyunKeySecretAction", kRows382, 4, kBases382, 1, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::make, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::destroy, &schema::ObjectOps<UpdateAliyunKeySecretAction, L>::clear};
 static_assert(offsetof(UpdateAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec383{{nullptr}, "UpdateAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/{uuid}/key", "params", true, true, true, false, "", &UpdateAliyunKeySecretAction::describe,
-                        schema::Ref<UpdateAliyunKeySecretAction::ReplyType>::value};
+                        &HybridAccountInventory::describeInventoryReply};
 constexpr const char* kRule67V[] = {"active", "inactive"};
 constexpr schema::Rule kRule67{true, false, false, kRule67V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows384[] = {  // UpdateAliyunRouteInterfaceRemoteAction
@@ -2373,7 +2373,7 @@ constexpr schema::Base kBases386[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable386{{nullptr}, "UpdateAliyunSnapshotAction", kRows386, 4, kBases386, 1, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::make, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::destroy, &schema::ObjectOps<UpdateAliyunSnapshotAction, L>::clear};
 static_assert(offsetof(UpdateAliyunSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec387{{nullptr}, "UpdateAliyunSnapshot", HttpMethod::Put, "/hybrid/aliyun/snapshot/{uuid}/actions", "updateAliyunSnapshot", true, true, true, false, "", &UpdateAliyunSnapshotAction::describe,
-                        schema::Ref<UpdateAliyunSnapshotAction::ReplyType>::value};
+                        &AliyunSnapshotInventory::describeInventoryReply};
 constexpr schema::Row kRows388[] = {  // UpdateAliyunVirtualRouterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, name), schema::Location::Body, 0, &kRule66},
@@ -2384,7 +2384,7 @@ constexpr schema::Base kBases388[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable388{{nullptr}, "UpdateAliyunVirtualRouterAction", kRows388, 4, kBases388, 1, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::make, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::destroy, &schema::ObjectOps<UpdateAliyunVirtualRouterAction, L>::clear};
 static_assert(offsetof(UpdateAliyunVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec389{{nullptr}, "UpdateAliyunVirtualRouter", HttpMethod::Put, "/hybrid/aliyun/vrouter/{uuid}/actions", "updateAliyunVirtualRouter", true, true, true, false, "", &UpdateAliyunVirtualRouterAction::describe,
-                        schema::Ref<UpdateAliyunVirtualRouterAction::ReplyType>::value};
+                        &VpcVirtualRouterInventory::describeInventoryReply};
 constexpr schema::Rule kRule68{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Row kRows390[] = {  // UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -2396,7 +2396,7 @@ constexpr schema::Base kBases390[] = {{&ActionBase::describe, offsetof(UpdateCon
 schema::LazyTable kTable390{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction", kRows390, 4, kBases390, 1, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::make, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, L>::clear};
 static_assert(offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec391{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Put, "/hybrid/aliyun/connections/{uuid}", "updateConnectionBetweenL3NetWorkAndAliyunVSwitch", true, true, true, false, "", &UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe,
-                        schema::Ref<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::ReplyType>::value};
+                        &ConnectionRelationShipInventory::describeInventoryReply};
 constexpr schema::Row kRows392[] = {  // UpdateEcsImageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsImageAction, uuid), schema::Location::Path, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, description), schema::Location::Body, 0, &kRule32},
@@ -2407,7 +2407,7 @@ constexpr schema::Base kBases392[] = {{&ActionBase::describe, offsetof(UpdateEcs
 schema::LazyTable kTable392{{nullptr}, "UpdateEcsImageAction", kRows392, 4, kBases392, 1, &schema::ObjectOps<UpdateEcsImageAction, L>::make, &schema::ObjectOps<UpdateEcsImageAction, L>::destroy, &schema::ObjectOps<UpdateEcsImageAction, L>::clear};
 static_assert(offsetof(UpdateEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec393{{nullptr}, "UpdateEcsImage", HttpMethod::Put, "/hybrid/aliyun/image/{uuid}/actions", "updateEcsImage", true, true, true, false, "", &UpdateEcsImageAction::describe,
-                        schema::Ref<UpdateEcsImageAction::ReplyType>::value};
+                        &EcsImageInventory::describeInventoryReply};
 constexpr schema::Rule kRule69{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule70{false, false, false, nullptr, 0, 8, 30, false, 0, 0};
 constexpr schema::Row kRows394[] = {  // UpdateEcsInstanceAction
@@ -2421,7 +2421,7 @@ constexpr schema::Base kBases394[] = {{&ActionBase::describe, offsetof(UpdateEcs
 schema::LazyTable kTable394{{nullptr}, "UpdateEcsInstanceAction", kRows394, 5, kBases394, 1, &schema::ObjectOps<UpdateEcsInstanceAction, L>::make, &schema::ObjectOps<UpdateEcsInstanceAction, L>::destroy, &schema::ObjectOps<UpdateEcsInstanceAction, L>::clear};
 static_assert(offsetof(UpdateEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec395{{nullptr}, "UpdateEcsInstance", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs", "params", true, true, true, false, "", &UpdateEcsInstanceAction::describe,
-                        schema::Ref<UpdateEcsInstanceAction::ReplyType>::value};
+                        &EcsInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule71{true, false, false, nullptr, 0, 6, 6, false, 0, 0};
 constexpr schema::Row kRows396[] = {  // UpdateEcsInstanceVncPasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -2443,7 +2443,7 @@ constexpr schema::Base kBases398[] = {{&ActionBase::describe, offsetof(UpdateEcs
 schema::LazyTable kTable398{{nullptr}, "UpdateEcsSecurityGroupAction", kRows398, 4, kBases398, 1, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::make, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::destroy, &schema::ObjectOps<UpdateEcsSecurityGroupAction, L>::clear};
 static_assert(offsetof(UpdateEcsSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec399{{nullptr}, "UpdateEcsSecurityGroup", HttpMethod::Put, "/hybrid/aliyun/security-group/{uuid}/actions", "updateEcsSecurityGroup", true, true, true, false, "", &UpdateEcsSecurityGroupAction::describe,
-                        schema::Ref<UpdateEcsSecurityGroupAction::ReplyType>::value};
+                        &EcsSecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows400[] = {  // UpdateEcsVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, name), schema::Location::Body, 0, &kRule66},
@@ -2454,7 +2454,7 @@ constexpr schema::Base kBases400[] = {{&ActionBase::describe, offsetof(UpdateEcs
 schema::LazyTable kTable400{{nullptr}, "UpdateEcsVSwitchAction", kRows400, 4, kBases400, 1, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::make, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::destroy, &schema::ObjectOps<UpdateEcsVSwitchAction, L>::clear};
 static_assert(offsetof(UpdateEcsVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec401{{nullptr}, "UpdateEcsVSwitch", HttpMethod::Put, "/hybrid/aliyun/vswitch/{uuid}/actions", "updateEcsVSwitch", true, true, true, false, "", &UpdateEcsVSwitchAction::describe,
-                        schema::Ref<UpdateEcsVSwitchAction::ReplyType>::value};
+                        &EcsVSwitchInventory::describeInventoryReply};
 constexpr schema::Row kRows402[] = {  // UpdateEcsVpcAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVpcAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, name), schema::Location::Body, 0, &kRule68},
@@ -2465,7 +2465,7 @@ constexpr schema::Base kBases402[] = {{&ActionBase::describe, offsetof(UpdateEcs
 schema::LazyTable kTable402{{nullptr}, "UpdateEcsVpcAction", kRows402, 4, kBases402, 1, &schema::ObjectOps<UpdateEcsVpcAction, L>::make, &schema::ObjectOps<UpdateEcsVpcAction, L>::destroy, &schema::ObjectOps<UpdateEcsVpcAction, L>::clear};
 static_assert(offsetof(UpdateEcsVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec403{{nullptr}, "UpdateEcsVpc", HttpMethod::Put, "/hybrid/aliyun/vpc/{uuid}/actions", "updateEcsVpc", true, true, true, false, "", &UpdateEcsVpcAction::describe,
-                        schema::Ref<UpdateEcsVpcAction::ReplyType>::value};
+                        &EcsVpcInventory::describeInventoryReply};
 constexpr schema::Row kRows404[] = {  // UpdateHybridEipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHybridEipAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, name), schema::Location::Body, 0, &kRule69},
@@ -2477,7 +2477,7 @@ constexpr schema::Base kBases404[] = {{&ActionBase::describe, offsetof(UpdateHyb
 schema::LazyTable kTable404{{nullptr}, "UpdateHybridEipAction", kRows404, 5, kBases404, 1, &schema::ObjectOps<UpdateHybridEipAction, L>::make, &schema::ObjectOps<UpdateHybridEipAction, L>::destroy, &schema::ObjectOps<UpdateHybridEipAction, L>::clear};
 static_assert(offsetof(UpdateHybridEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec405{{nullptr}, "UpdateHybridEip", HttpMethod::Put, "/hybrid/eip/{uuid}/actions", "updateHybridEip", true, true, true, false, "", &UpdateHybridEipAction::describe,
-                        schema::Ref<UpdateHybridEipAction::ReplyType>::value};
+                        &HybridEipAddressInventory::describeInventoryReply};
 constexpr schema::Row kRows406[] = {  // UpdateHybridKeySecretAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHybridKeySecretAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridKeySecretAction, name), schema::Location::Body, 0, &kRule29},
@@ -2488,7 +2488,7 @@ constexpr schema::Base kBases406[] = {{&ActionBase::describe, offsetof(UpdateHyb
 schema::LazyTable kTable406{{nullptr}, "UpdateHybridKeySecretAction", kRows406, 4, kBases406, 1, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::make, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::destroy, &schema::ObjectOps<UpdateHybridKeySecretAction, L>::clear};
 static_assert(offsetof(UpdateHybridKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec407{{nullptr}, "UpdateHybridKeySecret", HttpMethod::Post, "/hybrid/hybrid/{uuid}/key", "params", true, true, true, false, "", &UpdateHybridKeySecretAction::describe,
-                        schema::Ref<UpdateHybridKeySecretAction::ReplyType>::value};
+                        &HybridAccountInventory::describeInventoryReply};
 constexpr schema::Row kRows408[] = {  // UpdateOssBucketAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateOssBucketAction, uuid), schema::Location::Path, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOssBucketAction, description), schema::Location::Body, 0, &kRule32},
@@ -2501,7 +2501,7 @@ constexpr schema::Base kBases408[] = {{&ActionBase::describe, offsetof(UpdateOss
 schema::LazyTable kTable408{{nullptr}, "UpdateOssBucketAction", kRows408, 6, kBases408, 1, &schema::ObjectOps<UpdateOssBucketAction, L>::make, &schema::ObjectOps<UpdateOssBucketAction, L>::destroy, &schema::ObjectOps<UpdateOssBucketAction, L>::clear};
 static_assert(offsetof(UpdateOssBucketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec409{{nullptr}, "UpdateOssBucket", HttpMethod::Put, "/hybrid/aliyun/oss-bucket/{uuid}/actions", "updateOssBucket", true, true, true, false, "", &UpdateOssBucketAction::describe,
-                        schema::Ref<UpdateOssBucketAction::ReplyType>::value};
+                        &OssBucketInventory::describeInventoryReply};
 constexpr schema::Row kRows410[] = {  // UpdateVirtualBorderRouterRemoteAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
   {"localGatewayIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, localGatewayIp), schema::Location::Body, 0, nullptr},
@@ -2517,7 +2517,7 @@ constexpr schema::Base kBases410[] = {{&ActionBase::describe, offsetof(UpdateVir
 schema::LazyTable kTable410{{nullptr}, "UpdateVirtualBorderRouterRemoteAction", kRows410, 9, kBases410, 1, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::make, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::destroy, &schema::ObjectOps<UpdateVirtualBorderRouterRemoteAction, L>::clear};
 static_assert(offsetof(UpdateVirtualBorderRouterRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec411{{nullptr}, "UpdateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "updateVirtualBorderRouterRemote", true, true, true, false, "", &UpdateVirtualBorderRouterRemoteAction::describe,
-                        schema::Ref<UpdateVirtualBorderRouterRemoteAction::ReplyType>::value};
+                        &VirtualBorderRouterInventory::describeInventoryReply};
 constexpr schema::Row kRows412[] = {  // UpdateVpcUserVpnGatewayAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, name), schema::Location::Body, 0, &kRule66},
@@ -2528,7 +2528,7 @@ constexpr schema::Base kBases412[] = {{&ActionBase::describe, offsetof(UpdateVpc
 schema::LazyTable kTable412{{nullptr}, "UpdateVpcUserVpnGatewayAction", kRows412, 4, kBases412, 1, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::make, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::destroy, &schema::ObjectOps<UpdateVpcUserVpnGatewayAction, L>::clear};
 static_assert(offsetof(UpdateVpcUserVpnGatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec413{{nullptr}, "UpdateVpcUserVpnGateway", HttpMethod::Put, "/hybrid/user-vpn/{uuid}/actions", "updateVpcUserVpnGateway", true, true, true, false, "", &UpdateVpcUserVpnGatewayAction::describe,
-                        schema::Ref<UpdateVpcUserVpnGatewayAction::ReplyType>::value};
+                        &VpcUserVpnGatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows414[] = {  // UpdateVpcVpnConnectionRemoteAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule68},
@@ -2544,7 +2544,7 @@ constexpr schema::Base kBases414[] = {{&ActionBase::describe, offsetof(UpdateVpc
 schema::LazyTable kTable414{{nullptr}, "UpdateVpcVpnConnectionRemoteAction", kRows414, 9, kBases414, 1, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::make, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::destroy, &schema::ObjectOps<UpdateVpcVpnConnectionRemoteAction, L>::clear};
 static_assert(offsetof(UpdateVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec415{{nullptr}, "UpdateVpcVpnConnectionRemote", HttpMethod::Put, "/hybrid/vpn-connection/{uuid}/actions", "updateVpcVpnConnectionRemote", true, true, true, false, "", &UpdateVpcVpnConnectionRemoteAction::describe,
-                        schema::Ref<UpdateVpcVpnConnectionRemoteAction::ReplyType>::value};
+                        &VpcVpnConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows416[] = {  // UpdateVpcVpnGatewayAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, name), schema::Location::Body, 0, &kRule69},
@@ -2555,7 +2555,7 @@ constexpr schema::Base kBases416[] = {{&ActionBase::describe, offsetof(UpdateVpc
 schema::LazyTable kTable416{{nullptr}, "UpdateVpcVpnGatewayAction", kRows416, 4, kBases416, 1, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::make, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::destroy, &schema::ObjectOps<UpdateVpcVpnGatewayAction, L>::clear};
 static_assert(offsetof(UpdateVpcVpnGatewayAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec417{{nullptr}, "UpdateVpcVpnGateway", HttpMethod::Put, "/hybrid/vpc-vpn/{uuid}/actions", "updateVpcVpnGateway", true, true, true, false, "", &UpdateVpcVpnGatewayAction::describe,
-                        schema::Ref<UpdateVpcVpnGatewayAction::ReplyType>::value};
+                        &VpcVpnGatewayInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddKVMHostAction::describe() { return schema::lazyTable(kTable0); }

@@ -238,7 +238,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AttachIAM2
 schema::LazyTable kTable24{{nullptr}, "AttachIAM2ProjectToIAM2OrganizationAction", kRows24, 3, kBases24, 1, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::make, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<AttachIAM2ProjectToIAM2OrganizationAction, L>::clear};
 static_assert(offsetof(AttachIAM2ProjectToIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "AttachIAM2ProjectToIAM2Organization", HttpMethod::Post, "/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}", "params", true, true, true, false, "", &AttachIAM2ProjectToIAM2OrganizationAction::describe,
-                        schema::Ref<AttachIAM2ProjectToIAM2OrganizationAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows26[] = {  // BatchCreateIAM2VirtualIDFromConfigFileAction
   {"virtualIDInfos", schema::Local<std::string, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, virtualIDInfos), schema::Location::Body, 0, &kRule1},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchCreateIAM2VirtualIDFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -271,7 +271,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(ChangeIAM2
 schema::LazyTable kTable30{{nullptr}, "ChangeIAM2OrganizationStateAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::make, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2OrganizationStateAction, L>::clear};
 static_assert(offsetof(ChangeIAM2OrganizationStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "ChangeIAM2OrganizationState", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "changeIAM2OrganizationState", true, true, true, false, "", &ChangeIAM2OrganizationStateAction::describe,
-                        schema::Ref<ChangeIAM2OrganizationStateAction::ReplyType>::value};
+                        &IAM2OrganizationInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // ChangeIAM2ProjectStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2ProjectStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2ProjectStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
@@ -281,7 +281,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(ChangeIAM2
 schema::LazyTable kTable32{{nullptr}, "ChangeIAM2ProjectStateAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::make, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2ProjectStateAction, L>::clear};
 static_assert(offsetof(ChangeIAM2ProjectStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "ChangeIAM2ProjectState", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "changeIAM2ProjectState", true, true, true, false, "", &ChangeIAM2ProjectStateAction::describe,
-                        schema::Ref<ChangeIAM2ProjectStateAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // ChangeIAM2VirtualIDGroupStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
@@ -291,7 +291,7 @@ constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ChangeIAM2
 schema::LazyTable kTable34{{nullptr}, "ChangeIAM2VirtualIDGroupStateAction", kRows34, 3, kBases34, 1, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDGroupStateAction, L>::clear};
 static_assert(offsetof(ChangeIAM2VirtualIDGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "ChangeIAM2VirtualIDGroupState", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "changeIAM2VirtualIDGroupState", true, true, true, false, "", &ChangeIAM2VirtualIDGroupStateAction::describe,
-                        schema::Ref<ChangeIAM2VirtualIDGroupStateAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupInventory::describeInventoryReply};
 constexpr const char* kRule3V[] = {"ZStack"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows36[] = {  // ChangeIAM2VirtualIDTypeAction
@@ -303,7 +303,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(ChangeIAM2
 schema::LazyTable kTable36{{nullptr}, "ChangeIAM2VirtualIDTypeAction", kRows36, 3, kBases36, 1, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDTypeAction, L>::clear};
 static_assert(offsetof(ChangeIAM2VirtualIDTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "ChangeIAM2VirtualIDType", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDType", true, true, true, false, "", &ChangeIAM2VirtualIDTypeAction::describe,
-                        schema::Ref<ChangeIAM2VirtualIDTypeAction::ReplyType>::value};
+                        &IAM2VirtualIDInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // CheckIAM2OrganizationAvailabilityAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckIAM2OrganizationAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -349,7 +349,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable44{{nullptr}, "CreateIAM2OrganizationAction", kRows44, 10, kBases44, 1, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::make, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<CreateIAM2OrganizationAction, L>::clear};
 static_assert(offsetof(CreateIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "CreateIAM2Organization", HttpMethod::Post, "/iam2/organizations", "params", true, true, true, false, "", &CreateIAM2OrganizationAction::describe,
-                        schema::Ref<CreateIAM2OrganizationAction::ReplyType>::value};
+                        &IAM2OrganizationInventory::describeInventoryReply};
 constexpr schema::Row kRows46[] = {  // CreateIAM2ProjectAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
@@ -366,7 +366,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable46{{nullptr}, "CreateIAM2ProjectAction", kRows46, 10, kBases46, 1, &schema::ObjectOps<CreateIAM2ProjectAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectAction, L>::clear};
 static_assert(offsetof(CreateIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "CreateIAM2Project", HttpMethod::Post, "/iam2/projects", "params", true, true, true, false, "", &CreateIAM2ProjectAction::describe,
-                        schema::Ref<CreateIAM2ProjectAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // CreateIAM2ProjectFromTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectFromTemplateAction, description), schema::Location::Body, 0, &kRule5},
@@ -382,7 +382,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable48{{nullptr}, "CreateIAM2ProjectFromTemplateAction", kRows48, 9, kBases48, 1, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectFromTemplateAction, L>::clear};
 static_assert(offsetof(CreateIAM2ProjectFromTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "CreateIAM2ProjectFromTemplate", HttpMethod::Post, "/iam2/projects/from/templates/{templateUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectFromTemplateAction::describe,
-                        schema::Ref<CreateIAM2ProjectFromTemplateAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows50[] = {  // CreateIAM2ProjectRoleAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule4},
@@ -398,7 +398,7 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable50{{nullptr}, "CreateIAM2ProjectRoleAction", kRows50, 8, kBases50, 1, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectRoleAction, L>::clear};
 static_assert(offsetof(CreateIAM2ProjectRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "CreateIAM2ProjectRole", HttpMethod::Post, "/iam2/project-roles", "params", true, true, true, false, "", &CreateIAM2ProjectRoleAction::describe,
-                        schema::Ref<CreateIAM2ProjectRoleAction::ReplyType>::value};
+                        &RoleInventory::describeInventoryReply};
 constexpr schema::Row kRows52[] = {  // CreateIAM2ProjectTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
@@ -412,7 +412,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable52{{nullptr}, "CreateIAM2ProjectTemplateAction", kRows52, 7, kBases52, 1, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectTemplateAction, L>::clear};
 static_assert(offsetof(CreateIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "CreateIAM2ProjectTemplate", HttpMethod::Post, "/iam2/projects/templates", "params", true, true, true, false, "", &CreateIAM2ProjectTemplateAction::describe,
-                        schema::Ref<CreateIAM2ProjectTemplateAction::ReplyType>::value};
+                        &IAM2ProjectTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows54[] = {  // CreateIAM2ProjectTemplateFromProjectAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectTemplateFromProjectAction, description), schema::Location::Body, 0, &kRule5},
@@ -425,7 +425,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable54{{nullptr}, "CreateIAM2ProjectTemplateFromProjectAction", kRows54, 6, kBases54, 1, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::make, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::destroy, &schema::ObjectOps<CreateIAM2ProjectTemplateFromProjectAction, L>::clear};
 static_assert(offsetof(CreateIAM2ProjectTemplateFromProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "CreateIAM2ProjectTemplateFromProject", HttpMethod::Post, "/iam2/projects/templates/from/projects/{projectUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectTemplateFromProjectAction::describe,
-                        schema::Ref<CreateIAM2ProjectTemplateFromProjectAction::ReplyType>::value};
+                        &IAM2ProjectTemplateInventory::describeInventoryReply};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows56[] = {  // CreateIAM2VirtualIDAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule4},
@@ -443,7 +443,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable56{{nullptr}, "CreateIAM2VirtualIDAction", kRows56, 10, kBases56, 1, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDAction, L>::clear};
 static_assert(offsetof(CreateIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "CreateIAM2VirtualID", HttpMethod::Post, "/iam2/virtual-ids", "params", true, true, true, false, "", &CreateIAM2VirtualIDAction::describe,
-                        schema::Ref<CreateIAM2VirtualIDAction::ReplyType>::value};
+                        &IAM2VirtualIDInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // CreateIAM2VirtualIDFromLdapUidAction
   {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, ldapUid), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDFromLdapUidAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -454,7 +454,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable58{{nullptr}, "CreateIAM2VirtualIDFromLdapUidAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDFromLdapUidAction, L>::clear};
 static_assert(offsetof(CreateIAM2VirtualIDFromLdapUidAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "CreateIAM2VirtualIDFromLdapUid", HttpMethod::Post, "/iam2/virtual-id/ldap/uid", "params", true, true, true, false, "", &CreateIAM2VirtualIDFromLdapUidAction::describe,
-                        schema::Ref<CreateIAM2VirtualIDFromLdapUidAction::ReplyType>::value};
+                        &LdapResourceRefInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // CreateIAM2VirtualIDGroupAction
   {"projectUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule4},
@@ -468,7 +468,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable60{{nullptr}, "CreateIAM2VirtualIDGroupAction", kRows60, 7, kBases60, 1, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDGroupAction, L>::clear};
 static_assert(offsetof(CreateIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "CreateIAM2VirtualIDGroup", HttpMethod::Post, "/iam2/groups", "params", true, true, true, false, "", &CreateIAM2VirtualIDGroupAction::describe,
-                        schema::Ref<CreateIAM2VirtualIDGroupAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // CreateIAM2VirtualIDLdapBindingAction
   {"virtualIDUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
   {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule0},
@@ -480,7 +480,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(CreateIAM2
 schema::LazyTable kTable62{{nullptr}, "CreateIAM2VirtualIDLdapBindingAction", kRows62, 5, kBases62, 1, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::make, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::destroy, &schema::ObjectOps<CreateIAM2VirtualIDLdapBindingAction, L>::clear};
 static_assert(offsetof(CreateIAM2VirtualIDLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "CreateIAM2VirtualIDLdapBinding", HttpMethod::Post, "/iam2/ldap/bindings", "params", true, true, true, false, "", &CreateIAM2VirtualIDLdapBindingAction::describe,
-                        schema::Ref<CreateIAM2VirtualIDLdapBindingAction::ReplyType>::value};
+                        &LdapResourceRefInventory::describeInventoryReply};
 constexpr schema::Row kRows64[] = {  // DeleteIAM2OrganizationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -545,7 +545,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DetachIAM2
 schema::LazyTable kTable76{{nullptr}, "DetachIAM2ProjectFromIAM2OrganizationAction", kRows76, 2, kBases76, 1, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::make, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<DetachIAM2ProjectFromIAM2OrganizationAction, L>::clear};
 static_assert(offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "DetachIAM2ProjectFromIAM2Organization", HttpMethod::Delete, "/iam2/projects/{projectUuid}/iam2/organizations", "", false, true, true, false, "", &DetachIAM2ProjectFromIAM2OrganizationAction::describe,
-                        schema::Ref<DetachIAM2ProjectFromIAM2OrganizationAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows78[] = {  // ExpungeIAM2ProjectAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -635,7 +635,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(LoginIAM2P
 schema::LazyTable kTable94{{nullptr}, "LoginIAM2PlatformAction", kRows94, 2, kBases94, 1, &schema::ObjectOps<LoginIAM2PlatformAction, L>::make, &schema::ObjectOps<LoginIAM2PlatformAction, L>::destroy, &schema::ObjectOps<LoginIAM2PlatformAction, L>::clear};
 static_assert(offsetof(LoginIAM2PlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "LoginIAM2Platform", HttpMethod::Put, "/iam2/platform/login", "loginIAM2Platform", true, true, false, false, "", &LoginIAM2PlatformAction::describe,
-                        schema::Ref<LoginIAM2PlatformAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // LoginIAM2ProjectAction
   {"projectName", schema::Local<std::string, L>::ref, offsetof(LoginIAM2ProjectAction, projectName), schema::Location::Body, 0, &kRule0},
   {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LoginIAM2ProjectAction, clientInfo), schema::Location::Body, 0, nullptr},
@@ -645,7 +645,7 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(LoginIAM2P
 schema::LazyTable kTable96{{nullptr}, "LoginIAM2ProjectAction", kRows96, 3, kBases96, 1, &schema::ObjectOps<LoginIAM2ProjectAction, L>::make, &schema::ObjectOps<LoginIAM2ProjectAction, L>::destroy, &schema::ObjectOps<LoginIAM2ProjectAction, L>::clear};
 static_assert(offsetof(LoginIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "LoginIAM2Project", HttpMethod::Put, "/iam2/projects/login", "loginIAM2Project", true, true, false, false, "", &LoginIAM2ProjectAction::describe,
-                        schema::Ref<LoginIAM2ProjectAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows98[] = {  // LoginIAM2VirtualIDAction
   {"name", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
@@ -658,7 +658,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(LoginIAM2V
 schema::LazyTable kTable98{{nullptr}, "LoginIAM2VirtualIDAction", kRows98, 6, kBases98, 1, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::make, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<LoginIAM2VirtualIDAction, L>::clear};
 static_assert(offsetof(LoginIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "LoginIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/login", "loginIAM2VirtualID", true, false, false, false, "", &LoginIAM2VirtualIDAction::describe,
-                        schema::Ref<LoginIAM2VirtualIDAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows100[] = {  // LoginIAM2VirtualIDWithLdapAction
   {"uid", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, uid), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(LoginIAM2VirtualIDWithLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
@@ -670,7 +670,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(LoginIAM2
 schema::LazyTable kTable100{{nullptr}, "LoginIAM2VirtualIDWithLdapAction", kRows100, 5, kBases100, 1, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::make, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::destroy, &schema::ObjectOps<LoginIAM2VirtualIDWithLdapAction, L>::clear};
 static_assert(offsetof(LoginIAM2VirtualIDWithLdapAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "LoginIAM2VirtualIDWithLdap", HttpMethod::Put, "/iam2/login/virtual-ids/ldap", "loginIAM2VirtualIDWithLdap", true, false, false, false, "", &LoginIAM2VirtualIDWithLdapAction::describe,
-                        schema::Ref<LoginIAM2VirtualIDWithLdapAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(QueryIAM2LdapBindingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2LdapBindingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable102{{nullptr}, "QueryIAM2LdapBindingAction", nullptr, 0, kBases102, 2, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::make, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::destroy, &schema::ObjectOps<QueryIAM2LdapBindingAction, L>::clear};
 static_assert(offsetof(QueryIAM2LdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -680,62 +680,62 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QueryIAM2
 schema::LazyTable kTable104{{nullptr}, "QueryIAM2OrganizationAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationAction, L>::clear};
 static_assert(offsetof(QueryIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "QueryIAM2Organization", HttpMethod::Get, "/iam2/organizations", "", false, true, false, true, "", &QueryIAM2OrganizationAction::describe,
-                        schema::Ref<QueryIAM2OrganizationAction::ReplyType>::value};
+                        &IAM2OrganizationInventory::describeQueryReply};
 constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QueryIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2OrganizationAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable106{{nullptr}, "QueryIAM2OrganizationAttributeAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationAttributeAction, L>::clear};
 static_assert(offsetof(QueryIAM2OrganizationAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "QueryIAM2OrganizationAttribute", HttpMethod::Get, "/iam2/organizations/attributes", "", false, true, false, true, "", &QueryIAM2OrganizationAttributeAction::describe,
-                        schema::Ref<QueryIAM2OrganizationAttributeAction::ReplyType>::value};
+                        &IAM2OrganizationAttributeInventory::describeQueryReply};
 constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(QueryIAM2OrganizationProjectRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2OrganizationProjectRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable108{{nullptr}, "QueryIAM2OrganizationProjectRefAction", nullptr, 0, kBases108, 2, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::make, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::destroy, &schema::ObjectOps<QueryIAM2OrganizationProjectRefAction, L>::clear};
 static_assert(offsetof(QueryIAM2OrganizationProjectRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "QueryIAM2OrganizationProjectRef", HttpMethod::Get, "/iam2/projects/organizations/refs", "", false, true, false, true, "", &QueryIAM2OrganizationProjectRefAction::describe,
-                        schema::Ref<QueryIAM2OrganizationProjectRefAction::ReplyType>::value};
+                        &IAM2OrganizationProjectRefInventory::describeQueryReply};
 constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable110{{nullptr}, "QueryIAM2ProjectAction", nullptr, 0, kBases110, 2, &schema::ObjectOps<QueryIAM2ProjectAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAction, L>::clear};
 static_assert(offsetof(QueryIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "QueryIAM2Project", HttpMethod::Get, "/iam2/projects", "", false, true, false, true, "", &QueryIAM2ProjectAction::describe,
-                        schema::Ref<QueryIAM2ProjectAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeQueryReply};
 constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAccountRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAccountRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable112{{nullptr}, "QueryIAM2ProjectAccountRefAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAccountRefAction, L>::clear};
 static_assert(offsetof(QueryIAM2ProjectAccountRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "QueryIAM2ProjectAccountRef", HttpMethod::Get, "/iam2/projects/account/refs", "", false, true, false, true, "", &QueryIAM2ProjectAccountRefAction::describe,
-                        schema::Ref<QueryIAM2ProjectAccountRefAction::ReplyType>::value};
+                        &IAM2ProjectAccountRefInventory::describeQueryReply};
 constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable114{{nullptr}, "QueryIAM2ProjectAttributeAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectAttributeAction, L>::clear};
 static_assert(offsetof(QueryIAM2ProjectAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "QueryIAM2ProjectAttribute", HttpMethod::Get, "/iam2/projects/attributes", "", false, true, false, true, "", &QueryIAM2ProjectAttributeAction::describe,
-                        schema::Ref<QueryIAM2ProjectAttributeAction::ReplyType>::value};
+                        &IAM2ProjectAttributeInventory::describeQueryReply};
 constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectRoleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectRoleAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable116{{nullptr}, "QueryIAM2ProjectRoleAction", nullptr, 0, kBases116, 2, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectRoleAction, L>::clear};
 static_assert(offsetof(QueryIAM2ProjectRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "QueryIAM2ProjectRole", HttpMethod::Get, "/iam2/project-roles", "", false, true, false, true, "", &QueryIAM2ProjectRoleAction::describe,
-                        schema::Ref<QueryIAM2ProjectRoleAction::ReplyType>::value};
+                        &IAM2ProjectRoleInventory::describeQueryReply};
 constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2ProjectTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable118{{nullptr}, "QueryIAM2ProjectTemplateAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<QueryIAM2ProjectTemplateAction, L>::clear};
 static_assert(offsetof(QueryIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "QueryIAM2ProjectTemplate", HttpMethod::Get, "/iam2/projects/templates", "", false, true, false, true, "", &QueryIAM2ProjectTemplateAction::describe,
-                        schema::Ref<QueryIAM2ProjectTemplateAction::ReplyType>::value};
+                        &IAM2ProjectTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable120{{nullptr}, "QueryIAM2VirtualIDAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDAction, L>::clear};
 static_assert(offsetof(QueryIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "QueryIAM2VirtualID", HttpMethod::Get, "/iam2/virtual-ids", "", false, true, false, true, "", &QueryIAM2VirtualIDAction::describe,
-                        schema::Ref<QueryIAM2VirtualIDAction::ReplyType>::value};
+                        &IAM2VirtualIDInventory::describeQueryReply};
 constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable122{{nullptr}, "QueryIAM2VirtualIDAttributeAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDAttributeAction, L>::clear};
 static_assert(offsetof(QueryIAM2VirtualIDAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "QueryIAM2VirtualIDAttribute", HttpMethod::Get, "/iam2/virtual-ids/attributes", "", false, true, false, true, "", &QueryIAM2VirtualIDAttributeAction::describe,
-                        schema::Ref<QueryIAM2VirtualIDAttributeAction::ReplyType>::value};
+                        &IAM2VirtualIDAttributeInventory::describeQueryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QueryIAM2VirtualIDGroupAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDGroupAction, L>::clear};
 static_assert(offsetof(QueryIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryIAM2VirtualIDGroup", HttpMethod::Get, "/iam2/projects/groups", "", false, true, false, true, "", &QueryIAM2VirtualIDGroupAction::describe,
-                        schema::Ref<QueryIAM2VirtualIDGroupAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIAM2VirtualIDGroupAttributeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QueryIAM2VirtualIDGroupAttributeAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::make, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::destroy, &schema::ObjectOps<QueryIAM2VirtualIDGroupAttributeAction, L>::clear};
 static_assert(offsetof(QueryIAM2VirtualIDGroupAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "QueryIAM2VirtualIDGroupAttribute", HttpMethod::Get, "/iam2/projects/groups/attributes/", "", false, true, false, true, "", &QueryIAM2VirtualIDGroupAttributeAction::describe,
-                        schema::Ref<QueryIAM2VirtualIDGroupAttributeAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupAttributeInventory::describeQueryReply};
 constexpr schema::Row kRows128[] = {  // RecoverIAM2ProjectAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -744,7 +744,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(RecoverIA
 schema::LazyTable kTable128{{nullptr}, "RecoverIAM2ProjectAction", kRows128, 2, kBases128, 1, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::make, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::destroy, &schema::ObjectOps<RecoverIAM2ProjectAction, L>::clear};
 static_assert(offsetof(RecoverIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "RecoverIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "recoverIAM2Project", true, true, true, false, "", &RecoverIAM2ProjectAction::describe,
-                        schema::Ref<RecoverIAM2ProjectAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows130[] = {  // RemoveAttributesFromIAM2OrganizationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveAttributesFromIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
   {"attributeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAttributesFromIAM2OrganizationAction, attributeUuids), schema::Location::Body, 0, &kRule1},
@@ -877,7 +877,7 @@ constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(RunIAM2Sc
 schema::LazyTable kTable154{{nullptr}, "RunIAM2ScriptAction", kRows154, 4, kBases154, 1, &schema::ObjectOps<RunIAM2ScriptAction, L>::make, &schema::ObjectOps<RunIAM2ScriptAction, L>::destroy, &schema::ObjectOps<RunIAM2ScriptAction, L>::clear};
 static_assert(offsetof(RunIAM2ScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec155{{nullptr}, "RunIAM2Script", HttpMethod::Post, "/iam2/iam2-script/run", "params", true, true, true, false, "", &RunIAM2ScriptAction::describe,
-                        schema::Ref<RunIAM2ScriptAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows156[] = {  // SetIAM2ProjectLoginExpiredAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
   {"loginExpired", schema::Local<std::string, L>::ref, offsetof(SetIAM2ProjectLoginExpiredAction, loginExpired), schema::Location::Body, 0, &kRule0},
@@ -941,7 +941,7 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable166{{nullptr}, "UpdateIAM2OrganizationAction", kRows166, 6, kBases166, 1, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::make, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::destroy, &schema::ObjectOps<UpdateIAM2OrganizationAction, L>::clear};
 static_assert(offsetof(UpdateIAM2OrganizationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "UpdateIAM2Organization", HttpMethod::Put, "/iam2/organizations/{uuid}/actions", "updateIAM2Organization", true, true, true, false, "", &UpdateIAM2OrganizationAction::describe,
-                        schema::Ref<UpdateIAM2OrganizationAction::ReplyType>::value};
+                        &IAM2OrganizationInventory::describeInventoryReply};
 constexpr schema::Row kRows168[] = {  // UpdateIAM2OrganizationAttributeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAttributeAction, value), schema::Location::Body, 0, &kRule8},
@@ -951,7 +951,7 @@ constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable168{{nullptr}, "UpdateIAM2OrganizationAttributeAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2OrganizationAttributeAction, L>::clear};
 static_assert(offsetof(UpdateIAM2OrganizationAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "UpdateIAM2OrganizationAttribute", HttpMethod::Put, "/iam2/organizations/attributes/{uuid}/actions", "updateIAM2OrganizationAttribute", true, true, true, false, "", &UpdateIAM2OrganizationAttributeAction::describe,
-                        schema::Ref<UpdateIAM2OrganizationAttributeAction::ReplyType>::value};
+                        &IAM2OrganizationAttributeInventory::describeInventoryReply};
 constexpr schema::Row kRows170[] = {  // UpdateIAM2ProjectAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule7},
@@ -962,7 +962,7 @@ constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable170{{nullptr}, "UpdateIAM2ProjectAction", kRows170, 4, kBases170, 1, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectAction, L>::clear};
 static_assert(offsetof(UpdateIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "UpdateIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "updateIAM2Project", true, true, true, false, "", &UpdateIAM2ProjectAction::describe,
-                        schema::Ref<UpdateIAM2ProjectAction::ReplyType>::value};
+                        &IAM2ProjectInventory::describeInventoryReply};
 constexpr schema::Row kRows172[] = {  // UpdateIAM2ProjectAttributeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectAttributeAction, value), schema::Location::Body, 0, &kRule8},
@@ -972,7 +972,7 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable172{{nullptr}, "UpdateIAM2ProjectAttributeAction", kRows172, 3, kBases172, 1, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectAttributeAction, L>::clear};
 static_assert(offsetof(UpdateIAM2ProjectAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "UpdateIAM2ProjectAttribute", HttpMethod::Put, "/iam2/projects/attributes/{uuid}/actions", "updateIAM2ProjectAttribute", true, true, true, false, "", &UpdateIAM2ProjectAttributeAction::describe,
-                        schema::Ref<UpdateIAM2ProjectAttributeAction::ReplyType>::value};
+                        &IAM2ProjectAttributeInventory::describeInventoryReply};
 constexpr schema::Row kRows174[] = {  // UpdateIAM2ProjectTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule7},
@@ -985,7 +985,7 @@ constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable174{{nullptr}, "UpdateIAM2ProjectTemplateAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::make, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::destroy, &schema::ObjectOps<UpdateIAM2ProjectTemplateAction, L>::clear};
 static_assert(offsetof(UpdateIAM2ProjectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "UpdateIAM2ProjectTemplate", HttpMethod::Put, "/iam2/projects/templates/{uuid}/actions", "updateIAM2ProjectTemplate", true, true, true, false, "", &UpdateIAM2ProjectTemplateAction::describe,
-                        schema::Ref<UpdateIAM2ProjectTemplateAction::ReplyType>::value};
+                        &IAM2ProjectTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows176[] = {  // UpdateIAM2VirtualIDAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule7},
@@ -998,7 +998,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable176{{nullptr}, "UpdateIAM2VirtualIDAction", kRows176, 6, kBases176, 1, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDAction, L>::clear};
 static_assert(offsetof(UpdateIAM2VirtualIDAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "UpdateIAM2VirtualID", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "updateIAM2VirtualID", true, true, true, false, "", &UpdateIAM2VirtualIDAction::describe,
-                        schema::Ref<UpdateIAM2VirtualIDAction::ReplyType>::value};
+                        &IAM2VirtualIDInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // UpdateIAM2VirtualIDAttributeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDAttributeAction, value), schema::Location::Body, 0, &kRule8},
@@ -1008,7 +1008,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable178{{nullptr}, "UpdateIAM2VirtualIDAttributeAction", kRows178, 3, kBases178, 1, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDAttributeAction, L>::clear};
 static_assert(offsetof(UpdateIAM2VirtualIDAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "UpdateIAM2VirtualIDAttribute", HttpMethod::Put, "/iam2/virtual-ids/attributes/{uuid}/actions", "updateIAM2VirtualIDAttribute", true, true, true, false, "", &UpdateIAM2VirtualIDAttributeAction::describe,
-                        schema::Ref<UpdateIAM2VirtualIDAttributeAction::ReplyType>::value};
+                        &IAM2VirtualIDAttributeInventory::describeInventoryReply};
 constexpr schema::Row kRows180[] = {  // UpdateIAM2VirtualIDGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule7},
@@ -1019,7 +1019,7 @@ constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable180{{nullptr}, "UpdateIAM2VirtualIDGroupAction", kRows180, 4, kBases180, 1, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAction, L>::clear};
 static_assert(offsetof(UpdateIAM2VirtualIDGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec181{{nullptr}, "UpdateIAM2VirtualIDGroup", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "updateIAM2VirtualIDGroup", true, true, true, false, "", &UpdateIAM2VirtualIDGroupAction::describe,
-                        schema::Ref<UpdateIAM2VirtualIDGroupAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows182[] = {  // UpdateIAM2VirtualIDGroupAttributeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, value), schema::Location::Body, 0, &kRule8},
@@ -1029,7 +1029,7 @@ constexpr schema::Base kBases182[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable182{{nullptr}, "UpdateIAM2VirtualIDGroupAttributeAction", kRows182, 3, kBases182, 1, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::make, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::destroy, &schema::ObjectOps<UpdateIAM2VirtualIDGroupAttributeAction, L>::clear};
 static_assert(offsetof(UpdateIAM2VirtualIDGroupAttributeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec183{{nullptr}, "UpdateIAM2VirtualIDGroupAttribute", HttpMethod::Put, "/iam2/projects/groups/attributes/{uuid}/actions", "updateIAM2VirtualIDGroupAttribute", true, true, true, false, "", &UpdateIAM2VirtualIDGroupAttributeAction::describe,
-                        schema::Ref<UpdateIAM2VirtualIDGroupAttributeAction::ReplyType>::value};
+                        &IAM2VirtualIDGroupAttributeInventory::describeInventoryReply};
 constexpr schema::Row kRows184[] = {  // UpdateOrganizationQuotaAction
   {"identityUuid", schema::Local<std::string, L>::ref, offsetof(UpdateOrganizationQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateOrganizationQuotaAction, name), schema::Location::Body, 0, &kRule0},
@@ -1040,7 +1040,7 @@ constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(UpdateOrg
 schema::LazyTable kTable184{{nullptr}, "UpdateOrganizationQuotaAction", kRows184, 4, kBases184, 1, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::make, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::destroy, &schema::ObjectOps<UpdateOrganizationQuotaAction, L>::clear};
 static_assert(offsetof(UpdateOrganizationQuotaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec185{{nullptr}, "UpdateOrganizationQuota", HttpMethod::Put, "/iam2/Organization/quotas/actions", "updateOrganizationQuota", true, true, true, false, "", &UpdateOrganizationQuotaAction::describe,
-                        schema::Ref<UpdateOrganizationQuotaAction::ReplyType>::value};
+                        &QuotaInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddAttributesToIAM2OrganizationAction::describe() { return schema::lazyTable(kTable0); }

@@ -154,7 +154,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(ChangeRoleS
 schema::LazyTable kTable6{{nullptr}, "ChangeRoleStateAction", kRows6, 3, kBases6, 1, &schema::ObjectOps<ChangeRoleStateAction, L>::make, &schema::ObjectOps<ChangeRoleStateAction, L>::destroy, &schema::ObjectOps<ChangeRoleStateAction, L>::clear};
 static_assert(offsetof(ChangeRoleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "ChangeRoleState", HttpMethod::Put, "/identities/roles/{uuid}/actions", "changeRoleState", true, true, true, false, "", &ChangeRoleStateAction::describe,
-                        schema::Ref<ChangeRoleStateAction::ReplyType>::value};
+                        &RoleInventory::describeInventoryReply};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
@@ -172,7 +172,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateRoleA
 schema::LazyTable kTable8{{nullptr}, "CreateRoleAction", kRows8, 8, kBases8, 1, &schema::ObjectOps<CreateRoleAction, L>::make, &schema::ObjectOps<CreateRoleAction, L>::destroy, &schema::ObjectOps<CreateRoleAction, L>::clear};
 static_assert(offsetof(CreateRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateRole", HttpMethod::Post, "/identities/roles", "params", true, true, true, false, "", &CreateRoleAction::describe,
-                        schema::Ref<CreateRoleAction::ReplyType>::value};
+                        &RoleInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // DeleteRoleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteRoleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteRoleAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -208,7 +208,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(QueryRoleA
 schema::LazyTable kTable16{{nullptr}, "QueryRoleAction", nullptr, 0, kBases16, 2, &schema::ObjectOps<QueryRoleAction, L>::make, &schema::ObjectOps<QueryRoleAction, L>::destroy, &schema::ObjectOps<QueryRoleAction, L>::clear};
 static_assert(offsetof(QueryRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "QueryRole", HttpMethod::Get, "/identities/roles", "", false, true, false, true, "", &QueryRoleAction::describe,
-                        schema::Ref<QueryRoleAction::ReplyType>::value};
+                        &RoleInventory::describeQueryReply};
 constexpr schema::Row kRows18[] = {  // RemovePolicyStatementsFromRoleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemovePolicyStatementsFromRoleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"policyStatementUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemovePolicyStatementsFromRoleAction, policyStatementUuids), schema::Location::Body, 0, &kRule0},
@@ -231,7 +231,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateRole
 schema::LazyTable kTable20{{nullptr}, "UpdateRoleAction", kRows20, 6, kBases20, 1, &schema::ObjectOps<UpdateRoleAction, L>::make, &schema::ObjectOps<UpdateRoleAction, L>::destroy, &schema::ObjectOps<UpdateRoleAction, L>::clear};
 static_assert(offsetof(UpdateRoleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "UpdateRole", HttpMethod::Put, "/identities/roles/{uuid}/actions", "updateRole", true, true, true, false, "", &UpdateRoleAction::describe,
-                        schema::Ref<UpdateRoleAction::ReplyType>::value};
+                        &RoleInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // GetSupportedIdentityModelsAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedIdentityModelsAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -254,7 +254,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(QueryImage
 schema::LazyTable kTable26{{nullptr}, "QueryImagePackageAction", nullptr, 0, kBases26, 2, &schema::ObjectOps<QueryImagePackageAction, L>::make, &schema::ObjectOps<QueryImagePackageAction, L>::destroy, &schema::ObjectOps<QueryImagePackageAction, L>::clear};
 static_assert(offsetof(QueryImagePackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "QueryImagePackage", HttpMethod::Get, "/image-packages", "", false, true, false, true, "", &QueryImagePackageAction::describe,
-                        schema::Ref<QueryImagePackageAction::ReplyType>::value};
+                        &ImagePackageInventory::describeQueryReply};
 constexpr schema::Row kRows28[] = {  // UpdateImagePackageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateImagePackageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImagePackageAction, name), schema::Location::Body, 0, nullptr},
@@ -265,7 +265,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateImag
 schema::LazyTable kTable28{{nullptr}, "UpdateImagePackageAction", kRows28, 4, kBases28, 1, &schema::ObjectOps<UpdateImagePackageAction, L>::make, &schema::ObjectOps<UpdateImagePackageAction, L>::destroy, &schema::ObjectOps<UpdateImagePackageAction, L>::clear};
 static_assert(offsetof(UpdateImagePackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "UpdateImagePackage", HttpMethod::Put, "/image-packages/{uuid}", "updateImagePackage", true, true, true, false, "", &UpdateImagePackageAction::describe,
-                        schema::Ref<UpdateImagePackageAction::ReplyType>::value};
+                        &ImagePackageInventory::describeInventoryReply};
 constexpr schema::Row kRows30[] = {  // AddBackupStoragesToReplicationGroupAction
   {"replicationGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, replicationGroupUuid), schema::Location::Path, 0, &kRule0},
   {"backupStorageUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddBackupStoragesToReplicationGroupAction, backupStorageUuids), schema::Location::Body, 0, &kRule1},
@@ -289,7 +289,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateImag
 schema::LazyTable kTable32{{nullptr}, "CreateImageReplicationGroupAction", kRows32, 5, kBases32, 1, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::make, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::destroy, &schema::ObjectOps<CreateImageReplicationGroupAction, L>::clear};
 static_assert(offsetof(CreateImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "CreateImageReplicationGroup", HttpMethod::Post, "/image-replication-groups", "params", true, true, true, false, "", &CreateImageReplicationGroupAction::describe,
-                        schema::Ref<CreateImageReplicationGroupAction::ReplyType>::value};
+                        &ImageReplicationGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // DeleteImageReplicationGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteImageReplicationGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteImageReplicationGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -304,7 +304,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryImage
 schema::LazyTable kTable36{{nullptr}, "QueryImageReplicationGroupAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::make, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::destroy, &schema::ObjectOps<QueryImageReplicationGroupAction, L>::clear};
 static_assert(offsetof(QueryImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryImageReplicationGroup", HttpMethod::Get, "/image-replication-groups", "", false, true, false, true, "", &QueryImageReplicationGroupAction::describe,
-                        schema::Ref<QueryImageReplicationGroupAction::ReplyType>::value};
+                        &ImageReplicationGroupInventory::describeQueryReply};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule7V[] = {"RootVolumeTemplate", "ISO", "DataVolumeTemplate"};
 constexpr schema::Rule kRule7{false, false, false, kRule7V, 3, -1, -1, false, 0, 0};
@@ -333,7 +333,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(AddImageAc
 schema::LazyTable kTable38{{nullptr}, "AddImageAction", kRows38, 15, kBases38, 1, &schema::ObjectOps<AddImageAction, L>::make, &schema::ObjectOps<AddImageAction, L>::destroy, &schema::ObjectOps<AddImageAction, L>::clear};
 static_assert(offsetof(AddImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "AddImage", HttpMethod::Post, "/images", "params", true, true, true, false, "", &AddImageAction::describe,
-                        schema::Ref<AddImageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows40[] = {  // CalculateImageHashAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CalculateImageHashAction, uuid), schema::Location::Path, 0, &kRule0},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(CalculateImageHashAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -344,7 +344,7 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(CalculateI
 schema::LazyTable kTable40{{nullptr}, "CalculateImageHashAction", kRows40, 4, kBases40, 1, &schema::ObjectOps<CalculateImageHashAction, L>::make, &schema::ObjectOps<CalculateImageHashAction, L>::destroy, &schema::ObjectOps<CalculateImageHashAction, L>::clear};
 static_assert(offsetof(CalculateImageHashAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "CalculateImageHash", HttpMethod::Put, "/images/{uuid}/actions", "calculateImageHash", true, true, true, false, "", &CalculateImageHashAction::describe,
-                        schema::Ref<CalculateImageHashAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows42[] = {  // ChangeImageStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeImageStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeImageStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
@@ -354,7 +354,7 @@ constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(ChangeImag
 schema::LazyTable kTable42{{nullptr}, "ChangeImageStateAction", kRows42, 3, kBases42, 1, &schema::ObjectOps<ChangeImageStateAction, L>::make, &schema::ObjectOps<ChangeImageStateAction, L>::destroy, &schema::ObjectOps<ChangeImageStateAction, L>::clear};
 static_assert(offsetof(ChangeImageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "ChangeImageState", HttpMethod::Put, "/images/{uuid}/actions", "changeImageState", true, true, true, false, "", &ChangeImageStateAction::describe,
-                        schema::Ref<ChangeImageStateAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Rule kRule10{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows44[] = {  // CreateDataVolumeTemplateFromVolumeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, name), schema::Location::Body, 0, &kRule3},
@@ -369,7 +369,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(CreateData
 schema::LazyTable kTable44{{nullptr}, "CreateDataVolumeTemplateFromVolumeAction", kRows44, 7, kBases44, 1, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::make, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeTemplateFromVolumeAction, L>::clear};
 static_assert(offsetof(CreateDataVolumeTemplateFromVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "CreateDataVolumeTemplateFromVolume", HttpMethod::Post, "/images/data-volume-templates/from/volumes/{volumeUuid}", "params", true, true, true, false, "", &CreateDataVolumeTemplateFromVolumeAction::describe,
-                        schema::Ref<CreateDataVolumeTemplateFromVolumeAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows46[] = {  // CreateDataVolumeTemplateFromVolumeSnapshotAction
   {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
@@ -402,7 +402,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(CreateRoot
 schema::LazyTable kTable48{{nullptr}, "CreateRootVolumeTemplateFromRootVolumeAction", kRows48, 12, kBases48, 1, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::make, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::destroy, &schema::ObjectOps<CreateRootVolumeTemplateFromRootVolumeAction, L>::clear};
 static_assert(offsetof(CreateRootVolumeTemplateFromRootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "CreateRootVolumeTemplateFromRootVolume", HttpMethod::Post, "/images/root-volume-templates/from/volumes/{rootVolumeUuid}", "params", true, true, true, false, "", &CreateRootVolumeTemplateFromRootVolumeAction::describe,
-                        schema::Ref<CreateRootVolumeTemplateFromRootVolumeAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // CreateRootVolumeTemplateFromVolumeSnapshotAction
   {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, snapshotUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateRootVolumeTemplateFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule3},
@@ -505,7 +505,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryImage
 schema::LazyTable kTable68{{nullptr}, "QueryImageAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryImageAction, L>::make, &schema::ObjectOps<QueryImageAction, L>::destroy, &schema::ObjectOps<QueryImageAction, L>::clear};
 static_assert(offsetof(QueryImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "QueryImage", HttpMethod::Get, "/images", "", false, true, false, true, "", &QueryImageAction::describe,
-                        schema::Ref<QueryImageAction::ReplyType>::value};
+                        &ImageInventory::describeQueryReply};
 constexpr schema::Row kRows70[] = {  // RecoverImageAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(RecoverImageAction, imageUuid), schema::Location::Path, 0, &kRule0},
   {"backupStorageUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RecoverImageAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
@@ -515,7 +515,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(RecoverIma
 schema::LazyTable kTable70{{nullptr}, "RecoverImageAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<RecoverImageAction, L>::make, &schema::ObjectOps<RecoverImageAction, L>::destroy, &schema::ObjectOps<RecoverImageAction, L>::clear};
 static_assert(offsetof(RecoverImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "RecoverImage", HttpMethod::Put, "/images/{imageUuid}/actions", "recoverImage", true, true, true, false, "", &RecoverImageAction::describe,
-                        schema::Ref<RecoverImageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr const char* kRule11V[] = {"Legacy", "UEFI", "UEFI_WITH_CSM"};
 constexpr schema::Rule kRule11{true, false, false, kRule11V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows72[] = {  // SetImageBootModeAction
@@ -561,7 +561,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(SyncImageF
 schema::LazyTable kTable78{{nullptr}, "SyncImageFromImageStoreBackupStorageAction", kRows78, 6, kBases78, 1, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::make, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::destroy, &schema::ObjectOps<SyncImageFromImageStoreBackupStorageAction, L>::clear};
 static_assert(offsetof(SyncImageFromImageStoreBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "SyncImageFromImageStoreBackupStorage", HttpMethod::Put, "/images/{uuid}/actions", "syncImageFromImageStoreBackupStorage", true, true, true, false, "", &SyncImageFromImageStoreBackupStorageAction::describe,
-                        schema::Ref<SyncImageFromImageStoreBackupStorageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // SyncImageSizeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncImageSizeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncImageSizeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -570,7 +570,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(SyncImageS
 schema::LazyTable kTable80{{nullptr}, "SyncImageSizeAction", kRows80, 2, kBases80, 1, &schema::ObjectOps<SyncImageSizeAction, L>::make, &schema::ObjectOps<SyncImageSizeAction, L>::destroy, &schema::ObjectOps<SyncImageSizeAction, L>::clear};
 static_assert(offsetof(SyncImageSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "SyncImageSize", HttpMethod::Put, "/images/{uuid}/actions", "syncImageSize", true, true, true, false, "", &SyncImageSizeAction::describe,
-                        schema::Ref<SyncImageSizeAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr const char* kRule13V[] = {"RootVolumeTemplate", "DataVolumeTemplate", "ISO"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 3, -1, 255, false, 0, 0};
 constexpr const char* kRule14V[] = {"raw", "qcow2", "iso"};
@@ -592,7 +592,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(UpdateImag
 schema::LazyTable kTable82{{nullptr}, "UpdateImageAction", kRows82, 11, kBases82, 1, &schema::ObjectOps<UpdateImageAction, L>::make, &schema::ObjectOps<UpdateImageAction, L>::destroy, &schema::ObjectOps<UpdateImageAction, L>::clear};
 static_assert(offsetof(UpdateImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "UpdateImage", HttpMethod::Put, "/images/{uuid}/actions", "updateImage", true, true, true, false, "", &UpdateImageAction::describe,
-                        schema::Ref<UpdateImageAction::ReplyType>::value};
+                        &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows84[] = {  // GetInterdependentL3NetworksImagesAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"l3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetInterdependentL3NetworksImagesAction, l3NetworkUuids), schema::Location::Body, 0, &kRule10},
@@ -614,7 +614,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ChangeInst
 schema::LazyTable kTable86{{nullptr}, "ChangeInstanceOfferingStateAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::make, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::destroy, &schema::ObjectOps<ChangeInstanceOfferingStateAction, L>::clear};
 static_assert(offsetof(ChangeInstanceOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "ChangeInstanceOfferingState", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "changeInstanceOfferingState", true, true, true, false, "", &ChangeInstanceOfferingStateAction::describe,
-                        schema::Ref<ChangeInstanceOfferingStateAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
@@ -635,7 +635,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(CreateInst
 schema::LazyTable kTable88{{nullptr}, "CreateInstanceOfferingAction", kRows88, 11, kBases88, 1, &schema::ObjectOps<CreateInstanceOfferingAction, L>::make, &schema::ObjectOps<CreateInstanceOfferingAction, L>::destroy, &schema::ObjectOps<CreateInstanceOfferingAction, L>::clear};
 static_assert(offsetof(CreateInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "CreateInstanceOffering", HttpMethod::Post, "/instance-offerings", "params", true, true, true, false, "", &CreateInstanceOfferingAction::describe,
-                        schema::Ref<CreateInstanceOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows90[] = {  // CreateSlbOfferingAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
@@ -656,7 +656,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(CreateSlbO
 schema::LazyTable kTable90{{nullptr}, "CreateSlbOfferingAction", kRows90, 14, kBases90, 1, &schema::ObjectOps<CreateSlbOfferingAction, L>::make, &schema::ObjectOps<CreateSlbOfferingAction, L>::destroy, &schema::ObjectOps<CreateSlbOfferingAction, L>::clear};
 static_assert(offsetof(CreateSlbOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "CreateSlbOffering", HttpMethod::Post, "/instance-offerings/slb", "params", true, true, true, false, "", &CreateSlbOfferingAction::describe,
-                        schema::Ref<CreateSlbOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // CreateVirtualRouterOfferingAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVirtualRouterOfferingAction, managementNetworkUuid), schema::Location::Body, 0, &kRule0},
@@ -679,7 +679,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(CreateVirt
 schema::LazyTable kTable92{{nullptr}, "CreateVirtualRouterOfferingAction", kRows92, 16, kBases92, 1, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<CreateVirtualRouterOfferingAction, L>::clear};
 static_assert(offsetof(CreateVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "CreateVirtualRouterOffering", HttpMethod::Post, "/instance-offerings/virtual-routers", "params", true, true, true, false, "", &CreateVirtualRouterOfferingAction::describe,
-                        schema::Ref<CreateVirtualRouterOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // DeleteInstanceOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteInstanceOfferingAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -694,17 +694,17 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryInsta
 schema::LazyTable kTable96{{nullptr}, "QueryInstanceOfferingAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryInstanceOfferingAction, L>::make, &schema::ObjectOps<QueryInstanceOfferingAction, L>::destroy, &schema::ObjectOps<QueryInstanceOfferingAction, L>::clear};
 static_assert(offsetof(QueryInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QueryInstanceOffering", HttpMethod::Get, "/instance-offerings", "", false, true, false, true, "", &QueryInstanceOfferingAction::describe,
-                        schema::Ref<QueryInstanceOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeQueryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QuerySlbOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QuerySlbOfferingAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QuerySlbOfferingAction, L>::make, &schema::ObjectOps<QuerySlbOfferingAction, L>::destroy, &schema::ObjectOps<QuerySlbOfferingAction, L>::clear};
 static_assert(offsetof(QuerySlbOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QuerySlbOffering", HttpMethod::Get, "/instance-offerings/slb", "", false, true, false, true, "", &QuerySlbOfferingAction::describe,
-                        schema::Ref<QuerySlbOfferingAction::ReplyType>::value};
+                        &SlbOfferingInventory::describeQueryReply};
 constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QueryVirtualRouterOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualRouterOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable100{{nullptr}, "QueryVirtualRouterOfferingAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterOfferingAction, L>::clear};
 static_assert(offsetof(QueryVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "QueryVirtualRouterOffering", HttpMethod::Get, "/instance-offerings/virtual-routers", "", false, true, false, true, "", &QueryVirtualRouterOfferingAction::describe,
-                        schema::Ref<QueryVirtualRouterOfferingAction::ReplyType>::value};
+                        &VirtualRouterOfferingInventory::describeQueryReply};
 constexpr schema::Row kRows102[] = {  // UpdateInstanceOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateInstanceOfferingAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule5},
@@ -716,7 +716,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateIns
 schema::LazyTable kTable102{{nullptr}, "UpdateInstanceOfferingAction", kRows102, 5, kBases102, 1, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::make, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::destroy, &schema::ObjectOps<UpdateInstanceOfferingAction, L>::clear};
 static_assert(offsetof(UpdateInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateInstanceOffering", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "updateInstanceOffering", true, true, true, false, "", &UpdateInstanceOfferingAction::describe,
-                        schema::Ref<UpdateInstanceOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // UpdateVirtualRouterOfferingAction
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, isDefault), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterOfferingAction, imageUuid), schema::Location::Body, 0, nullptr},
@@ -730,7 +730,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(UpdateVir
 schema::LazyTable kTable104{{nullptr}, "UpdateVirtualRouterOfferingAction", kRows104, 7, kBases104, 1, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::make, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::destroy, &schema::ObjectOps<UpdateVirtualRouterOfferingAction, L>::clear};
 static_assert(offsetof(UpdateVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "UpdateVirtualRouterOffering", HttpMethod::Put, "/instance-offerings/virtual-routers/{uuid}/actions", "updateVirtualRouterOffering", true, true, true, false, "", &UpdateVirtualRouterOfferingAction::describe,
-                        schema::Ref<UpdateVirtualRouterOfferingAction::ReplyType>::value};
+                        &InstanceOfferingInventory::describeInventoryReply};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows106[] = {  // AddIntegrityResourceAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(AddIntegrityResourceAction, resourceType), schema::Location::Body, 0, &kRule0},
@@ -797,7 +797,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ChangeIPs
 schema::LazyTable kTable110{{nullptr}, "ChangeIPsecConnectionAction", kRows110, 19, kBases110, 1, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::make, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::destroy, &schema::ObjectOps<ChangeIPsecConnectionAction, L>::clear};
 static_assert(offsetof(ChangeIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "ChangeIPsecConnection", HttpMethod::Put, "/ipsec/config/{uuid}", "changeIPsecConnection", true, true, true, false, "", &ChangeIPsecConnectionAction::describe,
-                        schema::Ref<ChangeIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // GetCandidateL3NetworksForIpSecConnectionAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, uuid), schema::Location::Body, 0, nullptr},
   {"publicL3Uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionAction, publicL3Uuid), schema::Location::Body, 0, nullptr},
@@ -819,7 +819,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable114{{nullptr}, "ReconnectIPsecConnectionAction", kRows114, 2, kBases114, 1, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::make, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::destroy, &schema::ObjectOps<ReconnectIPsecConnectionAction, L>::clear};
 static_assert(offsetof(ReconnectIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "ReconnectIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}/actions", "reconnectIPsecConnection", true, true, true, false, "", &ReconnectIPsecConnectionAction::describe,
-                        schema::Ref<ReconnectIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr const char* kRule29V[] = {"LinuxBridge"};
 constexpr schema::Rule kRule29{false, false, false, kRule29V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows116[] = {  // AttachL2NetworkToClusterAction
@@ -832,7 +832,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(AttachL2N
 schema::LazyTable kTable116{{nullptr}, "AttachL2NetworkToClusterAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::make, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::destroy, &schema::ObjectOps<AttachL2NetworkToClusterAction, L>::clear};
 static_assert(offsetof(AttachL2NetworkToClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "AttachL2NetworkToCluster", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "null", true, true, true, false, "", &AttachL2NetworkToClusterAction::describe,
-                        schema::Ref<AttachL2NetworkToClusterAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // ChangeL2NetworkVlanIdAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, uuid), schema::Location::Path, 0, &kRule0},
   {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeL2NetworkVlanIdAction, vlan), schema::Location::Body, 0, nullptr},
@@ -843,7 +843,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(ChangeL2N
 schema::LazyTable kTable118{{nullptr}, "ChangeL2NetworkVlanIdAction", kRows118, 4, kBases118, 1, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::make, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::destroy, &schema::ObjectOps<ChangeL2NetworkVlanIdAction, L>::clear};
 static_assert(offsetof(ChangeL2NetworkVlanIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "ChangeL2NetworkVlanId", HttpMethod::Put, "/l2-networks/{uuid}/actions", "changeL2NetworkVlanId", true, true, true, false, "", &ChangeL2NetworkVlanIdAction::describe,
-                        schema::Ref<ChangeL2NetworkVlanIdAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL};
 constexpr const char* kRule31V[] = {"LinuxBridge", "OvsDpdk", "MacVlan"};
 constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, 1024, false, 0, 0};
@@ -866,7 +866,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(CreateL2H
 schema::LazyTable kTable120{{nullptr}, "CreateL2HardwareVxlanNetworkAction", kRows120, 13, kBases120, 1, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2HardwareVxlanNetworkAction, L>::clear};
 static_assert(offsetof(CreateL2HardwareVxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "CreateL2HardwareVxlanNetwork", HttpMethod::Post, "/l2-networks/hardware-vxlan", "params", true, true, true, false, "", &CreateL2HardwareVxlanNetworkAction::describe,
-                        schema::Ref<CreateL2HardwareVxlanNetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows122[] = {  // CreateL2HardwareVxlanNetworkPoolAction
   {"sdnControllerUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, sdnControllerUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
@@ -885,7 +885,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(CreateL2H
 schema::LazyTable kTable122{{nullptr}, "CreateL2HardwareVxlanNetworkPoolAction", kRows122, 12, kBases122, 1, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::make, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<CreateL2HardwareVxlanNetworkPoolAction, L>::clear};
 static_assert(offsetof(CreateL2HardwareVxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "CreateL2HardwareVxlanNetworkPool", HttpMethod::Post, "/l2-networks/hardware-vxlan-pool", "params", true, true, true, false, "", &CreateL2HardwareVxlanNetworkPoolAction::describe,
-                        schema::Ref<CreateL2HardwareVxlanNetworkPoolAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows124[] = {  // CreateL2NoVlanNetworkAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2NoVlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2NoVlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
@@ -903,7 +903,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateL2N
 schema::LazyTable kTable124{{nullptr}, "CreateL2NoVlanNetworkAction", kRows124, 11, kBases124, 1, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2NoVlanNetworkAction, L>::clear};
 static_assert(offsetof(CreateL2NoVlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "CreateL2NoVlanNetwork", HttpMethod::Post, "/l2-networks/no-vlan", "params", true, true, true, false, "", &CreateL2NoVlanNetworkAction::describe,
-                        schema::Ref<CreateL2NoVlanNetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr const char* kRule32V[] = {"ACCESS", "TRUNK", "PVLAN"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL};
@@ -928,7 +928,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateL2P
 schema::LazyTable kTable126{{nullptr}, "CreateL2PortGroupAction", kRows126, 15, kBases126, 1, &schema::ObjectOps<CreateL2PortGroupAction, L>::make, &schema::ObjectOps<CreateL2PortGroupAction, L>::destroy, &schema::ObjectOps<CreateL2PortGroupAction, L>::clear};
 static_assert(offsetof(CreateL2PortGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "CreateL2PortGroup", HttpMethod::Post, "/l2-networks/port-group", "params", true, true, true, false, "", &CreateL2PortGroupAction::describe,
-                        schema::Ref<CreateL2PortGroupAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
 constexpr schema::Row kRows128[] = {  // CreateL2TfNetworkAction
   {"ipPrefix", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule5},
@@ -949,7 +949,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(CreateL2T
 schema::LazyTable kTable128{{nullptr}, "CreateL2TfNetworkAction", kRows128, 13, kBases128, 1, &schema::ObjectOps<CreateL2TfNetworkAction, L>::make, &schema::ObjectOps<CreateL2TfNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2TfNetworkAction, L>::clear};
 static_assert(offsetof(CreateL2TfNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "CreateL2TfNetwork", HttpMethod::Post, "/l2-networks/tf", "params", true, true, true, false, "", &CreateL2TfNetworkAction::describe,
-                        schema::Ref<CreateL2TfNetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows130[] = {  // CreateL2VirtualSwitchAction
   {"isDistributed", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateL2VirtualSwitchAction, isDistributed), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VirtualSwitchAction, name), schema::Location::Body, 0, &kRule3},
@@ -968,7 +968,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreateL2V
 schema::LazyTable kTable130{{nullptr}, "CreateL2VirtualSwitchAction", kRows130, 12, kBases130, 1, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::make, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::destroy, &schema::ObjectOps<CreateL2VirtualSwitchAction, L>::clear};
 static_assert(offsetof(CreateL2VirtualSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "CreateL2VirtualSwitch", HttpMethod::Post, "/l2-networks/virtual-switch", "params", true, true, true, false, "", &CreateL2VirtualSwitchAction::describe,
-                        schema::Ref<CreateL2VirtualSwitchAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL};
 constexpr schema::Row kRows132[] = {  // CreateL2VlanNetworkAction
   {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule35},
@@ -988,7 +988,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreateL2V
 schema::LazyTable kTable132{{nullptr}, "CreateL2VlanNetworkAction", kRows132, 12, kBases132, 1, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2VlanNetworkAction, L>::clear};
 static_assert(offsetof(CreateL2VlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "CreateL2VlanNetwork", HttpMethod::Post, "/l2-networks/vlan", "params", true, true, true, false, "", &CreateL2VlanNetworkAction::describe,
-                        schema::Ref<CreateL2VlanNetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // CreateL2VxlanNetworkAction
   {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2VxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
@@ -1008,7 +1008,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateL2V
 schema::LazyTable kTable134{{nullptr}, "CreateL2VxlanNetworkAction", kRows134, 13, kBases134, 1, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::make, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::destroy, &schema::ObjectOps<CreateL2VxlanNetworkAction, L>::clear};
 static_assert(offsetof(CreateL2VxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "CreateL2VxlanNetwork", HttpMethod::Post, "/l2-networks/vxlan", "params", true, true, true, false, "", &CreateL2VxlanNetworkAction::describe,
-                        schema::Ref<CreateL2VxlanNetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // CreateL2VxlanNetworkPoolAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2VxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
@@ -1026,7 +1026,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateL2V
 schema::LazyTable kTable136{{nullptr}, "CreateL2VxlanNetworkPoolAction", kRows136, 11, kBases136, 1, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::make, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<CreateL2VxlanNetworkPoolAction, L>::clear};
 static_assert(offsetof(CreateL2VxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CreateL2VxlanNetworkPool", HttpMethod::Post, "/l2-networks/vxlan-pool", "params", true, true, true, false, "", &CreateL2VxlanNetworkPoolAction::describe,
-                        schema::Ref<CreateL2VxlanNetworkPoolAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL};
 constexpr schema::Row kRows138[] = {  // CreateVniRangeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
@@ -1042,7 +1042,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateVni
 schema::LazyTable kTable138{{nullptr}, "CreateVniRangeAction", kRows138, 8, kBases138, 1, &schema::ObjectOps<CreateVniRangeAction, L>::make, &schema::ObjectOps<CreateVniRangeAction, L>::destroy, &schema::ObjectOps<CreateVniRangeAction, L>::clear};
 static_assert(offsetof(CreateVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateVniRange", HttpMethod::Post, "/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges", "params", true, true, true, false, "", &CreateVniRangeAction::describe,
-                        schema::Ref<CreateVniRangeAction::ReplyType>::value};
+                        &VniRangeInventory::describeInventoryReply};
 constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 15, false, 0, 0};
 constexpr schema::Row kRows140[] = {  // CreateVxlanPoolRemoteVtepAction
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -1056,7 +1056,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateVxl
 schema::LazyTable kTable140{{nullptr}, "CreateVxlanPoolRemoteVtepAction", kRows140, 6, kBases140, 1, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::make, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::destroy, &schema::ObjectOps<CreateVxlanPoolRemoteVtepAction, L>::clear};
 static_assert(offsetof(CreateVxlanPoolRemoteVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "CreateVxlanPoolRemoteVtep", HttpMethod::Post, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip", "params", true, true, true, false, "", &CreateVxlanPoolRemoteVtepAction::describe,
-                        schema::Ref<CreateVxlanPoolRemoteVtepAction::ReplyType>::value};
+                        &RemoteVtepInventory::describeInventoryReply};
 constexpr schema::Row kRows142[] = {  // CreateVxlanVtepAction
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanVtepAction, hostUuid), schema::Location::Body, 0, &kRule0},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanVtepAction, poolUuid), schema::Location::Body, 0, &kRule0},
@@ -1069,7 +1069,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(CreateVxl
 schema::LazyTable kTable142{{nullptr}, "CreateVxlanVtepAction", kRows142, 6, kBases142, 1, &schema::ObjectOps<CreateVxlanVtepAction, L>::make, &schema::ObjectOps<CreateVxlanVtepAction, L>::destroy, &schema::ObjectOps<CreateVxlanVtepAction, L>::clear};
 static_assert(offsetof(CreateVxlanVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "CreateVxlanVtep", HttpMethod::Post, "/l2-networks/vxlan/vteps", "params", true, true, true, false, "", &CreateVxlanVtepAction::describe,
-                        schema::Ref<CreateVxlanVtepAction::ReplyType>::value};
+                        &VtepInventory::describeInventoryReply};
 constexpr schema::Row kRows144[] = {  // DeleteL2NetworkAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -1121,7 +1121,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(DetachL2N
 schema::LazyTable kTable152{{nullptr}, "DetachL2NetworkFromClusterAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::make, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::destroy, &schema::ObjectOps<DetachL2NetworkFromClusterAction, L>::clear};
 static_assert(offsetof(DetachL2NetworkFromClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "DetachL2NetworkFromCluster", HttpMethod::Delete, "/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}", "", false, true, true, false, "", &DetachL2NetworkFromClusterAction::describe,
-                        schema::Ref<DetachL2NetworkFromClusterAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // GetCandidateClustersForAttachingL2NetworkAction
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"clusterTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
@@ -1154,42 +1154,42 @@ constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QueryL2Ne
 schema::LazyTable kTable160{{nullptr}, "QueryL2NetworkAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QueryL2NetworkAction, L>::make, &schema::ObjectOps<QueryL2NetworkAction, L>::destroy, &schema::ObjectOps<QueryL2NetworkAction, L>::clear};
 static_assert(offsetof(QueryL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "QueryL2Network", HttpMethod::Get, "/l2-networks", "", false, true, false, true, "", &QueryL2NetworkAction::describe,
-                        schema::Ref<QueryL2NetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeQueryReply};
 constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QueryL2PortGroupNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2PortGroupNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable162{{nullptr}, "QueryL2PortGroupNetworkAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::make, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2PortGroupNetworkAction, L>::clear};
 static_assert(offsetof(QueryL2PortGroupNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "QueryL2PortGroupNetwork", HttpMethod::Get, "/l2-networks/port-group", "", false, true, false, true, "", &QueryL2PortGroupNetworkAction::describe,
-                        schema::Ref<QueryL2PortGroupNetworkAction::ReplyType>::value};
+                        &L2PortGroupNetworkInventory::describeQueryReply};
 constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(QueryL2VirtualSwitchNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VirtualSwitchNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable164{{nullptr}, "QueryL2VirtualSwitchNetworkAction", nullptr, 0, kBases164, 2, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::make, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VirtualSwitchNetworkAction, L>::clear};
 static_assert(offsetof(QueryL2VirtualSwitchNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "QueryL2VirtualSwitchNetwork", HttpMethod::Get, "/l2-networks/virtual-switch", "", false, true, false, true, "", &QueryL2VirtualSwitchNetworkAction::describe,
-                        schema::Ref<QueryL2VirtualSwitchNetworkAction::ReplyType>::value};
+                        &L2VirtualSwitchNetworkInventory::describeQueryReply};
 constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(QueryL2VlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VlanNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable166{{nullptr}, "QueryL2VlanNetworkAction", nullptr, 0, kBases166, 2, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::make, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VlanNetworkAction, L>::clear};
 static_assert(offsetof(QueryL2VlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "QueryL2VlanNetwork", HttpMethod::Get, "/l2-networks/vlan", "", false, true, false, true, "", &QueryL2VlanNetworkAction::describe,
-                        schema::Ref<QueryL2VlanNetworkAction::ReplyType>::value};
+                        &L2VlanNetworkInventory::describeQueryReply};
 constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(QueryL2VxlanNetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VxlanNetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable168{{nullptr}, "QueryL2VxlanNetworkAction", nullptr, 0, kBases168, 2, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::make, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::destroy, &schema::ObjectOps<QueryL2VxlanNetworkAction, L>::clear};
 static_assert(offsetof(QueryL2VxlanNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "QueryL2VxlanNetwork", HttpMethod::Get, "/l2-networks/vxlan", "", false, true, false, true, "", &QueryL2VxlanNetworkAction::describe,
-                        schema::Ref<QueryL2VxlanNetworkAction::ReplyType>::value};
+                        &L2VxlanNetworkInventory::describeQueryReply};
 constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(QueryL2VxlanNetworkPoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL2VxlanNetworkPoolAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable170{{nullptr}, "QueryL2VxlanNetworkPoolAction", nullptr, 0, kBases170, 2, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::make, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::destroy, &schema::ObjectOps<QueryL2VxlanNetworkPoolAction, L>::clear};
 static_assert(offsetof(QueryL2VxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "QueryL2VxlanNetworkPool", HttpMethod::Get, "/l2-networks/vxlan-pool", "", false, true, false, true, "", &QueryL2VxlanNetworkPoolAction::describe,
-                        schema::Ref<QueryL2VxlanNetworkPoolAction::ReplyType>::value};
+                        &L2VxlanNetworkPoolInventory::describeQueryReply};
 constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(QueryVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVniRangeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable172{{nullptr}, "QueryVniRangeAction", nullptr, 0, kBases172, 2, &schema::ObjectOps<QueryVniRangeAction, L>::make, &schema::ObjectOps<QueryVniRangeAction, L>::destroy, &schema::ObjectOps<QueryVniRangeAction, L>::clear};
 static_assert(offsetof(QueryVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "QueryVniRange", HttpMethod::Get, "/l2-networks/vxlan-pool/vni-range", "", false, true, false, true, "", &QueryVniRangeAction::describe,
-                        schema::Ref<QueryVniRangeAction::ReplyType>::value};
+                        &VniRangeInventory::describeQueryReply};
 constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(QueryVtepAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVtepAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable174{{nullptr}, "QueryVtepAction", nullptr, 0, kBases174, 2, &schema::ObjectOps<QueryVtepAction, L>::make, &schema::ObjectOps<QueryVtepAction, L>::destroy, &schema::ObjectOps<QueryVtepAction, L>::clear};
 static_assert(offsetof(QueryVtepAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "QueryVtep", HttpMethod::Get, "/l2-networks/vteps", "", false, true, false, true, "", &QueryVtepAction::describe,
-                        schema::Ref<QueryVtepAction::ReplyType>::value};
+                        &VtepInventory::describeQueryReply};
 constexpr schema::Row kRows176[] = {  // UpdateL2NetworkAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL2NetworkAction, name), schema::Location::Body, 0, &kRule5},
@@ -1200,7 +1200,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateL2N
 schema::LazyTable kTable176{{nullptr}, "UpdateL2NetworkAction", kRows176, 4, kBases176, 1, &schema::ObjectOps<UpdateL2NetworkAction, L>::make, &schema::ObjectOps<UpdateL2NetworkAction, L>::destroy, &schema::ObjectOps<UpdateL2NetworkAction, L>::clear};
 static_assert(offsetof(UpdateL2NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "UpdateL2Network", HttpMethod::Put, "/l2-networks/{uuid}/actions", "updateL2Network", true, true, true, false, "", &UpdateL2NetworkAction::describe,
-                        schema::Ref<UpdateL2NetworkAction::ReplyType>::value};
+                        &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // UpdateVniRangeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
@@ -1210,7 +1210,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateVni
 schema::LazyTable kTable178{{nullptr}, "UpdateVniRangeAction", kRows178, 3, kBases178, 1, &schema::ObjectOps<UpdateVniRangeAction, L>::make, &schema::ObjectOps<UpdateVniRangeAction, L>::destroy, &schema::ObjectOps<UpdateVniRangeAction, L>::clear};
 static_assert(offsetof(UpdateVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "UpdateVniRange", HttpMethod::Put, "/l2-networks/vxlan-pool/vni-ranges/{uuid}", "updateVniRange", true, true, true, false, "", &UpdateVniRangeAction::describe,
-                        schema::Ref<UpdateVniRangeAction::ReplyType>::value};
+                        &VniRangeInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddPolicyStatementsToRoleAction::describe() { return schema::lazyTable(kTable0); }

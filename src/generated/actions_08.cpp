@@ -112,7 +112,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddDnsToL3N
 schema::LazyTable kTable0{{nullptr}, "AddDnsToL3NetworkAction", kRows0, 3, kBases0, 1, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::make, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::destroy, &schema::ObjectOps<AddDnsToL3NetworkAction, L>::clear};
 static_assert(offsetof(AddDnsToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddDnsToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/dns", "params", true, true, true, false, "", &AddDnsToL3NetworkAction::describe,
-                        schema::Ref<AddDnsToL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // AddHostRouteToL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddHostRouteToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"prefix", schema::Local<std::string, L>::ref, offsetof(AddHostRouteToL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
@@ -123,7 +123,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddHostRout
 schema::LazyTable kTable2{{nullptr}, "AddHostRouteToL3NetworkAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::make, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::destroy, &schema::ObjectOps<AddHostRouteToL3NetworkAction, L>::clear};
 static_assert(offsetof(AddHostRouteToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddHostRouteToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/hostroute", "params", true, true, true, false, "", &AddHostRouteToL3NetworkAction::describe,
-                        schema::Ref<AddHostRouteToL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule3V[] = {"Normal", "AddressPool"};
@@ -145,7 +145,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddIpRangeA
 schema::LazyTable kTable4{{nullptr}, "AddIpRangeAction", kRows4, 11, kBases4, 1, &schema::ObjectOps<AddIpRangeAction, L>::make, &schema::ObjectOps<AddIpRangeAction, L>::destroy, &schema::ObjectOps<AddIpRangeAction, L>::clear};
 static_assert(offsetof(AddIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges", "params", true, true, true, false, "", &AddIpRangeAction::describe,
-                        schema::Ref<AddIpRangeAction::ReplyType>::value};
+                        &IpRangeInventory::describeInventoryReply};
 constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Row kRows6[] = {  // AddIpRangeByNetworkCidrAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
@@ -184,7 +184,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddIpv6Rang
 schema::LazyTable kTable8{{nullptr}, "AddIpv6RangeAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<AddIpv6RangeAction, L>::make, &schema::ObjectOps<AddIpv6RangeAction, L>::destroy, &schema::ObjectOps<AddIpv6RangeAction, L>::clear};
 static_assert(offsetof(AddIpv6RangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "AddIpv6Range", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ipv6-ranges", "params", true, true, true, false, "", &AddIpv6RangeAction::describe,
-                        schema::Ref<AddIpv6RangeAction::ReplyType>::value};
+                        &IpRangeInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // AddIpv6RangeByNetworkCidrAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpv6RangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
@@ -213,7 +213,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AddReserve
 schema::LazyTable kTable12{{nullptr}, "AddReservedIpRangeAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<AddReservedIpRangeAction, L>::make, &schema::ObjectOps<AddReservedIpRangeAction, L>::destroy, &schema::ObjectOps<AddReservedIpRangeAction, L>::clear};
 static_assert(offsetof(AddReservedIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "AddReservedIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/reserved-ip-ranges", "params", true, true, true, false, "", &AddReservedIpRangeAction::describe,
-                        schema::Ref<AddReservedIpRangeAction::ReplyType>::value};
+                        &ReservedIpRangeInventory::describeInventoryReply};
 constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows14[] = {  // ChangeL3NetworkDhcpIpAddressAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -237,7 +237,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(ChangeL3Ne
 schema::LazyTable kTable16{{nullptr}, "ChangeL3NetworkStateAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::make, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::destroy, &schema::ObjectOps<ChangeL3NetworkStateAction, L>::clear};
 static_assert(offsetof(ChangeL3NetworkStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "ChangeL3NetworkState", HttpMethod::Put, "/l3-networks/{uuid}/actions", "changeL3NetworkState", true, true, true, false, "", &ChangeL3NetworkStateAction::describe,
-                        schema::Ref<ChangeL3NetworkStateAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // CheckIpAvailabilityAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"ip", schema::Local<std::string, L>::ref, offsetof(CheckIpAvailabilityAction, ip), schema::Location::Path, 0, &kRule1},
@@ -272,7 +272,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(CreateL3Ne
 schema::LazyTable kTable20{{nullptr}, "CreateL3NetworkAction", kRows20, 12, kBases20, 1, &schema::ObjectOps<CreateL3NetworkAction, L>::make, &schema::ObjectOps<CreateL3NetworkAction, L>::destroy, &schema::ObjectOps<CreateL3NetworkAction, L>::clear};
 static_assert(offsetof(CreateL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "CreateL3Network", HttpMethod::Post, "/l3-networks", "params", true, true, true, false, "", &CreateL3NetworkAction::describe,
-                        schema::Ref<CreateL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // DeleteIpAddressAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"usedIpUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule0},
@@ -428,22 +428,22 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(QueryAddre
 schema::LazyTable kTable48{{nullptr}, "QueryAddressPoolAction", nullptr, 0, kBases48, 2, &schema::ObjectOps<QueryAddressPoolAction, L>::make, &schema::ObjectOps<QueryAddressPoolAction, L>::destroy, &schema::ObjectOps<QueryAddressPoolAction, L>::clear};
 static_assert(offsetof(QueryAddressPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "QueryAddressPool", HttpMethod::Get, "/l3-networks/address-pools", "", false, true, false, true, "", &QueryAddressPoolAction::describe,
-                        schema::Ref<QueryAddressPoolAction::ReplyType>::value};
+                        &AddressPoolInventory::describeQueryReply};
 constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QueryIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIpAddressAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable50{{nullptr}, "QueryIpAddressAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QueryIpAddressAction, L>::make, &schema::ObjectOps<QueryIpAddressAction, L>::destroy, &schema::ObjectOps<QueryIpAddressAction, L>::clear};
 static_assert(offsetof(QueryIpAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "QueryIpAddress", HttpMethod::Get, "/l3-networks/ip-address", "", false, true, false, true, "", &QueryIpAddressAction::describe,
-                        schema::Ref<QueryIpAddressAction::ReplyType>::value};
+                        &UsedIpInventory::describeQueryReply};
 constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryIpRangeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIpRangeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable52{{nullptr}, "QueryIpRangeAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryIpRangeAction, L>::make, &schema::ObjectOps<QueryIpRangeAction, L>::destroy, &schema::ObjectOps<QueryIpRangeAction, L>::clear};
 static_assert(offsetof(QueryIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "QueryIpRange", HttpMethod::Get, "/l3-networks/ip-ranges", "", false, true, false, true, "", &QueryIpRangeAction::describe,
-                        schema::Ref<QueryIpRangeAction::ReplyType>::value};
+                        &IpRangeInventory::describeQueryReply};
 constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QueryL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryL3NetworkAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable54{{nullptr}, "QueryL3NetworkAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QueryL3NetworkAction, L>::make, &schema::ObjectOps<QueryL3NetworkAction, L>::destroy, &schema::ObjectOps<QueryL3NetworkAction, L>::clear};
 static_assert(offsetof(QueryL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "QueryL3Network", HttpMethod::Get, "/l3-networks", "", false, true, false, true, "", &QueryL3NetworkAction::describe,
-                        schema::Ref<QueryL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeQueryReply};
 constexpr schema::Row kRows56[] = {  // RemoveDnsFromL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"dns", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule0},
@@ -453,7 +453,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(RemoveDnsF
 schema::LazyTable kTable56{{nullptr}, "RemoveDnsFromL3NetworkAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::make, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::destroy, &schema::ObjectOps<RemoveDnsFromL3NetworkAction, L>::clear};
 static_assert(offsetof(RemoveDnsFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "RemoveDnsFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/dns/{dns}", "", false, true, true, false, "", &RemoveDnsFromL3NetworkAction::describe,
-                        schema::Ref<RemoveDnsFromL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // RemoveHostRouteFromL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"prefix", schema::Local<std::string, L>::ref, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
@@ -463,7 +463,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(RemoveHost
 schema::LazyTable kTable58{{nullptr}, "RemoveHostRouteFromL3NetworkAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::make, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::destroy, &schema::ObjectOps<RemoveHostRouteFromL3NetworkAction, L>::clear};
 static_assert(offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "RemoveHostRouteFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/hostroute", "", false, true, true, false, "", &RemoveHostRouteFromL3NetworkAction::describe,
-                        schema::Ref<RemoveHostRouteFromL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 68LL, 9216LL};
 constexpr schema::Row kRows60[] = {  // SetL3NetworkMtuAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -496,7 +496,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(UpdateIpRa
 schema::LazyTable kTable64{{nullptr}, "UpdateIpRangeAction", kRows64, 4, kBases64, 1, &schema::ObjectOps<UpdateIpRangeAction, L>::make, &schema::ObjectOps<UpdateIpRangeAction, L>::destroy, &schema::ObjectOps<UpdateIpRangeAction, L>::clear};
 static_assert(offsetof(UpdateIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "UpdateIpRange", HttpMethod::Put, "/l3-networks/ip-ranges/{uuid}/actions", "updateIpRange", true, true, true, false, "", &UpdateIpRangeAction::describe,
-                        schema::Ref<UpdateIpRangeAction::ReplyType>::value};
+                        &IpRangeInventory::describeInventoryReply};
 constexpr schema::Row kRows66[] = {  // UpdateL3NetworkAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateL3NetworkAction, name), schema::Location::Body, 0, &kRule16},
@@ -510,7 +510,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateL3Ne
 schema::LazyTable kTable66{{nullptr}, "UpdateL3NetworkAction", kRows66, 7, kBases66, 1, &schema::ObjectOps<UpdateL3NetworkAction, L>::make, &schema::ObjectOps<UpdateL3NetworkAction, L>::destroy, &schema::ObjectOps<UpdateL3NetworkAction, L>::clear};
 static_assert(offsetof(UpdateL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "UpdateL3Network", HttpMethod::Put, "/l3-networks/{uuid}/actions", "updateL3Network", true, true, true, false, "", &UpdateL3NetworkAction::describe,
-                        schema::Ref<UpdateL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule18V[] = {"None", "TLS"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, 1024, false, 0, 0};
@@ -531,7 +531,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(AddLdapSer
 schema::LazyTable kTable68{{nullptr}, "AddLdapServerAction", kRows68, 9, kBases68, 1, &schema::ObjectOps<AddLdapServerAction, L>::make, &schema::ObjectOps<AddLdapServerAction, L>::destroy, &schema::ObjectOps<AddLdapServerAction, L>::clear};
 static_assert(offsetof(AddLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "AddLdapServer", HttpMethod::Post, "/ldap/servers", "params", true, true, true, false, "", &AddLdapServerAction::describe,
-                        schema::Ref<AddLdapServerAction::ReplyType>::value};
+                        &LdapServerInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // CleanInvalidLdapBindingAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanInvalidLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -550,7 +550,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateLdap
 schema::LazyTable kTable72{{nullptr}, "CreateLdapBindingAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<CreateLdapBindingAction, L>::make, &schema::ObjectOps<CreateLdapBindingAction, L>::destroy, &schema::ObjectOps<CreateLdapBindingAction, L>::clear};
 static_assert(offsetof(CreateLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "CreateLdapBinding", HttpMethod::Post, "/ldap/bindings", "params", true, true, true, false, "", &CreateLdapBindingAction::describe,
-                        schema::Ref<CreateLdapBindingAction::ReplyType>::value};
+                        &LdapAccountRefInventory::describeInventoryReply};
 constexpr schema::Row kRows74[] = {  // DeleteLdapBindingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLdapBindingAction, uuid), schema::Location::Path, 0, &kRule20},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -618,12 +618,12 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryLdapB
 schema::LazyTable kTable86{{nullptr}, "QueryLdapBindingAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryLdapBindingAction, L>::make, &schema::ObjectOps<QueryLdapBindingAction, L>::destroy, &schema::ObjectOps<QueryLdapBindingAction, L>::clear};
 static_assert(offsetof(QueryLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "QueryLdapBinding", HttpMethod::Get, "/ldap/bindings", "", false, true, false, true, "", &QueryLdapBindingAction::describe,
-                        schema::Ref<QueryLdapBindingAction::ReplyType>::value};
+                        &LdapAccountRefInventory::describeQueryReply};
 constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLdapServerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable88{{nullptr}, "QueryLdapServerAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryLdapServerAction, L>::make, &schema::ObjectOps<QueryLdapServerAction, L>::destroy, &schema::ObjectOps<QueryLdapServerAction, L>::clear};
 static_assert(offsetof(QueryLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "QueryLdapServer", HttpMethod::Get, "/ldap/servers", "", false, true, false, true, "", &QueryLdapServerAction::describe,
-                        schema::Ref<QueryLdapServerAction::ReplyType>::value};
+                        &LdapServerInventory::describeQueryReply};
 constexpr schema::Row kRows90[] = {  // SyncLdapServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -632,7 +632,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(SyncLdapSe
 schema::LazyTable kTable90{{nullptr}, "SyncLdapServerAction", kRows90, 2, kBases90, 1, &schema::ObjectOps<SyncLdapServerAction, L>::make, &schema::ObjectOps<SyncLdapServerAction, L>::destroy, &schema::ObjectOps<SyncLdapServerAction, L>::clear};
 static_assert(offsetof(SyncLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "SyncLdapServer", HttpMethod::Put, "/ldap/servers/{uuid}/actions", "syncLdapServer", true, true, true, false, "", &SyncLdapServerAction::describe,
-                        schema::Ref<SyncLdapServerAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule23V[] = {"None", "TLS"};
 constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, 1024, false, 0, 0};
@@ -651,7 +651,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateLdap
 schema::LazyTable kTable92{{nullptr}, "UpdateLdapServerAction", kRows92, 9, kBases92, 1, &schema::ObjectOps<UpdateLdapServerAction, L>::make, &schema::ObjectOps<UpdateLdapServerAction, L>::destroy, &schema::ObjectOps<UpdateLdapServerAction, L>::clear};
 static_assert(offsetof(UpdateLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateLdapServer", HttpMethod::Put, "/ldap/servers/{ldapServerUuid}", "updateLdapServer", true, true, true, false, "", &UpdateLdapServerAction::describe,
-                        schema::Ref<UpdateLdapServerAction::ReplyType>::value};
+                        &LdapServerInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // DeleteLicenseAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLicenseAction, uuid), schema::Location::Body, 0, nullptr},
   {"module", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLicenseAction, module), schema::Location::Body, 0, nullptr},
@@ -739,7 +739,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ReloadLic
 schema::LazyTable kTable110{{nullptr}, "ReloadLicenseAction", kRows110, 2, kBases110, 1, &schema::ObjectOps<ReloadLicenseAction, L>::make, &schema::ObjectOps<ReloadLicenseAction, L>::destroy, &schema::ObjectOps<ReloadLicenseAction, L>::clear};
 static_assert(offsetof(ReloadLicenseAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "ReloadLicense", HttpMethod::Put, "/licenses/actions", "reloadLicense", true, true, false, false, "", &ReloadLicenseAction::describe,
-                        schema::Ref<ReloadLicenseAction::ReplyType>::value};
+                        &LicenseInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // UpdateLicenseAction
   {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
   {"license", schema::Local<std::string, L>::ref, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule0},
@@ -750,7 +750,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(UpdateLic
 schema::LazyTable kTable112{{nullptr}, "UpdateLicenseAction", kRows112, 4, kBases112, 1, &schema::ObjectOps<UpdateLicenseAction, L>::make, &schema::ObjectOps<UpdateLicenseAction, L>::destroy, &schema::ObjectOps<UpdateLicenseAction, L>::clear};
 static_assert(offsetof(UpdateLicenseAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "UpdateLicense", HttpMethod::Put, "/licenses/mn/{managementNodeUuid}/actions", "updateLicense", true, true, true, false, "", &UpdateLicenseAction::describe,
-                        schema::Ref<UpdateLicenseAction::ReplyType>::value};
+                        &LicenseInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // ListVmSchedulingRulesFromExecuteStateAction
   {"executeStates", schema::Local<std::optional<Json>, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -784,7 +784,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(AddAccess
 schema::LazyTable kTable118{{nullptr}, "AddAccessControlListToLoadBalancerAction", kRows118, 5, kBases118, 1, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::make, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AddAccessControlListToLoadBalancerAction, L>::clear};
 static_assert(offsetof(AddAccessControlListToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "AddAccessControlListToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "params", true, true, true, false, "", &AddAccessControlListToLoadBalancerAction::describe,
-                        schema::Ref<AddAccessControlListToLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows120[] = {  // AddBackendServerToServerGroupAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddBackendServerToServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
   {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(AddBackendServerToServerGroupAction, vmNics), schema::Location::Body, 0, nullptr},
@@ -795,7 +795,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AddBacken
 schema::LazyTable kTable120{{nullptr}, "AddBackendServerToServerGroupAction", kRows120, 4, kBases120, 1, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::make, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::destroy, &schema::ObjectOps<AddBackendServerToServerGroupAction, L>::clear};
 static_assert(offsetof(AddBackendServerToServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "AddBackendServerToServerGroup", HttpMethod::Post, "/load-balancers/servergroups/{serverGroupUuid}/backendservers", "params", true, true, true, false, "", &AddBackendServerToServerGroupAction::describe,
-                        schema::Ref<AddBackendServerToServerGroupAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows122[] = {  // AddServerGroupToLoadBalancerListenerAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddServerGroupToLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -805,7 +805,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(AddServer
 schema::LazyTable kTable122{{nullptr}, "AddServerGroupToLoadBalancerListenerAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::make, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<AddServerGroupToLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "AddServerGroupToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/servergroups", "params", true, true, true, false, "", &AddServerGroupToLoadBalancerListenerAction::describe,
-                        schema::Ref<AddServerGroupToLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows124[] = {  // AttachVipToLoadBalancerAction
   {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
   {"vipUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule25},
@@ -815,7 +815,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(AttachVip
 schema::LazyTable kTable124{{nullptr}, "AttachVipToLoadBalancerAction", kRows124, 3, kBases124, 1, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::make, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AttachVipToLoadBalancerAction, L>::clear};
 static_assert(offsetof(AttachVipToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "AttachVipToLoadBalancer", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/vip/{vipUuid}", "params", true, true, true, false, "", &AttachVipToLoadBalancerAction::describe,
-                        schema::Ref<AttachVipToLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // ChangeAccessControlListServerGroupAction
   {"serverGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule25},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule0},
@@ -826,7 +826,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(ChangeAcc
 schema::LazyTable kTable126{{nullptr}, "ChangeAccessControlListServerGroupAction", kRows126, 4, kBases126, 1, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::make, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::destroy, &schema::ObjectOps<ChangeAccessControlListServerGroupAction, L>::clear};
 static_assert(offsetof(ChangeAccessControlListServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "ChangeAccessControlListServerGroup", HttpMethod::Put, "/load-balancers/listener/acl/{aclUuid}/servergroup/actions", "changeAccessControlListServerGroup", true, true, true, false, "", &ChangeAccessControlListServerGroupAction::describe,
-                        schema::Ref<ChangeAccessControlListServerGroupAction::ReplyType>::value};
+                        &LoadBalancerListerAcl::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // ChangeLoadBalancerBackendServerAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
   {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
@@ -837,7 +837,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(ChangeLoa
 schema::LazyTable kTable128{{nullptr}, "ChangeLoadBalancerBackendServerAction", kRows128, 4, kBases128, 1, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::make, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::destroy, &schema::ObjectOps<ChangeLoadBalancerBackendServerAction, L>::clear};
 static_assert(offsetof(ChangeLoadBalancerBackendServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "ChangeLoadBalancerBackendServer", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions", "changeLoadBalancerBackendServer", true, true, true, false, "", &ChangeLoadBalancerBackendServerAction::describe,
-                        schema::Ref<ChangeLoadBalancerBackendServerAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL};
 constexpr const char* kRule28V[] = {"weightroundrobin", "roundrobin", "leastconn", "source"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0};
@@ -894,7 +894,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ChangeLoa
 schema::LazyTable kTable130{{nullptr}, "ChangeLoadBalancerListenerAction", kRows130, 26, kBases130, 1, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::make, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<ChangeLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(ChangeLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "ChangeLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}/actions", "changeLoadBalancerListener", true, true, true, false, "", &ChangeLoadBalancerListenerAction::describe,
-                        schema::Ref<ChangeLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows132[] = {  // ChangeSlbGroupDeployTypeAction
   {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
   {"deployType", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule25},
@@ -904,7 +904,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangeSlb
 schema::LazyTable kTable132{{nullptr}, "ChangeSlbGroupDeployTypeAction", kRows132, 3, kBases132, 1, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::make, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::destroy, &schema::ObjectOps<ChangeSlbGroupDeployTypeAction, L>::clear};
 static_assert(offsetof(ChangeSlbGroupDeployTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "ChangeSlbGroupDeployType", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/deployType", "changeSlbGroupDeployType", true, true, true, false, "", &ChangeSlbGroupDeployTypeAction::describe,
-                        schema::Ref<ChangeSlbGroupDeployTypeAction::ReplyType>::value};
+                        &SlbGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule42{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows134[] = {  // ChangeSlbGroupMonitorIpsAction
   {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
@@ -915,7 +915,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(ChangeSlb
 schema::LazyTable kTable134{{nullptr}, "ChangeSlbGroupMonitorIpsAction", kRows134, 3, kBases134, 1, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::make, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::destroy, &schema::ObjectOps<ChangeSlbGroupMonitorIpsAction, L>::clear};
 static_assert(offsetof(ChangeSlbGroupMonitorIpsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "ChangeSlbGroupMonitorIps", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/monitorIps", "changeSlbGroupMonitorIps", true, true, true, false, "", &ChangeSlbGroupMonitorIpsAction::describe,
-                        schema::Ref<ChangeSlbGroupMonitorIpsAction::ReplyType>::value};
+                        &SlbGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // CreateLoadBalancerServerGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
@@ -929,7 +929,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(CreateLoa
 schema::LazyTable kTable136{{nullptr}, "CreateLoadBalancerServerGroupAction", kRows136, 7, kBases136, 1, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerServerGroupAction, L>::clear};
 static_assert(offsetof(CreateLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CreateLoadBalancerServerGroup", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/servergroups", "params", true, true, true, false, "", &CreateLoadBalancerServerGroupAction::describe,
-                        schema::Ref<CreateLoadBalancerServerGroupAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeInventoryReply};
 constexpr const char* kRule43V[] = {"VYOS"};
 constexpr schema::Rule kRule43{false, false, false, kRule43V, 1, -1, -1, false, 0, 0};
 constexpr const char* kRule44V[] = {"NoHA", "HA"};
@@ -951,7 +951,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(CreateSlb
 schema::LazyTable kTable138{{nullptr}, "CreateSlbGroupAction", kRows138, 11, kBases138, 1, &schema::ObjectOps<CreateSlbGroupAction, L>::make, &schema::ObjectOps<CreateSlbGroupAction, L>::destroy, &schema::ObjectOps<CreateSlbGroupAction, L>::clear};
 static_assert(offsetof(CreateSlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateSlbGroup", HttpMethod::Post, "/load-balancers/slb/groups", "params", true, true, true, false, "", &CreateSlbGroupAction::describe,
-                        schema::Ref<CreateSlbGroupAction::ReplyType>::value};
+                        &SlbGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // CreateSlbInstanceAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule1},
   {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule0},
@@ -967,7 +967,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(CreateSlb
 schema::LazyTable kTable140{{nullptr}, "CreateSlbInstanceAction", kRows140, 9, kBases140, 1, &schema::ObjectOps<CreateSlbInstanceAction, L>::make, &schema::ObjectOps<CreateSlbInstanceAction, L>::destroy, &schema::ObjectOps<CreateSlbInstanceAction, L>::clear};
 static_assert(offsetof(CreateSlbInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "CreateSlbInstance", HttpMethod::Post, "/load-balancers/slb/instances", "params", true, true, true, false, "", &CreateSlbInstanceAction::describe,
-                        schema::Ref<CreateSlbInstanceAction::ReplyType>::value};
+                        &SlbVmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows142[] = {  // DeleteLoadBalancerServerGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1050,22 +1050,22 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(Provision
 schema::LazyTable kTable156{{nullptr}, "ProvisionSlbInstanceAction", kRows156, 2, kBases156, 1, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::make, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::destroy, &schema::ObjectOps<ProvisionSlbInstanceAction, L>::clear};
 static_assert(offsetof(ProvisionSlbInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "ProvisionSlbInstance", HttpMethod::Put, "/load-balancers/slb/instances/{uuid}/provision", "provisionSlbInstance", true, true, true, false, "", &ProvisionSlbInstanceAction::describe,
-                        schema::Ref<ProvisionSlbInstanceAction::ReplyType>::value};
+                        &SlbGroupInventory::describeInventoryReply};
 constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerServerGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable158{{nullptr}, "QueryLoadBalancerServerGroupAction", nullptr, 0, kBases158, 2, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerServerGroupAction, L>::clear};
 static_assert(offsetof(QueryLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "QueryLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups", "", false, true, false, true, "", &QueryLoadBalancerServerGroupAction::describe,
-                        schema::Ref<QueryLoadBalancerServerGroupAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeQueryReply};
 constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QuerySlbGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable160{{nullptr}, "QuerySlbGroupAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QuerySlbGroupAction, L>::make, &schema::ObjectOps<QuerySlbGroupAction, L>::destroy, &schema::ObjectOps<QuerySlbGroupAction, L>::clear};
 static_assert(offsetof(QuerySlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "QuerySlbGroup", HttpMethod::Get, "/load-balancers/slb/groups", "", false, true, false, true, "", &QuerySlbGroupAction::describe,
-                        schema::Ref<QuerySlbGroupAction::ReplyType>::value};
+                        &SlbGroupInventory::describeQueryReply};
 constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QuerySlbVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySlbVmInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable162{{nullptr}, "QuerySlbVmInstanceAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::make, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::destroy, &schema::ObjectOps<QuerySlbVmInstanceAction, L>::clear};
 static_assert(offsetof(QuerySlbVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "QuerySlbVmInstance", HttpMethod::Get, "/load-balancers/slb/instances", "", false, true, false, true, "", &QuerySlbVmInstanceAction::describe,
-                        schema::Ref<QuerySlbVmInstanceAction::ReplyType>::value};
+                        &SlbVmInstanceInventory::describeQueryReply};
 constexpr schema::Row kRows164[] = {  // RemoveAccessControlListFromLoadBalancerAction
   {"aclUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -1076,7 +1076,7 @@ constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(RemoveAcc
 schema::LazyTable kTable164{{nullptr}, "RemoveAccessControlListFromLoadBalancerAction", kRows164, 4, kBases164, 1, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::make, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::destroy, &schema::ObjectOps<RemoveAccessControlListFromLoadBalancerAction, L>::clear};
 static_assert(offsetof(RemoveAccessControlListFromLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "RemoveAccessControlListFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/access-control-lists", "", false, true, true, false, "", &RemoveAccessControlListFromLoadBalancerAction::describe,
-                        schema::Ref<RemoveAccessControlListFromLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows166[] = {  // RemoveBackendServerFromServerGroupAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
   {"vmNicUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
@@ -1087,7 +1087,7 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(RemoveBac
 schema::LazyTable kTable166{{nullptr}, "RemoveBackendServerFromServerGroupAction", kRows166, 4, kBases166, 1, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::make, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::destroy, &schema::ObjectOps<RemoveBackendServerFromServerGroupAction, L>::clear};
 static_assert(offsetof(RemoveBackendServerFromServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "RemoveBackendServerFromServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions", "removeBackendServerFromServerGroup", true, true, true, false, "", &RemoveBackendServerFromServerGroupAction::describe,
-                        schema::Ref<RemoveBackendServerFromServerGroupAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows168[] = {  // RemoveServerGroupFromLoadBalancerListenerAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -1097,7 +1097,7 @@ constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(RemoveSer
 schema::LazyTable kTable168{{nullptr}, "RemoveServerGroupFromLoadBalancerListenerAction", kRows168, 3, kBases168, 1, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::make, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<RemoveServerGroupFromLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "RemoveServerGroupFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/servergroups", "", false, true, true, false, "", &RemoveServerGroupFromLoadBalancerListenerAction::describe,
-                        schema::Ref<RemoveServerGroupFromLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows170[] = {  // UpdateLoadBalancerServerGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule16},
@@ -1108,7 +1108,7 @@ constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateLoa
 schema::LazyTable kTable170{{nullptr}, "UpdateLoadBalancerServerGroupAction", kRows170, 4, kBases170, 1, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerServerGroupAction, L>::clear};
 static_assert(offsetof(UpdateLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "UpdateLoadBalancerServerGroup", HttpMethod::Put, "/load-balancers/servergroups/{uuid}/actions", "updateLoadBalancerServerGroup", true, true, true, false, "", &UpdateLoadBalancerServerGroupAction::describe,
-                        schema::Ref<UpdateLoadBalancerServerGroupAction::ReplyType>::value};
+                        &LoadBalancerServerGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows172[] = {  // UpdateSlbGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule16},
@@ -1120,7 +1120,7 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateSlb
 schema::LazyTable kTable172{{nullptr}, "UpdateSlbGroupAction", kRows172, 5, kBases172, 1, &schema::ObjectOps<UpdateSlbGroupAction, L>::make, &schema::ObjectOps<UpdateSlbGroupAction, L>::destroy, &schema::ObjectOps<UpdateSlbGroupAction, L>::clear};
 static_assert(offsetof(UpdateSlbGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "UpdateSlbGroup", HttpMethod::Put, "/load-balancers/slb/group/{uuid}/actions", "updateSlbGroup", true, true, true, false, "", &UpdateSlbGroupAction::describe,
-                        schema::Ref<UpdateSlbGroupAction::ReplyType>::value};
+                        &SlbGroupInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddDnsToL3NetworkAction::describe() { return schema::lazyTable(kTable0); }

@@ -123,7 +123,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddLogConfi
 schema::LazyTable kTable0{{nullptr}, "AddLogConfigurationAction", kRows0, 8, kBases0, 1, &schema::ObjectOps<AddLogConfigurationAction, L>::make, &schema::ObjectOps<AddLogConfigurationAction, L>::destroy, &schema::ObjectOps<AddLogConfigurationAction, L>::clear};
 static_assert(offsetof(AddLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddLogConfiguration", HttpMethod::Post, "/log/configurations", "params", true, true, true, false, "", &AddLogConfigurationAction::describe,
-                        schema::Ref<AddLogConfigurationAction::ReplyType>::value};
+                        &JsonLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // DeleteLogConfigurationAction
   {"configId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DeleteLogConfigurationAction, configId), schema::Location::Body, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLogConfigurationAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -152,7 +152,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(UpdateLogCo
 schema::LazyTable kTable6{{nullptr}, "UpdateLogConfigurationAction", kRows6, 4, kBases6, 1, &schema::ObjectOps<UpdateLogConfigurationAction, L>::make, &schema::ObjectOps<UpdateLogConfigurationAction, L>::destroy, &schema::ObjectOps<UpdateLogConfigurationAction, L>::clear};
 static_assert(offsetof(UpdateLogConfigurationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "UpdateLogConfiguration", HttpMethod::Put, "/log/configurations", "updateLogConfiguration", true, true, true, false, "", &UpdateLogConfigurationAction::describe,
-                        schema::Ref<UpdateLogConfigurationAction::ReplyType>::value};
+                        &JsonLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows8[] = {  // GetLoginCaptchaAction
   {"resourceName", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaAction, resourceName), schema::Location::Body, 0, &kRule0},
   {"loginType", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaAction, loginType), schema::Location::Body, 0, &kRule0},
@@ -188,7 +188,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(LogInActio
 schema::LazyTable kTable12{{nullptr}, "LogInAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<LogInAction, L>::make, &schema::ObjectOps<LogInAction, L>::destroy, &schema::ObjectOps<LogInAction, L>::clear};
 static_assert(offsetof(LogInAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "LogIn", HttpMethod::Put, "/login", "logIn", true, false, false, false, "", &LogInAction::describe,
-                        schema::Ref<LogInAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // UnlockIdentityAction
   {"resourceName", schema::Local<std::string, L>::ref, offsetof(UnlockIdentityAction, resourceName), schema::Location::Body, 0, &kRule0},
   {"loginType", schema::Local<std::string, L>::ref, offsetof(UnlockIdentityAction, loginType), schema::Location::Body, 0, &kRule0},
@@ -212,7 +212,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddAccessC
 schema::LazyTable kTable16{{nullptr}, "AddAccessControlRuleAction", kRows16, 7, kBases16, 1, &schema::ObjectOps<AddAccessControlRuleAction, L>::make, &schema::ObjectOps<AddAccessControlRuleAction, L>::destroy, &schema::ObjectOps<AddAccessControlRuleAction, L>::clear};
 static_assert(offsetof(AddAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "AddAccessControlRule", HttpMethod::Post, "/login-control/access-control/rules", "params", true, true, true, false, "", &AddAccessControlRuleAction::describe,
-                        schema::Ref<AddAccessControlRuleAction::ReplyType>::value};
+                        &AccessControlRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // DeleteAccessControlRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAccessControlRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -227,7 +227,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(QueryAcces
 schema::LazyTable kTable20{{nullptr}, "QueryAccessControlRuleAction", nullptr, 0, kBases20, 2, &schema::ObjectOps<QueryAccessControlRuleAction, L>::make, &schema::ObjectOps<QueryAccessControlRuleAction, L>::destroy, &schema::ObjectOps<QueryAccessControlRuleAction, L>::clear};
 static_assert(offsetof(QueryAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "QueryAccessControlRule", HttpMethod::Get, "/login-control/access-control/rules", "", false, true, false, true, "", &QueryAccessControlRuleAction::describe,
-                        schema::Ref<QueryAccessControlRuleAction::ReplyType>::value};
+                        &AccessControlRuleInventory::describeQueryReply};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows22[] = {  // UpdateAccessControlRuleAction
@@ -241,7 +241,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateAcce
 schema::LazyTable kTable22{{nullptr}, "UpdateAccessControlRuleAction", kRows22, 5, kBases22, 1, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::make, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::destroy, &schema::ObjectOps<UpdateAccessControlRuleAction, L>::clear};
 static_assert(offsetof(UpdateAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateAccessControlRule", HttpMethod::Put, "/login-control/access-control/rules/{uuid}/actions", "updateAccessControlRule", true, true, true, false, "", &UpdateAccessControlRuleAction::describe,
-                        schema::Ref<UpdateAccessControlRuleAction::ReplyType>::value};
+                        &AccessControlRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // CancelLongJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CancelLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CancelLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -273,7 +273,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(QueryLongJ
 schema::LazyTable kTable30{{nullptr}, "QueryLongJobAction", nullptr, 0, kBases30, 2, &schema::ObjectOps<QueryLongJobAction, L>::make, &schema::ObjectOps<QueryLongJobAction, L>::destroy, &schema::ObjectOps<QueryLongJobAction, L>::clear};
 static_assert(offsetof(QueryLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "QueryLongJob", HttpMethod::Get, "/longjobs", "", false, true, false, true, "", &QueryLongJobAction::describe,
-                        schema::Ref<QueryLongJobAction::ReplyType>::value};
+                        &LongJobInventory::describeQueryReply};
 constexpr schema::Row kRows32[] = {  // RerunLongJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RerunLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RerunLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -282,7 +282,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(RerunLongJ
 schema::LazyTable kTable32{{nullptr}, "RerunLongJobAction", kRows32, 2, kBases32, 1, &schema::ObjectOps<RerunLongJobAction, L>::make, &schema::ObjectOps<RerunLongJobAction, L>::destroy, &schema::ObjectOps<RerunLongJobAction, L>::clear};
 static_assert(offsetof(RerunLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "RerunLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "rerunLongJob", true, true, true, false, "", &RerunLongJobAction::describe,
-                        schema::Ref<RerunLongJobAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // ResumeLongJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ResumeLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResumeLongJobAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -291,7 +291,7 @@ constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ResumeLong
 schema::LazyTable kTable34{{nullptr}, "ResumeLongJobAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<ResumeLongJobAction, L>::make, &schema::ObjectOps<ResumeLongJobAction, L>::destroy, &schema::ObjectOps<ResumeLongJobAction, L>::clear};
 static_assert(offsetof(ResumeLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "ResumeLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "resumeLongJob", true, true, true, false, "", &ResumeLongJobAction::describe,
-                        schema::Ref<ResumeLongJobAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Row kRows36[] = {  // SubmitLongJobAction
@@ -308,7 +308,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(SubmitLong
 schema::LazyTable kTable36{{nullptr}, "SubmitLongJobAction", kRows36, 8, kBases36, 1, &schema::ObjectOps<SubmitLongJobAction, L>::make, &schema::ObjectOps<SubmitLongJobAction, L>::destroy, &schema::ObjectOps<SubmitLongJobAction, L>::clear};
 static_assert(offsetof(SubmitLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "SubmitLongJob", HttpMethod::Post, "/longjobs", "params", true, true, true, false, "", &SubmitLongJobAction::describe,
-                        schema::Ref<SubmitLongJobAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // UpdateLongJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLongJobAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLongJobAction, name), schema::Location::Body, 0, &kRule2},
@@ -319,7 +319,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(UpdateLong
 schema::LazyTable kTable38{{nullptr}, "UpdateLongJobAction", kRows38, 4, kBases38, 1, &schema::ObjectOps<UpdateLongJobAction, L>::make, &schema::ObjectOps<UpdateLongJobAction, L>::destroy, &schema::ObjectOps<UpdateLongJobAction, L>::clear};
 static_assert(offsetof(UpdateLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "UpdateLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "updateLongJob", true, true, true, false, "", &UpdateLongJobAction::describe,
-                        schema::Ref<UpdateLongJobAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr schema::Row kRows40[] = {  // GetManagementNodeOSAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetManagementNodeOSAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -389,7 +389,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(QueryManag
 schema::LazyTable kTable56{{nullptr}, "QueryManagementNodeAction", nullptr, 0, kBases56, 2, &schema::ObjectOps<QueryManagementNodeAction, L>::make, &schema::ObjectOps<QueryManagementNodeAction, L>::destroy, &schema::ObjectOps<QueryManagementNodeAction, L>::clear};
 static_assert(offsetof(QueryManagementNodeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "QueryManagementNode", HttpMethod::Get, "/management-nodes", "", false, true, false, true, "", &QueryManagementNodeAction::describe,
-                        schema::Ref<QueryManagementNodeAction::ReplyType>::value};
+                        &ManagementNodeInventory::describeQueryReply};
 constexpr schema::Row kRows58[] = {  // UpdateFactoryModeStateAction
   {"factoryModeState", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateFactoryModeStateAction, factoryModeState), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFactoryModeStateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -410,7 +410,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(AddMdevDev
 schema::LazyTable kTable60{{nullptr}, "AddMdevDeviceSpecToVmInstanceAction", kRows60, 4, kBases60, 1, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::make, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::destroy, &schema::ObjectOps<AddMdevDeviceSpecToVmInstanceAction, L>::clear};
 static_assert(offsetof(AddMdevDeviceSpecToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "AddMdevDeviceSpecToVmInstance", HttpMethod::Post, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AddMdevDeviceSpecToVmInstanceAction::describe,
-                        schema::Ref<AddMdevDeviceSpecToVmInstanceAction::ReplyType>::value};
+                        &VmInstanceMdevDeviceSpecRefInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // GetMdevDeviceSpecCandidatesAction
   {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -428,7 +428,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryMdevD
 schema::LazyTable kTable64{{nullptr}, "QueryMdevDeviceSpecAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::make, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::destroy, &schema::ObjectOps<QueryMdevDeviceSpecAction, L>::clear};
 static_assert(offsetof(QueryMdevDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "QueryMdevDeviceSpec", HttpMethod::Get, "/mdev-device-specs", "", false, true, false, true, "", &QueryMdevDeviceSpecAction::describe,
-                        schema::Ref<QueryMdevDeviceSpecAction::ReplyType>::value};
+                        &MdevDeviceSpecInventory::describeQueryReply};
 constexpr schema::Row kRows66[] = {  // RemoveMdevDeviceSpecFromVmInstanceAction
   {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -452,7 +452,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateMdev
 schema::LazyTable kTable68{{nullptr}, "UpdateMdevDeviceSpecAction", kRows68, 5, kBases68, 1, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::make, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::destroy, &schema::ObjectOps<UpdateMdevDeviceSpecAction, L>::clear};
 static_assert(offsetof(UpdateMdevDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "UpdateMdevDeviceSpec", HttpMethod::Put, "/mdev-device-specs/{uuid}/actions", "updateMdevDeviceSpec", true, true, true, false, "", &UpdateMdevDeviceSpecAction::describe,
-                        schema::Ref<UpdateMdevDeviceSpecAction::ReplyType>::value};
+                        &MdevDeviceSpecInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // AttachMdevDeviceToVmAction
   {"mdevDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AttachMdevDeviceToVmAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachMdevDeviceToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -462,7 +462,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(AttachMdev
 schema::LazyTable kTable70{{nullptr}, "AttachMdevDeviceToVmAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::make, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachMdevDeviceToVmAction, L>::clear};
 static_assert(offsetof(AttachMdevDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "AttachMdevDeviceToVm", HttpMethod::Post, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachMdevDeviceToVmAction::describe,
-                        schema::Ref<AttachMdevDeviceToVmAction::ReplyType>::value};
+                        &MdevDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // DeleteMdevDeviceAction
   {"mdevDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DeleteMdevDeviceAction, mdevDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMdevDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -482,7 +482,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(DetachMdev
 schema::LazyTable kTable74{{nullptr}, "DetachMdevDeviceFromVmAction", kRows74, 3, kBases74, 1, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachMdevDeviceFromVmAction, L>::clear};
 static_assert(offsetof(DetachMdevDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "DetachMdevDeviceFromVm", HttpMethod::Delete, "/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}", "", false, true, true, false, "", &DetachMdevDeviceFromVmAction::describe,
-                        schema::Ref<DetachMdevDeviceFromVmAction::ReplyType>::value};
+                        &MdevDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows76[] = {  // GetMdevDeviceCandidatesAction
   {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMdevDeviceCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -499,7 +499,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryMdevD
 schema::LazyTable kTable78{{nullptr}, "QueryMdevDeviceAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryMdevDeviceAction, L>::make, &schema::ObjectOps<QueryMdevDeviceAction, L>::destroy, &schema::ObjectOps<QueryMdevDeviceAction, L>::clear};
 static_assert(offsetof(QueryMdevDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "QueryMdevDevice", HttpMethod::Get, "/mdev-devices", "", false, true, false, true, "", &QueryMdevDeviceAction::describe,
-                        schema::Ref<QueryMdevDeviceAction::ReplyType>::value};
+                        &MdevDeviceInventory::describeQueryReply};
 constexpr schema::Row kRows80[] = {  // UpdateMdevDeviceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMdevDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceAction, name), schema::Location::Body, 0, &kRule2},
@@ -511,7 +511,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateMdev
 schema::LazyTable kTable80{{nullptr}, "UpdateMdevDeviceAction", kRows80, 5, kBases80, 1, &schema::ObjectOps<UpdateMdevDeviceAction, L>::make, &schema::ObjectOps<UpdateMdevDeviceAction, L>::destroy, &schema::ObjectOps<UpdateMdevDeviceAction, L>::clear};
 static_assert(offsetof(UpdateMdevDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "UpdateMdevDevice", HttpMethod::Put, "/mdev-devices/{uuid}/actions", "updateMdevDevice", true, true, true, false, "", &UpdateMdevDeviceAction::describe,
-                        schema::Ref<UpdateMdevDeviceAction::ReplyType>::value};
+                        &MdevDeviceInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"enable", "disable"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows82[] = {  // ChangeMediaStateAction
@@ -523,7 +523,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(ChangeMedi
 schema::LazyTable kTable82{{nullptr}, "ChangeMediaStateAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<ChangeMediaStateAction, L>::make, &schema::ObjectOps<ChangeMediaStateAction, L>::destroy, &schema::ObjectOps<ChangeMediaStateAction, L>::clear};
 static_assert(offsetof(ChangeMediaStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "ChangeMediaState", HttpMethod::Put, "/media/{uuid}/actions", "changeMediaState", true, true, true, false, "", &ChangeMediaStateAction::describe,
-                        schema::Ref<ChangeMediaStateAction::ReplyType>::value};
+                        &MediaInventory::describeInventoryReply};
 constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows84[] = {  // CreateEmailMediaAction
   {"smtpServer", schema::Local<std::string, L>::ref, offsetof(CreateEmailMediaAction, smtpServer), schema::Location::Body, 0, &kRule0},
@@ -540,7 +540,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(CreateEmai
 schema::LazyTable kTable84{{nullptr}, "CreateEmailMediaAction", kRows84, 9, kBases84, 1, &schema::ObjectOps<CreateEmailMediaAction, L>::make, &schema::ObjectOps<CreateEmailMediaAction, L>::destroy, &schema::ObjectOps<CreateEmailMediaAction, L>::clear};
 static_assert(offsetof(CreateEmailMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "CreateEmailMedia", HttpMethod::Post, "/media/emails", "params", true, true, true, false, "", &CreateEmailMediaAction::describe,
-                        schema::Ref<CreateEmailMediaAction::ReplyType>::value};
+                        &MediaInventory::describeInventoryReply};
 constexpr schema::Row kRows86[] = {  // DeleteMediaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMediaAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMediaAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -560,7 +560,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryMedia
 schema::LazyTable kTable90{{nullptr}, "QueryMediaAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryMediaAction, L>::make, &schema::ObjectOps<QueryMediaAction, L>::destroy, &schema::ObjectOps<QueryMediaAction, L>::clear};
 static_assert(offsetof(QueryMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "QueryMedia", HttpMethod::Get, "/media", "", false, true, false, true, "", &QueryMediaAction::describe,
-                        schema::Ref<QueryMediaAction::ReplyType>::value};
+                        &MediaInventory::describeQueryReply};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows92[] = {  // UpdateEmailMediaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMediaAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -576,7 +576,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateEmai
 schema::LazyTable kTable92{{nullptr}, "UpdateEmailMediaAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateEmailMediaAction, L>::make, &schema::ObjectOps<UpdateEmailMediaAction, L>::destroy, &schema::ObjectOps<UpdateEmailMediaAction, L>::clear};
 static_assert(offsetof(UpdateEmailMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateEmailMedia", HttpMethod::Put, "/media/emails/{uuid}", "updateEmailMedia", true, true, true, false, "", &UpdateEmailMediaAction::describe,
-                        schema::Ref<UpdateEmailMediaAction::ReplyType>::value};
+                        &EmailMediaInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // GetMemorySnapshotGroupReferenceAction
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetMemorySnapshotGroupReferenceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetMemorySnapshotGroupReferenceAction, resourceType), schema::Location::Body, 0, &kRule0},
@@ -627,7 +627,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(CreateMin
 schema::LazyTable kTable100{{nullptr}, "CreateMiniClusterAction", kRows100, 11, kBases100, 1, &schema::ObjectOps<CreateMiniClusterAction, L>::make, &schema::ObjectOps<CreateMiniClusterAction, L>::destroy, &schema::ObjectOps<CreateMiniClusterAction, L>::clear};
 static_assert(offsetof(CreateMiniClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "CreateMiniCluster", HttpMethod::Post, "/mini-clusters", "params", true, true, true, false, "", &CreateMiniClusterAction::describe,
-                        schema::Ref<CreateMiniClusterAction::ReplyType>::value};
+                        &ClusterInventory::describeInventoryReply};
 constexpr schema::Row kRows102[] = {  // GetCandidateMiniHostsAction
   {"local", schema::Local<std::optional<bool>, L>::ref, offsetof(GetCandidateMiniHostsAction, local), schema::Location::Body, 0, nullptr},
   {"configure", schema::Local<std::optional<bool>, L>::ref, offsetof(GetCandidateMiniHostsAction, configure), schema::Location::Body, 0, nullptr},
@@ -657,7 +657,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ChangeMon
 schema::LazyTable kTable106{{nullptr}, "ChangeMonitorTriggerActionStateAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::make, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::destroy, &schema::ObjectOps<ChangeMonitorTriggerActionStateAction, L>::clear};
 static_assert(offsetof(ChangeMonitorTriggerActionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "ChangeMonitorTriggerActionState", HttpMethod::Put, "/monitoring/trigger-actions/{uuid}/actions", "changeMonitorTriggerActionState", true, true, true, false, "", &ChangeMonitorTriggerActionStateAction::describe,
-                        schema::Ref<ChangeMonitorTriggerActionStateAction::ReplyType>::value};
+                        &MonitorTriggerActionInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // ChangeMonitorTriggerStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMonitorTriggerStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
@@ -667,7 +667,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(ChangeMon
 schema::LazyTable kTable108{{nullptr}, "ChangeMonitorTriggerStateAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::make, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::destroy, &schema::ObjectOps<ChangeMonitorTriggerStateAction, L>::clear};
 static_assert(offsetof(ChangeMonitorTriggerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "ChangeMonitorTriggerState", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "changeMonitorTriggerState", true, true, true, false, "", &ChangeMonitorTriggerStateAction::describe,
-                        schema::Ref<ChangeMonitorTriggerStateAction::ReplyType>::value};
+                        &MonitorTriggerInventory::describeInventoryReply};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
 constexpr schema::Rule kRule14{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows110[] = {  // CreateEmailMonitorTriggerActionAction
@@ -684,7 +684,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateEma
 schema::LazyTable kTable110{{nullptr}, "CreateEmailMonitorTriggerActionAction", kRows110, 8, kBases110, 1, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::make, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<CreateEmailMonitorTriggerActionAction, L>::clear};
 static_assert(offsetof(CreateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "CreateEmailMonitorTriggerAction", HttpMethod::Post, "/monitoring/trigger-actions/emails", "params", true, true, true, false, "", &CreateEmailMonitorTriggerActionAction::describe,
-                        schema::Ref<CreateEmailMonitorTriggerActionAction::ReplyType>::value};
+                        &MonitorTriggerActionInventory::describeInventoryReply};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
@@ -703,7 +703,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateMon
 schema::LazyTable kTable112{{nullptr}, "CreateMonitorTriggerAction", kRows112, 9, kBases112, 1, &schema::ObjectOps<CreateMonitorTriggerAction, L>::make, &schema::ObjectOps<CreateMonitorTriggerAction, L>::destroy, &schema::ObjectOps<CreateMonitorTriggerAction, L>::clear};
 static_assert(offsetof(CreateMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "CreateMonitorTrigger", HttpMethod::Post, "/monitoring/triggers", "params", true, true, true, false, "", &CreateMonitorTriggerAction::describe,
-                        schema::Ref<CreateMonitorTriggerAction::ReplyType>::value};
+                        &MonitorTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // DeleteAlertAction
   {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(DeleteAlertAction, uuids), schema::Location::Body, 0, &kRule11},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlertAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -757,7 +757,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryAler
 schema::LazyTable kTable124{{nullptr}, "QueryAlertAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryAlertAction, L>::make, &schema::ObjectOps<QueryAlertAction, L>::destroy, &schema::ObjectOps<QueryAlertAction, L>::clear};
 static_assert(offsetof(QueryAlertAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryAlert", HttpMethod::Get, "/monitoring/alerts", "", false, true, false, true, "", &QueryAlertAction::describe,
-                        schema::Ref<QueryAlertAction::ReplyType>::value};
+                        &AlertInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryEmailTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEmailTriggerActionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QueryEmailTriggerActionAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::make, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::destroy, &schema::ObjectOps<QueryEmailTriggerActionAction, L>::clear};
 static_assert(offsetof(QueryEmailTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -767,12 +767,12 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryMoni
 schema::LazyTable kTable128{{nullptr}, "QueryMonitorTriggerAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryMonitorTriggerAction, L>::make, &schema::ObjectOps<QueryMonitorTriggerAction, L>::destroy, &schema::ObjectOps<QueryMonitorTriggerAction, L>::clear};
 static_assert(offsetof(QueryMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "QueryMonitorTrigger", HttpMethod::Get, "/monitoring/triggers", "", false, true, false, true, "", &QueryMonitorTriggerAction::describe,
-                        schema::Ref<QueryMonitorTriggerAction::ReplyType>::value};
+                        &MonitorTriggerInventory::describeQueryReply};
 constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryMonitorTriggerActionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorTriggerActionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable130{{nullptr}, "QueryMonitorTriggerActionAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::make, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<QueryMonitorTriggerActionAction, L>::clear};
 static_assert(offsetof(QueryMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "QueryMonitorTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions", "", false, true, false, true, "", &QueryMonitorTriggerActionAction::describe,
-                        schema::Ref<QueryMonitorTriggerActionAction::ReplyType>::value};
+                        &MonitorTriggerActionInventory::describeQueryReply};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
 constexpr schema::Row kRows132[] = {  // UpdateEmailMonitorTriggerActionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -786,7 +786,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateEma
 schema::LazyTable kTable132{{nullptr}, "UpdateEmailMonitorTriggerActionAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::make, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::destroy, &schema::ObjectOps<UpdateEmailMonitorTriggerActionAction, L>::clear};
 static_assert(offsetof(UpdateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "UpdateEmailMonitorTriggerAction", HttpMethod::Put, "/monitoring/trigger-actions/emails/{uuid}", "updateEmailMonitorTriggerAction", true, true, true, false, "", &UpdateEmailMonitorTriggerActionAction::describe,
-                        schema::Ref<UpdateEmailMonitorTriggerActionAction::ReplyType>::value};
+                        &MonitorTriggerActionInventory::describeInventoryReply};
 constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Row kRows134[] = {  // UpdateMonitorTriggerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -800,7 +800,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateMon
 schema::LazyTable kTable134{{nullptr}, "UpdateMonitorTriggerAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::make, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::destroy, &schema::ObjectOps<UpdateMonitorTriggerAction, L>::clear};
 static_assert(offsetof(UpdateMonitorTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "UpdateMonitorTrigger", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "updateMonitorTrigger", true, true, true, false, "", &UpdateMonitorTriggerAction::describe,
-                        schema::Ref<UpdateMonitorTriggerAction::ReplyType>::value};
+                        &MonitorTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // MoveDirectoryAction
   {"targetParentUuid", schema::Local<std::string, L>::ref, offsetof(MoveDirectoryAction, targetParentUuid), schema::Location::Body, 0, &kRule0},
   {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(MoveDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
@@ -835,7 +835,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryMtty
 schema::LazyTable kTable142{{nullptr}, "QueryMttyDeviceAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryMttyDeviceAction, L>::make, &schema::ObjectOps<QueryMttyDeviceAction, L>::destroy, &schema::ObjectOps<QueryMttyDeviceAction, L>::clear};
 static_assert(offsetof(QueryMttyDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "QueryMttyDevice", HttpMethod::Get, "/mtty-devices", "", false, true, false, true, "", &QueryMttyDeviceAction::describe,
-                        schema::Ref<QueryMttyDeviceAction::ReplyType>::value};
+                        &MttyDeviceInventory::describeQueryReply};
 constexpr schema::Row kRows144[] = {  // UngenerateSeMdevDevicesAction
   {"mttyDeviceUuid", schema::Local<std::string, L>::ref, offsetof(UngenerateSeMdevDevicesAction, mttyDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UngenerateSeMdevDevicesAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -857,7 +857,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(AddRendez
 schema::LazyTable kTable146{{nullptr}, "AddRendezvousPointToMulticastRouterAction", kRows146, 6, kBases146, 1, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::make, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::destroy, &schema::ObjectOps<AddRendezvousPointToMulticastRouterAction, L>::clear};
 static_assert(offsetof(AddRendezvousPointToMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "AddRendezvousPointToMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "params", true, true, true, false, "", &AddRendezvousPointToMulticastRouterAction::describe,
-                        schema::Ref<AddRendezvousPointToMulticastRouterAction::ReplyType>::value};
+                        &MulticastRouterInventory::describeInventoryReply};
 constexpr schema::Row kRows148[] = {  // ChangeMulticastRouterStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMulticastRouterStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMulticastRouterStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
@@ -867,7 +867,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ChangeMul
 schema::LazyTable kTable148{{nullptr}, "ChangeMulticastRouterStateAction", kRows148, 3, kBases148, 1, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::make, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::destroy, &schema::ObjectOps<ChangeMulticastRouterStateAction, L>::clear};
 static_assert(offsetof(ChangeMulticastRouterStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "ChangeMulticastRouterState", HttpMethod::Put, "/multicast/virtual-routers/{uuid}/actions", "changeMulticastRouterState", true, true, true, false, "", &ChangeMulticastRouterStateAction::describe,
-                        schema::Ref<ChangeMulticastRouterStateAction::ReplyType>::value};
+                        &MulticastRouterInventory::describeInventoryReply};
 constexpr schema::Row kRows150[] = {  // CreateMulticastRouterAction
   {"vpcRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(CreateMulticastRouterAction, vpcRouterVmUuid), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMulticastRouterAction, description), schema::Location::Body, 0, &kRule3},
@@ -879,7 +879,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(CreateMul
 schema::LazyTable kTable150{{nullptr}, "CreateMulticastRouterAction", kRows150, 5, kBases150, 1, &schema::ObjectOps<CreateMulticastRouterAction, L>::make, &schema::ObjectOps<CreateMulticastRouterAction, L>::destroy, &schema::ObjectOps<CreateMulticastRouterAction, L>::clear};
 static_assert(offsetof(CreateMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "CreateMulticastRouter", HttpMethod::Post, "/multicast/virtual-routers", "params", true, true, true, false, "", &CreateMulticastRouterAction::describe,
-                        schema::Ref<CreateMulticastRouterAction::ReplyType>::value};
+                        &MulticastRouterInventory::describeInventoryReply};
 constexpr schema::Row kRows152[] = {  // DeleteMulticastRouterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteMulticastRouterAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -903,7 +903,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(QueryMult
 schema::LazyTable kTable156{{nullptr}, "QueryMulticastRouterAction", nullptr, 0, kBases156, 2, &schema::ObjectOps<QueryMulticastRouterAction, L>::make, &schema::ObjectOps<QueryMulticastRouterAction, L>::destroy, &schema::ObjectOps<QueryMulticastRouterAction, L>::clear};
 static_assert(offsetof(QueryMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "QueryMulticastRouter", HttpMethod::Get, "/multicast/virtual-routers", "", false, true, false, true, "", &QueryMulticastRouterAction::describe,
-                        schema::Ref<QueryMulticastRouterAction::ReplyType>::value};
+                        &MulticastRouterInventory::describeQueryReply};
 constexpr schema::Row kRows158[] = {  // RemoveRendezvousPointFromMulticastRouterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"rpAddress", schema::Local<std::string, L>::ref, offsetof(RemoveRendezvousPointFromMulticastRouterAction, rpAddress), schema::Location::Body, 0, &kRule0},
@@ -915,7 +915,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(RemoveRen
 schema::LazyTable kTable158{{nullptr}, "RemoveRendezvousPointFromMulticastRouterAction", kRows158, 5, kBases158, 1, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::make, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::destroy, &schema::ObjectOps<RemoveRendezvousPointFromMulticastRouterAction, L>::clear};
 static_assert(offsetof(RemoveRendezvousPointFromMulticastRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "RemoveRendezvousPointFromMulticastRouter", HttpMethod::Delete, "/multicast/virtual-routers/{uuid}/RendezvousPoint", "", false, true, true, false, "", &RemoveRendezvousPointFromMulticastRouterAction::describe,
-                        schema::Ref<RemoveRendezvousPointFromMulticastRouterAction::ReplyType>::value};
+                        &MulticastRouterInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddLogConfigurationAction::describe() { return schema::lazyTable(kTable0); }

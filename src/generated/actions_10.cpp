@@ -108,7 +108,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAliyunNa
 schema::LazyTable kTable0{{nullptr}, "AddAliyunNasAccessGroupAction", kRows0, 5, kBases0, 1, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<AddAliyunNasAccessGroupAction, L>::clear};
 static_assert(offsetof(AddAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "addAliyunNasAccessGroup", true, true, true, false, "", &AddAliyunNasAccessGroupAction::describe,
-                        schema::Ref<AddAliyunNasAccessGroupAction::ReplyType>::value};
+                        &AliyunNasAccessGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // AddAliyunNasFileSystemAction
   {"fileSystemId", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasFileSystemAction, fileSystemId), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasFileSystemAction, name), schema::Location::Body, 0, &kRule1},
@@ -121,7 +121,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAliyunNa
 schema::LazyTable kTable2{{nullptr}, "AddAliyunNasFileSystemAction", kRows2, 6, kBases2, 1, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::make, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::destroy, &schema::ObjectOps<AddAliyunNasFileSystemAction, L>::clear};
 static_assert(offsetof(AddAliyunNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddAliyunNasFileSystem", HttpMethod::Put, "/nas/aliyun", "addAliyunNasFileSystem", true, true, true, false, "", &AddAliyunNasFileSystemAction::describe,
-                        schema::Ref<AddAliyunNasFileSystemAction::ReplyType>::value};
+                        &AliyunNasFileSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // AddAliyunNasMountTargetAction
   {"nasFSUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasMountTargetAction, nasFSUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasMountTargetAction, name), schema::Location::Body, 0, &kRule1},
@@ -134,7 +134,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddAliyunNa
 schema::LazyTable kTable4{{nullptr}, "AddAliyunNasMountTargetAction", kRows4, 6, kBases4, 1, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::make, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::destroy, &schema::ObjectOps<AddAliyunNasMountTargetAction, L>::clear};
 static_assert(offsetof(AddAliyunNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddAliyunNasMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "addAliyunNasMountTarget", true, true, true, false, "", &AddAliyunNasMountTargetAction::describe,
-                        schema::Ref<AddAliyunNasMountTargetAction::ReplyType>::value};
+                        &AliyunNasMountTargetInventory::describeInventoryReply};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule3V[] = {"classic", "vpc"};
 constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0};
@@ -151,7 +151,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateAliyu
 schema::LazyTable kTable6{{nullptr}, "CreateAliyunNasAccessGroupAction", kRows6, 7, kBases6, 1, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasAccessGroupAction, L>::clear};
 static_assert(offsetof(CreateAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateAliyunNasAccessGroup", HttpMethod::Post, "/nas/aliyun/access", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupAction::describe,
-                        schema::Ref<CreateAliyunNasAccessGroupAction::ReplyType>::value};
+                        &AliyunNasAccessGroupInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"RDWR", "RDONLY"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
@@ -168,7 +168,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateAliyu
 schema::LazyTable kTable8{{nullptr}, "CreateAliyunNasAccessGroupRuleAction", kRows8, 7, kBases8, 1, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::make, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasAccessGroupRuleAction, L>::clear};
 static_assert(offsetof(CreateAliyunNasAccessGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateAliyunNasAccessGroupRule", HttpMethod::Post, "/nas/aliyun/rule", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupRuleAction::describe,
-                        schema::Ref<CreateAliyunNasAccessGroupRuleAction::ReplyType>::value};
+                        &AliyunNasAccessRuleInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"Performance", "Capacity"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule7V[] = {"NFS", "SMB"};
@@ -187,7 +187,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateAliy
 schema::LazyTable kTable10{{nullptr}, "CreateAliyunNasFileSystemAction", kRows10, 8, kBases10, 1, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::make, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasFileSystemAction, L>::clear};
 static_assert(offsetof(CreateAliyunNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "CreateAliyunNasFileSystem", HttpMethod::Post, "/nas/aliyun", "params", true, true, true, false, "", &CreateAliyunNasFileSystemAction::describe,
-                        schema::Ref<CreateAliyunNasFileSystemAction::ReplyType>::value};
+                        &NasFileSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows12[] = {  // CreateAliyunNasMountTargetAction
   {"nasAccessGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasMountTargetAction, nasAccessGroupUuid), schema::Location::Body, 0, &kRule0},
   {"vSwitchUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunNasMountTargetAction, vSwitchUuid), schema::Location::Body, 0, nullptr},
@@ -202,7 +202,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateAliy
 schema::LazyTable kTable12{{nullptr}, "CreateAliyunNasMountTargetAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::make, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::destroy, &schema::ObjectOps<CreateAliyunNasMountTargetAction, L>::clear};
 static_assert(offsetof(CreateAliyunNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "CreateAliyunNasMountTarget", HttpMethod::Post, "/nas/aliyun/mount", "params", true, true, true, false, "", &CreateAliyunNasMountTargetAction::describe,
-                        schema::Ref<CreateAliyunNasMountTargetAction::ReplyType>::value};
+                        &NasMountTargetInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // DeleteAliyunNasAccessGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunNasAccessGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunNasAccessGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -257,7 +257,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryAliyu
 schema::LazyTable kTable24{{nullptr}, "QueryAliyunNasAccessGroupAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<QueryAliyunNasAccessGroupAction, L>::clear};
 static_assert(offsetof(QueryAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "QueryAliyunNasAccessGroup", HttpMethod::Get, "/nas/aliyun/access", "", false, true, false, true, "", &QueryAliyunNasAccessGroupAction::describe,
-                        schema::Ref<QueryAliyunNasAccessGroupAction::ReplyType>::value};
+                        &AliyunNasAccessGroupInventory::describeQueryReply};
 constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows26[] = {  // UpdateAliyunMountTargetAction
   {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunMountTargetAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
@@ -270,7 +270,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateAliy
 schema::LazyTable kTable26{{nullptr}, "UpdateAliyunMountTargetAction", kRows26, 5, kBases26, 1, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::make, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::destroy, &schema::ObjectOps<UpdateAliyunMountTargetAction, L>::clear};
 static_assert(offsetof(UpdateAliyunMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "UpdateAliyunMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "updateAliyunMountTarget", true, true, true, false, "", &UpdateAliyunMountTargetAction::describe,
-                        schema::Ref<UpdateAliyunMountTargetAction::ReplyType>::value};
+                        &NasMountTargetInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // UpdateAliyunNasAccessGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunNasAccessGroupAction, uuid), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunNasAccessGroupAction, description), schema::Location::Body, 0, &kRule2},
@@ -280,7 +280,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateAliy
 schema::LazyTable kTable28{{nullptr}, "UpdateAliyunNasAccessGroupAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::make, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::destroy, &schema::ObjectOps<UpdateAliyunNasAccessGroupAction, L>::clear};
 static_assert(offsetof(UpdateAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "UpdateAliyunNasAccessGroup", HttpMethod::Put, "/nas/aliyun/access", "updateAliyunNasAccessGroup", true, true, true, false, "", &UpdateAliyunNasAccessGroupAction::describe,
-                        schema::Ref<UpdateAliyunNasAccessGroupAction::ReplyType>::value};
+                        &AliyunNasAccessGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows30[] = {  // AttachL3NetworkToVmNicAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmNicAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmNicAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -291,7 +291,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AttachL3Ne
 schema::LazyTable kTable30{{nullptr}, "AttachL3NetworkToVmNicAction", kRows30, 4, kBases30, 1, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::make, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::destroy, &schema::ObjectOps<AttachL3NetworkToVmNicAction, L>::clear};
 static_assert(offsetof(AttachL3NetworkToVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "AttachL3NetworkToVmNic", HttpMethod::Post, "/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, true, false, "", &AttachL3NetworkToVmNicAction::describe,
-                        schema::Ref<AttachL3NetworkToVmNicAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // CreateVmNicAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVmNicAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
   {"ip", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmNicAction, ip), schema::Location::Body, 0, nullptr},
@@ -303,7 +303,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateVmNi
 schema::LazyTable kTable32{{nullptr}, "CreateVmNicAction", kRows32, 5, kBases32, 1, &schema::ObjectOps<CreateVmNicAction, L>::make, &schema::ObjectOps<CreateVmNicAction, L>::destroy, &schema::ObjectOps<CreateVmNicAction, L>::clear};
 static_assert(offsetof(CreateVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "CreateVmNic", HttpMethod::Post, "/nics", "params", true, true, true, false, "", &CreateVmNicAction::describe,
-                        schema::Ref<CreateVmNicAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // DeleteVmNicAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmNicAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmNicAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -329,7 +329,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateVmIn
 schema::LazyTable kTable36{{nullptr}, "CreateVmInstanceFromOvfAction", kRows36, 9, kBases36, 1, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromOvfAction, L>::clear};
 static_assert(offsetof(CreateVmInstanceFromOvfAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateVmInstanceFromOvf", HttpMethod::Post, "/ovf/create-vm-instance", "params", true, true, true, false, "", &CreateVmInstanceFromOvfAction::describe,
-                        schema::Ref<CreateVmInstanceFromOvfAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows38[] = {  // ExportVmOvaPackageAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, name), schema::Location::Body, 0, &kRule8},
@@ -344,7 +344,7 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(ExportVmOv
 schema::LazyTable kTable38{{nullptr}, "ExportVmOvaPackageAction", kRows38, 7, kBases38, 1, &schema::ObjectOps<ExportVmOvaPackageAction, L>::make, &schema::ObjectOps<ExportVmOvaPackageAction, L>::destroy, &schema::ObjectOps<ExportVmOvaPackageAction, L>::clear};
 static_assert(offsetof(ExportVmOvaPackageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "ExportVmOvaPackage", HttpMethod::Post, "/ovf/ova-packages", "params", true, true, true, false, "", &ExportVmOvaPackageAction::describe,
-                        schema::Ref<ExportVmOvaPackageAction::ReplyType>::value};
+                        &ImagePackageInventory::describeInventoryReply};
 constexpr schema::Row kRows40[] = {  // ParseOvfAction
   {"xmlBase64", schema::Local<std::string, L>::ref, offsetof(ParseOvfAction, xmlBase64), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ParseOvfAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -374,7 +374,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(AttachPciD
 schema::LazyTable kTable44{{nullptr}, "AttachPciDeviceToVmAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::make, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachPciDeviceToVmAction, L>::clear};
 static_assert(offsetof(AttachPciDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "AttachPciDeviceToVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/attach", "params", true, true, true, false, "", &AttachPciDeviceToVmAction::describe,
-                        schema::Ref<AttachPciDeviceToVmAction::ReplyType>::value};
+                        &PciDeviceInventory::describeInventoryReply};
 constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 4, false, 0, 0};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 4, false, 0, 0};
 constexpr schema::Row kRows46[] = {  // CreatePciDeviceOfferingAction
@@ -393,7 +393,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(CreatePciD
 schema::LazyTable kTable46{{nullptr}, "CreatePciDeviceOfferingAction", kRows46, 10, kBases46, 1, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::make, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<CreatePciDeviceOfferingAction, L>::clear};
 static_assert(offsetof(CreatePciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "CreatePciDeviceOffering", HttpMethod::Post, "/pci-device/pci-device-offerings", "params", true, true, true, false, "", &CreatePciDeviceOfferingAction::describe,
-                        schema::Ref<CreatePciDeviceOfferingAction::ReplyType>::value};
+                        &PciDeviceOfferingInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // DeletePciDeviceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePciDeviceAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -423,7 +423,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(DetachPciD
 schema::LazyTable kTable52{{nullptr}, "DetachPciDeviceFromVmAction", kRows52, 3, kBases52, 1, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachPciDeviceFromVmAction, L>::clear};
 static_assert(offsetof(DetachPciDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "DetachPciDeviceFromVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/detach", "params", true, true, true, false, "", &DetachPciDeviceFromVmAction::describe,
-                        schema::Ref<DetachPciDeviceFromVmAction::ReplyType>::value};
+                        &PciDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows54[] = {  // GetHostIommuStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostIommuStateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -462,12 +462,12 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(QueryPciDe
 schema::LazyTable kTable62{{nullptr}, "QueryPciDeviceAction", nullptr, 0, kBases62, 2, &schema::ObjectOps<QueryPciDeviceAction, L>::make, &schema::ObjectOps<QueryPciDeviceAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceAction, L>::clear};
 static_assert(offsetof(QueryPciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "QueryPciDevice", HttpMethod::Get, "/pci-device/pci-devices", "", false, true, false, true, "", &QueryPciDeviceAction::describe,
-                        schema::Ref<QueryPciDeviceAction::ReplyType>::value};
+                        &PciDeviceInventory::describeQueryReply};
 constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(QueryPciDeviceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPciDeviceOfferingAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable64{{nullptr}, "QueryPciDeviceOfferingAction", nullptr, 0, kBases64, 2, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::make, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceOfferingAction, L>::clear};
 static_assert(offsetof(QueryPciDeviceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "QueryPciDeviceOffering", HttpMethod::Get, "/pci-device/pci-device-offerings", "", false, true, false, true, "", &QueryPciDeviceOfferingAction::describe,
-                        schema::Ref<QueryPciDeviceOfferingAction::ReplyType>::value};
+                        &PciDeviceOfferingInventory::describeQueryReply};
 constexpr const char* kRule12V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows66[] = {  // UpdateHostIommuStateAction
@@ -494,7 +494,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdatePciD
 schema::LazyTable kTable68{{nullptr}, "UpdatePciDeviceAction", kRows68, 6, kBases68, 1, &schema::ObjectOps<UpdatePciDeviceAction, L>::make, &schema::ObjectOps<UpdatePciDeviceAction, L>::destroy, &schema::ObjectOps<UpdatePciDeviceAction, L>::clear};
 static_assert(offsetof(UpdatePciDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "UpdatePciDevice", HttpMethod::Put, "/pci-device/pci-devices/{uuid}/actions", "updatePciDevice", true, true, true, false, "", &UpdatePciDeviceAction::describe,
-                        schema::Ref<UpdatePciDeviceAction::ReplyType>::value};
+                        &PciDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // AddPciDeviceSpecToVmInstanceAction
   {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AddPciDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -505,7 +505,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(AddPciDevi
 schema::LazyTable kTable70{{nullptr}, "AddPciDeviceSpecToVmInstanceAction", kRows70, 4, kBases70, 1, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::make, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::destroy, &schema::ObjectOps<AddPciDeviceSpecToVmInstanceAction, L>::clear};
 static_assert(offsetof(AddPciDeviceSpecToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "AddPciDeviceSpecToVmInstance", HttpMethod::Post, "/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AddPciDeviceSpecToVmInstanceAction::describe,
-                        schema::Ref<AddPciDeviceSpecToVmInstanceAction::ReplyType>::value};
+                        &VmInstancePciDeviceSpecRefInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // GetPciDeviceSpecCandidatesAction
   {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, clusterUuids), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPciDeviceSpecCandidatesAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -523,7 +523,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryPciDe
 schema::LazyTable kTable74{{nullptr}, "QueryPciDeviceSpecAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::make, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::destroy, &schema::ObjectOps<QueryPciDeviceSpecAction, L>::clear};
 static_assert(offsetof(QueryPciDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryPciDeviceSpec", HttpMethod::Get, "/pci-device-specs", "", false, true, false, true, "", &QueryPciDeviceSpecAction::describe,
-                        schema::Ref<QueryPciDeviceSpecAction::ReplyType>::value};
+                        &PciDeviceSpecInventory::describeQueryReply};
 constexpr schema::Row kRows76[] = {  // RemovePciDeviceSpecFromVmInstanceAction
   {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(RemovePciDeviceSpecFromVmInstanceAction, pciSpecUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(RemovePciDeviceSpecFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -548,7 +548,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(UpdatePciD
 schema::LazyTable kTable78{{nullptr}, "UpdatePciDeviceSpecAction", kRows78, 8, kBases78, 1, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::make, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::destroy, &schema::ObjectOps<UpdatePciDeviceSpecAction, L>::clear};
 static_assert(offsetof(UpdatePciDeviceSpecAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "UpdatePciDeviceSpec", HttpMethod::Put, "/pci-device-specs/{uuid}/actions", "updatePciDeviceSpec", true, true, true, false, "", &UpdatePciDeviceSpecAction::describe,
-                        schema::Ref<UpdatePciDeviceSpecAction::ReplyType>::value};
+                        &PciDeviceSpecInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // GenerateMdevDevicesAction
   {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(GenerateMdevDevicesAction, pciDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(GenerateMdevDevicesAction, mdevSpecUuid), schema::Location::Body, 0, &kRule0},
@@ -621,7 +621,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(CreatePoli
 schema::LazyTable kTable92{{nullptr}, "CreatePolicyRouteRuleAction", kRows92, 11, kBases92, 1, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::make, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteRuleAction, L>::clear};
 static_assert(offsetof(CreatePolicyRouteRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "CreatePolicyRouteRule", HttpMethod::Post, "/policy-routes/rules", "params", true, true, true, false, "", &CreatePolicyRouteRuleAction::describe,
-                        schema::Ref<CreatePolicyRouteRuleAction::ReplyType>::value};
+                        &PolicyRouteRuleInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"User", "EgressWhereComeFrom"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows94[] = {  // CreatePolicyRouteRuleSetAction
@@ -637,7 +637,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(CreatePoli
 schema::LazyTable kTable94{{nullptr}, "CreatePolicyRouteRuleSetAction", kRows94, 7, kBases94, 1, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteRuleSetAction, L>::clear};
 static_assert(offsetof(CreatePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "CreatePolicyRouteRuleSet", HttpMethod::Post, "/policy-routes/rulesets", "params", true, true, true, false, "", &CreatePolicyRouteRuleSetAction::describe,
-                        schema::Ref<CreatePolicyRouteRuleSetAction::ReplyType>::value};
+                        &PolicyRouteRuleSetInventory::describeInventoryReply};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL};
 constexpr schema::Row kRows96[] = {  // CreatePolicyRouteTableAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
@@ -651,7 +651,7 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(CreatePoli
 schema::LazyTable kTable96{{nullptr}, "CreatePolicyRouteTableAction", kRows96, 6, kBases96, 1, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::make, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteTableAction, L>::clear};
 static_assert(offsetof(CreatePolicyRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "CreatePolicyRouteTable", HttpMethod::Post, "/policy-routes/tables", "params", true, true, true, false, "", &CreatePolicyRouteTableAction::describe,
-                        schema::Ref<CreatePolicyRouteTableAction::ReplyType>::value};
+                        &PolicyRouteTableInventory::describeInventoryReply};
 constexpr schema::Row kRows98[] = {  // CreatePolicyRouteTableRouteEntryAction
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, tableUuid), schema::Location::Body, 0, &kRule14},
   {"destinationCidr", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableRouteEntryAction, destinationCidr), schema::Location::Body, 0, &kRule0},
@@ -665,7 +665,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(CreatePoli
 schema::LazyTable kTable98{{nullptr}, "CreatePolicyRouteTableRouteEntryAction", kRows98, 7, kBases98, 1, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::make, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::destroy, &schema::ObjectOps<CreatePolicyRouteTableRouteEntryAction, L>::clear};
 static_assert(offsetof(CreatePolicyRouteTableRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "CreatePolicyRouteTableRouteEntry", HttpMethod::Post, "/policy-routes/routes", "params", true, true, true, false, "", &CreatePolicyRouteTableRouteEntryAction::describe,
-                        schema::Ref<CreatePolicyRouteTableRouteEntryAction::ReplyType>::value};
+                        &PolicyRouteTableRouteEntryInventory::describeInventoryReply};
 constexpr schema::Row kRows100[] = {  // DeletePolicyRouteRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePolicyRouteRuleAction, uuid), schema::Location::Path, 0, &kRule14},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePolicyRouteRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -729,37 +729,37 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QueryPoli
 schema::LazyTable kTable112{{nullptr}, "QueryPolicyRouteRuleAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "QueryPolicyRouteRule", HttpMethod::Get, "/policy-routes/rules", "", false, true, false, true, "", &QueryPolicyRouteRuleAction::describe,
-                        schema::Ref<QueryPolicyRouteRuleAction::ReplyType>::value};
+                        &PolicyRouteRuleInventory::describeQueryReply};
 constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable114{{nullptr}, "QueryPolicyRouteRuleSetAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "QueryPolicyRouteRuleSet", HttpMethod::Get, "/policy-routes/rulesets", "", false, true, false, true, "", &QueryPolicyRouteRuleSetAction::describe,
-                        schema::Ref<QueryPolicyRouteRuleSetAction::ReplyType>::value};
+                        &PolicyRouteRuleSetInventory::describeQueryReply};
 constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetL3RefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetL3RefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable116{{nullptr}, "QueryPolicyRouteRuleSetL3RefAction", nullptr, 0, kBases116, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetL3RefAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteRuleSetL3RefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "QueryPolicyRouteRuleSetL3Ref", HttpMethod::Get, "/policy-routes/rulesets/l3networdks/refs", "", false, true, false, true, "", &QueryPolicyRouteRuleSetL3RefAction::describe,
-                        schema::Ref<QueryPolicyRouteRuleSetL3RefAction::ReplyType>::value};
+                        &PolicyRouteRuleSetL3RefInventory::describeQueryReply};
 constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteRuleSetVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteRuleSetVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable118{{nullptr}, "QueryPolicyRouteRuleSetVRouterRefAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteRuleSetVRouterRefAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteRuleSetVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "QueryPolicyRouteRuleSetVRouterRef", HttpMethod::Get, "/policy-routes/rulesets/vrouters/refs", "", false, true, false, true, "", &QueryPolicyRouteRuleSetVRouterRefAction::describe,
-                        schema::Ref<QueryPolicyRouteRuleSetVRouterRefAction::ReplyType>::value};
+                        &PolicyRouteRuleSetVRouterRefInventory::describeQueryReply};
 constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable120{{nullptr}, "QueryPolicyRouteTableAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "QueryPolicyRouteTable", HttpMethod::Get, "/policy-routes/tables", "", false, true, false, true, "", &QueryPolicyRouteTableAction::describe,
-                        schema::Ref<QueryPolicyRouteTableAction::ReplyType>::value};
+                        &PolicyRouteTableInventory::describeQueryReply};
 constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableRouteEntryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableRouteEntryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable122{{nullptr}, "QueryPolicyRouteTableRouteEntryAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableRouteEntryAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteTableRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "QueryPolicyRouteTableRouteEntry", HttpMethod::Get, "/policy-routes/routes", "", false, true, false, true, "", &QueryPolicyRouteTableRouteEntryAction::describe,
-                        schema::Ref<QueryPolicyRouteTableRouteEntryAction::ReplyType>::value};
+                        &PolicyRouteTableRouteEntryInventory::describeQueryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPolicyRouteTableVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QueryPolicyRouteTableVRouterRefAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::make, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryPolicyRouteTableVRouterRefAction, L>::clear};
 static_assert(offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryPolicyRouteTableVRouterRef", HttpMethod::Get, "/policy-routes/tables/vrouters/refs", "", false, true, false, true, "", &QueryPolicyRouteTableVRouterRefAction::describe,
-                        schema::Ref<QueryPolicyRouteTableVRouterRefAction::ReplyType>::value};
+                        &PolicyRouteTableVRouterRefInventory::describeQueryReply};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
 constexpr schema::Row kRows126[] = {  // UpdatePolicyRouteRuleSetAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
@@ -771,7 +771,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdatePol
 schema::LazyTable kTable126{{nullptr}, "UpdatePolicyRouteRuleSetAction", kRows126, 4, kBases126, 1, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::make, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::destroy, &schema::ObjectOps<UpdatePolicyRouteRuleSetAction, L>::clear};
 static_assert(offsetof(UpdatePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "UpdatePolicyRouteRuleSet", HttpMethod::Put, "/policy-routes/ruleSets/{uuid}/actions", "updatePolicyRouteRuleSet", true, true, true, false, "", &UpdatePolicyRouteRuleSetAction::describe,
-                        schema::Ref<UpdatePolicyRouteRuleSetAction::ReplyType>::value};
+                        &PolicyRouteRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"enable", "disable"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows128[] = {  // ChangePortMirrorStateAction
@@ -783,7 +783,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(ChangePor
 schema::LazyTable kTable128{{nullptr}, "ChangePortMirrorStateAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<ChangePortMirrorStateAction, L>::make, &schema::ObjectOps<ChangePortMirrorStateAction, L>::destroy, &schema::ObjectOps<ChangePortMirrorStateAction, L>::clear};
 static_assert(offsetof(ChangePortMirrorStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "ChangePortMirrorState", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "changePortMirrorState", true, true, true, false, "", &ChangePortMirrorStateAction::describe,
-                        schema::Ref<ChangePortMirrorStateAction::ReplyType>::value};
+                        &PortMirrorInventory::describeInventoryReply};
 constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr const char* kRule21V[] = {"enable", "disable"};
 constexpr schema::Rule kRule21{false, false, false, kRule21V, 2, -1, -1, false, 0, 0};
@@ -800,7 +800,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(CreatePor
 schema::LazyTable kTable130{{nullptr}, "CreatePortMirrorAction", kRows130, 7, kBases130, 1, &schema::ObjectOps<CreatePortMirrorAction, L>::make, &schema::ObjectOps<CreatePortMirrorAction, L>::destroy, &schema::ObjectOps<CreatePortMirrorAction, L>::clear};
 static_assert(offsetof(CreatePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "CreatePortMirror", HttpMethod::Post, "/port-mirrors", "params", true, true, true, false, "", &CreatePortMirrorAction::describe,
-                        schema::Ref<CreatePortMirrorAction::ReplyType>::value};
+                        &PortMirrorInventory::describeInventoryReply};
 constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr const char* kRule23V[] = {"Ingress", "Egress", "Bidirection"};
 constexpr schema::Rule kRule23{true, false, false, kRule23V, 3, -1, -1, false, 0, 0};
@@ -820,7 +820,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(CreatePor
 schema::LazyTable kTable132{{nullptr}, "CreatePortMirrorSessionAction", kRows132, 9, kBases132, 1, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::make, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::destroy, &schema::ObjectOps<CreatePortMirrorSessionAction, L>::clear};
 static_assert(offsetof(CreatePortMirrorSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "CreatePortMirrorSession", HttpMethod::Post, "/port-mirrors/sessions", "params", true, true, true, false, "", &CreatePortMirrorSessionAction::describe,
-                        schema::Ref<CreatePortMirrorSessionAction::ReplyType>::value};
+                        &PortMirrorSessionInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // DeletePortMirrorAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortMirrorAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -857,7 +857,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(QueryPort
 schema::LazyTable kTable140{{nullptr}, "QueryPortMirrorAction", nullptr, 0, kBases140, 2, &schema::ObjectOps<QueryPortMirrorAction, L>::make, &schema::ObjectOps<QueryPortMirrorAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorAction, L>::clear};
 static_assert(offsetof(QueryPortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "QueryPortMirror", HttpMethod::Get, "/port-mirrors", "", false, true, false, true, "", &QueryPortMirrorAction::describe,
-                        schema::Ref<QueryPortMirrorAction::ReplyType>::value};
+                        &PortMirrorInventory::describeQueryReply};
 constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryPortMirrorNetworkUsedIpAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortMirrorNetworkUsedIpAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable142{{nullptr}, "QueryPortMirrorNetworkUsedIpAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::make, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorNetworkUsedIpAction, L>::clear};
 static_assert(offsetof(QueryPortMirrorNetworkUsedIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -867,7 +867,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(QueryPort
 schema::LazyTable kTable144{{nullptr}, "QueryPortMirrorSessionAction", nullptr, 0, kBases144, 2, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::make, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::destroy, &schema::ObjectOps<QueryPortMirrorSessionAction, L>::clear};
 static_assert(offsetof(QueryPortMirrorSessionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "QueryPortMirrorSession", HttpMethod::Get, "/port-mirrors/sessions", "", false, true, false, true, "", &QueryPortMirrorSessionAction::describe,
-                        schema::Ref<QueryPortMirrorSessionAction::ReplyType>::value};
+                        &PortMirrorSessionInventory::describeQueryReply};
 constexpr schema::Row kRows146[] = {  // UpdatePortMirrorAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
@@ -878,7 +878,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdatePor
 schema::LazyTable kTable146{{nullptr}, "UpdatePortMirrorAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<UpdatePortMirrorAction, L>::make, &schema::ObjectOps<UpdatePortMirrorAction, L>::destroy, &schema::ObjectOps<UpdatePortMirrorAction, L>::clear};
 static_assert(offsetof(UpdatePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "UpdatePortMirror", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "updatePortMirror", true, true, true, false, "", &UpdatePortMirrorAction::describe,
-                        schema::Ref<UpdatePortMirrorAction::ReplyType>::value};
+                        &PortMirrorInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& AddAliyunNasAccessGroupAction::describe() { return schema::lazyTable(kTable0); }

@@ -119,7 +119,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddAliyunEb
 schema::LazyTable kTable0{{nullptr}, "AddAliyunEbsPrimaryStorageAction", kRows0, 12, kBases0, 1, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunEbsPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddAliyunEbsPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/ebs", "params", true, true, true, false, "", &AddAliyunEbsPrimaryStorageAction::describe,
-                        schema::Ref<AddAliyunEbsPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // AddAliyunNasPrimaryStorageAction
   {"nasUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, nasUuid), schema::Location::Body, 0, &kRule1},
   {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasPrimaryStorageAction, accessGroupUuid), schema::Location::Body, 0, &kRule1},
@@ -137,7 +137,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddAliyunNa
 schema::LazyTable kTable2{{nullptr}, "AddAliyunNasPrimaryStorageAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::make, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddAliyunNasPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddAliyunNasPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddAliyunNasPrimaryStorage", HttpMethod::Post, "/primary-storage/aliyun/nas", "params", true, true, true, false, "", &AddAliyunNasPrimaryStorageAction::describe,
-                        schema::Ref<AddAliyunNasPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // AddBlockPrimaryStorageAction
   {"vendorName", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, &kRule1},
   {"metadata", schema::Local<std::string, L>::ref, offsetof(AddBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, &kRule1},
@@ -154,7 +154,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddBlockPri
 schema::LazyTable kTable4{{nullptr}, "AddBlockPrimaryStorageAction", kRows4, 10, kBases4, 1, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddBlockPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddBlockPrimaryStorage", HttpMethod::Post, "/primary-storage/block", "param", true, true, true, false, "", &AddBlockPrimaryStorageAction::describe,
-                        schema::Ref<AddBlockPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows6[] = {  // AddCephPrimaryStorageAction
   {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
@@ -174,7 +174,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddCephPrim
 schema::LazyTable kTable6{{nullptr}, "AddCephPrimaryStorageAction", kRows6, 12, kBases6, 1, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::make, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddCephPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "AddCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph", "params", true, true, true, false, "", &AddCephPrimaryStorageAction::describe,
-                        schema::Ref<AddCephPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"Root", "Data"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows8[] = {  // AddCephPrimaryStoragePoolAction
@@ -192,7 +192,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddCephPrim
 schema::LazyTable kTable8{{nullptr}, "AddCephPrimaryStoragePoolAction", kRows8, 9, kBases8, 1, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<AddCephPrimaryStoragePoolAction, L>::clear};
 static_assert(offsetof(AddCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "AddCephPrimaryStoragePool", HttpMethod::Post, "/primary-storage/ceph/{primaryStorageUuid}/pools", "params", true, true, true, false, "", &AddCephPrimaryStoragePoolAction::describe,
-                        schema::Ref<AddCephPrimaryStoragePoolAction::ReplyType>::value};
+                        &CephPrimaryStoragePoolInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"Vhost", "iSCSI", "NVMEoF", "CBD", "file"};
 constexpr schema::Rule kRule7{true, false, false, kRule7V, 5, -1, -1, false, 0, 0};
 constexpr schema::Row kRows10[] = {  // AddExternalPrimaryStorageAction
@@ -212,7 +212,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(AddExterna
 schema::LazyTable kTable10{{nullptr}, "AddExternalPrimaryStorageAction", kRows10, 11, kBases10, 1, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddExternalPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "AddExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon", "params", true, true, true, false, "", &AddExternalPrimaryStorageAction::describe,
-                        schema::Ref<AddExternalPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows12[] = {  // AddLocalPrimaryStorageAction
   {"url", schema::Local<std::string, L>::ref, offsetof(AddLocalPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddLocalPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
@@ -227,7 +227,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AddLocalPr
 schema::LazyTable kTable12{{nullptr}, "AddLocalPrimaryStorageAction", kRows12, 8, kBases12, 1, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::make, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddLocalPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddLocalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "AddLocalPrimaryStorage", HttpMethod::Post, "/primary-storage/local-storage", "params", true, true, true, false, "", &AddLocalPrimaryStorageAction::describe,
-                        schema::Ref<AddLocalPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // AddMiniStorageAction
   {"diskIdentifier", schema::Local<std::string, L>::ref, offsetof(AddMiniStorageAction, diskIdentifier), schema::Location::Body, 0, &kRule1},
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMiniStorageAction, url), schema::Location::Body, 0, &kRule4},
@@ -243,7 +243,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(AddMiniSto
 schema::LazyTable kTable14{{nullptr}, "AddMiniStorageAction", kRows14, 9, kBases14, 1, &schema::ObjectOps<AddMiniStorageAction, L>::make, &schema::ObjectOps<AddMiniStorageAction, L>::destroy, &schema::ObjectOps<AddMiniStorageAction, L>::clear};
 static_assert(offsetof(AddMiniStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "AddMiniStorage", HttpMethod::Post, "/primary-storage/mini", "params", true, true, true, false, "", &AddMiniStorageAction::describe,
-                        schema::Ref<AddMiniStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows16[] = {  // AddMonToCephPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
@@ -254,7 +254,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddMonToCe
 schema::LazyTable kTable16{{nullptr}, "AddMonToCephPrimaryStorageAction", kRows16, 3, kBases16, 1, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::make, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddMonToCephPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddMonToCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "AddMonToCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph/{uuid}/mons", "params", true, true, true, false, "", &AddMonToCephPrimaryStorageAction::describe,
-                        schema::Ref<AddMonToCephPrimaryStorageAction::ReplyType>::value};
+                        &CephPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // AddNfsPrimaryStorageAction
   {"url", schema::Local<std::string, L>::ref, offsetof(AddNfsPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddNfsPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
@@ -269,7 +269,7 @@ constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddNfsPrim
 schema::LazyTable kTable18{{nullptr}, "AddNfsPrimaryStorageAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::make, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddNfsPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddNfsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "AddNfsPrimaryStorage", HttpMethod::Post, "/primary-storage/nfs", "params", true, true, true, false, "", &AddNfsPrimaryStorageAction::describe,
-                        schema::Ref<AddNfsPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows20[] = {  // AddSharedBlockGroupPrimaryStorageAction
   {"diskUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, diskUuids), schema::Location::Body, 0, &kRule1},
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSharedBlockGroupPrimaryStorageAction, url), schema::Location::Body, 0, &kRule4},
@@ -285,7 +285,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(AddSharedB
 schema::LazyTable kTable20{{nullptr}, "AddSharedBlockGroupPrimaryStorageAction", kRows20, 9, kBases20, 1, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSharedBlockGroupPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddSharedBlockGroupPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "AddSharedBlockGroupPrimaryStorage", HttpMethod::Post, "/primary-storage/sharedblockgroup", "params", true, true, true, false, "", &AddSharedBlockGroupPrimaryStorageAction::describe,
-                        schema::Ref<AddSharedBlockGroupPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // AddSharedBlockToSharedBlockGroupAction
   {"diskUuid", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockToSharedBlockGroupAction, diskUuid), schema::Location::Body, 0, &kRule1},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddSharedBlockToSharedBlockGroupAction, uuid), schema::Location::Path, 0, &kRule1},
@@ -295,7 +295,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(AddSharedB
 schema::LazyTable kTable22{{nullptr}, "AddSharedBlockToSharedBlockGroupAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::make, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::destroy, &schema::ObjectOps<AddSharedBlockToSharedBlockGroupAction, L>::clear};
 static_assert(offsetof(AddSharedBlockToSharedBlockGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "AddSharedBlockToSharedBlockGroup", HttpMethod::Post, "/primary-storage/sharedblockgroup/{uuid}/sharedblocks", "params", true, true, true, false, "", &AddSharedBlockToSharedBlockGroupAction::describe,
-                        schema::Ref<AddSharedBlockToSharedBlockGroupAction::ReplyType>::value};
+                        &SharedBlockGroupPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // AddSharedMountPointPrimaryStorageAction
   {"url", schema::Local<std::string, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, url), schema::Location::Body, 0, &kRule2},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddSharedMountPointPrimaryStorageAction, name), schema::Location::Body, 0, &kRule3},
@@ -310,7 +310,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AddSharedM
 schema::LazyTable kTable24{{nullptr}, "AddSharedMountPointPrimaryStorageAction", kRows24, 8, kBases24, 1, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSharedMountPointPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddSharedMountPointPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "AddSharedMountPointPrimaryStorage", HttpMethod::Post, "/primary-storage/smp", "params", true, true, true, false, "", &AddSharedMountPointPrimaryStorageAction::describe,
-                        schema::Ref<AddSharedMountPointPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows26[] = {  // AddSimulatorPrimaryStorageAction
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(AddSimulatorPrimaryStorageAction, availableCapacity), schema::Location::Body, 0, nullptr},
@@ -329,7 +329,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(AddSimulat
 schema::LazyTable kTable26{{nullptr}, "AddSimulatorPrimaryStorageAction", kRows26, 12, kBases26, 1, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::make, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::destroy, &schema::ObjectOps<AddSimulatorPrimaryStorageAction, L>::clear};
 static_assert(offsetof(AddSimulatorPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "AddSimulatorPrimaryStorage", HttpMethod::Post, "/primary-storage/simulators", "params", true, true, true, false, "", &AddSimulatorPrimaryStorageAction::describe,
-                        schema::Ref<AddSimulatorPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // AddStorageProtocolAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddStorageProtocolAction, uuid), schema::Location::Body, 0, &kRule1},
   {"outputProtocol", schema::Local<std::string, L>::ref, offsetof(AddStorageProtocolAction, outputProtocol), schema::Location::Body, 0, &kRule1},
@@ -351,7 +351,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(ChangePrim
 schema::LazyTable kTable30{{nullptr}, "ChangePrimaryStorageStateAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::make, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::destroy, &schema::ObjectOps<ChangePrimaryStorageStateAction, L>::clear};
 static_assert(offsetof(ChangePrimaryStorageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "ChangePrimaryStorageState", HttpMethod::Put, "/primary-storage/{uuid}/actions", "changePrimaryStorageState", true, true, true, false, "", &ChangePrimaryStorageStateAction::describe,
-                        schema::Ref<ChangePrimaryStorageStateAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // CleanUpImageCacheOnPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanUpImageCacheOnPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
   {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(CleanUpImageCacheOnPrimaryStorageAction, force), schema::Location::Body, 0, nullptr},
@@ -431,7 +431,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(DiscoverEx
 schema::LazyTable kTable46{{nullptr}, "DiscoverExternalPrimaryStorageAction", kRows46, 4, kBases46, 1, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<DiscoverExternalPrimaryStorageAction, L>::clear};
 static_assert(offsetof(DiscoverExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "DiscoverExternalPrimaryStorage", HttpMethod::Post, "/primary-storage/addon/discover", "params", true, true, true, false, "", &DiscoverExternalPrimaryStorageAction::describe,
-                        schema::Ref<DiscoverExternalPrimaryStorageAction::ReplyType>::value};
+                        &ExternalPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // GetBlockPrimaryStorageMetadataAction
   {"vendorName", schema::Local<std::string, L>::ref, offsetof(GetBlockPrimaryStorageMetadataAction, vendorName), schema::Location::Body, 0, &kRule1},
   {"metadata", schema::Local<std::string, L>::ref, offsetof(GetBlockPrimaryStorageMetadataAction, metadata), schema::Location::Body, 0, &kRule1},
@@ -552,7 +552,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(LocalStora
 schema::LazyTable kTable70{{nullptr}, "LocalStorageMigrateVolumeAction", kRows70, 3, kBases70, 1, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::make, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::destroy, &schema::ObjectOps<LocalStorageMigrateVolumeAction, L>::clear};
 static_assert(offsetof(LocalStorageMigrateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "LocalStorageMigrateVolume", HttpMethod::Put, "/primary-storage/local-storage/volumes/{volumeUuid}/actions", "localStorageMigrateVolume", true, true, true, false, "", &LocalStorageMigrateVolumeAction::describe,
-                        schema::Ref<LocalStorageMigrateVolumeAction::ReplyType>::value};
+                        &LocalStorageResourceRefInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // PrimaryStorageMigrateVolumeAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVolumeAction, volumeUuid), schema::Location::Path, 0, &kRule1},
   {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVolumeAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
@@ -562,77 +562,77 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(PrimarySto
 schema::LazyTable kTable72{{nullptr}, "PrimaryStorageMigrateVolumeAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::make, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::destroy, &schema::ObjectOps<PrimaryStorageMigrateVolumeAction, L>::clear};
 static_assert(offsetof(PrimaryStorageMigrateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "PrimaryStorageMigrateVolume", HttpMethod::Put, "/primary-storage/volumes/{volumeUuid}/actions", "primaryStorageMigrateVolume", true, true, true, false, "", &PrimaryStorageMigrateVolumeAction::describe,
-                        schema::Ref<PrimaryStorageMigrateVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryAliyunEbsPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunEbsPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable74{{nullptr}, "QueryAliyunEbsPrimaryStorageAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryAliyunEbsPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QueryAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryAliyunEbsPrimaryStorage", HttpMethod::Get, "/primary-storage/aliyun/ebs", "", false, true, false, true, "", &QueryAliyunEbsPrimaryStorageAction::describe,
-                        schema::Ref<QueryAliyunEbsPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeQueryReply};
 constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(QueryBlockPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryBlockPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable76{{nullptr}, "QueryBlockPrimaryStorageAction", nullptr, 0, kBases76, 2, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryBlockPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QueryBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "QueryBlockPrimaryStorage", HttpMethod::Get, "/primary-storage/block", "", false, true, false, true, "", &QueryBlockPrimaryStorageAction::describe,
-                        schema::Ref<QueryBlockPrimaryStorageAction::ReplyType>::value};
+                        &BlockPrimaryStorageInventory::describeQueryReply};
 constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(QueryCephOsdGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephOsdGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable78{{nullptr}, "QueryCephOsdGroupAction", nullptr, 0, kBases78, 2, &schema::ObjectOps<QueryCephOsdGroupAction, L>::make, &schema::ObjectOps<QueryCephOsdGroupAction, L>::destroy, &schema::ObjectOps<QueryCephOsdGroupAction, L>::clear};
 static_assert(offsetof(QueryCephOsdGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "QueryCephOsdGroup", HttpMethod::Get, "/primary-storage/ceph/osdgroups", "", false, true, false, true, "", &QueryCephOsdGroupAction::describe,
-                        schema::Ref<QueryCephOsdGroupAction::ReplyType>::value};
+                        &CephOsdGroupInventory::describeQueryReply};
 constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable80{{nullptr}, "QueryCephPrimaryStorageAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryCephPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QueryCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "QueryCephPrimaryStorage", HttpMethod::Get, "/primary-storage/ceph", "", false, true, false, true, "", &QueryCephPrimaryStorageAction::describe,
-                        schema::Ref<QueryCephPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeQueryReply};
 constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryCephPrimaryStoragePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryCephPrimaryStoragePoolAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable82{{nullptr}, "QueryCephPrimaryStoragePoolAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<QueryCephPrimaryStoragePoolAction, L>::clear};
 static_assert(offsetof(QueryCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "QueryCephPrimaryStoragePool", HttpMethod::Get, "/primary-storage/ceph/pools", "", false, true, false, true, "", &QueryCephPrimaryStoragePoolAction::describe,
-                        schema::Ref<QueryCephPrimaryStoragePoolAction::ReplyType>::value};
+                        &CephPrimaryStoragePoolInventory::describeQueryReply};
 constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryImageCacheAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryImageCacheAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable84{{nullptr}, "QueryImageCacheAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryImageCacheAction, L>::make, &schema::ObjectOps<QueryImageCacheAction, L>::destroy, &schema::ObjectOps<QueryImageCacheAction, L>::clear};
 static_assert(offsetof(QueryImageCacheAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "QueryImageCache", HttpMethod::Get, "/primary-storage/imagecache", "", false, true, false, true, "", &QueryImageCacheAction::describe,
-                        schema::Ref<QueryImageCacheAction::ReplyType>::value};
+                        &ImageCacheInventory::describeQueryReply};
 constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryLocalStorageResourceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLocalStorageResourceRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable86{{nullptr}, "QueryLocalStorageResourceRefAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::make, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::destroy, &schema::ObjectOps<QueryLocalStorageResourceRefAction, L>::clear};
 static_assert(offsetof(QueryLocalStorageResourceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "QueryLocalStorageResourceRef", HttpMethod::Get, "/primary-storage/local-storage/resource-refs", "", false, true, false, true, "", &QueryLocalStorageResourceRefAction::describe,
-                        schema::Ref<QueryLocalStorageResourceRefAction::ReplyType>::value};
+                        &LocalStorageResourceRefInventory::describeQueryReply};
 constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(QueryMiniStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable88{{nullptr}, "QueryMiniStorageAction", nullptr, 0, kBases88, 2, &schema::ObjectOps<QueryMiniStorageAction, L>::make, &schema::ObjectOps<QueryMiniStorageAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageAction, L>::clear};
 static_assert(offsetof(QueryMiniStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "QueryMiniStorage", HttpMethod::Get, "/primary-storage/mini", "", false, true, false, true, "", &QueryMiniStorageAction::describe,
-                        schema::Ref<QueryMiniStorageAction::ReplyType>::value};
+                        &MiniStorageInventory::describeQueryReply};
 constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QueryMiniStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageHostRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable90{{nullptr}, "QueryMiniStorageHostRefAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::make, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageHostRefAction, L>::clear};
 static_assert(offsetof(QueryMiniStorageHostRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "QueryMiniStorageHostRef", HttpMethod::Get, "/primary-storage/mini/host-refs", "", false, true, false, true, "", &QueryMiniStorageHostRefAction::describe,
-                        schema::Ref<QueryMiniStorageHostRefAction::ReplyType>::value};
+                        &MiniStorageHostRefInventory::describeQueryReply};
 constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QueryMiniStorageResourceReplicationAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMiniStorageResourceReplicationAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable92{{nullptr}, "QueryMiniStorageResourceReplicationAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::make, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::destroy, &schema::ObjectOps<QueryMiniStorageResourceReplicationAction, L>::clear};
 static_assert(offsetof(QueryMiniStorageResourceReplicationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "QueryMiniStorageResourceReplication", HttpMethod::Get, "/primary-storage/mini/replications", "", false, true, false, true, "", &QueryMiniStorageResourceReplicationAction::describe,
-                        schema::Ref<QueryMiniStorageResourceReplicationAction::ReplyType>::value};
+                        &MiniStorageResourceReplicationInventory::describeQueryReply};
 constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryNasFileSystemAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNasFileSystemAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable94{{nullptr}, "QueryNasFileSystemAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryNasFileSystemAction, L>::make, &schema::ObjectOps<QueryNasFileSystemAction, L>::destroy, &schema::ObjectOps<QueryNasFileSystemAction, L>::clear};
 static_assert(offsetof(QueryNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "QueryNasFileSystem", HttpMethod::Get, "/primary-storage/nas", "", false, true, false, true, "", &QueryNasFileSystemAction::describe,
-                        schema::Ref<QueryNasFileSystemAction::ReplyType>::value};
+                        &NasFileSystemInventory::describeQueryReply};
 constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryNasMountTargetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNasMountTargetAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable96{{nullptr}, "QueryNasMountTargetAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryNasMountTargetAction, L>::make, &schema::ObjectOps<QueryNasMountTargetAction, L>::destroy, &schema::ObjectOps<QueryNasMountTargetAction, L>::clear};
 static_assert(offsetof(QueryNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QueryNasMountTarget", HttpMethod::Get, "/primary-storage/nas/mount", "", false, true, false, true, "", &QueryNasMountTargetAction::describe,
-                        schema::Ref<QueryNasMountTargetAction::ReplyType>::value};
+                        &NasMountTargetInventory::describeQueryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QueryPrimaryStorageAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QueryPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QueryPrimaryStorage", HttpMethod::Get, "/primary-storage", "", false, true, false, true, "", &QueryPrimaryStorageAction::describe,
-                        schema::Ref<QueryPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeQueryReply};
 constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QuerySharedBlockGroupPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockGroupPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable100{{nullptr}, "QuerySharedBlockGroupPrimaryStorageAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::make, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QuerySharedBlockGroupPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "QuerySharedBlockGroupPrimaryStorage", HttpMethod::Get, "/primary-storage/sharedblockgroup", "", false, true, false, true, "", &QuerySharedBlockGroupPrimaryStorageAction::describe,
-                        schema::Ref<QuerySharedBlockGroupPrimaryStorageAction::ReplyType>::value};
+                        &SharedBlockGroupPrimaryStorageInventory::describeQueryReply};
 constexpr schema::Row kRows102[] = {  // ReconnectPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ReconnectPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -641,7 +641,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable102{{nullptr}, "ReconnectPrimaryStorageAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::make, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::destroy, &schema::ObjectOps<ReconnectPrimaryStorageAction, L>::clear};
 static_assert(offsetof(ReconnectPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "ReconnectPrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "reconnectPrimaryStorage", true, true, true, false, "", &ReconnectPrimaryStorageAction::describe,
-                        schema::Ref<ReconnectPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // RecoverResourceSplitBrainAction
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(RecoverResourceSplitBrainAction, resourceUuid), schema::Location::Path, 0, &kRule1},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(RecoverResourceSplitBrainAction, hostUuid), schema::Location::Body, 0, &kRule1},
@@ -664,7 +664,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(RefreshSh
 schema::LazyTable kTable106{{nullptr}, "RefreshSharedblockDeviceCapacityAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::make, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::destroy, &schema::ObjectOps<RefreshSharedblockDeviceCapacityAction, L>::clear};
 static_assert(offsetof(RefreshSharedblockDeviceCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "RefreshSharedblockDeviceCapacity", HttpMethod::Post, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}", "params", true, true, true, false, "", &RefreshSharedblockDeviceCapacityAction::describe,
-                        schema::Ref<RefreshSharedblockDeviceCapacityAction::ReplyType>::value};
+                        &SharedBlockGroupPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // RemoveMonFromCephPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
   {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, monHostnames), schema::Location::Body, 0, &kRule8},
@@ -674,7 +674,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMon
 schema::LazyTable kTable108{{nullptr}, "RemoveMonFromCephPrimaryStorageAction", kRows108, 3, kBases108, 1, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::make, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::destroy, &schema::ObjectOps<RemoveMonFromCephPrimaryStorageAction, L>::clear};
 static_assert(offsetof(RemoveMonFromCephPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "RemoveMonFromCephPrimaryStorage", HttpMethod::Delete, "/primary-storage/ceph/{uuid}/mons", "", false, true, true, false, "", &RemoveMonFromCephPrimaryStorageAction::describe,
-                        schema::Ref<RemoveMonFromCephPrimaryStorageAction::ReplyType>::value};
+                        &CephPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // SyncPrimaryStorageCapacityAction
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncPrimaryStorageCapacityAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncPrimaryStorageCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -683,7 +683,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(SyncPrima
 schema::LazyTable kTable110{{nullptr}, "SyncPrimaryStorageCapacityAction", kRows110, 2, kBases110, 1, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::make, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::destroy, &schema::ObjectOps<SyncPrimaryStorageCapacityAction, L>::clear};
 static_assert(offsetof(SyncPrimaryStorageCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "SyncPrimaryStorageCapacity", HttpMethod::Put, "/primary-storage/{primaryStorageUuid}/actions", "syncPrimaryStorageCapacity", true, true, true, false, "", &SyncPrimaryStorageCapacityAction::describe,
-                        schema::Ref<SyncPrimaryStorageCapacityAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // UpdateAliyunEbsPrimaryStorageAction
   {"panguAppName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguAppName), schema::Location::Body, 0, &kRule5},
   {"panguPartitionName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunEbsPrimaryStorageAction, panguPartitionName), schema::Location::Body, 0, &kRule5},
@@ -697,7 +697,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable112{{nullptr}, "UpdateAliyunEbsPrimaryStorageAction", kRows112, 7, kBases112, 1, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateAliyunEbsPrimaryStorageAction, L>::clear};
 static_assert(offsetof(UpdateAliyunEbsPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "UpdateAliyunEbsPrimaryStorage", HttpMethod::Put, "/primary-storage/aliyun/ebs/{uuid}/actions", "updateAliyunEbsPrimaryStorage", true, true, true, false, "", &UpdateAliyunEbsPrimaryStorageAction::describe,
-                        schema::Ref<UpdateAliyunEbsPrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // UpdateBlockPrimaryStorageAction
   {"vendorName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, vendorName), schema::Location::Body, 0, nullptr},
   {"metadata", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBlockPrimaryStorageAction, metadata), schema::Location::Body, 0, nullptr},
@@ -708,7 +708,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UpdateBlo
 schema::LazyTable kTable114{{nullptr}, "UpdateBlockPrimaryStorageAction", kRows114, 4, kBases114, 1, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateBlockPrimaryStorageAction, L>::clear};
 static_assert(offsetof(UpdateBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "UpdateBlockPrimaryStorage", HttpMethod::Put, "/primary-storage/block/{uuid}/actions", "updateBlockPrimaryStorage", true, true, true, false, "", &UpdateBlockPrimaryStorageAction::describe,
-                        schema::Ref<UpdateBlockPrimaryStorageAction::ReplyType>::value};
+                        &BlockPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows116[] = {  // UpdateCephPrimaryStorageMonAction
   {"monUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, monUuid), schema::Location::Path, 0, &kRule1},
@@ -723,7 +723,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateCep
 schema::LazyTable kTable116{{nullptr}, "UpdateCephPrimaryStorageMonAction", kRows116, 7, kBases116, 1, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::make, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::destroy, &schema::ObjectOps<UpdateCephPrimaryStorageMonAction, L>::clear};
 static_assert(offsetof(UpdateCephPrimaryStorageMonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "UpdateCephPrimaryStorageMon", HttpMethod::Put, "/primary-storage/ceph/mons/{monUuid}/actions", "updateCephPrimaryStorageMon", true, true, true, false, "", &UpdateCephPrimaryStorageMonAction::describe,
-                        schema::Ref<UpdateCephPrimaryStorageMonAction::ReplyType>::value};
+                        &CephPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // UpdateCephPrimaryStoragePoolAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, uuid), schema::Location::Path, 0, &kRule1},
   {"aliasName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStoragePoolAction, aliasName), schema::Location::Body, 0, &kRule5},
@@ -734,7 +734,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(UpdateCep
 schema::LazyTable kTable118{{nullptr}, "UpdateCephPrimaryStoragePoolAction", kRows118, 4, kBases118, 1, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::make, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::destroy, &schema::ObjectOps<UpdateCephPrimaryStoragePoolAction, L>::clear};
 static_assert(offsetof(UpdateCephPrimaryStoragePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "UpdateCephPrimaryStoragePool", HttpMethod::Put, "/primary-storage/ceph/pools/{uuid}/actions", "updateCephPrimaryStoragePool", true, true, true, false, "", &UpdateCephPrimaryStoragePoolAction::describe,
-                        schema::Ref<UpdateCephPrimaryStoragePoolAction::ReplyType>::value};
+                        &CephPrimaryStoragePoolInventory::describeInventoryReply};
 constexpr const char* kRule13V[] = {"Vhost", "Scsi", "Nvme", "CBD", "file"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, 255, false, 0, 0};
 constexpr schema::Row kRows120[] = {  // UpdateExternalPrimaryStorageAction
@@ -750,7 +750,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateExt
 schema::LazyTable kTable120{{nullptr}, "UpdateExternalPrimaryStorageAction", kRows120, 7, kBases120, 1, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::make, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdateExternalPrimaryStorageAction, L>::clear};
 static_assert(offsetof(UpdateExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "UpdateExternalPrimaryStorage", HttpMethod::Put, "/primary-storage/addon/{uuid}/actions", "updateExternalPrimaryStorage", true, true, true, false, "", &UpdateExternalPrimaryStorageAction::describe,
-                        schema::Ref<UpdateExternalPrimaryStorageAction::ReplyType>::value};
+                        &ExternalPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows122[] = {  // UpdateNasFileSystemAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
@@ -762,7 +762,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(UpdateNas
 schema::LazyTable kTable122{{nullptr}, "UpdateNasFileSystemAction", kRows122, 4, kBases122, 1, &schema::ObjectOps<UpdateNasFileSystemAction, L>::make, &schema::ObjectOps<UpdateNasFileSystemAction, L>::destroy, &schema::ObjectOps<UpdateNasFileSystemAction, L>::clear};
 static_assert(offsetof(UpdateNasFileSystemAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "UpdateNasFileSystem", HttpMethod::Put, "/primary-storage/nas/{uuid}/actions", "updateNasFileSystem", true, true, true, false, "", &UpdateNasFileSystemAction::describe,
-                        schema::Ref<UpdateNasFileSystemAction::ReplyType>::value};
+                        &NasFileSystemInventory::describeInventoryReply};
 constexpr schema::Row kRows124[] = {  // UpdateNasMountTargetAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateNasMountTargetAction, uuid), schema::Location::Path, 0, &kRule1},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasMountTargetAction, name), schema::Location::Body, 0, &kRule5},
@@ -773,7 +773,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(UpdateNas
 schema::LazyTable kTable124{{nullptr}, "UpdateNasMountTargetAction", kRows124, 4, kBases124, 1, &schema::ObjectOps<UpdateNasMountTargetAction, L>::make, &schema::ObjectOps<UpdateNasMountTargetAction, L>::destroy, &schema::ObjectOps<UpdateNasMountTargetAction, L>::clear};
 static_assert(offsetof(UpdateNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "UpdateNasMountTarget", HttpMethod::Put, "/primary-storage/nas/mount/{uuid}/actions", "updateNasMountTarget", true, true, true, false, "", &UpdateNasMountTargetAction::describe,
-                        schema::Ref<UpdateNasMountTargetAction::ReplyType>::value};
+                        &NasMountTargetInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // UpdatePrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePrimaryStorageAction, name), schema::Location::Body, 0, &kRule5},
@@ -785,7 +785,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdatePri
 schema::LazyTable kTable126{{nullptr}, "UpdatePrimaryStorageAction", kRows126, 5, kBases126, 1, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::make, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::destroy, &schema::ObjectOps<UpdatePrimaryStorageAction, L>::clear};
 static_assert(offsetof(UpdatePrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "UpdatePrimaryStorage", HttpMethod::Put, "/primary-storage/{uuid}/actions", "updatePrimaryStorage", true, true, true, false, "", &UpdatePrimaryStorageAction::describe,
-                        schema::Ref<UpdatePrimaryStorageAction::ReplyType>::value};
+                        &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // UpdateSharedBlockAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSharedBlockAction, uuid), schema::Location::Path, 0, &kRule1},
   {"sharedBlockGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateSharedBlockAction, sharedBlockGroupUuid), schema::Location::Path, 0, &kRule1},
@@ -798,7 +798,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateSha
 schema::LazyTable kTable128{{nullptr}, "UpdateSharedBlockAction", kRows128, 6, kBases128, 1, &schema::ObjectOps<UpdateSharedBlockAction, L>::make, &schema::ObjectOps<UpdateSharedBlockAction, L>::destroy, &schema::ObjectOps<UpdateSharedBlockAction, L>::clear};
 static_assert(offsetof(UpdateSharedBlockAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "UpdateSharedBlock", HttpMethod::Put, "/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions", "updateSharedBlock", true, true, true, false, "", &UpdateSharedBlockAction::describe,
-                        schema::Ref<UpdateSharedBlockAction::ReplyType>::value};
+                        &SharedBlockGroupPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows130[] = {  // PrometheusQueryLabelValuesAction
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(PrometheusQueryLabelValuesAction, labels), schema::Location::Body, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PrometheusQueryLabelValuesAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -851,17 +851,17 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(QueryHost
 schema::LazyTable kTable138{{nullptr}, "QueryHostSchedulingRuleGroupAction", nullptr, 0, kBases138, 2, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<QueryHostSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(QueryHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "QueryHostSchedulingRuleGroup", HttpMethod::Get, "/query/host/schedulingRule/group", "", false, true, false, true, "", &QueryHostSchedulingRuleGroupAction::describe,
-                        schema::Ref<QueryHostSchedulingRuleGroupAction::ReplyType>::value};
+                        &HostSchedulingRuleGroupInventory::describeQueryReply};
 constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(QueryVmSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmSchedulingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable140{{nullptr}, "QueryVmSchedulingRuleAction", nullptr, 0, kBases140, 2, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::make, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<QueryVmSchedulingRuleAction, L>::clear};
 static_assert(offsetof(QueryVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "QueryVmSchedulingRule", HttpMethod::Get, "/query/vm/schedulingRule", "", false, true, false, true, "", &QueryVmSchedulingRuleAction::describe,
-                        schema::Ref<QueryVmSchedulingRuleAction::ReplyType>::value};
+                        &VmSchedulingRuleInventory::describeQueryReply};
 constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVmSchedulingRuleGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmSchedulingRuleGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable142{{nullptr}, "QueryVmSchedulingRuleGroupAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<QueryVmSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(QueryVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "QueryVmSchedulingRuleGroup", HttpMethod::Get, "/query/vm/schedulingRule/group", "", false, true, false, true, "", &QueryVmSchedulingRuleGroupAction::describe,
-                        schema::Ref<QueryVmSchedulingRuleGroupAction::ReplyType>::value};
+                        &VmSchedulingRuleGroupInventory::describeQueryReply};
 constexpr schema::Row kRows144[] = {  // RemoveResourcesFromDirectoryAction
   {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveResourcesFromDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule8},
   {"directoryUuid", schema::Local<std::string, L>::ref, offsetof(RemoveResourcesFromDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule1},
@@ -919,7 +919,7 @@ constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(QueryReso
 schema::LazyTable kTable154{{nullptr}, "QueryResourceConfigAction", nullptr, 0, kBases154, 2, &schema::ObjectOps<QueryResourceConfigAction, L>::make, &schema::ObjectOps<QueryResourceConfigAction, L>::destroy, &schema::ObjectOps<QueryResourceConfigAction, L>::clear};
 static_assert(offsetof(QueryResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec155{{nullptr}, "QueryResourceConfig", HttpMethod::Get, "/resource-configurations", "", false, true, false, true, "", &QueryResourceConfigAction::describe,
-                        schema::Ref<QueryResourceConfigAction::ReplyType>::value};
+                        &ResourceConfigInventory::describeQueryReply};
 constexpr schema::Row kRows156[] = {  // UpdateResourceConfigAction
   {"category", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, category), schema::Location::Path, 0, &kRule1},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigAction, name), schema::Location::Path, 0, &kRule1},
@@ -931,7 +931,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateRes
 schema::LazyTable kTable156{{nullptr}, "UpdateResourceConfigAction", kRows156, 5, kBases156, 1, &schema::ObjectOps<UpdateResourceConfigAction, L>::make, &schema::ObjectOps<UpdateResourceConfigAction, L>::destroy, &schema::ObjectOps<UpdateResourceConfigAction, L>::clear};
 static_assert(offsetof(UpdateResourceConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "UpdateResourceConfig", HttpMethod::Put, "/resource-configurations/{category}/{name}/{resourceUuid}/actions", "updateResourceConfig", true, true, true, false, "", &UpdateResourceConfigAction::describe,
-                        schema::Ref<UpdateResourceConfigAction::ReplyType>::value};
+                        &ResourceConfigInventory::describeInventoryReply};
 constexpr schema::Row kRows158[] = {  // UpdateResourceConfigsAction
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateResourceConfigsAction, resourceUuid), schema::Location::Path, 0, &kRule1},
   {"resourceConfigs", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateResourceConfigsAction, resourceConfigs), schema::Location::Body, 0, &kRule8},

@@ -145,7 +145,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateVRout
 schema::LazyTable kTable6{{nullptr}, "CreateVRouterOspfAreaAction", kRows6, 8, kBases6, 1, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::make, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<CreateVRouterOspfAreaAction, L>::clear};
 static_assert(offsetof(CreateVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateVRouterOspfArea", HttpMethod::Post, "/routerArea", "params", true, true, true, false, "", &CreateVRouterOspfAreaAction::describe,
-                        schema::Ref<CreateVRouterOspfAreaAction::ReplyType>::value};
+                        &RouterAreaInventory::describeInventoryReply};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows8[] = {  // DeleteVRouterOspfAreaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
@@ -218,7 +218,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateVRou
 schema::LazyTable kTable22{{nullptr}, "UpdateVRouterOspfAreaAction", kRows22, 6, kBases22, 1, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::make, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::destroy, &schema::ObjectOps<UpdateVRouterOspfAreaAction, L>::clear};
 static_assert(offsetof(UpdateVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateVRouterOspfArea", HttpMethod::Put, "/routerArea/{uuid}/actions", "updateVRouterOspfArea", true, true, true, false, "", &UpdateVRouterOspfAreaAction::describe,
-                        schema::Ref<UpdateVRouterOspfAreaAction::ReplyType>::value};
+                        &RouterAreaInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // AddSchedulerJobGroupToSchedulerTriggerAction
   {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
   {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
@@ -229,7 +229,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(AddSchedul
 schema::LazyTable kTable24{{nullptr}, "AddSchedulerJobGroupToSchedulerTriggerAction", kRows24, 4, kBases24, 1, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::make, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<AddSchedulerJobGroupToSchedulerTriggerAction, L>::clear};
 static_assert(offsetof(AddSchedulerJobGroupToSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "AddSchedulerJobGroupToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, true, false, "", &AddSchedulerJobGroupToSchedulerTriggerAction::describe,
-                        schema::Ref<AddSchedulerJobGroupToSchedulerTriggerAction::ReplyType>::value};
+                        &SchedulerJobGroupSchedulerTriggerRefInventory::describeInventoryReply};
 constexpr schema::Row kRows26[] = {  // AddSchedulerJobToSchedulerTriggerAction
   {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
   {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobToSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
@@ -240,7 +240,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(AddSchedul
 schema::LazyTable kTable26{{nullptr}, "AddSchedulerJobToSchedulerTriggerAction", kRows26, 4, kBases26, 1, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::make, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<AddSchedulerJobToSchedulerTriggerAction, L>::clear};
 static_assert(offsetof(AddSchedulerJobToSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "AddSchedulerJobToSchedulerTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}", "params", true, true, true, false, "", &AddSchedulerJobToSchedulerTriggerAction::describe,
-                        schema::Ref<AddSchedulerJobToSchedulerTriggerAction::ReplyType>::value};
+                        &SchedulerJobSchedulerTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // AddSchedulerJobsToSchedulerJobGroupAction
   {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobGroupUuid), schema::Location::Path, 0, &kRule4},
   {"schedulerJobUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddSchedulerJobsToSchedulerJobGroupAction, schedulerJobUuids), schema::Location::Body, 0, &kRule0},
@@ -267,7 +267,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateAuto
 schema::LazyTable kTable30{{nullptr}, "CreateAutoScalingRuleSchedulerJobTriggerAction", kRows30, 8, kBases30, 1, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::make, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingRuleSchedulerJobTriggerAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "CreateAutoScalingRuleSchedulerJobTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, true, false, "", &CreateAutoScalingRuleSchedulerJobTriggerAction::describe,
-                        schema::Ref<CreateAutoScalingRuleSchedulerJobTriggerAction::ReplyType>::value};
+                        &AutoScalingRuleTriggerInventory::describeInventoryReply};
 constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule9V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "localRaidSelfTest", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 13, -1, -1, false, 0, 0};
@@ -285,7 +285,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CreateSche
 schema::LazyTable kTable32{{nullptr}, "CreateSchedulerJobAction", kRows32, 8, kBases32, 1, &schema::ObjectOps<CreateSchedulerJobAction, L>::make, &schema::ObjectOps<CreateSchedulerJobAction, L>::destroy, &schema::ObjectOps<CreateSchedulerJobAction, L>::clear};
 static_assert(offsetof(CreateSchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "CreateSchedulerJob", HttpMethod::Post, "/scheduler/jobs", "params", true, true, true, false, "", &CreateSchedulerJobAction::describe,
-                        schema::Ref<CreateSchedulerJobAction::ReplyType>::value};
+                        &SchedulerJobInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
 constexpr schema::Rule kRule10{true, false, false, kRule10V, 12, -1, -1, false, 0, 0};
 constexpr schema::Row kRows34[] = {  // CreateSchedulerJobGroupAction
@@ -301,7 +301,7 @@ constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(CreateSche
 schema::LazyTable kTable34{{nullptr}, "CreateSchedulerJobGroupAction", kRows34, 7, kBases34, 1, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::make, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<CreateSchedulerJobGroupAction, L>::clear};
 static_assert(offsetof(CreateSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "CreateSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups", "params", true, true, true, false, "", &CreateSchedulerJobGroupAction::describe,
-                        schema::Ref<CreateSchedulerJobGroupAction::ReplyType>::value};
+                        &SchedulerJobGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
 constexpr const char* kRule13V[] = {"simple", "cron"};
@@ -322,7 +322,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateSche
 schema::LazyTable kTable36{{nullptr}, "CreateSchedulerTriggerAction", kRows36, 10, kBases36, 1, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::make, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<CreateSchedulerTriggerAction, L>::clear};
 static_assert(offsetof(CreateSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateSchedulerTrigger", HttpMethod::Post, "/scheduler/triggers", "params", true, true, true, false, "", &CreateSchedulerTriggerAction::describe,
-                        schema::Ref<CreateSchedulerTriggerAction::ReplyType>::value};
+                        &SchedulerTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // DeleteSchedulerJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSchedulerJobAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -388,22 +388,22 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QuerySched
 schema::LazyTable kTable50{{nullptr}, "QuerySchedulerJobAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QuerySchedulerJobAction, L>::make, &schema::ObjectOps<QuerySchedulerJobAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobAction, L>::clear};
 static_assert(offsetof(QuerySchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "QuerySchedulerJob", HttpMethod::Get, "/scheduler/jobs", "", false, true, false, true, "", &QuerySchedulerJobAction::describe,
-                        schema::Ref<QuerySchedulerJobAction::ReplyType>::value};
+                        &SchedulerJobInventory::describeQueryReply};
 constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QuerySchedulerJobGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerJobGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable52{{nullptr}, "QuerySchedulerJobGroupAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::make, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobGroupAction, L>::clear};
 static_assert(offsetof(QuerySchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "QuerySchedulerJobGroup", HttpMethod::Get, "/scheduler/jobgroups", "", false, true, false, true, "", &QuerySchedulerJobGroupAction::describe,
-                        schema::Ref<QuerySchedulerJobGroupAction::ReplyType>::value};
+                        &SchedulerJobGroupInventory::describeQueryReply};
 constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QuerySchedulerJobHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerJobHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable54{{nullptr}, "QuerySchedulerJobHistoryAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::make, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::destroy, &schema::ObjectOps<QuerySchedulerJobHistoryAction, L>::clear};
 static_assert(offsetof(QuerySchedulerJobHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "QuerySchedulerJobHistory", HttpMethod::Get, "/scheduler/job/history", "", false, true, false, true, "", &QuerySchedulerJobHistoryAction::describe,
-                        schema::Ref<QuerySchedulerJobHistoryAction::ReplyType>::value};
+                        &SchedulerJobHistoryInventory::describeQueryReply};
 constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(QuerySchedulerTriggerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySchedulerTriggerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable56{{nullptr}, "QuerySchedulerTriggerAction", nullptr, 0, kBases56, 2, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::make, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::destroy, &schema::ObjectOps<QuerySchedulerTriggerAction, L>::clear};
 static_assert(offsetof(QuerySchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "QuerySchedulerTrigger", HttpMethod::Get, "/scheduler/triggers", "", false, true, false, true, "", &QuerySchedulerTriggerAction::describe,
-                        schema::Ref<QuerySchedulerTriggerAction::ReplyType>::value};
+                        &SchedulerTriggerInventory::describeQueryReply};
 constexpr schema::Row kRows58[] = {  // RemoveSchedulerJobFromSchedulerTriggerAction
   {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
   {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSchedulerJobFromSchedulerTriggerAction, schedulerTriggerUuid), schema::Location::Path, 0, &kRule4},
@@ -456,7 +456,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateSche
 schema::LazyTable kTable66{{nullptr}, "UpdateSchedulerJobAction", kRows66, 5, kBases66, 1, &schema::ObjectOps<UpdateSchedulerJobAction, L>::make, &schema::ObjectOps<UpdateSchedulerJobAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerJobAction, L>::clear};
 static_assert(offsetof(UpdateSchedulerJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "UpdateSchedulerJob", HttpMethod::Put, "/scheduler/jobs/{uuid}/actions", "updateSchedulerJob", true, true, true, false, "", &UpdateSchedulerJobAction::describe,
-                        schema::Ref<UpdateSchedulerJobAction::ReplyType>::value};
+                        &SchedulerJobInventory::describeInventoryReply};
 constexpr const char* kRule17V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows68[] = {  // UpdateSchedulerJobGroupAction
@@ -471,7 +471,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateSche
 schema::LazyTable kTable68{{nullptr}, "UpdateSchedulerJobGroupAction", kRows68, 6, kBases68, 1, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::make, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerJobGroupAction, L>::clear};
 static_assert(offsetof(UpdateSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "UpdateSchedulerJobGroup", HttpMethod::Put, "/scheduler/jobgroups/{uuid}/actions", "updateSchedulerJobGroup", true, true, true, false, "", &UpdateSchedulerJobGroupAction::describe,
-                        schema::Ref<UpdateSchedulerJobGroupAction::ReplyType>::value};
+                        &SchedulerJobGroupInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"cron", "simple"};
 constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows70[] = {  // UpdateSchedulerTriggerAction
@@ -489,7 +489,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(UpdateSche
 schema::LazyTable kTable70{{nullptr}, "UpdateSchedulerTriggerAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::make, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::destroy, &schema::ObjectOps<UpdateSchedulerTriggerAction, L>::clear};
 static_assert(offsetof(UpdateSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "UpdateSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "updateSchedulerTrigger", true, true, true, false, "", &UpdateSchedulerTriggerAction::describe,
-                        schema::Ref<UpdateSchedulerTriggerAction::ReplyType>::value};
+                        &SchedulerTriggerInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"enable", "disable"};
 constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows72[] = {  // ChangeSchedulerStateAction
@@ -501,7 +501,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(ChangeSche
 schema::LazyTable kTable72{{nullptr}, "ChangeSchedulerStateAction", kRows72, 3, kBases72, 1, &schema::ObjectOps<ChangeSchedulerStateAction, L>::make, &schema::ObjectOps<ChangeSchedulerStateAction, L>::destroy, &schema::ObjectOps<ChangeSchedulerStateAction, L>::clear};
 static_assert(offsetof(ChangeSchedulerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "ChangeSchedulerState", HttpMethod::Put, "/schedulers/{uuid}", "changeSchedulerState", true, true, true, false, "", &ChangeSchedulerStateAction::describe,
-                        schema::Ref<ChangeSchedulerStateAction::ReplyType>::value};
+                        &SchedulerJobInventory::describeInventoryReply};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, 1, 128, false, 0, 0};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Rule kRule22{true, false, false, nullptr, 0, 1, 65536, false, 0, 0};
@@ -527,7 +527,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(CreateGues
 schema::LazyTable kTable74{{nullptr}, "CreateGuestVmScriptAction", kRows74, 10, kBases74, 1, &schema::ObjectOps<CreateGuestVmScriptAction, L>::make, &schema::ObjectOps<CreateGuestVmScriptAction, L>::destroy, &schema::ObjectOps<CreateGuestVmScriptAction, L>::clear};
 static_assert(offsetof(CreateGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "CreateGuestVmScript", HttpMethod::Post, "/scripts", "params", true, true, true, false, "", &CreateGuestVmScriptAction::describe,
-                        schema::Ref<CreateGuestVmScriptAction::ReplyType>::value};
+                        &GuestVmScriptInventory::describeInventoryReply};
 constexpr schema::Row kRows76[] = {  // DeleteGuestVmScriptAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteGuestVmScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -550,22 +550,22 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(ExecuteGue
 schema::LazyTable kTable78{{nullptr}, "ExecuteGuestVmScriptAction", kRows78, 5, kBases78, 1, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::make, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::destroy, &schema::ObjectOps<ExecuteGuestVmScriptAction, L>::clear};
 static_assert(offsetof(ExecuteGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "ExecuteGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "executeGuestVmScript", true, true, true, false, "", &ExecuteGuestVmScriptAction::describe,
-                        schema::Ref<ExecuteGuestVmScriptAction::ReplyType>::value};
+                        &GuestVmScriptExecutedRecordInventory::describeInventoryReply};
 constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable80{{nullptr}, "QueryGuestVmScriptAction", nullptr, 0, kBases80, 2, &schema::ObjectOps<QueryGuestVmScriptAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptAction, L>::clear};
 static_assert(offsetof(QueryGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "QueryGuestVmScript", HttpMethod::Get, "/scripts", "", false, true, false, true, "", &QueryGuestVmScriptAction::describe,
-                        schema::Ref<QueryGuestVmScriptAction::ReplyType>::value};
+                        &GuestVmScriptInventory::describeQueryReply};
 constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptExecutedRecordAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptExecutedRecordAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable82{{nullptr}, "QueryGuestVmScriptExecutedRecordAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordAction, L>::clear};
 static_assert(offsetof(QueryGuestVmScriptExecutedRecordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "QueryGuestVmScriptExecutedRecord", HttpMethod::Get, "/scripts/records", "", false, true, false, true, "", &QueryGuestVmScriptExecutedRecordAction::describe,
-                        schema::Ref<QueryGuestVmScriptExecutedRecordAction::ReplyType>::value};
+                        &GuestVmScriptExecutedRecordInventory::describeQueryReply};
 constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryGuestVmScriptExecutedRecordDetailAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable84{{nullptr}, "QueryGuestVmScriptExecutedRecordDetailAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::make, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::destroy, &schema::ObjectOps<QueryGuestVmScriptExecutedRecordDetailAction, L>::clear};
 static_assert(offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "QueryGuestVmScriptExecutedRecordDetail", HttpMethod::Get, "/scripts/records/details", "", false, true, false, true, "", &QueryGuestVmScriptExecutedRecordDetailAction::describe,
-                        schema::Ref<QueryGuestVmScriptExecutedRecordDetailAction::ReplyType>::value};
+                        &GuestVmScriptExecutedRecordDetailInventory::describeQueryReply};
 constexpr schema::Rule kRule28{false, false, false, nullptr, 0, 1, 128, false, 0, 0};
 constexpr schema::Rule kRule29{false, false, false, nullptr, 0, 1, 65536, false, 0, 0};
 constexpr const char* kRule30V[] = {"Windows", "Linux"};
@@ -588,7 +588,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(UpdateGues
 schema::LazyTable kTable86{{nullptr}, "UpdateGuestVmScriptAction", kRows86, 9, kBases86, 1, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::make, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::destroy, &schema::ObjectOps<UpdateGuestVmScriptAction, L>::clear};
 static_assert(offsetof(UpdateGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "UpdateGuestVmScript", HttpMethod::Put, "/scripts/{uuid}/actions", "updateGuestVmScript", true, true, true, false, "", &UpdateGuestVmScriptAction::describe,
-                        schema::Ref<UpdateGuestVmScriptAction::ReplyType>::value};
+                        &GuestVmScriptInventory::describeInventoryReply};
 constexpr schema::Row kRows88[] = {  // AddSdnControllerAction
   {"vendorType", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, vendorType), schema::Location::Body, 0, &kRule8},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddSdnControllerAction, name), schema::Location::Body, 0, &kRule8},
@@ -604,12 +604,12 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(AddSdnCont
 schema::LazyTable kTable88{{nullptr}, "AddSdnControllerAction", kRows88, 9, kBases88, 1, &schema::ObjectOps<AddSdnControllerAction, L>::make, &schema::ObjectOps<AddSdnControllerAction, L>::destroy, &schema::ObjectOps<AddSdnControllerAction, L>::clear};
 static_assert(offsetof(AddSdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "AddSdnController", HttpMethod::Post, "/sdn-controllers", "params", true, true, true, false, "", &AddSdnControllerAction::describe,
-                        schema::Ref<AddSdnControllerAction::ReplyType>::value};
+                        &SdnControllerInventory::describeInventoryReply};
 constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(QuerySdnControllerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySdnControllerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable90{{nullptr}, "QuerySdnControllerAction", nullptr, 0, kBases90, 2, &schema::ObjectOps<QuerySdnControllerAction, L>::make, &schema::ObjectOps<QuerySdnControllerAction, L>::destroy, &schema::ObjectOps<QuerySdnControllerAction, L>::clear};
 static_assert(offsetof(QuerySdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "QuerySdnController", HttpMethod::Get, "/sdn-controllers", "", false, true, false, true, "", &QuerySdnControllerAction::describe,
-                        schema::Ref<QuerySdnControllerAction::ReplyType>::value};
+                        &SdnControllerInventory::describeQueryReply};
 constexpr schema::Row kRows92[] = {  // RemoveSdnControllerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveSdnControllerAction, uuid), schema::Location::Path, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveSdnControllerAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -630,7 +630,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(UpdateSdnC
 schema::LazyTable kTable94{{nullptr}, "UpdateSdnControllerAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<UpdateSdnControllerAction, L>::make, &schema::ObjectOps<UpdateSdnControllerAction, L>::destroy, &schema::ObjectOps<UpdateSdnControllerAction, L>::clear};
 static_assert(offsetof(UpdateSdnControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "UpdateSdnController", HttpMethod::Put, "/sdn-controllers/{uuid}/actions", "updateSdnController", true, true, true, false, "", &UpdateSdnControllerAction::describe,
-                        schema::Ref<UpdateSdnControllerAction::ReplyType>::value};
+                        &SdnControllerInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // RefreshSearchIndexesAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshSearchIndexesAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -665,7 +665,7 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(CreateAiSi
 schema::LazyTable kTable98{{nullptr}, "CreateAiSiNoSecretResourcePoolAction", kRows98, 17, kBases98, 1, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateAiSiNoSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateAiSiNoSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "CreateAiSiNoSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/aisino", "params", true, true, true, false, "", &CreateAiSiNoSecretResourcePoolAction::describe,
-                        schema::Ref<CreateAiSiNoSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr const char* kRule35V[] = {"https", "http"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
@@ -691,7 +691,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(CreateCSP
 schema::LazyTable kTable100{{nullptr}, "CreateCSPSecretResourcePoolAction", kRows100, 16, kBases100, 1, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateCSPSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateCSPSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "CreateCSPSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/csp", "params", true, true, true, false, "", &CreateCSPSecretResourcePoolAction::describe,
-                        schema::Ref<CreateCSPSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows102[] = {  // CreateFiSecSecretResourcePoolAction
   {"keyNum", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule36},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateFiSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
@@ -708,7 +708,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateFiS
 schema::LazyTable kTable102{{nullptr}, "CreateFiSecSecretResourcePoolAction", kRows102, 10, kBases102, 1, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateFiSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateFiSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "CreateFiSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/fiSec", "params", true, true, true, false, "", &CreateFiSecSecretResourcePoolAction::describe,
-                        schema::Ref<CreateFiSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // CreateFlkSecSecretResourcePoolAction
   {"testResult", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, testResult), schema::Location::Body, 0, nullptr},
   {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, nullptr},
@@ -729,7 +729,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateFlk
 schema::LazyTable kTable104{{nullptr}, "CreateFlkSecSecretResourcePoolAction", kRows104, 14, kBases104, 1, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateFlkSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateFlkSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "CreateFlkSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/flkSec", "params", true, true, true, false, "", &CreateFlkSecSecretResourcePoolAction::describe,
-                        schema::Ref<CreateFlkSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // CreateHaiTaiSecretResourcePoolAction
   {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateHaiTaiSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
@@ -748,7 +748,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(CreateHai
 schema::LazyTable kTable106{{nullptr}, "CreateHaiTaiSecretResourcePoolAction", kRows106, 12, kBases106, 1, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateHaiTaiSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateHaiTaiSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "CreateHaiTaiSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/haitai", "params", true, true, true, false, "", &CreateHaiTaiSecretResourcePoolAction::describe,
-                        schema::Ref<CreateHaiTaiSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
 constexpr schema::Row kRows108[] = {  // CreateInfoSecSecretResourcePoolAction
   {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule37},
@@ -766,7 +766,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateInf
 schema::LazyTable kTable108{{nullptr}, "CreateInfoSecSecretResourcePoolAction", kRows108, 10, kBases108, 1, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateInfoSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateInfoSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "CreateInfoSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/infoSec", "params", true, true, true, false, "", &CreateInfoSecSecretResourcePoolAction::describe,
-                        schema::Ref<CreateInfoSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // CreateJitSecretResourcePoolAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateJitSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateJitSecretResourcePoolAction, description), schema::Location::Body, 0, &kRule7},
@@ -782,7 +782,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateJit
 schema::LazyTable kTable110{{nullptr}, "CreateJitSecretResourcePoolAction", kRows110, 9, kBases110, 1, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateJitSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateJitSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "CreateJitSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/jit", "params", true, true, true, false, "", &CreateJitSecretResourcePoolAction::describe,
-                        schema::Ref<CreateJitSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // CreateSanSecSecretResourcePoolAction
   {"keyIndex", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
   {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
@@ -805,7 +805,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateSan
 schema::LazyTable kTable112{{nullptr}, "CreateSanSecSecretResourcePoolAction", kRows112, 16, kBases112, 1, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<CreateSanSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(CreateSanSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "CreateSanSecSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/sanSec", "params", true, true, true, false, "", &CreateSanSecSecretResourcePoolAction::describe,
-                        schema::Ref<CreateSanSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // DeleteSecretResourcePoolAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecretResourcePoolAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -829,7 +829,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateSec
 schema::LazyTable kTable116{{nullptr}, "UpdateSecretResourcePoolAction", kRows116, 6, kBases116, 1, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "UpdateSecretResourcePool", HttpMethod::Put, "/secret-resource-pool/{uuid}/actions", "updateSecretResourcePool", true, true, true, false, "", &UpdateSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // GetSignatureServerEncryptPublicKeyAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSignatureServerEncryptPublicKeyAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -861,12 +861,12 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(ChangeSec
 schema::LazyTable kTable122{{nullptr}, "ChangeSecretResourcePoolStateAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::make, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::destroy, &schema::ObjectOps<ChangeSecretResourcePoolStateAction, L>::clear};
 static_assert(offsetof(ChangeSecretResourcePoolStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "ChangeSecretResourcePoolState", HttpMethod::Put, "/secret-resource-pools/{uuid}/actions", "changeSecretResourcePoolState", true, true, true, false, "", &ChangeSecretResourcePoolStateAction::describe,
-                        schema::Ref<ChangeSecretResourcePoolStateAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySecretResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecretResourcePoolAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QuerySecretResourcePoolAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::make, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::destroy, &schema::ObjectOps<QuerySecretResourcePoolAction, L>::clear};
 static_assert(offsetof(QuerySecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QuerySecretResourcePool", HttpMethod::Get, "/secret-resource-pools", "", false, true, false, true, "", &QuerySecretResourcePoolAction::describe,
-                        schema::Ref<QuerySecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeQueryReply};
 constexpr schema::Row kRows126[] = {  // UpdateCSPSecretResourcePoolAction
   {"appId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, appId), schema::Location::Body, 0, nullptr},
   {"appKey", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCSPSecretResourcePoolAction, appKey), schema::Location::Body, 0, nullptr},
@@ -886,7 +886,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(UpdateCSP
 schema::LazyTable kTable126{{nullptr}, "UpdateCSPSecretResourcePoolAction", kRows126, 13, kBases126, 1, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateCSPSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateCSPSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "UpdateCSPSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/csp/{uuid}/actions", "updateCSPSecretResourcePool", true, true, true, false, "", &UpdateCSPSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateCSPSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0};
 constexpr schema::Row kRows128[] = {  // UpdateFiSecSecretResourcePoolAction
   {"keyNum", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule40},
@@ -901,7 +901,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateFiS
 schema::LazyTable kTable128{{nullptr}, "UpdateFiSecSecretResourcePoolAction", kRows128, 7, kBases128, 1, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateFiSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateFiSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "UpdateFiSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/fiSec/{uuid}/actions", "updateFiSecSecretResourcePool", true, true, true, false, "", &UpdateFiSecSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateFiSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0};
 constexpr schema::Row kRows130[] = {  // UpdateFlkSecSecretResourcePoolAction
   {"encryptResult", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, encryptResult), schema::Location::Body, 0, &kRule41},
@@ -919,7 +919,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(UpdateFlk
 schema::LazyTable kTable130{{nullptr}, "UpdateFlkSecSecretResourcePoolAction", kRows130, 10, kBases130, 1, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateFlkSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateFlkSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "UpdateFlkSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/flkSec/{uuid}/actions", "updateFlkSecSecretResourcePool", true, true, true, false, "", &UpdateFlkSecSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateFlkSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
 constexpr schema::Row kRows132[] = {  // UpdateInfoSecSecretResourcePoolAction
   {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule42},
@@ -937,7 +937,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(UpdateInf
 schema::LazyTable kTable132{{nullptr}, "UpdateInfoSecSecretResourcePoolAction", kRows132, 10, kBases132, 1, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateInfoSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateInfoSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "UpdateInfoSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/infoSec/{uuid}/actions", "updateInfoSecSecretResourcePool", true, true, true, false, "", &UpdateInfoSecSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateInfoSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // UpdateSanSecSecretResourcePoolAction
   {"keyIndex", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, keyIndex), schema::Location::Body, 0, nullptr},
   {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
@@ -957,7 +957,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(UpdateSan
 schema::LazyTable kTable134{{nullptr}, "UpdateSanSecSecretResourcePoolAction", kRows134, 13, kBases134, 1, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::make, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::destroy, &schema::ObjectOps<UpdateSanSecSecretResourcePoolAction, L>::clear};
 static_assert(offsetof(UpdateSanSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "UpdateSanSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/sanSec/{uuid}/actions", "updateSanSecSecretResourcePool", true, true, true, false, "", &UpdateSanSecSecretResourcePoolAction::describe,
-                        schema::Ref<UpdateSanSecSecretResourcePoolAction::ReplyType>::value};
+                        &SecretResourcePoolInventory::describeInventoryReply};
 constexpr const char* kRule43V[] = {"DROP", "ACCEPT"};
 constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule44V[] = {"Enabled", "Disabled"};
@@ -983,7 +983,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(ChangeSec
 schema::LazyTable kTable136{{nullptr}, "ChangeSecurityGroupRuleAction", kRows136, 11, kBases136, 1, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupRuleAction, L>::clear};
 static_assert(offsetof(ChangeSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "ChangeSecurityGroupRule", HttpMethod::Put, "/security-groups/rules/{uuid}/actions", "changeSecurityGroupRule", true, true, true, false, "", &ChangeSecurityGroupRuleAction::describe,
-                        schema::Ref<ChangeSecurityGroupRuleAction::ReplyType>::value};
+                        &SecurityGroupRuleInventory::describeInventoryReply};
 constexpr const char* kRule48V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule48{true, false, false, kRule48V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows138[] = {  // ChangeSecurityGroupRuleStateAction
@@ -996,7 +996,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(ChangeSec
 schema::LazyTable kTable138{{nullptr}, "ChangeSecurityGroupRuleStateAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupRuleStateAction, L>::clear};
 static_assert(offsetof(ChangeSecurityGroupRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "ChangeSecurityGroupRuleState", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/state/actions", "changeSecurityGroupRuleState", true, true, true, false, "", &ChangeSecurityGroupRuleStateAction::describe,
-                        schema::Ref<ChangeSecurityGroupRuleStateAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr const char* kRule49V[] = {"DENY", "ALLOW"};
 constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows140[] = {  // ChangeVmNicSecurityPolicyAction
@@ -1009,12 +1009,12 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(ChangeVmN
 schema::LazyTable kTable140{{nullptr}, "ChangeVmNicSecurityPolicyAction", kRows140, 4, kBases140, 1, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::make, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::destroy, &schema::ObjectOps<ChangeVmNicSecurityPolicyAction, L>::clear};
 static_assert(offsetof(ChangeVmNicSecurityPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "ChangeVmNicSecurityPolicy", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/security-policy/actions", "changeVmNicSecurityPolicy", true, true, true, false, "", &ChangeVmNicSecurityPolicyAction::describe,
-                        schema::Ref<ChangeVmNicSecurityPolicyAction::ReplyType>::value};
+                        &VmNicSecurityPolicyInventory::describeInventoryReply};
 constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicSecurityPolicyAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable142{{nullptr}, "QueryVmNicSecurityPolicyAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::make, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::destroy, &schema::ObjectOps<QueryVmNicSecurityPolicyAction, L>::clear};
 static_assert(offsetof(QueryVmNicSecurityPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "QueryVmNicSecurityPolicy", HttpMethod::Get, "/security-groups/nics/security-policy", "", false, true, false, true, "", &QueryVmNicSecurityPolicyAction::describe,
-                        schema::Ref<QueryVmNicSecurityPolicyAction::ReplyType>::value};
+                        &VmNicSecurityPolicyInventory::describeQueryReply};
 constexpr schema::Row kRows144[] = {  // SetVmNicSecurityGroupAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"refs", schema::Local<std::optional<Json>, L>::ref, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
@@ -1037,7 +1037,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdateSec
 schema::LazyTable kTable146{{nullptr}, "UpdateSecurityGroupRulePriorityAction", kRows146, 4, kBases146, 1, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::make, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::destroy, &schema::ObjectOps<UpdateSecurityGroupRulePriorityAction, L>::clear};
 static_assert(offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "UpdateSecurityGroupRulePriority", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/priority/actions", "updateSecurityGroupRulePriority", true, true, true, false, "", &UpdateSecurityGroupRulePriorityAction::describe,
-                        schema::Ref<UpdateSecurityGroupRulePriorityAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr const char* kRule51V[] = {"TCP", "UDP", "ICMP", "ALL"};
 constexpr schema::Rule kRule51{true, true, false, kRule51V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule52{false, true, false, nullptr, 0, -1, -1, false, 0, 0};

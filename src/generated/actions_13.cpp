@@ -132,7 +132,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddFiSecSec
 schema::LazyTable kTable0{{nullptr}, "AddFiSecSecurityMachineAction", kRows0, 11, kBases0, 1, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddFiSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(AddFiSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddFiSecSecurityMachine", HttpMethod::Post, "/security-machine/fiSec", "params", true, true, true, false, "", &AddFiSecSecurityMachineAction::describe,
-                        schema::Ref<AddFiSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // AddFlkSecSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddFlkSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
@@ -150,7 +150,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AddFlkSecSe
 schema::LazyTable kTable2{{nullptr}, "AddFlkSecSecurityMachineAction", kRows2, 11, kBases2, 1, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddFlkSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(AddFlkSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddFlkSecSecurityMachine", HttpMethod::Post, "/security-machine/flkSec", "params", true, true, true, false, "", &AddFlkSecSecurityMachineAction::describe,
-                        schema::Ref<AddFlkSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // AddInfoSecSecurityMachineAction
   {"password", schema::Local<std::string, L>::ref, offsetof(AddInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
@@ -169,7 +169,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(AddInfoSecS
 schema::LazyTable kTable4{{nullptr}, "AddInfoSecSecurityMachineAction", kRows4, 12, kBases4, 1, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddInfoSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(AddInfoSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddInfoSecSecurityMachine", HttpMethod::Post, "/security-machine/infoSec", "params", true, true, true, false, "", &AddInfoSecSecurityMachineAction::describe,
-                        schema::Ref<AddInfoSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows6[] = {  // AddJitSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddJitSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
@@ -187,7 +187,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(AddJitSecur
 schema::LazyTable kTable6{{nullptr}, "AddJitSecurityMachineAction", kRows6, 11, kBases6, 1, &schema::ObjectOps<AddJitSecurityMachineAction, L>::make, &schema::ObjectOps<AddJitSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddJitSecurityMachineAction, L>::clear};
 static_assert(offsetof(AddJitSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "AddJitSecurityMachine", HttpMethod::Post, "/security-machine/jida/auth-gateway", "params", true, true, true, false, "", &AddJitSecurityMachineAction::describe,
-                        schema::Ref<AddJitSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows8[] = {  // AddSanSecSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(AddSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule1},
@@ -206,7 +206,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(AddSanSecSe
 schema::LazyTable kTable8{{nullptr}, "AddSanSecSecurityMachineAction", kRows8, 12, kBases8, 1, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::make, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<AddSanSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(AddSanSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "AddSanSecSecurityMachine", HttpMethod::Post, "/security-machine/sanSec", "params", true, true, true, false, "", &AddSanSecSecurityMachineAction::describe,
-                        schema::Ref<AddSanSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // SecurityMachineDetectSyncAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineDetectSyncAction, uuid), schema::Location::Path, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityMachineDetectSyncAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -237,7 +237,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeSecu
 schema::LazyTable kTable14{{nullptr}, "ChangeSecurityMachineStateAction", kRows14, 3, kBases14, 1, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::make, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityMachineStateAction, L>::clear};
 static_assert(offsetof(ChangeSecurityMachineStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeSecurityMachineState", HttpMethod::Put, "/security-machines/{uuid}/actions", "changeSecurityMachineState", true, true, true, false, "", &ChangeSecurityMachineStateAction::describe,
-                        schema::Ref<ChangeSecurityMachineStateAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows16[] = {  // DeleteSecurityMachineAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecurityMachineAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -252,7 +252,7 @@ constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(QuerySecur
 schema::LazyTable kTable18{{nullptr}, "QuerySecurityMachineAction", nullptr, 0, kBases18, 2, &schema::ObjectOps<QuerySecurityMachineAction, L>::make, &schema::ObjectOps<QuerySecurityMachineAction, L>::destroy, &schema::ObjectOps<QuerySecurityMachineAction, L>::clear};
 static_assert(offsetof(QuerySecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "QuerySecurityMachine", HttpMethod::Get, "/security-machines", "", false, true, false, true, "", &QuerySecurityMachineAction::describe,
-                        schema::Ref<QuerySecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeQueryReply};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows20[] = {  // UpdateFiSecSecurityMachineAction
@@ -268,7 +268,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(UpdateFiSe
 schema::LazyTable kTable20{{nullptr}, "UpdateFiSecSecurityMachineAction", kRows20, 7, kBases20, 1, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateFiSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateFiSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "UpdateFiSecSecurityMachine", HttpMethod::Put, "/security-machines/fiSec/{uuid}/actions", "updateFiSecSecurityMachine", true, true, true, false, "", &UpdateFiSecSecurityMachineAction::describe,
-                        schema::Ref<UpdateFiSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // UpdateFlkSecSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFlkSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -282,7 +282,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateFlkS
 schema::LazyTable kTable22{{nullptr}, "UpdateFlkSecSecurityMachineAction", kRows22, 7, kBases22, 1, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateFlkSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateFlkSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateFlkSecSecurityMachine", HttpMethod::Put, "/security-machines/flkSec/{uuid}/actions", "updateFlkSecSecurityMachine", true, true, true, false, "", &UpdateFlkSecSecurityMachineAction::describe,
-                        schema::Ref<UpdateFlkSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // UpdateInfoSecSecurityMachineAction
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
@@ -297,7 +297,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(UpdateInfo
 schema::LazyTable kTable24{{nullptr}, "UpdateInfoSecSecurityMachineAction", kRows24, 8, kBases24, 1, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateInfoSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateInfoSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "UpdateInfoSecSecurityMachine", HttpMethod::Put, "/security-machines/infoSec/{uuid}/actions", "updateInfoSecSecurityMachine", true, true, true, false, "", &UpdateInfoSecSecurityMachineAction::describe,
-                        schema::Ref<UpdateInfoSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows26[] = {  // UpdateJitSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateJitSecurityMachineAction, port), schema::Location::Body, 0, &kRule3},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateJitSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -311,7 +311,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateJitS
 schema::LazyTable kTable26{{nullptr}, "UpdateJitSecurityMachineAction", kRows26, 7, kBases26, 1, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateJitSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateJitSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "UpdateJitSecurityMachine", HttpMethod::Put, "/security-machines/jida/auth-gateway/{uuid}/actions", "updateJitSecurityMachine", true, true, true, false, "", &UpdateJitSecurityMachineAction::describe,
-                        schema::Ref<UpdateJitSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // UpdateSanSecSecurityMachineAction
   {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, password), schema::Location::Body, schema::kSecret, &kRule7},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSanSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
@@ -326,7 +326,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(UpdateSanS
 schema::LazyTable kTable28{{nullptr}, "UpdateSanSecSecurityMachineAction", kRows28, 8, kBases28, 1, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateSanSecSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateSanSecSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "UpdateSanSecSecurityMachine", HttpMethod::Put, "/security-machines/sanSec/{uuid}/actions", "updateSanSecSecurityMachine", true, true, true, false, "", &UpdateSanSecSecurityMachineAction::describe,
-                        schema::Ref<UpdateSanSecSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Row kRows30[] = {  // UpdateSecurityMachineAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityMachineAction, name), schema::Location::Body, 0, &kRule7},
@@ -339,17 +339,17 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(UpdateSecu
 schema::LazyTable kTable30{{nullptr}, "UpdateSecurityMachineAction", kRows30, 6, kBases30, 1, &schema::ObjectOps<UpdateSecurityMachineAction, L>::make, &schema::ObjectOps<UpdateSecurityMachineAction, L>::destroy, &schema::ObjectOps<UpdateSecurityMachineAction, L>::clear};
 static_assert(offsetof(UpdateSecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "UpdateSecurityMachine", HttpMethod::Put, "/security-machines/{uuid}/actions", "updateSecurityMachine", true, true, true, false, "", &UpdateSecurityMachineAction::describe,
-                        schema::Ref<UpdateSecurityMachineAction::ReplyType>::value};
+                        &SecurityMachineInventory::describeInventoryReply};
 constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(QuerySharedBlockAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable32{{nullptr}, "QuerySharedBlockAction", nullptr, 0, kBases32, 2, &schema::ObjectOps<QuerySharedBlockAction, L>::make, &schema::ObjectOps<QuerySharedBlockAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockAction, L>::clear};
 static_assert(offsetof(QuerySharedBlockAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "QuerySharedBlock", HttpMethod::Get, "/sharedblock-group/sharedblocks", "", false, true, false, true, "", &QuerySharedBlockAction::describe,
-                        schema::Ref<QuerySharedBlockAction::ReplyType>::value};
+                        &SharedBlockInventory::describeQueryReply};
 constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable34{{nullptr}, "QuerySharedBlockGroupPrimaryStorageHostRefAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::make, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::destroy, &schema::ObjectOps<QuerySharedBlockGroupPrimaryStorageHostRefAction, L>::clear};
 static_assert(offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "QuerySharedBlockGroupPrimaryStorageHostRef", HttpMethod::Get, "/sharedblock-group/host-refs", "", false, true, false, true, "", &QuerySharedBlockGroupPrimaryStorageHostRefAction::describe,
-                        schema::Ref<QuerySharedBlockGroupPrimaryStorageHostRefAction::ReplyType>::value};
+                        &SharedBlockGroupPrimaryStorageHostRefInventory::describeQueryReply};
 constexpr const char* kRule8V[] = {"v2c", "v3"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 1, 32, false, 0, 0};
@@ -375,12 +375,12 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateSnmp
 schema::LazyTable kTable36{{nullptr}, "CreateSnmpAgentAction", kRows36, 11, kBases36, 1, &schema::ObjectOps<CreateSnmpAgentAction, L>::make, &schema::ObjectOps<CreateSnmpAgentAction, L>::destroy, &schema::ObjectOps<CreateSnmpAgentAction, L>::clear};
 static_assert(offsetof(CreateSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateSnmpAgent", HttpMethod::Post, "/snmp/agent", "params", true, true, true, false, "", &CreateSnmpAgentAction::describe,
-                        schema::Ref<CreateSnmpAgentAction::ReplyType>::value};
+                        &SnmpAgentInventory::describeInventoryReply};
 constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QuerySnmpAgentAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySnmpAgentAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable38{{nullptr}, "QuerySnmpAgentAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QuerySnmpAgentAction, L>::make, &schema::ObjectOps<QuerySnmpAgentAction, L>::destroy, &schema::ObjectOps<QuerySnmpAgentAction, L>::clear};
 static_assert(offsetof(QuerySnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QuerySnmpAgent", HttpMethod::Get, "/snmp/agent", "", false, true, false, true, "", &QuerySnmpAgentAction::describe,
-                        schema::Ref<QuerySnmpAgentAction::ReplyType>::value};
+                        &SnmpAgentInventory::describeQueryReply};
 constexpr schema::Row kRows40[] = {  // StartSnmpAgentAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StartSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StartSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -389,7 +389,7 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(StartSnmpA
 schema::LazyTable kTable40{{nullptr}, "StartSnmpAgentAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<StartSnmpAgentAction, L>::make, &schema::ObjectOps<StartSnmpAgentAction, L>::destroy, &schema::ObjectOps<StartSnmpAgentAction, L>::clear};
 static_assert(offsetof(StartSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "StartSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "startSnmpAgent", true, true, true, false, "", &StartSnmpAgentAction::describe,
-                        schema::Ref<StartSnmpAgentAction::ReplyType>::value};
+                        &SnmpAgentInventory::describeInventoryReply};
 constexpr schema::Row kRows42[] = {  // StopSnmpAgentAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StopSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopSnmpAgentAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -398,7 +398,7 @@ constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(StopSnmpAg
 schema::LazyTable kTable42{{nullptr}, "StopSnmpAgentAction", kRows42, 2, kBases42, 1, &schema::ObjectOps<StopSnmpAgentAction, L>::make, &schema::ObjectOps<StopSnmpAgentAction, L>::destroy, &schema::ObjectOps<StopSnmpAgentAction, L>::clear};
 static_assert(offsetof(StopSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "StopSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "stopSnmpAgent", true, true, true, false, "", &StopSnmpAgentAction::describe,
-                        schema::Ref<StopSnmpAgentAction::ReplyType>::value};
+                        &SnmpAgentInventory::describeInventoryReply};
 constexpr schema::Row kRows44[] = {  // UpdateSnmpAgentAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSnmpAgentAction, uuid), schema::Location::Body, 0, &kRule3},
   {"version", schema::Local<std::string, L>::ref, offsetof(UpdateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
@@ -415,7 +415,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(UpdateSnmp
 schema::LazyTable kTable44{{nullptr}, "UpdateSnmpAgentAction", kRows44, 10, kBases44, 1, &schema::ObjectOps<UpdateSnmpAgentAction, L>::make, &schema::ObjectOps<UpdateSnmpAgentAction, L>::destroy, &schema::ObjectOps<UpdateSnmpAgentAction, L>::clear};
 static_assert(offsetof(UpdateSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "UpdateSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "updateSnmpAgent", true, true, true, false, "", &UpdateSnmpAgentAction::describe,
-                        schema::Ref<UpdateSnmpAgentAction::ReplyType>::value};
+                        &SnmpAgentInventory::describeInventoryReply};
 constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows46[] = {  // AddEmailAddressToSNSEmailEndpointAction
   {"emailAddress", schema::Local<std::string, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
@@ -428,7 +428,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(AddEmailAd
 schema::LazyTable kTable46{{nullptr}, "AddEmailAddressToSNSEmailEndpointAction", kRows46, 5, kBases46, 1, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::make, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<AddEmailAddressToSNSEmailEndpointAction, L>::clear};
 static_assert(offsetof(AddEmailAddressToSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "AddEmailAddressToSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails/email-addresses", "params", true, true, true, false, "", &AddEmailAddressToSNSEmailEndpointAction::describe,
-                        schema::Ref<AddEmailAddressToSNSEmailEndpointAction::ReplyType>::value};
+                        &SNSEmailAddressInventory::describeInventoryReply};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Row kRows48[] = {  // AddSNSDingTalkAtPersonAction
@@ -443,7 +443,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AddSNSDing
 schema::LazyTable kTable48{{nullptr}, "AddSNSDingTalkAtPersonAction", kRows48, 6, kBases48, 1, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::make, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSDingTalkAtPersonAction, L>::clear};
 static_assert(offsetof(AddSNSDingTalkAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "AddSNSDingTalkAtPerson", HttpMethod::Post, "/sns/application-endpoints/ding-talk/at-persons", "params", true, true, true, false, "", &AddSNSDingTalkAtPersonAction::describe,
-                        schema::Ref<AddSNSDingTalkAtPersonAction::ReplyType>::value};
+                        &SNSDingTalkAtPersonInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // AddSNSFeiShuAtPersonAction
   {"userId", schema::Local<std::string, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, userId), schema::Location::Body, 0, &kRule14},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSFeiShuAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -456,7 +456,7 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(AddSNSFeiS
 schema::LazyTable kTable50{{nullptr}, "AddSNSFeiShuAtPersonAction", kRows50, 6, kBases50, 1, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::make, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSFeiShuAtPersonAction, L>::clear};
 static_assert(offsetof(AddSNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "AddSNSFeiShuAtPerson", HttpMethod::Post, "/sns/application-endpoints/feishu/at-persons", "params", true, true, true, false, "", &AddSNSFeiShuAtPersonAction::describe,
-                        schema::Ref<AddSNSFeiShuAtPersonAction::ReplyType>::value};
+                        &SNSFeiShuAtPersonInventory::describeInventoryReply};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr const char* kRule17V[] = {"AliyunSms", "UniversalSms"};
 constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
@@ -487,7 +487,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddSNSWeCo
 schema::LazyTable kTable54{{nullptr}, "AddSNSWeComAtPersonAction", kRows54, 6, kBases54, 1, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::make, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::destroy, &schema::ObjectOps<AddSNSWeComAtPersonAction, L>::clear};
 static_assert(offsetof(AddSNSWeComAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "AddSNSWeComAtPerson", HttpMethod::Post, "/sns/application-endpoints/we-com/at-persons", "params", true, true, true, false, "", &AddSNSWeComAtPersonAction::describe,
-                        schema::Ref<AddSNSWeComAtPersonAction::ReplyType>::value};
+                        &SNSWeComAtPersonInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"enable", "disable", "hide"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows56[] = {  // ChangeSNSApplicationEndpointStateAction
@@ -499,7 +499,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(ChangeSNSA
 schema::LazyTable kTable56{{nullptr}, "ChangeSNSApplicationEndpointStateAction", kRows56, 3, kBases56, 1, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::make, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSApplicationEndpointStateAction, L>::clear};
 static_assert(offsetof(ChangeSNSApplicationEndpointStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "ChangeSNSApplicationEndpointState", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "changeSNSApplicationEndpointState", true, true, true, false, "", &ChangeSNSApplicationEndpointStateAction::describe,
-                        schema::Ref<ChangeSNSApplicationEndpointStateAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // ChangeSNSApplicationPlatformStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationPlatformStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationPlatformStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
@@ -509,7 +509,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(ChangeSNSA
 schema::LazyTable kTable58{{nullptr}, "ChangeSNSApplicationPlatformStateAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::make, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSApplicationPlatformStateAction, L>::clear};
 static_assert(offsetof(ChangeSNSApplicationPlatformStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "ChangeSNSApplicationPlatformState", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "changeSNSApplicationPlatformState", true, true, true, false, "", &ChangeSNSApplicationPlatformStateAction::describe,
-                        schema::Ref<ChangeSNSApplicationPlatformStateAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr schema::Rule kRule19{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows60[] = {  // CreateSNSAliyunSmsEndpointAction
   {"accessKeyUuid", schema::Local<std::string, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, accessKeyUuid), schema::Location::Body, 0, &kRule3},
@@ -525,7 +525,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateSNSA
 schema::LazyTable kTable60{{nullptr}, "CreateSNSAliyunSmsEndpointAction", kRows60, 8, kBases60, 1, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSAliyunSmsEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSAliyunSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "CreateSNSAliyunSmsEndpoint", HttpMethod::Post, "/sns/sms-endpoints/aliyunsms", "params", true, true, true, false, "", &CreateSNSAliyunSmsEndpointAction::describe,
-                        schema::Ref<CreateSNSAliyunSmsEndpointAction::ReplyType>::value};
+                        &SNSAliyunSmsEndpointInventory::describeInventoryReply};
 constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows62[] = {  // CreateSNSDingTalkEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule20},
@@ -544,7 +544,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(CreateSNSD
 schema::LazyTable kTable62{{nullptr}, "CreateSNSDingTalkEndpointAction", kRows62, 11, kBases62, 1, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSDingTalkEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "CreateSNSDingTalkEndpoint", HttpMethod::Post, "/sns/application-endpoints/ding-talk", "params", true, true, true, false, "", &CreateSNSDingTalkEndpointAction::describe,
-                        schema::Ref<CreateSNSDingTalkEndpointAction::ReplyType>::value};
+                        &SNSDingTalkEndpointInventory::describeInventoryReply};
 constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr schema::Row kRows64[] = {  // CreateSNSEmailEndpointAction
   {"email", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, email), schema::Location::Body, 0, &kRule21},
@@ -560,7 +560,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(CreateSNSE
 schema::LazyTable kTable64{{nullptr}, "CreateSNSEmailEndpointAction", kRows64, 8, kBases64, 1, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::make, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSEmailEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "CreateSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails", "params", true, true, true, false, "", &CreateSNSEmailEndpointAction::describe,
-                        schema::Ref<CreateSNSEmailEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"SSL", "STARTTLS", "NONE"};
 constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows66[] = {  // CreateSNSEmailPlatformAction
@@ -579,7 +579,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(CreateSNSE
 schema::LazyTable kTable66{{nullptr}, "CreateSNSEmailPlatformAction", kRows66, 10, kBases66, 1, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::make, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::destroy, &schema::ObjectOps<CreateSNSEmailPlatformAction, L>::clear};
 static_assert(offsetof(CreateSNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "CreateSNSEmailPlatform", HttpMethod::Post, "/sns/application-platforms/email", "params", true, true, true, false, "", &CreateSNSEmailPlatformAction::describe,
-                        schema::Ref<CreateSNSEmailPlatformAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr schema::Row kRows68[] = {  // CreateSNSFeiShuEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule20},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -597,7 +597,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(CreateSNSF
 schema::LazyTable kTable68{{nullptr}, "CreateSNSFeiShuEndpointAction", kRows68, 11, kBases68, 1, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSFeiShuEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "CreateSNSFeiShuEndpoint", HttpMethod::Post, "/sns/application-endpoints/feishu", "params", true, true, true, false, "", &CreateSNSFeiShuEndpointAction::describe,
-                        schema::Ref<CreateSNSFeiShuEndpointAction::ReplyType>::value};
+                        &SNSFeiShuEndpointInventory::describeInventoryReply};
 constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
 constexpr schema::Row kRows70[] = {  // CreateSNSHttpEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule20},
@@ -614,7 +614,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateSNSH
 schema::LazyTable kTable70{{nullptr}, "CreateSNSHttpEndpointAction", kRows70, 9, kBases70, 1, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::make, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSHttpEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CreateSNSHttpEndpoint", HttpMethod::Post, "/sns/application-endpoints/http", "params", true, true, true, false, "", &CreateSNSHttpEndpointAction::describe,
-                        schema::Ref<CreateSNSHttpEndpointAction::ReplyType>::value};
+                        &SNSHttpEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // CreateSNSMicrosoftTeamsEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule20},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSMicrosoftTeamsEndpointAction, name), schema::Location::Body, 0, &kRule1},
@@ -628,7 +628,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateSNSM
 schema::LazyTable kTable72{{nullptr}, "CreateSNSMicrosoftTeamsEndpointAction", kRows72, 7, kBases72, 1, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSMicrosoftTeamsEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "CreateSNSMicrosoftTeamsEndpoint", HttpMethod::Post, "/sns/application-endpoints/microsoft-teams", "params", true, true, true, false, "", &CreateSNSMicrosoftTeamsEndpointAction::describe,
-                        schema::Ref<CreateSNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+                        &SNSMicrosoftTeamsEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows74[] = {  // CreateSNSSnmpEndpointAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSSnmpEndpointAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSSnmpEndpointAction, description), schema::Location::Body, 0, &kRule2},
@@ -641,7 +641,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(CreateSNSS
 schema::LazyTable kTable74{{nullptr}, "CreateSNSSnmpEndpointAction", kRows74, 6, kBases74, 1, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::make, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSSnmpEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSSnmpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "CreateSNSSnmpEndpoint", HttpMethod::Post, "/sns/application-endpoints/snmp", "params", true, true, true, false, "", &CreateSNSSnmpEndpointAction::describe,
-                        schema::Ref<CreateSNSSnmpEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows76[] = {  // CreateSNSSnmpPlatformAction
   {"snmpAddress", schema::Local<std::string, L>::ref, offsetof(CreateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
   {"snmpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
@@ -655,7 +655,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(CreateSNSS
 schema::LazyTable kTable76{{nullptr}, "CreateSNSSnmpPlatformAction", kRows76, 7, kBases76, 1, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::make, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::destroy, &schema::ObjectOps<CreateSNSSnmpPlatformAction, L>::clear};
 static_assert(offsetof(CreateSNSSnmpPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "CreateSNSSnmpPlatform", HttpMethod::Post, "/sns/application-platforms/snmp", "params", true, true, true, false, "", &CreateSNSSnmpPlatformAction::describe,
-                        schema::Ref<CreateSNSSnmpPlatformAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr const char* kRule24V[] = {"zh_CN", "en_US"};
 constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, 32, false, 0, 0};
 constexpr schema::Row kRows78[] = {  // CreateSNSTopicAction
@@ -670,7 +670,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(CreateSNST
 schema::LazyTable kTable78{{nullptr}, "CreateSNSTopicAction", kRows78, 6, kBases78, 1, &schema::ObjectOps<CreateSNSTopicAction, L>::make, &schema::ObjectOps<CreateSNSTopicAction, L>::destroy, &schema::ObjectOps<CreateSNSTopicAction, L>::clear};
 static_assert(offsetof(CreateSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "CreateSNSTopic", HttpMethod::Post, "/sns/topics", "params", true, true, true, false, "", &CreateSNSTopicAction::describe,
-                        schema::Ref<CreateSNSTopicAction::ReplyType>::value};
+                        &SNSTopicInventory::describeInventoryReply};
 constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Row kRows80[] = {  // CreateSNSUniversalSmsEndpointAction
@@ -689,7 +689,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(CreateSNSU
 schema::LazyTable kTable80{{nullptr}, "CreateSNSUniversalSmsEndpointAction", kRows80, 10, kBases80, 1, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSUniversalSmsEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "CreateSNSUniversalSmsEndpoint", HttpMethod::Post, "/sns/application-endpoints/universal-sms", "params", true, true, true, false, "", &CreateSNSUniversalSmsEndpointAction::describe,
-                        schema::Ref<CreateSNSUniversalSmsEndpointAction::ReplyType>::value};
+                        &SNSUniversalSmsEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // CreateSNSWeComEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule20},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -706,7 +706,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(CreateSNSW
 schema::LazyTable kTable82{{nullptr}, "CreateSNSWeComEndpointAction", kRows82, 10, kBases82, 1, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::make, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<CreateSNSWeComEndpointAction, L>::clear};
 static_assert(offsetof(CreateSNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "CreateSNSWeComEndpoint", HttpMethod::Post, "/sns/application-endpoints/we-com", "params", true, true, true, false, "", &CreateSNSWeComEndpointAction::describe,
-                        schema::Ref<CreateSNSWeComEndpointAction::ReplyType>::value};
+                        &SNSWeComEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows84[] = {  // DeleteEmailAddressOfSNSEmailEndpointAction
   {"emailAddressUuid", schema::Local<std::string, L>::ref, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Path, 0, &kRule3},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(DeleteEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Path, 0, &kRule3},
@@ -751,57 +751,57 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(QuerySNSAp
 schema::LazyTable kTable92{{nullptr}, "QuerySNSApplicationEndpointAction", nullptr, 0, kBases92, 2, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::make, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSApplicationEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSApplicationEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "QuerySNSApplicationEndpoint", HttpMethod::Get, "/sns/application-endpoints", "", false, true, false, true, "", &QuerySNSApplicationEndpointAction::describe,
-                        schema::Ref<QuerySNSApplicationEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QuerySNSApplicationPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSApplicationPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable94{{nullptr}, "QuerySNSApplicationPlatformAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::make, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::destroy, &schema::ObjectOps<QuerySNSApplicationPlatformAction, L>::clear};
 static_assert(offsetof(QuerySNSApplicationPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "QuerySNSApplicationPlatform", HttpMethod::Get, "/sns/application-platforms", "", false, true, false, true, "", &QuerySNSApplicationPlatformAction::describe,
-                        schema::Ref<QuerySNSApplicationPlatformAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeQueryReply};
 constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QuerySNSDingTalkAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSDingTalkAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable96{{nullptr}, "QuerySNSDingTalkAtPersonAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSDingTalkAtPersonAction, L>::clear};
 static_assert(offsetof(QuerySNSDingTalkAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QuerySNSDingTalkAtPerson", HttpMethod::Get, "/sns/application-endpoints/ding-talk/at-persons", "", false, true, false, true, "", &QuerySNSDingTalkAtPersonAction::describe,
-                        schema::Ref<QuerySNSDingTalkAtPersonAction::ReplyType>::value};
+                        &SNSDingTalkAtPersonInventory::describeQueryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QuerySNSDingTalkEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSDingTalkEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QuerySNSDingTalkEndpointAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSDingTalkEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QuerySNSDingTalkEndpoint", HttpMethod::Get, "/sns/application-endpoints/ding-talk", "", false, true, false, true, "", &QuerySNSDingTalkEndpointAction::describe,
-                        schema::Ref<QuerySNSDingTalkEndpointAction::ReplyType>::value};
+                        &SNSDingTalkEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QuerySNSEmailAddressAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailAddressAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable100{{nullptr}, "QuerySNSEmailAddressAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::make, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailAddressAction, L>::clear};
 static_assert(offsetof(QuerySNSEmailAddressAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "QuerySNSEmailAddress", HttpMethod::Get, "/sns/application-endpoints/emails/email-addresses", "", false, true, false, true, "", &QuerySNSEmailAddressAction::describe,
-                        schema::Ref<QuerySNSEmailAddressAction::ReplyType>::value};
+                        &SNSEmailAddressInventory::describeQueryReply};
 constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(QuerySNSEmailEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable102{{nullptr}, "QuerySNSEmailEndpointAction", nullptr, 0, kBases102, 2, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::make, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "QuerySNSEmailEndpoint", HttpMethod::Get, "/sns/application-endpoints/emails", "", false, true, false, true, "", &QuerySNSEmailEndpointAction::describe,
-                        schema::Ref<QuerySNSEmailEndpointAction::ReplyType>::value};
+                        &SNSEmailEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QuerySNSEmailPlatformAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEmailPlatformAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable104{{nullptr}, "QuerySNSEmailPlatformAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::make, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::destroy, &schema::ObjectOps<QuerySNSEmailPlatformAction, L>::clear};
 static_assert(offsetof(QuerySNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "QuerySNSEmailPlatform", HttpMethod::Get, "/sns/application-platforms/email", "", false, true, false, true, "", &QuerySNSEmailPlatformAction::describe,
-                        schema::Ref<QuerySNSEmailPlatformAction::ReplyType>::value};
+                        &SNSEmailPlatformInventory::describeQueryReply};
 constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(QuerySNSFeiShuAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSFeiShuAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable106{{nullptr}, "QuerySNSFeiShuAtPersonAction", nullptr, 0, kBases106, 2, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSFeiShuAtPersonAction, L>::clear};
 static_assert(offsetof(QuerySNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "QuerySNSFeiShuAtPerson", HttpMethod::Get, "/sns/application-endpoints/feishu/at-persons", "", false, true, false, true, "", &QuerySNSFeiShuAtPersonAction::describe,
-                        schema::Ref<QuerySNSFeiShuAtPersonAction::ReplyType>::value};
+                        &SNSFeiShuAtPersonInventory::describeQueryReply};
 constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(QuerySNSFeiShuEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSFeiShuEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable108{{nullptr}, "QuerySNSFeiShuEndpointAction", nullptr, 0, kBases108, 2, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSFeiShuEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "QuerySNSFeiShuEndpoint", HttpMethod::Get, "/sns/application-endpoints/feishu", "", false, true, false, true, "", &QuerySNSFeiShuEndpointAction::describe,
-                        schema::Ref<QuerySNSFeiShuEndpointAction::ReplyType>::value};
+                        &SNSFeiShuEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(QuerySNSHttpEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSHttpEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable110{{nullptr}, "QuerySNSHttpEndpointAction", nullptr, 0, kBases110, 2, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::make, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSHttpEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "QuerySNSHttpEndpoint", HttpMethod::Get, "/sns/application-endpoints/http", "", false, true, false, true, "", &QuerySNSHttpEndpointAction::describe,
-                        schema::Ref<QuerySNSHttpEndpointAction::ReplyType>::value};
+                        &SNSHttpEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(QuerySNSMicrosoftTeamsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSMicrosoftTeamsEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable112{{nullptr}, "QuerySNSMicrosoftTeamsEndpointAction", nullptr, 0, kBases112, 2, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSMicrosoftTeamsEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "QuerySNSMicrosoftTeamsEndpoint", HttpMethod::Get, "/sns/application-endpoints/microsoft-teams", "", false, true, false, true, "", &QuerySNSMicrosoftTeamsEndpointAction::describe,
-                        schema::Ref<QuerySNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+                        &SNSMicrosoftTeamsEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(QuerySNSSmsEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSSmsEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable114{{nullptr}, "QuerySNSSmsEndpointAction", nullptr, 0, kBases114, 2, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSSmsEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -816,7 +816,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QuerySNST
 schema::LazyTable kTable118{{nullptr}, "QuerySNSTopicAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QuerySNSTopicAction, L>::make, &schema::ObjectOps<QuerySNSTopicAction, L>::destroy, &schema::ObjectOps<QuerySNSTopicAction, L>::clear};
 static_assert(offsetof(QuerySNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "QuerySNSTopic", HttpMethod::Get, "/sns/topics", "", false, true, false, true, "", &QuerySNSTopicAction::describe,
-                        schema::Ref<QuerySNSTopicAction::ReplyType>::value};
+                        &SNSTopicInventory::describeQueryReply};
 constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(QuerySNSTopicSubscriberAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSTopicSubscriberAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable120{{nullptr}, "QuerySNSTopicSubscriberAction", nullptr, 0, kBases120, 2, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::make, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::destroy, &schema::ObjectOps<QuerySNSTopicSubscriberAction, L>::clear};
 static_assert(offsetof(QuerySNSTopicSubscriberAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -826,17 +826,17 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QuerySNSU
 schema::LazyTable kTable122{{nullptr}, "QuerySNSUniversalSmsEndpointAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSUniversalSmsEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "QuerySNSUniversalSmsEndpoint", HttpMethod::Get, "/sns/application-endpoints/universal-sms", "", false, true, false, true, "", &QuerySNSUniversalSmsEndpointAction::describe,
-                        schema::Ref<QuerySNSUniversalSmsEndpointAction::ReplyType>::value};
+                        &SNSUniversalSmsEndpointInventory::describeQueryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySNSWeComAtPersonAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSWeComAtPersonAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QuerySNSWeComAtPersonAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::make, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::destroy, &schema::ObjectOps<QuerySNSWeComAtPersonAction, L>::clear};
 static_assert(offsetof(QuerySNSWeComAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QuerySNSWeComAtPerson", HttpMethod::Get, "/sns/application-endpoints/we-com/at-persons", "", false, true, false, true, "", &QuerySNSWeComAtPersonAction::describe,
-                        schema::Ref<QuerySNSWeComAtPersonAction::ReplyType>::value};
+                        &SNSWeComAtPersonInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QuerySNSWeComEndpointAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSWeComEndpointAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QuerySNSWeComEndpointAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::make, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<QuerySNSWeComEndpointAction, L>::clear};
 static_assert(offsetof(QuerySNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "QuerySNSWeComEndpoint", HttpMethod::Get, "/sns/application-endpoints/we-com", "", false, true, false, true, "", &QuerySNSWeComEndpointAction::describe,
-                        schema::Ref<QuerySNSWeComEndpointAction::ReplyType>::value};
+                        &SNSWeComEndpointInventory::describeQueryReply};
 constexpr schema::Row kRows128[] = {  // RemoveSNSDingTalkAtPersonAction
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Path, 0, &kRule3},
   {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(RemoveSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Path, 0, &kRule3},
@@ -1002,7 +1002,7 @@ constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(UpdateAtP
 schema::LazyTable kTable154{{nullptr}, "UpdateAtPersonOfAtDingTalkEndpointAction", kRows154, 5, kBases154, 1, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtDingTalkEndpointAction, L>::clear};
 static_assert(offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec155{{nullptr}, "UpdateAtPersonOfAtDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions", "updateAtPersonOfAtDingTalkEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtDingTalkEndpointAction::describe,
-                        schema::Ref<UpdateAtPersonOfAtDingTalkEndpointAction::ReplyType>::value};
+                        &SNSDingTalkAtPersonInventory::describeInventoryReply};
 constexpr schema::Row kRows156[] = {  // UpdateAtPersonOfAtFeiShuEndpointAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -1014,7 +1014,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateAtP
 schema::LazyTable kTable156{{nullptr}, "UpdateAtPersonOfAtFeiShuEndpointAction", kRows156, 5, kBases156, 1, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtFeiShuEndpointAction, L>::clear};
 static_assert(offsetof(UpdateAtPersonOfAtFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "UpdateAtPersonOfAtFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/at-persons/{uuid}/actions", "updateAtPersonOfAtFeiShuEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtFeiShuEndpointAction::describe,
-                        schema::Ref<UpdateAtPersonOfAtFeiShuEndpointAction::ReplyType>::value};
+                        &SNSFeiShuAtPersonInventory::describeInventoryReply};
 constexpr schema::Row kRows158[] = {  // UpdateAtPersonOfAtWeComEndpointAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtWeComEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -1026,7 +1026,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateAtP
 schema::LazyTable kTable158{{nullptr}, "UpdateAtPersonOfAtWeComEndpointAction", kRows158, 5, kBases158, 1, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::make, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::destroy, &schema::ObjectOps<UpdateAtPersonOfAtWeComEndpointAction, L>::clear};
 static_assert(offsetof(UpdateAtPersonOfAtWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "UpdateAtPersonOfAtWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/at-persons/{uuid}/actions", "updateAtPersonOfAtWeComEndpoint", true, true, true, false, "", &UpdateAtPersonOfAtWeComEndpointAction::describe,
-                        schema::Ref<UpdateAtPersonOfAtWeComEndpointAction::ReplyType>::value};
+                        &SNSWeComAtPersonInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // UpdateEmailAddressOfSNSEmailEndpointAction
   {"emailAddressUuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, emailAddressUuid), schema::Location::Body, 0, &kRule3},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -1037,7 +1037,7 @@ constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(UpdateEma
 schema::LazyTable kTable160{{nullptr}, "UpdateEmailAddressOfSNSEmailEndpointAction", kRows160, 4, kBases160, 1, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::make, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::destroy, &schema::ObjectOps<UpdateEmailAddressOfSNSEmailEndpointAction, L>::clear};
 static_assert(offsetof(UpdateEmailAddressOfSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "UpdateEmailAddressOfSNSEmailEndpoint", HttpMethod::Put, "/sns/application-endpoints/emails/email-addresses", "updateEmailAddressOfSNSEmailEndpoint", true, true, true, false, "", &UpdateEmailAddressOfSNSEmailEndpointAction::describe,
-                        schema::Ref<UpdateEmailAddressOfSNSEmailEndpointAction::ReplyType>::value};
+                        &SNSEmailAddressInventory::describeInventoryReply};
 constexpr schema::Row kRows162[] = {  // UpdateSNSApplicationEndpointAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationEndpointAction, name), schema::Location::Body, 0, &kRule7},
@@ -1049,7 +1049,7 @@ constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable162{{nullptr}, "UpdateSNSApplicationEndpointAction", kRows162, 5, kBases162, 1, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSApplicationEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSApplicationEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "UpdateSNSApplicationEndpoint", HttpMethod::Put, "/sns/application-endpoints/{uuid}/actions", "updateSNSApplicationEndpoint", true, true, true, false, "", &UpdateSNSApplicationEndpointAction::describe,
-                        schema::Ref<UpdateSNSApplicationEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows164[] = {  // UpdateSNSApplicationPlatformAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSApplicationPlatformAction, name), schema::Location::Body, 0, &kRule7},
@@ -1060,7 +1060,7 @@ constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable164{{nullptr}, "UpdateSNSApplicationPlatformAction", kRows164, 4, kBases164, 1, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::make, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::destroy, &schema::ObjectOps<UpdateSNSApplicationPlatformAction, L>::clear};
 static_assert(offsetof(UpdateSNSApplicationPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "UpdateSNSApplicationPlatform", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "updateSNSApplicationPlatform", true, true, true, false, "", &UpdateSNSApplicationPlatformAction::describe,
-                        schema::Ref<UpdateSNSApplicationPlatformAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr schema::Row kRows166[] = {  // UpdateSNSDingTalkEndpointAction
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule28},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -1075,7 +1075,7 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable166{{nullptr}, "UpdateSNSDingTalkEndpointAction", kRows166, 8, kBases166, 1, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSDingTalkEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "UpdateSNSDingTalkEndpoint", HttpMethod::Put, "/sns/application-endpoints/ding-talk/{uuid}/actions", "updateSNSDingTalkEndpoint", true, true, true, false, "", &UpdateSNSDingTalkEndpointAction::describe,
-                        schema::Ref<UpdateSNSDingTalkEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows168[] = {  // UpdateSNSFeiShuEndpointAction
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, url), schema::Location::Body, 0, &kRule28},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSFeiShuEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -1090,7 +1090,7 @@ constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable168{{nullptr}, "UpdateSNSFeiShuEndpointAction", kRows168, 8, kBases168, 1, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSFeiShuEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "UpdateSNSFeiShuEndpoint", HttpMethod::Put, "/sns/application-endpoints/feishu/{uuid}/actions", "updateSNSFeiShuEndpoint", true, true, true, false, "", &UpdateSNSFeiShuEndpointAction::describe,
-                        schema::Ref<UpdateSNSFeiShuEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows170[] = {  // UpdateSNSHttpEndpointAction
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule28},
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule28},
@@ -1105,7 +1105,7 @@ constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable170{{nullptr}, "UpdateSNSHttpEndpointAction", kRows170, 8, kBases170, 1, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSHttpEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSHttpEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "UpdateSNSHttpEndpoint", HttpMethod::Put, "/sns/application-endpoints/http/{uuid}/actions", "updateSNSHttpEndpoint", true, true, true, false, "", &UpdateSNSHttpEndpointAction::describe,
-                        schema::Ref<UpdateSNSHttpEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows172[] = {  // UpdateSNSMicrosoftTeamsEndpointAction
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, url), schema::Location::Body, 0, &kRule28},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSMicrosoftTeamsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -1118,7 +1118,7 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable172{{nullptr}, "UpdateSNSMicrosoftTeamsEndpointAction", kRows172, 6, kBases172, 1, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSMicrosoftTeamsEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSMicrosoftTeamsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "UpdateSNSMicrosoftTeamsEndpoint", HttpMethod::Put, "/sns/application-endpoints/microsoft-teams/{uuid}/actions", "updateSNSMicrosoftTeamsEndpoint", true, true, true, false, "", &UpdateSNSMicrosoftTeamsEndpointAction::describe,
-                        schema::Ref<UpdateSNSMicrosoftTeamsEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows174[] = {  // UpdateSNSSnmpPlatformAction
   {"snmpAddress", schema::Local<std::string, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, snmpAddress), schema::Location::Body, 0, &kRule3},
   {"snmpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateSNSSnmpPlatformAction, snmpPort), schema::Location::Body, 0, &kRule0},
@@ -1131,7 +1131,7 @@ constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable174{{nullptr}, "UpdateSNSSnmpPlatformAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::make, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::destroy, &schema::ObjectOps<UpdateSNSSnmpPlatformAction, L>::clear};
 static_assert(offsetof(UpdateSNSSnmpPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "UpdateSNSSnmpPlatform", HttpMethod::Put, "/sns/application-platforms/snmp/{uuid}", "updateSNSSnmpPlatform", true, true, true, false, "", &UpdateSNSSnmpPlatformAction::describe,
-                        schema::Ref<UpdateSNSSnmpPlatformAction::ReplyType>::value};
+                        &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr schema::Row kRows176[] = {  // UpdateSNSTopicAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSTopicAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTopicAction, name), schema::Location::Body, 0, &kRule7},
@@ -1143,7 +1143,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable176{{nullptr}, "UpdateSNSTopicAction", kRows176, 5, kBases176, 1, &schema::ObjectOps<UpdateSNSTopicAction, L>::make, &schema::ObjectOps<UpdateSNSTopicAction, L>::destroy, &schema::ObjectOps<UpdateSNSTopicAction, L>::clear};
 static_assert(offsetof(UpdateSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "UpdateSNSTopic", HttpMethod::Put, "/sns/topics/{uuid}/actions", "updateSNSTopic", true, true, true, false, "", &UpdateSNSTopicAction::describe,
-                        schema::Ref<UpdateSNSTopicAction::ReplyType>::value};
+                        &SNSTopicInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // UpdateSNSUniversalSmsEndpointAction
   {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
   {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(UpdateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
@@ -1157,7 +1157,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable178{{nullptr}, "UpdateSNSUniversalSmsEndpointAction", kRows178, 7, kBases178, 1, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSUniversalSmsEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSUniversalSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "UpdateSNSUniversalSmsEndpoint", HttpMethod::Put, "/sns/application-endpoints/universal-sms/{uuid}/actions", "updateSNSUniversalSmsEndpoint", true, true, true, false, "", &UpdateSNSUniversalSmsEndpointAction::describe,
-                        schema::Ref<UpdateSNSUniversalSmsEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows180[] = {  // UpdateSNSWeComEndpointAction
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, url), schema::Location::Body, 0, &kRule28},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateSNSWeComEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -1171,7 +1171,7 @@ constexpr schema::Base kBases180[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable180{{nullptr}, "UpdateSNSWeComEndpointAction", kRows180, 7, kBases180, 1, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::make, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::destroy, &schema::ObjectOps<UpdateSNSWeComEndpointAction, L>::clear};
 static_assert(offsetof(UpdateSNSWeComEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec181{{nullptr}, "UpdateSNSWeComEndpoint", HttpMethod::Put, "/sns/application-endpoints/we-com/{uuid}/actions", "updateSNSWeComEndpoint", true, true, true, false, "", &UpdateSNSWeComEndpointAction::describe,
-                        schema::Ref<UpdateSNSWeComEndpointAction::ReplyType>::value};
+                        &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr schema::Row kRows182[] = {  // ValidateSNSAliyunSmsEndpointAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateSNSAliyunSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
   {"phoneNumbers", schema::Local<std::optional<Json>, L>::ref, offsetof(ValidateSNSAliyunSmsEndpointAction, phoneNumbers), schema::Location::Body, 0, &kRule3},

@@ -122,7 +122,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachSshKe
 schema::LazyTable kTable2{{nullptr}, "AttachSshKeyPairToVmInstanceAction", kRows2, 3, kBases2, 1, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::make, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachSshKeyPairToVmInstanceAction, L>::clear};
 static_assert(offsetof(AttachSshKeyPairToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachSshKeyPairToVmInstance", HttpMethod::Post, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachSshKeyPairToVmInstanceAction::describe,
-                        schema::Ref<AttachSshKeyPairToVmInstanceAction::ReplyType>::value};
+                        &SshKeyPairInventory::describeInventoryReply};
 constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
@@ -138,7 +138,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateSshKe
 schema::LazyTable kTable4{{nullptr}, "CreateSshKeyPairAction", kRows4, 6, kBases4, 1, &schema::ObjectOps<CreateSshKeyPairAction, L>::make, &schema::ObjectOps<CreateSshKeyPairAction, L>::destroy, &schema::ObjectOps<CreateSshKeyPairAction, L>::clear};
 static_assert(offsetof(CreateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "CreateSshKeyPair", HttpMethod::Post, "/ssh-key-pair", "params", true, true, true, false, "", &CreateSshKeyPairAction::describe,
-                        schema::Ref<CreateSshKeyPairAction::ReplyType>::value};
+                        &SshKeyPairInventory::describeInventoryReply};
 constexpr schema::Row kRows6[] = {  // DeleteSshKeyPairAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSshKeyPairAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -167,12 +167,12 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(GenerateSs
 schema::LazyTable kTable10{{nullptr}, "GenerateSshKeyPairAction", kRows10, 3, kBases10, 1, &schema::ObjectOps<GenerateSshKeyPairAction, L>::make, &schema::ObjectOps<GenerateSshKeyPairAction, L>::destroy, &schema::ObjectOps<GenerateSshKeyPairAction, L>::clear};
 static_assert(offsetof(GenerateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "GenerateSshKeyPair", HttpMethod::Post, "/ssh-key-pair/generate", "params", true, true, false, false, "", &GenerateSshKeyPairAction::describe,
-                        schema::Ref<GenerateSshKeyPairAction::ReplyType>::value};
+                        &SshPrivateKeyPairInventory::describeInventoryReply};
 constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(QuerySshKeyPairAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySshKeyPairAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable12{{nullptr}, "QuerySshKeyPairAction", nullptr, 0, kBases12, 2, &schema::ObjectOps<QuerySshKeyPairAction, L>::make, &schema::ObjectOps<QuerySshKeyPairAction, L>::destroy, &schema::ObjectOps<QuerySshKeyPairAction, L>::clear};
 static_assert(offsetof(QuerySshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "QuerySshKeyPair", HttpMethod::Get, "/ssh-key-pair", "", false, true, false, true, "", &QuerySshKeyPairAction::describe,
-                        schema::Ref<QuerySshKeyPairAction::ReplyType>::value};
+                        &SshKeyPairInventory::describeQueryReply};
 constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows14[] = {  // UpdateSshKeyPairAction
@@ -185,7 +185,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(UpdateSshK
 schema::LazyTable kTable14{{nullptr}, "UpdateSshKeyPairAction", kRows14, 4, kBases14, 1, &schema::ObjectOps<UpdateSshKeyPairAction, L>::make, &schema::ObjectOps<UpdateSshKeyPairAction, L>::destroy, &schema::ObjectOps<UpdateSshKeyPairAction, L>::clear};
 static_assert(offsetof(UpdateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "UpdateSshKeyPair", HttpMethod::Put, "/ssh-key-pair/{uuid}/actions", "updateSshKeyPair", true, true, true, false, "", &UpdateSshKeyPairAction::describe,
-                        schema::Ref<UpdateSshKeyPairAction::ReplyType>::value};
+                        &SshKeyPairInventory::describeInventoryReply};
 constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Row kRows16[] = {  // StartDataProtectionAction
   {"encryptType", schema::Local<std::string, L>::ref, offsetof(StartDataProtectionAction, encryptType), schema::Location::Body, 0, &kRule0},
@@ -214,7 +214,7 @@ constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddIscsiSe
 schema::LazyTable kTable18{{nullptr}, "AddIscsiServerAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddIscsiServerAction, L>::make, &schema::ObjectOps<AddIscsiServerAction, L>::destroy, &schema::ObjectOps<AddIscsiServerAction, L>::clear};
 static_assert(offsetof(AddIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "AddIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers", "params", true, true, true, false, "", &AddIscsiServerAction::describe,
-                        schema::Ref<AddIscsiServerAction::ReplyType>::value};
+                        &IscsiServerInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"tcp", "rdma"};
 constexpr schema::Rule kRule10{true, false, false, kRule10V, 2, -1, 32, false, 0, 0};
 constexpr schema::Row kRows20[] = {  // AddNvmeServerAction
@@ -230,7 +230,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(AddNvmeSer
 schema::LazyTable kTable20{{nullptr}, "AddNvmeServerAction", kRows20, 7, kBases20, 1, &schema::ObjectOps<AddNvmeServerAction, L>::make, &schema::ObjectOps<AddNvmeServerAction, L>::destroy, &schema::ObjectOps<AddNvmeServerAction, L>::clear};
 static_assert(offsetof(AddNvmeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "AddNvmeServer", HttpMethod::Post, "/storage-devices/nvme/servers", "params", true, true, true, false, "", &AddNvmeServerAction::describe,
-                        schema::Ref<AddNvmeServerAction::ReplyType>::value};
+                        &NvmeServerInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // CheckScsiLunClusterStatusAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CheckScsiLunClusterStatusAction, uuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CheckScsiLunClusterStatusAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -240,7 +240,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(CheckScsiL
 schema::LazyTable kTable22{{nullptr}, "CheckScsiLunClusterStatusAction", kRows22, 3, kBases22, 1, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::make, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::destroy, &schema::ObjectOps<CheckScsiLunClusterStatusAction, L>::clear};
 static_assert(offsetof(CheckScsiLunClusterStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "CheckScsiLunClusterStatus", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}", "checkScsiLunClusterStatus", true, true, false, false, "", &CheckScsiLunClusterStatusAction::describe,
-                        schema::Ref<CheckScsiLunClusterStatusAction::ReplyType>::value};
+                        &ScsiLunClusterStatusInventory::describeInventoryReply};
 constexpr schema::Row kRows24[] = {  // DeleteIscsiServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIscsiServerAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -270,7 +270,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(DetachScsi
 schema::LazyTable kTable28{{nullptr}, "DetachScsiLunFromHostAction", kRows28, 3, kBases28, 1, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::make, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::destroy, &schema::ObjectOps<DetachScsiLunFromHostAction, L>::clear};
 static_assert(offsetof(DetachScsiLunFromHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "DetachScsiLunFromHost", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "detachScsiLunFromHost", true, true, true, false, "", &DetachScsiLunFromHostAction::describe,
-                        schema::Ref<DetachScsiLunFromHostAction::ReplyType>::value};
+                        &ScsiLunInventory::describeInventoryReply};
 constexpr schema::Row kRows30[] = {  // GetLocalRaidPhysicalDriveSmartAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetLocalRaidPhysicalDriveSmartAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLocalRaidPhysicalDriveSmartAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -289,27 +289,27 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(LocateLoca
 schema::LazyTable kTable32{{nullptr}, "LocateLocalRaidPhysicalDriveAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::make, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::destroy, &schema::ObjectOps<LocateLocalRaidPhysicalDriveAction, L>::clear};
 static_assert(offsetof(LocateLocalRaidPhysicalDriveAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "LocateLocalRaidPhysicalDrive", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "locateLocalRaidPhysicalDrive", true, true, true, false, "", &LocateLocalRaidPhysicalDriveAction::describe,
-                        schema::Ref<LocateLocalRaidPhysicalDriveAction::ReplyType>::value};
+                        &RaidPhysicalDriveInventory::describeInventoryReply};
 constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(QueryFiberChannelLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFiberChannelLunAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable34{{nullptr}, "QueryFiberChannelLunAction", nullptr, 0, kBases34, 2, &schema::ObjectOps<QueryFiberChannelLunAction, L>::make, &schema::ObjectOps<QueryFiberChannelLunAction, L>::destroy, &schema::ObjectOps<QueryFiberChannelLunAction, L>::clear};
 static_assert(offsetof(QueryFiberChannelLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "QueryFiberChannelLun", HttpMethod::Get, "/storage-devices/fiber-channel/luns", "", false, true, false, true, "", &QueryFiberChannelLunAction::describe,
-                        schema::Ref<QueryFiberChannelLunAction::ReplyType>::value};
+                        &FiberChannelLunInventory::describeQueryReply};
 constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryFiberChannelStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFiberChannelStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable36{{nullptr}, "QueryFiberChannelStorageAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::make, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::destroy, &schema::ObjectOps<QueryFiberChannelStorageAction, L>::clear};
 static_assert(offsetof(QueryFiberChannelStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryFiberChannelStorage", HttpMethod::Get, "/storage-devices/fiber-channel/controllers", "", false, true, false, true, "", &QueryFiberChannelStorageAction::describe,
-                        schema::Ref<QueryFiberChannelStorageAction::ReplyType>::value};
+                        &FiberChannelStorageInventory::describeQueryReply};
 constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryIscsiLunAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIscsiLunAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable38{{nullptr}, "QueryIscsiLunAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryIscsiLunAction, L>::make, &schema::ObjectOps<QueryIscsiLunAction, L>::destroy, &schema::ObjectOps<QueryIscsiLunAction, L>::clear};
 static_assert(offsetof(QueryIscsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QueryIscsiLun", HttpMethod::Get, "/storage-devices/iscsi/luns", "", false, true, false, true, "", &QueryIscsiLunAction::describe,
-                        schema::Ref<QueryIscsiLunAction::ReplyType>::value};
+                        &IscsiLunInventory::describeQueryReply};
 constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryIscsiServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIscsiServerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable40{{nullptr}, "QueryIscsiServerAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryIscsiServerAction, L>::make, &schema::ObjectOps<QueryIscsiServerAction, L>::destroy, &schema::ObjectOps<QueryIscsiServerAction, L>::clear};
 static_assert(offsetof(QueryIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "QueryIscsiServer", HttpMethod::Get, "/storage-devices/iscsi/servers", "", false, true, false, true, "", &QueryIscsiServerAction::describe,
-                        schema::Ref<QueryIscsiServerAction::ReplyType>::value};
+                        &IscsiServerInventory::describeQueryReply};
 constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryLocalRaidControllerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLocalRaidControllerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable42{{nullptr}, "QueryLocalRaidControllerAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::make, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::destroy, &schema::ObjectOps<QueryLocalRaidControllerAction, L>::clear};
 static_assert(offsetof(QueryLocalRaidControllerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -324,17 +324,17 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryNvmeL
 schema::LazyTable kTable46{{nullptr}, "QueryNvmeLunAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryNvmeLunAction, L>::make, &schema::ObjectOps<QueryNvmeLunAction, L>::destroy, &schema::ObjectOps<QueryNvmeLunAction, L>::clear};
 static_assert(offsetof(QueryNvmeLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "QueryNvmeLun", HttpMethod::Get, "/storage-devices/nvme/luns", "", false, true, false, true, "", &QueryNvmeLunAction::describe,
-                        schema::Ref<QueryNvmeLunAction::ReplyType>::value};
+                        &NvmeLunInventory::describeQueryReply};
 constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(QueryNvmeServerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNvmeServerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable48{{nullptr}, "QueryNvmeServerAction", nullptr, 0, kBases48, 2, &schema::ObjectOps<QueryNvmeServerAction, L>::make, &schema::ObjectOps<QueryNvmeServerAction, L>::destroy, &schema::ObjectOps<QueryNvmeServerAction, L>::clear};
 static_assert(offsetof(QueryNvmeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "QueryNvmeServer", HttpMethod::Get, "/storage-devices/nvme/servers", "", false, true, false, true, "", &QueryNvmeServerAction::describe,
-                        schema::Ref<QueryNvmeServerAction::ReplyType>::value};
+                        &NvmeServerInventory::describeQueryReply};
 constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(QueryNvmeTargetAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNvmeTargetAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable50{{nullptr}, "QueryNvmeTargetAction", nullptr, 0, kBases50, 2, &schema::ObjectOps<QueryNvmeTargetAction, L>::make, &schema::ObjectOps<QueryNvmeTargetAction, L>::destroy, &schema::ObjectOps<QueryNvmeTargetAction, L>::clear};
 static_assert(offsetof(QueryNvmeTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "QueryNvmeTarget", HttpMethod::Get, "/storage-devices/nvme/controllers", "", false, true, false, true, "", &QueryNvmeTargetAction::describe,
-                        schema::Ref<QueryNvmeTargetAction::ReplyType>::value};
+                        &NvmeTargetInventory::describeQueryReply};
 constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryPhysicalDriveSelfTestHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPhysicalDriveSelfTestHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable52{{nullptr}, "QueryPhysicalDriveSelfTestHistoryAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::make, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::destroy, &schema::ObjectOps<QueryPhysicalDriveSelfTestHistoryAction, L>::clear};
 static_assert(offsetof(QueryPhysicalDriveSelfTestHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -344,7 +344,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(QueryScsiL
 schema::LazyTable kTable54{{nullptr}, "QueryScsiLunAction", nullptr, 0, kBases54, 2, &schema::ObjectOps<QueryScsiLunAction, L>::make, &schema::ObjectOps<QueryScsiLunAction, L>::destroy, &schema::ObjectOps<QueryScsiLunAction, L>::clear};
 static_assert(offsetof(QueryScsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "QueryScsiLun", HttpMethod::Get, "/storage-devices/scsi-lun/luns", "", false, true, false, true, "", &QueryScsiLunAction::describe,
-                        schema::Ref<QueryScsiLunAction::ReplyType>::value};
+                        &ScsiLunInventory::describeQueryReply};
 constexpr schema::Row kRows56[] = {  // RefreshFiberChannelStorageAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(RefreshFiberChannelStorageAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshFiberChannelStorageAction, clusterUuid), schema::Location::Body, 0, nullptr},
@@ -364,7 +364,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(RefreshIsc
 schema::LazyTable kTable58{{nullptr}, "RefreshIscsiServerAction", kRows58, 2, kBases58, 1, &schema::ObjectOps<RefreshIscsiServerAction, L>::make, &schema::ObjectOps<RefreshIscsiServerAction, L>::destroy, &schema::ObjectOps<RefreshIscsiServerAction, L>::clear};
 static_assert(offsetof(RefreshIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "RefreshIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers/{uuid}", "params", true, true, true, false, "", &RefreshIscsiServerAction::describe,
-                        schema::Ref<RefreshIscsiServerAction::ReplyType>::value};
+                        &IscsiServerInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // RefreshLocalRaidAction
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(RefreshLocalRaidAction, hostUuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshLocalRaidAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -407,7 +407,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(UpdateIscs
 schema::LazyTable kTable66{{nullptr}, "UpdateIscsiServerAction", kRows66, 6, kBases66, 1, &schema::ObjectOps<UpdateIscsiServerAction, L>::make, &schema::ObjectOps<UpdateIscsiServerAction, L>::destroy, &schema::ObjectOps<UpdateIscsiServerAction, L>::clear};
 static_assert(offsetof(UpdateIscsiServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "UpdateIscsiServer", HttpMethod::Put, "/storage-devices/iscsi/servers/{uuid}/actions", "updateIscsiServer", true, true, true, false, "", &UpdateIscsiServerAction::describe,
-                        schema::Ref<UpdateIscsiServerAction::ReplyType>::value};
+                        &IscsiServerInventory::describeInventoryReply};
 constexpr schema::Row kRows68[] = {  // UpdateScsiLunAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateScsiLunAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateScsiLunAction, name), schema::Location::Body, 0, &kRule7},
@@ -418,7 +418,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateScsi
 schema::LazyTable kTable68{{nullptr}, "UpdateScsiLunAction", kRows68, 4, kBases68, 1, &schema::ObjectOps<UpdateScsiLunAction, L>::make, &schema::ObjectOps<UpdateScsiLunAction, L>::destroy, &schema::ObjectOps<UpdateScsiLunAction, L>::clear};
 static_assert(offsetof(UpdateScsiLunAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "UpdateScsiLun", HttpMethod::Put, "/storage-devices/scsi-lun/{uuid}/actions", "updateScsiLun", true, true, true, false, "", &UpdateScsiLunAction::describe,
-                        schema::Ref<UpdateScsiLunAction::ReplyType>::value};
+                        &ScsiLunInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // CreateSystemTagAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagAction, resourceType), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
@@ -429,7 +429,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateSyst
 schema::LazyTable kTable70{{nullptr}, "CreateSystemTagAction", kRows70, 4, kBases70, 1, &schema::ObjectOps<CreateSystemTagAction, L>::make, &schema::ObjectOps<CreateSystemTagAction, L>::destroy, &schema::ObjectOps<CreateSystemTagAction, L>::clear};
 static_assert(offsetof(CreateSystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CreateSystemTag", HttpMethod::Post, "/system-tags", "params", true, true, true, false, "", &CreateSystemTagAction::describe,
-                        schema::Ref<CreateSystemTagAction::ReplyType>::value};
+                        &SystemTagInventory::describeInventoryReply};
 constexpr schema::Rule kRule12{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows72[] = {  // CreateSystemTagsAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceType), schema::Location::Body, 0, &kRule0},
@@ -446,7 +446,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QuerySyste
 schema::LazyTable kTable74{{nullptr}, "QuerySystemTagAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QuerySystemTagAction, L>::make, &schema::ObjectOps<QuerySystemTagAction, L>::destroy, &schema::ObjectOps<QuerySystemTagAction, L>::clear};
 static_assert(offsetof(QuerySystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QuerySystemTag", HttpMethod::Get, "/system-tags", "", false, true, false, true, "", &QuerySystemTagAction::describe,
-                        schema::Ref<QuerySystemTagAction::ReplyType>::value};
+                        &SystemTagInventory::describeQueryReply};
 constexpr schema::Row kRows76[] = {  // UpdateSystemTagAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSystemTagAction, uuid), schema::Location::Path, 0, &kRule0},
   {"tag", schema::Local<std::string, L>::ref, offsetof(UpdateSystemTagAction, tag), schema::Location::Body, 0, &kRule0},
@@ -456,7 +456,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(UpdateSyst
 schema::LazyTable kTable76{{nullptr}, "UpdateSystemTagAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<UpdateSystemTagAction, L>::make, &schema::ObjectOps<UpdateSystemTagAction, L>::destroy, &schema::ObjectOps<UpdateSystemTagAction, L>::clear};
 static_assert(offsetof(UpdateSystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "UpdateSystemTag", HttpMethod::Put, "/system-tags/{uuid}/actions", "updateSystemTag", true, true, true, false, "", &UpdateSystemTagAction::describe,
-                        schema::Ref<UpdateSystemTagAction::ReplyType>::value};
+                        &SystemTagInventory::describeInventoryReply};
 constexpr schema::Row kRows78[] = {  // AttachTagToResourcesAction
   {"tagUuid", schema::Local<std::string, L>::ref, offsetof(AttachTagToResourcesAction, tagUuid), schema::Location::Path, 0, &kRule0},
   {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachTagToResourcesAction, resourceUuids), schema::Location::Body, 0, &kRule12},
@@ -485,7 +485,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(CreateTagA
 schema::LazyTable kTable80{{nullptr}, "CreateTagAction", kRows80, 8, kBases80, 1, &schema::ObjectOps<CreateTagAction, L>::make, &schema::ObjectOps<CreateTagAction, L>::destroy, &schema::ObjectOps<CreateTagAction, L>::clear};
 static_assert(offsetof(CreateTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "CreateTag", HttpMethod::Post, "/tags", "params", true, true, true, false, "", &CreateTagAction::describe,
-                        schema::Ref<CreateTagAction::ReplyType>::value};
+                        &TagPatternInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // DeleteTagAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteTagAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteTagAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -510,7 +510,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryTagAc
 schema::LazyTable kTable86{{nullptr}, "QueryTagAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryTagAction, L>::make, &schema::ObjectOps<QueryTagAction, L>::destroy, &schema::ObjectOps<QueryTagAction, L>::clear};
 static_assert(offsetof(QueryTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "QueryTag", HttpMethod::Get, "/tags", "", false, true, false, true, "", &QueryTagAction::describe,
-                        schema::Ref<QueryTagAction::ReplyType>::value};
+                        &TagInventory::describeQueryReply};
 constexpr schema::Row kRows88[] = {  // UpdateTagAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateTagAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateTagAction, name), schema::Location::Body, 0, &kRule9},
@@ -523,7 +523,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(UpdateTagA
 schema::LazyTable kTable88{{nullptr}, "UpdateTagAction", kRows88, 6, kBases88, 1, &schema::ObjectOps<UpdateTagAction, L>::make, &schema::ObjectOps<UpdateTagAction, L>::destroy, &schema::ObjectOps<UpdateTagAction, L>::clear};
 static_assert(offsetof(UpdateTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "UpdateTag", HttpMethod::Put, "/tags/{uuid}/actions", "updateTag", true, true, true, false, "", &UpdateTagAction::describe,
-                        schema::Ref<UpdateTagAction::ReplyType>::value};
+                        &TagPatternInventory::describeInventoryReply};
 constexpr schema::Row kRows90[] = {  // GetTaskProgressAction
   {"apiId", schema::Local<std::string, L>::ref, offsetof(GetTaskProgressAction, apiId), schema::Location::Path, 0, nullptr},
   {"all", schema::Local<std::optional<bool>, L>::ref, offsetof(GetTaskProgressAction, all), schema::Location::Body, 0, nullptr},
@@ -547,12 +547,12 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(QueryGloba
 schema::LazyTable kTable94{{nullptr}, "QueryGlobalConfigTemplateAction", nullptr, 0, kBases94, 2, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::make, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::destroy, &schema::ObjectOps<QueryGlobalConfigTemplateAction, L>::clear};
 static_assert(offsetof(QueryGlobalConfigTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "QueryGlobalConfigTemplate", HttpMethod::Get, "/template-configurations/templates", "", false, true, false, true, "", &QueryGlobalConfigTemplateAction::describe,
-                        schema::Ref<QueryGlobalConfigTemplateAction::ReplyType>::value};
+                        &GlobalConfigTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(QueryTemplateConfigAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTemplateConfigAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable96{{nullptr}, "QueryTemplateConfigAction", nullptr, 0, kBases96, 2, &schema::ObjectOps<QueryTemplateConfigAction, L>::make, &schema::ObjectOps<QueryTemplateConfigAction, L>::destroy, &schema::ObjectOps<QueryTemplateConfigAction, L>::clear};
 static_assert(offsetof(QueryTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "QueryTemplateConfig", HttpMethod::Get, "/template-configurations/configs", "", false, true, false, true, "", &QueryTemplateConfigAction::describe,
-                        schema::Ref<QueryTemplateConfigAction::ReplyType>::value};
+                        &TemplateConfigInventory::describeQueryReply};
 constexpr schema::Row kRows98[] = {  // ResetTemplateConfigAction
   {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ResetTemplateConfigAction, templateUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTemplateConfigAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -582,12 +582,12 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(UpdateTem
 schema::LazyTable kTable102{{nullptr}, "UpdateTemplateConfigAction", kRows102, 5, kBases102, 1, &schema::ObjectOps<UpdateTemplateConfigAction, L>::make, &schema::ObjectOps<UpdateTemplateConfigAction, L>::destroy, &schema::ObjectOps<UpdateTemplateConfigAction, L>::clear};
 static_assert(offsetof(UpdateTemplateConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateTemplateConfig", HttpMethod::Put, "/template-configurations/{templateUuid}/actions", "updateTemplateConfig", true, true, true, false, "", &UpdateTemplateConfigAction::describe,
-                        schema::Ref<UpdateTemplateConfigAction::ReplyType>::value};
+                        &TemplateConfigInventory::describeInventoryReply};
 constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(QueryTicketTypeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketTypeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable104{{nullptr}, "QueryTicketTypeAction", nullptr, 0, kBases104, 2, &schema::ObjectOps<QueryTicketTypeAction, L>::make, &schema::ObjectOps<QueryTicketTypeAction, L>::destroy, &schema::ObjectOps<QueryTicketTypeAction, L>::clear};
 static_assert(offsetof(QueryTicketTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "QueryTicketType", HttpMethod::Get, "/ticket-types", "", false, true, false, true, "", &QueryTicketTypeAction::describe,
-                        schema::Ref<QueryTicketTypeAction::ReplyType>::value};
+                        &TicketTypeInventory::describeQueryReply};
 constexpr schema::Row kRows106[] = {  // AddIAM2TicketFlowAction
   {"approverUuid", schema::Local<std::string, L>::ref, offsetof(AddIAM2TicketFlowAction, approverUuid), schema::Location::Body, 0, &kRule0},
   {"approverTitle", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIAM2TicketFlowAction, approverTitle), schema::Location::Body, 0, nullptr},
@@ -603,7 +603,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AddIAM2Ti
 schema::LazyTable kTable106{{nullptr}, "AddIAM2TicketFlowAction", kRows106, 9, kBases106, 1, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::make, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::destroy, &schema::ObjectOps<AddIAM2TicketFlowAction, L>::clear};
 static_assert(offsetof(AddIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "AddIAM2TicketFlow", HttpMethod::Post, "/tickets/flow", "params", true, true, true, false, "", &AddIAM2TicketFlowAction::describe,
-                        schema::Ref<AddIAM2TicketFlowAction::ReplyType>::value};
+                        &TicketFlowInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // AddTicketTypesToTicketFlowCollectionAction
   {"ticketFlowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketFlowCollectionUuid), schema::Location::Path, 0, &kRule0},
   {"ticketTypeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddTicketTypesToTicketFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, &kRule0},
@@ -625,7 +625,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(ChangeTic
 schema::LazyTable kTable110{{nullptr}, "ChangeTicketFlowCollectionStateAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::make, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::destroy, &schema::ObjectOps<ChangeTicketFlowCollectionStateAction, L>::clear};
 static_assert(offsetof(ChangeTicketFlowCollectionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "ChangeTicketFlowCollectionState", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "changeTicketFlowCollectionState", true, true, true, false, "", &ChangeTicketFlowCollectionStateAction::describe,
-                        schema::Ref<ChangeTicketFlowCollectionStateAction::ReplyType>::value};
+                        &TicketFlowCollectionInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"open", "approve", "cancel", "reject", "reopen"};
 constexpr schema::Rule kRule16{true, false, false, kRule16V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 65535, false, 0, 0};
@@ -639,7 +639,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(ChangeTic
 schema::LazyTable kTable112{{nullptr}, "ChangeTicketStatusAction", kRows112, 4, kBases112, 1, &schema::ObjectOps<ChangeTicketStatusAction, L>::make, &schema::ObjectOps<ChangeTicketStatusAction, L>::destroy, &schema::ObjectOps<ChangeTicketStatusAction, L>::clear};
 static_assert(offsetof(ChangeTicketStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "ChangeTicketStatus", HttpMethod::Put, "/tickets/{uuid}/actions", "changeTicketStatus", true, true, true, false, "", &ChangeTicketStatusAction::describe,
-                        schema::Ref<ChangeTicketStatusAction::ReplyType>::value};
+                        &TicketInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // CreateIAM2TickFlowCollectionAction
   {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, projectUuid), schema::Location::Body, 0, &kRule0},
@@ -655,7 +655,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(CreateIAM
 schema::LazyTable kTable114{{nullptr}, "CreateIAM2TickFlowCollectionAction", kRows114, 9, kBases114, 1, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::make, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::destroy, &schema::ObjectOps<CreateIAM2TickFlowCollectionAction, L>::clear};
 static_assert(offsetof(CreateIAM2TickFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "CreateIAM2TickFlowCollection", HttpMethod::Post, "/tickets/flow-collections", "params", true, true, true, false, "", &CreateIAM2TickFlowCollectionAction::describe,
-                        schema::Ref<CreateIAM2TickFlowCollectionAction::ReplyType>::value};
+                        &TicketFlowCollectionInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // CreateTicketAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateTicketAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, description), schema::Location::Body, 0, &kRule2},
@@ -671,7 +671,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(CreateTic
 schema::LazyTable kTable116{{nullptr}, "CreateTicketAction", kRows116, 9, kBases116, 1, &schema::ObjectOps<CreateTicketAction, L>::make, &schema::ObjectOps<CreateTicketAction, L>::destroy, &schema::ObjectOps<CreateTicketAction, L>::clear};
 static_assert(offsetof(CreateTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "CreateTicket", HttpMethod::Post, "/tickets", "params", true, true, true, false, "", &CreateTicketAction::describe,
-                        schema::Ref<CreateTicketAction::ReplyType>::value};
+                        &TicketInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // DeleteIAM2TicketFlowAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIAM2TicketFlowAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIAM2TicketFlowAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -706,7 +706,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QueryArch
 schema::LazyTable kTable124{{nullptr}, "QueryArchiveTicketAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QueryArchiveTicketAction, L>::make, &schema::ObjectOps<QueryArchiveTicketAction, L>::destroy, &schema::ObjectOps<QueryArchiveTicketAction, L>::clear};
 static_assert(offsetof(QueryArchiveTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryArchiveTicket", HttpMethod::Get, "/tickets/archives", "", false, true, false, true, "", &QueryArchiveTicketAction::describe,
-                        schema::Ref<QueryArchiveTicketAction::ReplyType>::value};
+                        &ArchiveTicketInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryArchiveTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryArchiveTicketHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QueryArchiveTicketHistoryAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::make, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::destroy, &schema::ObjectOps<QueryArchiveTicketHistoryAction, L>::clear};
 static_assert(offsetof(QueryArchiveTicketHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -716,17 +716,17 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(QueryTick
 schema::LazyTable kTable128{{nullptr}, "QueryTicketAction", nullptr, 0, kBases128, 2, &schema::ObjectOps<QueryTicketAction, L>::make, &schema::ObjectOps<QueryTicketAction, L>::destroy, &schema::ObjectOps<QueryTicketAction, L>::clear};
 static_assert(offsetof(QueryTicketAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "QueryTicket", HttpMethod::Get, "/tickets", "", false, true, false, true, "", &QueryTicketAction::describe,
-                        schema::Ref<QueryTicketAction::ReplyType>::value};
+                        &TicketInventory::describeQueryReply};
 constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(QueryTicketFlowAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketFlowAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable130{{nullptr}, "QueryTicketFlowAction", nullptr, 0, kBases130, 2, &schema::ObjectOps<QueryTicketFlowAction, L>::make, &schema::ObjectOps<QueryTicketFlowAction, L>::destroy, &schema::ObjectOps<QueryTicketFlowAction, L>::clear};
 static_assert(offsetof(QueryTicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "QueryTicketFlow", HttpMethod::Get, "/tickets/flow", "", false, true, false, true, "", &QueryTicketFlowAction::describe,
-                        schema::Ref<QueryTicketFlowAction::ReplyType>::value};
+                        &TicketFlowInventory::describeQueryReply};
 constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(QueryTicketFlowCollectionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketFlowCollectionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable132{{nullptr}, "QueryTicketFlowCollectionAction", nullptr, 0, kBases132, 2, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::make, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<QueryTicketFlowCollectionAction, L>::clear};
 static_assert(offsetof(QueryTicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "QueryTicketFlowCollection", HttpMethod::Get, "/tickets/flow-collections", "", false, true, false, true, "", &QueryTicketFlowCollectionAction::describe,
-                        schema::Ref<QueryTicketFlowCollectionAction::ReplyType>::value};
+                        &TicketFlowCollectionInventory::describeQueryReply};
 constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(QueryTicketHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryTicketHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable134{{nullptr}, "QueryTicketHistoryAction", nullptr, 0, kBases134, 2, &schema::ObjectOps<QueryTicketHistoryAction, L>::make, &schema::ObjectOps<QueryTicketHistoryAction, L>::destroy, &schema::ObjectOps<QueryTicketHistoryAction, L>::clear};
 static_assert(offsetof(QueryTicketHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -754,7 +754,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable138{{nullptr}, "UpdateIAM2TicketFlowAction", kRows138, 6, kBases138, 1, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::make, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::destroy, &schema::ObjectOps<UpdateIAM2TicketFlowAction, L>::clear};
 static_assert(offsetof(UpdateIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "UpdateIAM2TicketFlow", HttpMethod::Put, "/tickets/flow/{uuid}/actions", "updateIAM2TicketFlow", true, true, true, false, "", &UpdateIAM2TicketFlowAction::describe,
-                        schema::Ref<UpdateIAM2TicketFlowAction::ReplyType>::value};
+                        &TicketFlowInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // UpdateIAM2TicketFlowCollectionAction
   {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -767,7 +767,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(UpdateIAM
 schema::LazyTable kTable140{{nullptr}, "UpdateIAM2TicketFlowCollectionAction", kRows140, 6, kBases140, 1, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::make, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::destroy, &schema::ObjectOps<UpdateIAM2TicketFlowCollectionAction, L>::clear};
 static_assert(offsetof(UpdateIAM2TicketFlowCollectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "UpdateIAM2TicketFlowCollection", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "updateIAM2TicketFlowCollection", true, true, true, false, "", &UpdateIAM2TicketFlowCollectionAction::describe,
-                        schema::Ref<UpdateIAM2TicketFlowCollectionAction::ReplyType>::value};
+                        &TicketFlowCollectionInventory::describeInventoryReply};
 constexpr schema::Row kRows142[] = {  // UpdateTicketRequestAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateTicketRequestAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requests", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateTicketRequestAction, requests), schema::Location::Body, 0, &kRule12},
@@ -778,7 +778,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(UpdateTic
 schema::LazyTable kTable142{{nullptr}, "UpdateTicketRequestAction", kRows142, 4, kBases142, 1, &schema::ObjectOps<UpdateTicketRequestAction, L>::make, &schema::ObjectOps<UpdateTicketRequestAction, L>::destroy, &schema::ObjectOps<UpdateTicketRequestAction, L>::clear};
 static_assert(offsetof(UpdateTicketRequestAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "UpdateTicketRequest", HttpMethod::Put, "/tickets/{uuid}/actions", "updateTicketRequest", true, true, true, false, "", &UpdateTicketRequestAction::describe,
-                        schema::Ref<UpdateTicketRequestAction::ReplyType>::value};
+                        &TicketInventory::describeInventoryReply};
 constexpr schema::Row kRows144[] = {  // TokenIntrospectionAction
   {"token", schema::Local<std::string, L>::ref, offsetof(TokenIntrospectionAction, token), schema::Location::Body, schema::kSecret, &kRule0},
   {"tokenType", schema::Local<std::string, L>::ref, offsetof(TokenIntrospectionAction, tokenType), schema::Location::Body, schema::kSecret, &kRule0},
@@ -803,7 +803,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetTwoFac
 schema::LazyTable kTable146{{nullptr}, "GetTwoFactorAuthenticationSecretAction", kRows146, 6, kBases146, 1, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::make, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::destroy, &schema::ObjectOps<GetTwoFactorAuthenticationSecretAction, L>::clear};
 static_assert(offsetof(GetTwoFactorAuthenticationSecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "GetTwoFactorAuthenticationSecret", HttpMethod::Get, "/twofactorauthentication/secret", "", false, false, false, false, "", &GetTwoFactorAuthenticationSecretAction::describe,
-                        schema::Ref<GetTwoFactorAuthenticationSecretAction::ReplyType>::value};
+                        &TwoFactorAuthenticationSecretInventory::describeInventoryReply};
 constexpr schema::Row kRows148[] = {  // GetTwoFactorAuthenticationStateAction
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationStateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -816,7 +816,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(QueryTwoF
 schema::LazyTable kTable150{{nullptr}, "QueryTwoFactorAuthenticationAction", nullptr, 0, kBases150, 2, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::make, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::destroy, &schema::ObjectOps<QueryTwoFactorAuthenticationAction, L>::clear};
 static_assert(offsetof(QueryTwoFactorAuthenticationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "QueryTwoFactorAuthentication", HttpMethod::Get, "/twofactorauthentication/secrets", "", false, true, false, true, "", &QueryTwoFactorAuthenticationAction::describe,
-                        schema::Ref<QueryTwoFactorAuthenticationAction::ReplyType>::value};
+                        &TwoFactorAuthenticationInventory::describeQueryReply};
 constexpr schema::Row kRows152[] = {  // ResetTwoFactorAuthenticationSecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
   {"password", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSecret, &kRule12},
@@ -829,7 +829,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(ResetTwoF
 schema::LazyTable kTable152{{nullptr}, "ResetTwoFactorAuthenticationSecretAction", kRows152, 6, kBases152, 1, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::make, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::destroy, &schema::ObjectOps<ResetTwoFactorAuthenticationSecretAction, L>::clear};
 static_assert(offsetof(ResetTwoFactorAuthenticationSecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "ResetTwoFactorAuthenticationSecret", HttpMethod::Put, "/twofactorauthentication/secrets", "resetTwoFactorAuthenticationSecret", true, true, true, false, "", &ResetTwoFactorAuthenticationSecretAction::describe,
-                        schema::Ref<ResetTwoFactorAuthenticationSecretAction::ReplyType>::value};
+                        &TwoFactorAuthenticationSecretInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // UpdateCasClientAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCasClientAction, uuid), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCasClientAction, description), schema::Location::Body, 0, nullptr},
@@ -844,7 +844,7 @@ constexpr schema::Base kBases154[] = {{&ActionBase::describe, offsetof(UpdateCas
 schema::LazyTable kTable154{{nullptr}, "UpdateCasClientAction", kRows154, 8, kBases154, 1, &schema::ObjectOps<UpdateCasClientAction, L>::make, &schema::ObjectOps<UpdateCasClientAction, L>::destroy, &schema::ObjectOps<UpdateCasClientAction, L>::clear};
 static_assert(offsetof(UpdateCasClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec155{{nullptr}, "UpdateCasClient", HttpMethod::Post, "/update/cas/client", "params", true, true, true, false, "", &UpdateCasClientAction::describe,
-                        schema::Ref<UpdateCasClientAction::ReplyType>::value};
+                        &CasClientInventory::describeInventoryReply};
 constexpr schema::Row kRows156[] = {  // UpdateDirectoryAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, uuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
@@ -854,7 +854,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateDir
 schema::LazyTable kTable156{{nullptr}, "UpdateDirectoryAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<UpdateDirectoryAction, L>::make, &schema::ObjectOps<UpdateDirectoryAction, L>::destroy, &schema::ObjectOps<UpdateDirectoryAction, L>::clear};
 static_assert(offsetof(UpdateDirectoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "UpdateDirectory", HttpMethod::Put, "/update/directory", "updateDirectory", true, true, true, false, "", &UpdateDirectoryAction::describe,
-                        schema::Ref<UpdateDirectoryAction::ReplyType>::value};
+                        &DirectoryInventory::describeInventoryReply};
 constexpr schema::Row kRows158[] = {  // UpdateOAuthClientAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateOAuthClientAction, uuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateOAuthClientAction, name), schema::Location::Body, 0, nullptr},
@@ -875,7 +875,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(UpdateOAu
 schema::LazyTable kTable158{{nullptr}, "UpdateOAuthClientAction", kRows158, 14, kBases158, 1, &schema::ObjectOps<UpdateOAuthClientAction, L>::make, &schema::ObjectOps<UpdateOAuthClientAction, L>::destroy, &schema::ObjectOps<UpdateOAuthClientAction, L>::clear};
 static_assert(offsetof(UpdateOAuthClientAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "UpdateOAuthClient", HttpMethod::Post, "/update/oauth2/client", "params", true, true, true, false, "", &UpdateOAuthClientAction::describe,
-                        schema::Ref<UpdateOAuthClientAction::ReplyType>::value};
+                        &OAuth2ClientInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // UpdateSSORedirectTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSSORedirectTemplateAction, uuid), schema::Location::Body, 0, &kRule0},
   {"redirectTemplate", schema::Local<std::string, L>::ref, offsetof(UpdateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
@@ -885,7 +885,7 @@ constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(UpdateSSO
 schema::LazyTable kTable160{{nullptr}, "UpdateSSORedirectTemplateAction", kRows160, 3, kBases160, 1, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::make, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::destroy, &schema::ObjectOps<UpdateSSORedirectTemplateAction, L>::clear};
 static_assert(offsetof(UpdateSSORedirectTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "UpdateSSORedirectTemplate", HttpMethod::Post, "/update/sso/redirectTemplate", "params", true, true, true, false, "", &UpdateSSORedirectTemplateAction::describe,
-                        schema::Ref<UpdateSSORedirectTemplateAction::ReplyType>::value};
+                        &SSORedirectTemplateInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& GetSpiceCertificatesAction::describe() { return schema::lazyTable(kTable0); }

@@ -226,7 +226,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachUsbDe
 schema::LazyTable kTable2{{nullptr}, "AttachUsbDeviceToVmAction", kRows2, 4, kBases2, 1, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::make, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::destroy, &schema::ObjectOps<AttachUsbDeviceToVmAction, L>::clear};
 static_assert(offsetof(AttachUsbDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachUsbDeviceToVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/attach", "params", true, true, true, false, "", &AttachUsbDeviceToVmAction::describe,
-                        schema::Ref<AttachUsbDeviceToVmAction::ReplyType>::value};
+                        &UsbDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // DetachUsbDeviceFromVmAction
   {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(DetachUsbDeviceFromVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachUsbDeviceFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -235,12 +235,12 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(DetachUsbDe
 schema::LazyTable kTable4{{nullptr}, "DetachUsbDeviceFromVmAction", kRows4, 2, kBases4, 1, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::make, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::destroy, &schema::ObjectOps<DetachUsbDeviceFromVmAction, L>::clear};
 static_assert(offsetof(DetachUsbDeviceFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "DetachUsbDeviceFromVm", HttpMethod::Post, "/usb-device/usb-devices/{usbDeviceUuid}/detach", "params", true, true, true, false, "", &DetachUsbDeviceFromVmAction::describe,
-                        schema::Ref<DetachUsbDeviceFromVmAction::ReplyType>::value};
+                        &UsbDeviceInventory::describeInventoryReply};
 constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(QueryUsbDeviceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUsbDeviceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable6{{nullptr}, "QueryUsbDeviceAction", nullptr, 0, kBases6, 2, &schema::ObjectOps<QueryUsbDeviceAction, L>::make, &schema::ObjectOps<QueryUsbDeviceAction, L>::destroy, &schema::ObjectOps<QueryUsbDeviceAction, L>::clear};
 static_assert(offsetof(QueryUsbDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "QueryUsbDevice", HttpMethod::Get, "/usb-device/usb-devices", "", false, true, false, true, "", &QueryUsbDeviceAction::describe,
-                        schema::Ref<QueryUsbDeviceAction::ReplyType>::value};
+                        &UsbDeviceInventory::describeQueryReply};
 constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
@@ -255,7 +255,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(UpdateUsbDe
 schema::LazyTable kTable8{{nullptr}, "UpdateUsbDeviceAction", kRows8, 5, kBases8, 1, &schema::ObjectOps<UpdateUsbDeviceAction, L>::make, &schema::ObjectOps<UpdateUsbDeviceAction, L>::destroy, &schema::ObjectOps<UpdateUsbDeviceAction, L>::clear};
 static_assert(offsetof(UpdateUsbDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "UpdateUsbDevice", HttpMethod::Put, "/usb-device/usb-devices/{uuid}/actions", "updateUsbDevice", true, true, true, false, "", &UpdateUsbDeviceAction::describe,
-                        schema::Ref<UpdateUsbDeviceAction::ReplyType>::value};
+                        &UsbDeviceInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // CreateUserTagAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateUserTagAction, resourceType), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateUserTagAction, resourceUuid), schema::Location::Body, 0, &kRule0},
@@ -266,12 +266,12 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(CreateUser
 schema::LazyTable kTable10{{nullptr}, "CreateUserTagAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<CreateUserTagAction, L>::make, &schema::ObjectOps<CreateUserTagAction, L>::destroy, &schema::ObjectOps<CreateUserTagAction, L>::clear};
 static_assert(offsetof(CreateUserTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "CreateUserTag", HttpMethod::Post, "/user-tags", "params", true, true, true, false, "", &CreateUserTagAction::describe,
-                        schema::Ref<CreateUserTagAction::ReplyType>::value};
+                        &UserTagInventory::describeInventoryReply};
 constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(QueryUserTagAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryUserTagAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable12{{nullptr}, "QueryUserTagAction", nullptr, 0, kBases12, 2, &schema::ObjectOps<QueryUserTagAction, L>::make, &schema::ObjectOps<QueryUserTagAction, L>::destroy, &schema::ObjectOps<QueryUserTagAction, L>::clear};
 static_assert(offsetof(QueryUserTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "QueryUserTag", HttpMethod::Get, "/user-tags", "", false, true, false, true, "", &QueryUserTagAction::describe,
-                        schema::Ref<QueryUserTagAction::ReplyType>::value};
+                        &UserTagInventory::describeQueryReply};
 constexpr schema::Row kRows14[] = {  // CleanV2VConversionCacheAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CleanV2VConversionCacheAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CleanV2VConversionCacheAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -312,7 +312,7 @@ constexpr schema::Base kBases18[] = {{&ActionBase::describe, offsetof(AddV2VConv
 schema::LazyTable kTable18{{nullptr}, "AddV2VConversionHostAction", kRows18, 8, kBases18, 1, &schema::ObjectOps<AddV2VConversionHostAction, L>::make, &schema::ObjectOps<AddV2VConversionHostAction, L>::destroy, &schema::ObjectOps<AddV2VConversionHostAction, L>::clear};
 static_assert(offsetof(AddV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "AddV2VConversionHost", HttpMethod::Post, "/v2v-conversion-hosts", "params", true, true, true, false, "", &AddV2VConversionHostAction::describe,
-                        schema::Ref<AddV2VConversionHostAction::ReplyType>::value};
+                        &V2VConversionHostInventory::describeInventoryReply};
 constexpr const char* kRule9V[] = {"enable", "disable"};
 constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows20[] = {  // ChangeV2VConversionHostStateAction
@@ -324,7 +324,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(ChangeV2VC
 schema::LazyTable kTable20{{nullptr}, "ChangeV2VConversionHostStateAction", kRows20, 3, kBases20, 1, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::make, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::destroy, &schema::ObjectOps<ChangeV2VConversionHostStateAction, L>::clear};
 static_assert(offsetof(ChangeV2VConversionHostStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "ChangeV2VConversionHostState", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "changeV2VConversionHostState", true, true, true, false, "", &ChangeV2VConversionHostStateAction::describe,
-                        schema::Ref<ChangeV2VConversionHostStateAction::ReplyType>::value};
+                        &V2VConversionHostInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // DeleteV2VConversionHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteV2VConversionHostAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -339,7 +339,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryV2VCo
 schema::LazyTable kTable24{{nullptr}, "QueryV2VConversionHostAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryV2VConversionHostAction, L>::make, &schema::ObjectOps<QueryV2VConversionHostAction, L>::destroy, &schema::ObjectOps<QueryV2VConversionHostAction, L>::clear};
 static_assert(offsetof(QueryV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "QueryV2VConversionHost", HttpMethod::Get, "/v2v-conversion-hosts", "", false, true, false, true, "", &QueryV2VConversionHostAction::describe,
-                        schema::Ref<QueryV2VConversionHostAction::ReplyType>::value};
+                        &V2VConversionHostInventory::describeQueryReply};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows26[] = {  // UpdateV2VConversionHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -352,7 +352,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateV2VC
 schema::LazyTable kTable26{{nullptr}, "UpdateV2VConversionHostAction", kRows26, 5, kBases26, 1, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::make, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::destroy, &schema::ObjectOps<UpdateV2VConversionHostAction, L>::clear};
 static_assert(offsetof(UpdateV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "UpdateV2VConversionHost", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost", true, true, true, false, "", &UpdateV2VConversionHostAction::describe,
-                        schema::Ref<UpdateV2VConversionHostAction::ReplyType>::value};
+                        &V2VConversionHostInventory::describeInventoryReply};
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
@@ -395,7 +395,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(ConvertVmF
 schema::LazyTable kTable28{{nullptr}, "ConvertVmFromForeignHypervisorAction", kRows28, 25, kBases28, 1, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::make, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::destroy, &schema::ObjectOps<ConvertVmFromForeignHypervisorAction, L>::clear};
 static_assert(offsetof(ConvertVmFromForeignHypervisorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "ConvertVmFromForeignHypervisor", HttpMethod::Post, "/v2vs", "params", true, true, true, false, "", &ConvertVmFromForeignHypervisorAction::describe,
-                        schema::Ref<ConvertVmFromForeignHypervisorAction::ReplyType>::value};
+                        &LongJobInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"AFFINITY", "ANTIAFFINITY"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule19V[] = {"SOFT", "HARD"};
@@ -431,7 +431,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(AddVCenter
 schema::LazyTable kTable32{{nullptr}, "AddVCenterAction", kRows32, 11, kBases32, 1, &schema::ObjectOps<AddVCenterAction, L>::make, &schema::ObjectOps<AddVCenterAction, L>::destroy, &schema::ObjectOps<AddVCenterAction, L>::clear};
 static_assert(offsetof(AddVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "AddVCenter", HttpMethod::Post, "/vcenters", "params", true, true, true, false, "", &AddVCenterAction::describe,
-                        schema::Ref<AddVCenterAction::ReplyType>::value};
+                        &VCenterInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // DeleteVCenterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVCenterAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -446,32 +446,32 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(QueryVCent
 schema::LazyTable kTable36{{nullptr}, "QueryVCenterAction", nullptr, 0, kBases36, 2, &schema::ObjectOps<QueryVCenterAction, L>::make, &schema::ObjectOps<QueryVCenterAction, L>::destroy, &schema::ObjectOps<QueryVCenterAction, L>::clear};
 static_assert(offsetof(QueryVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryVCenter", HttpMethod::Get, "/vcenters", "", false, true, false, true, "", &QueryVCenterAction::describe,
-                        schema::Ref<QueryVCenterAction::ReplyType>::value};
+                        &VCenterInventory::describeQueryReply};
 constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryVCenterBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterBackupStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable38{{nullptr}, "QueryVCenterBackupStorageAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::make, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::destroy, &schema::ObjectOps<QueryVCenterBackupStorageAction, L>::clear};
 static_assert(offsetof(QueryVCenterBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QueryVCenterBackupStorage", HttpMethod::Get, "/vcenters/backup-storage", "", false, true, false, true, "", &QueryVCenterBackupStorageAction::describe,
-                        schema::Ref<QueryVCenterBackupStorageAction::ReplyType>::value};
+                        &VCenterBackupStorageInventory::describeQueryReply};
 constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVCenterClusterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterClusterAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable40{{nullptr}, "QueryVCenterClusterAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVCenterClusterAction, L>::make, &schema::ObjectOps<QueryVCenterClusterAction, L>::destroy, &schema::ObjectOps<QueryVCenterClusterAction, L>::clear};
 static_assert(offsetof(QueryVCenterClusterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "QueryVCenterCluster", HttpMethod::Get, "/vcenters/clusters", "", false, true, false, true, "", &QueryVCenterClusterAction::describe,
-                        schema::Ref<QueryVCenterClusterAction::ReplyType>::value};
+                        &VCenterClusterInventory::describeQueryReply};
 constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVCenterDatacenterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterDatacenterAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable42{{nullptr}, "QueryVCenterDatacenterAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::make, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::destroy, &schema::ObjectOps<QueryVCenterDatacenterAction, L>::clear};
 static_assert(offsetof(QueryVCenterDatacenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "QueryVCenterDatacenter", HttpMethod::Get, "/vcenters/datacenters", "", false, true, false, true, "", &QueryVCenterDatacenterAction::describe,
-                        schema::Ref<QueryVCenterDatacenterAction::ReplyType>::value};
+                        &VCenterDatacenterInventory::describeQueryReply};
 constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(QueryVCenterPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterPrimaryStorageAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable44{{nullptr}, "QueryVCenterPrimaryStorageAction", nullptr, 0, kBases44, 2, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::make, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::destroy, &schema::ObjectOps<QueryVCenterPrimaryStorageAction, L>::clear};
 static_assert(offsetof(QueryVCenterPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "QueryVCenterPrimaryStorage", HttpMethod::Get, "/vcenters/primary-storage", "", false, true, false, true, "", &QueryVCenterPrimaryStorageAction::describe,
-                        schema::Ref<QueryVCenterPrimaryStorageAction::ReplyType>::value};
+                        &VCenterPrimaryStorageInventory::describeQueryReply};
 constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(QueryVCenterResourcePoolAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVCenterResourcePoolAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable46{{nullptr}, "QueryVCenterResourcePoolAction", nullptr, 0, kBases46, 2, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::make, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::destroy, &schema::ObjectOps<QueryVCenterResourcePoolAction, L>::clear};
 static_assert(offsetof(QueryVCenterResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "QueryVCenterResourcePool", HttpMethod::Get, "/vcenters/clusters/resourcepools", "", false, true, false, true, "", &QueryVCenterResourcePoolAction::describe,
-                        schema::Ref<QueryVCenterResourcePoolAction::ReplyType>::value};
+                        &VCenterResourcePoolInventory::describeQueryReply};
 constexpr schema::Row kRows48[] = {  // SyncVCenterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVCenterAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -498,7 +498,7 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(UpdateVCen
 schema::LazyTable kTable50{{nullptr}, "UpdateVCenterAction", kRows50, 9, kBases50, 1, &schema::ObjectOps<UpdateVCenterAction, L>::make, &schema::ObjectOps<UpdateVCenterAction, L>::destroy, &schema::ObjectOps<UpdateVCenterAction, L>::clear};
 static_assert(offsetof(UpdateVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "UpdateVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "updateVCenter", true, true, true, false, "", &UpdateVCenterAction::describe,
-                        schema::Ref<UpdateVCenterAction::ReplyType>::value};
+                        &VCenterInventory::describeInventoryReply};
 constexpr schema::Rule kRule23{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows52[] = {  // AttachVipToVpcSharedQosAction
   {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
@@ -521,7 +521,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(ChangeVpcS
 schema::LazyTable kTable54{{nullptr}, "ChangeVpcSharedQosBandwidthAction", kRows54, 3, kBases54, 1, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::make, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::destroy, &schema::ObjectOps<ChangeVpcSharedQosBandwidthAction, L>::clear};
 static_assert(offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "ChangeVpcSharedQosBandwidth", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/bandwidth/actions", "params", true, true, true, false, "", &ChangeVpcSharedQosBandwidthAction::describe,
-                        schema::Ref<ChangeVpcSharedQosBandwidthAction::ReplyType>::value};
+                        &VpcSharedQosInventory::describeInventoryReply};
 constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr const char* kRule26V[] = {"TCP", "UDP"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0};
@@ -553,7 +553,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateVpcS
 schema::LazyTable kTable58{{nullptr}, "CreateVpcSharedQosAction", kRows58, 8, kBases58, 1, &schema::ObjectOps<CreateVpcSharedQosAction, L>::make, &schema::ObjectOps<CreateVpcSharedQosAction, L>::destroy, &schema::ObjectOps<CreateVpcSharedQosAction, L>::clear};
 static_assert(offsetof(CreateVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "CreateVpcSharedQos", HttpMethod::Post, "/vips/sharedqos", "params", true, true, true, false, "", &CreateVpcSharedQosAction::describe,
-                        schema::Ref<CreateVpcSharedQosAction::ReplyType>::value};
+                        &VpcSharedQosInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // DeleteVpcSharedQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcSharedQosAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -591,7 +591,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(QueryVpcSh
 schema::LazyTable kTable66{{nullptr}, "QueryVpcSharedQosAction", nullptr, 0, kBases66, 2, &schema::ObjectOps<QueryVpcSharedQosAction, L>::make, &schema::ObjectOps<QueryVpcSharedQosAction, L>::destroy, &schema::ObjectOps<QueryVpcSharedQosAction, L>::clear};
 static_assert(offsetof(QueryVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "QueryVpcSharedQos", HttpMethod::Get, "/vips/sharedqos", "", false, true, false, true, "", &QueryVpcSharedQosAction::describe,
-                        schema::Ref<QueryVpcSharedQosAction::ReplyType>::value};
+                        &VpcSharedQosInventory::describeQueryReply};
 constexpr schema::Row kRows68[] = {  // UpdateVpcSharedQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
@@ -602,7 +602,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(UpdateVpcS
 schema::LazyTable kTable68{{nullptr}, "UpdateVpcSharedQosAction", kRows68, 4, kBases68, 1, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::make, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::destroy, &schema::ObjectOps<UpdateVpcSharedQosAction, L>::clear};
 static_assert(offsetof(UpdateVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "UpdateVpcSharedQos", HttpMethod::Put, "/vips/sharedqos/{uuid}/actions", "updateVpcSharedQos", true, true, true, false, "", &UpdateVpcSharedQosAction::describe,
-                        schema::Ref<UpdateVpcSharedQosAction::ReplyType>::value};
+                        &VpcSharedQosInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // GetCandidateVMForAttachingAffinityGroupAction
   {"affinityGroupUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupAction, affinityGroupUuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -616,7 +616,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryVmSch
 schema::LazyTable kTable72{{nullptr}, "QueryVmSchedHistoryAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::make, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::destroy, &schema::ObjectOps<QueryVmSchedHistoryAction, L>::clear};
 static_assert(offsetof(QueryVmSchedHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "QueryVmSchedHistory", HttpMethod::Get, "/vm/sched-history", "", false, true, false, true, "", &QueryVmSchedHistoryAction::describe,
-                        schema::Ref<QueryVmSchedHistoryAction::ReplyType>::value};
+                        &VmSchedHistoryInventory::describeQueryReply};
 constexpr schema::Row kRows74[] = {  // AttachGuestToolsIsoToVmAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachGuestToolsIsoToVmAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachGuestToolsIsoToVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -635,7 +635,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(AttachIsoT
 schema::LazyTable kTable76{{nullptr}, "AttachIsoToVmInstanceAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::make, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachIsoToVmInstanceAction, L>::clear};
 static_assert(offsetof(AttachIsoToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "AttachIsoToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/iso/{isoUuid}", "null", true, true, true, false, "", &AttachIsoToVmInstanceAction::describe,
-                        schema::Ref<AttachIsoToVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows78[] = {  // AttachL3NetworkToVmAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworkToVmAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -649,7 +649,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(AttachL3Ne
 schema::LazyTable kTable78{{nullptr}, "AttachL3NetworkToVmAction", kRows78, 7, kBases78, 1, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::make, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::destroy, &schema::ObjectOps<AttachL3NetworkToVmAction, L>::clear};
 static_assert(offsetof(AttachL3NetworkToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "AttachL3NetworkToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}", "params", true, true, true, false, "", &AttachL3NetworkToVmAction::describe,
-                        schema::Ref<AttachL3NetworkToVmAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // AttachScsiLunToVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachScsiLunToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -660,7 +660,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(AttachScsi
 schema::LazyTable kTable80{{nullptr}, "AttachScsiLunToVmInstanceAction", kRows80, 4, kBases80, 1, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::make, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::destroy, &schema::ObjectOps<AttachScsiLunToVmInstanceAction, L>::clear};
 static_assert(offsetof(AttachScsiLunToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "AttachScsiLunToVmInstance", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "params", true, true, true, false, "", &AttachScsiLunToVmInstanceAction::describe,
-                        schema::Ref<AttachScsiLunToVmInstanceAction::ReplyType>::value};
+                        &ScsiLunInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // AttachVmNicToVmAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachVmNicToVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachVmNicToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -670,7 +670,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(AttachVmNi
 schema::LazyTable kTable82{{nullptr}, "AttachVmNicToVmAction", kRows82, 3, kBases82, 1, &schema::ObjectOps<AttachVmNicToVmAction, L>::make, &schema::ObjectOps<AttachVmNicToVmAction, L>::destroy, &schema::ObjectOps<AttachVmNicToVmAction, L>::clear};
 static_assert(offsetof(AttachVmNicToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "AttachVmNicToVm", HttpMethod::Post, "/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}", "params", true, true, true, false, "", &AttachVmNicToVmAction::describe,
-                        schema::Ref<AttachVmNicToVmAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows84[] = {  // ChangeInstanceOfferingAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"instanceOfferingUuid", schema::Local<std::string, L>::ref, offsetof(ChangeInstanceOfferingAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
@@ -680,7 +680,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(ChangeInst
 schema::LazyTable kTable84{{nullptr}, "ChangeInstanceOfferingAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::make, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::destroy, &schema::ObjectOps<ChangeInstanceOfferingAction, L>::clear};
 static_assert(offsetof(ChangeInstanceOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "ChangeInstanceOffering", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeInstanceOffering", true, true, true, false, "", &ChangeInstanceOfferingAction::describe,
-                        schema::Ref<ChangeInstanceOfferingAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule28V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule28{true, false, false, kRule28V, 2, -1, 32, false, 0, 0};
 constexpr schema::Row kRows86[] = {  // ChangeVfNicHaStateAction
@@ -692,7 +692,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(ChangeVfNi
 schema::LazyTable kTable86{{nullptr}, "ChangeVfNicHaStateAction", kRows86, 3, kBases86, 1, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::make, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::destroy, &schema::ObjectOps<ChangeVfNicHaStateAction, L>::clear};
 static_assert(offsetof(ChangeVfNicHaStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "ChangeVfNicHaState", HttpMethod::Put, "/vm-instances/nics/{vfNicUuid}/actions", "changeVfNicHaState", true, true, true, false, "", &ChangeVfNicHaStateAction::describe,
-                        schema::Ref<ChangeVfNicHaStateAction::ReplyType>::value};
+                        &VmVfNicInventory::describeInventoryReply};
 constexpr schema::Row kRows88[] = {  // ChangeVmImageAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmImageAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmImageAction, imageUuid), schema::Location::Body, 0, &kRule0},
@@ -704,7 +704,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ChangeVmIm
 schema::LazyTable kTable88{{nullptr}, "ChangeVmImageAction", kRows88, 5, kBases88, 1, &schema::ObjectOps<ChangeVmImageAction, L>::make, &schema::ObjectOps<ChangeVmImageAction, L>::destroy, &schema::ObjectOps<ChangeVmImageAction, L>::clear};
 static_assert(offsetof(ChangeVmImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "ChangeVmImage", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeVmImage", true, true, true, false, "", &ChangeVmImageAction::describe,
-                        schema::Ref<ChangeVmImageAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows90[] = {  // ChangeVmNicNetworkAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"destL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicNetworkAction, destL3NetworkUuid), schema::Location::Path, 0, &kRule0},
@@ -715,7 +715,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(ChangeVmNi
 schema::LazyTable kTable90{{nullptr}, "ChangeVmNicNetworkAction", kRows90, 4, kBases90, 1, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::make, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::destroy, &schema::ObjectOps<ChangeVmNicNetworkAction, L>::clear};
 static_assert(offsetof(ChangeVmNicNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "ChangeVmNicNetwork", HttpMethod::Post, "/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}", "params", true, true, true, false, "", &ChangeVmNicNetworkAction::describe,
-                        schema::Ref<ChangeVmNicNetworkAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // ChangeVmNicStateAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicStateAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicStateAction, state), schema::Location::Body, 0, &kRule9},
@@ -725,7 +725,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(ChangeVmNi
 schema::LazyTable kTable92{{nullptr}, "ChangeVmNicStateAction", kRows92, 3, kBases92, 1, &schema::ObjectOps<ChangeVmNicStateAction, L>::make, &schema::ObjectOps<ChangeVmNicStateAction, L>::destroy, &schema::ObjectOps<ChangeVmNicStateAction, L>::clear};
 static_assert(offsetof(ChangeVmNicStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "ChangeVmNicState", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicState", true, true, true, false, "", &ChangeVmNicStateAction::describe,
-                        schema::Ref<ChangeVmNicStateAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule29V[] = {"VNIC"};
 constexpr schema::Rule kRule29{true, false, false, kRule29V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows94[] = {  // ChangeVmNicTypeAction
@@ -737,7 +737,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(ChangeVmNi
 schema::LazyTable kTable94{{nullptr}, "ChangeVmNicTypeAction", kRows94, 3, kBases94, 1, &schema::ObjectOps<ChangeVmNicTypeAction, L>::make, &schema::ObjectOps<ChangeVmNicTypeAction, L>::destroy, &schema::ObjectOps<ChangeVmNicTypeAction, L>::clear};
 static_assert(offsetof(ChangeVmNicTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "ChangeVmNicType", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicType", true, true, true, false, "", &ChangeVmNicTypeAction::describe,
-                        schema::Ref<ChangeVmNicTypeAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Row kRows96[] = {  // ChangeVmPasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -813,7 +813,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(CreateVmC
 schema::LazyTable kTable102{{nullptr}, "CreateVmCdRomAction", kRows102, 7, kBases102, 1, &schema::ObjectOps<CreateVmCdRomAction, L>::make, &schema::ObjectOps<CreateVmCdRomAction, L>::destroy, &schema::ObjectOps<CreateVmCdRomAction, L>::clear};
 static_assert(offsetof(CreateVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "CreateVmCdRom", HttpMethod::Post, "/vm-instances/cdroms", "params", true, true, true, false, "", &CreateVmCdRomAction::describe,
-                        schema::Ref<CreateVmCdRomAction::ReplyType>::value};
+                        &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule33V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
 constexpr schema::Rule kRule33{false, false, false, kRule33V, 5, -1, -1, false, 0, 0};
 constexpr const char* kRule34V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
@@ -856,7 +856,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(CreateVmI
 schema::LazyTable kTable104{{nullptr}, "CreateVmInstanceAction", kRows104, 32, kBases104, 1, &schema::ObjectOps<CreateVmInstanceAction, L>::make, &schema::ObjectOps<CreateVmInstanceAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceAction, L>::clear};
 static_assert(offsetof(CreateVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "CreateVmInstance", HttpMethod::Post, "/vm-instances", "params", true, true, true, false, "", &CreateVmInstanceAction::describe,
-                        schema::Ref<CreateVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule35V[] = {"InstantStart", "CreateStopped"};
 constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows106[] = {  // CreateVmInstanceFromVolumeAction
@@ -885,7 +885,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(CreateVmI
 schema::LazyTable kTable106{{nullptr}, "CreateVmInstanceFromVolumeAction", kRows106, 20, kBases106, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeAction, L>::clear};
 static_assert(offsetof(CreateVmInstanceFromVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "CreateVmInstanceFromVolume", HttpMethod::Post, "/vm-instances/from/volume", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeAction::describe,
-                        schema::Ref<CreateVmInstanceFromVolumeAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // CreateVmInstanceFromVolumeSnapshotAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule3},
@@ -913,7 +913,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateVmI
 schema::LazyTable kTable108{{nullptr}, "CreateVmInstanceFromVolumeSnapshotAction", kRows108, 21, kBases108, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotAction, L>::clear};
 static_assert(offsetof(CreateVmInstanceFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "CreateVmInstanceFromVolumeSnapshot", HttpMethod::Post, "/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeSnapshotAction::describe,
-                        schema::Ref<CreateVmInstanceFromVolumeSnapshotAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // CreateVmInstanceFromVolumeSnapshotGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule3},
@@ -940,7 +940,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateVmI
 schema::LazyTable kTable110{{nullptr}, "CreateVmInstanceFromVolumeSnapshotGroupAction", kRows110, 20, kBases110, 1, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<CreateVmInstanceFromVolumeSnapshotGroupAction, L>::clear};
 static_assert(offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "CreateVmInstanceFromVolumeSnapshotGroup", HttpMethod::Post, "/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}", "params", true, true, true, false, "", &CreateVmInstanceFromVolumeSnapshotGroupAction::describe,
-                        schema::Ref<CreateVmInstanceFromVolumeSnapshotGroupAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // CreateVmUserDefinedXmlHookScriptAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
@@ -953,7 +953,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(CreateVmU
 schema::LazyTable kTable112{{nullptr}, "CreateVmUserDefinedXmlHookScriptAction", kRows112, 6, kBases112, 1, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<CreateVmUserDefinedXmlHookScriptAction, L>::clear};
 static_assert(offsetof(CreateVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "CreateVmUserDefinedXmlHookScript", HttpMethod::Post, "/vm-instances/xml-hook-script", "params", true, true, true, false, "", &CreateVmUserDefinedXmlHookScriptAction::describe,
-                        schema::Ref<CreateVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+                        &XmlHookInventory::describeInventoryReply};
 constexpr const char* kRule36V[] = {"in", "out"};
 constexpr schema::Rule kRule36{true, false, false, kRule36V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows114[] = {  // DeleteNicQosAction
@@ -1086,7 +1086,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(DetachIso
 schema::LazyTable kTable138{{nullptr}, "DetachIsoFromVmInstanceAction", kRows138, 3, kBases138, 1, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::make, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::destroy, &schema::ObjectOps<DetachIsoFromVmInstanceAction, L>::clear};
 static_assert(offsetof(DetachIsoFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "DetachIsoFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/iso", "", false, true, true, false, "", &DetachIsoFromVmInstanceAction::describe,
-                        schema::Ref<DetachIsoFromVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows140[] = {  // DetachL3NetworkFromVmAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(DetachL3NetworkFromVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachL3NetworkFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1095,7 +1095,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(DetachL3N
 schema::LazyTable kTable140{{nullptr}, "DetachL3NetworkFromVmAction", kRows140, 2, kBases140, 1, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::make, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::destroy, &schema::ObjectOps<DetachL3NetworkFromVmAction, L>::clear};
 static_assert(offsetof(DetachL3NetworkFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "DetachL3NetworkFromVm", HttpMethod::Delete, "/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "", &DetachL3NetworkFromVmAction::describe,
-                        schema::Ref<DetachL3NetworkFromVmAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows142[] = {  // DetachScsiLunFromVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DetachScsiLunFromVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(DetachScsiLunFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -1105,7 +1105,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(DetachScs
 schema::LazyTable kTable142{{nullptr}, "DetachScsiLunFromVmInstanceAction", kRows142, 3, kBases142, 1, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::make, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::destroy, &schema::ObjectOps<DetachScsiLunFromVmInstanceAction, L>::clear};
 static_assert(offsetof(DetachScsiLunFromVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "DetachScsiLunFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "", false, true, true, false, "", &DetachScsiLunFromVmInstanceAction::describe,
-                        schema::Ref<DetachScsiLunFromVmInstanceAction::ReplyType>::value};
+                        &ScsiLunInventory::describeInventoryReply};
 constexpr const char* kRule37V[] = {"Windows", "Linux"};
 constexpr schema::Rule kRule37{true, false, false, kRule37V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule38{true, false, false, nullptr, 0, -1, 65536, false, 0, 0};
@@ -1159,7 +1159,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(FlattenVm
 schema::LazyTable kTable152{{nullptr}, "FlattenVmInstanceAction", kRows152, 4, kBases152, 1, &schema::ObjectOps<FlattenVmInstanceAction, L>::make, &schema::ObjectOps<FlattenVmInstanceAction, L>::destroy, &schema::ObjectOps<FlattenVmInstanceAction, L>::clear};
 static_assert(offsetof(FlattenVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "FlattenVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "flattenVmInstance", true, true, true, false, "", &FlattenVmInstanceAction::describe,
-                        schema::Ref<FlattenVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // FstrimVmAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(FstrimVmAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(FstrimVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1271,7 +1271,7 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(GetLatest
 schema::LazyTable kTable172{{nullptr}, "GetLatestGuestToolsForVmAction", kRows172, 2, kBases172, 1, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::make, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::destroy, &schema::ObjectOps<GetLatestGuestToolsForVmAction, L>::clear};
 static_assert(offsetof(GetLatestGuestToolsForVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "GetLatestGuestToolsForVm", HttpMethod::Get, "/vm-instances/{uuid}/latest-guest-tools", "", false, true, false, false, "", &GetLatestGuestToolsForVmAction::describe,
-                        schema::Ref<GetLatestGuestToolsForVmAction::ReplyType>::value};
+                        &GuestToolsInventory::describeInventoryReply};
 constexpr schema::Row kRows174[] = {  // GetNicQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"forceSync", schema::Local<std::optional<bool>, L>::ref, offsetof(GetNicQosAction, forceSync), schema::Location::Body, 0, nullptr},
@@ -1627,7 +1627,7 @@ constexpr schema::Base kBases244[] = {{&ActionBase::describe, offsetof(MigrateVm
 schema::LazyTable kTable244{{nullptr}, "MigrateVmAction", kRows244, 7, kBases244, 1, &schema::ObjectOps<MigrateVmAction, L>::make, &schema::ObjectOps<MigrateVmAction, L>::destroy, &schema::ObjectOps<MigrateVmAction, L>::clear};
 static_assert(offsetof(MigrateVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec245{{nullptr}, "MigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "migrateVm", true, true, true, false, "", &MigrateVmAction::describe,
-                        schema::Ref<MigrateVmAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows246[] = {  // PauseVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PauseVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(PauseVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1636,7 +1636,7 @@ constexpr schema::Base kBases246[] = {{&ActionBase::describe, offsetof(PauseVmIn
 schema::LazyTable kTable246{{nullptr}, "PauseVmInstanceAction", kRows246, 2, kBases246, 1, &schema::ObjectOps<PauseVmInstanceAction, L>::make, &schema::ObjectOps<PauseVmInstanceAction, L>::destroy, &schema::ObjectOps<PauseVmInstanceAction, L>::clear};
 static_assert(offsetof(PauseVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec247{{nullptr}, "PauseVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "pauseVmInstance", true, true, true, false, "", &PauseVmInstanceAction::describe,
-                        schema::Ref<PauseVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows248[] = {  // PrimaryStorageMigrateVmAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageMigrateVmAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -1652,7 +1652,7 @@ constexpr schema::Base kBases248[] = {{&ActionBase::describe, offsetof(PrimarySt
 schema::LazyTable kTable248{{nullptr}, "PrimaryStorageMigrateVmAction", kRows248, 9, kBases248, 1, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::make, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::destroy, &schema::ObjectOps<PrimaryStorageMigrateVmAction, L>::clear};
 static_assert(offsetof(PrimaryStorageMigrateVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec249{{nullptr}, "PrimaryStorageMigrateVm", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "primaryStorageMigrateVm", true, true, true, false, "", &PrimaryStorageMigrateVmAction::describe,
-                        schema::Ref<PrimaryStorageMigrateVmAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows250[] = {  // ProtectVmInstanceRecoveryPointAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ProtectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
@@ -1672,12 +1672,12 @@ constexpr schema::Base kBases252[] = {{&ActionBase::describe, offsetof(Provision
 schema::LazyTable kTable252{{nullptr}, "ProvisionVirtualRouterConfigAction", kRows252, 2, kBases252, 1, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::make, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::destroy, &schema::ObjectOps<ProvisionVirtualRouterConfigAction, L>::clear};
 static_assert(offsetof(ProvisionVirtualRouterConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec253{{nullptr}, "ProvisionVirtualRouterConfig", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision", "provisionVirtualRouterConfig", true, true, true, false, "", &ProvisionVirtualRouterConfigAction::describe,
-                        schema::Ref<ProvisionVirtualRouterConfigAction::ReplyType>::value};
+                        &ApplianceVmInventory::describeInventoryReply};
 constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(QueryApplianceVmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryApplianceVmAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable254{{nullptr}, "QueryApplianceVmAction", nullptr, 0, kBases254, 2, &schema::ObjectOps<QueryApplianceVmAction, L>::make, &schema::ObjectOps<QueryApplianceVmAction, L>::destroy, &schema::ObjectOps<QueryApplianceVmAction, L>::clear};
 static_assert(offsetof(QueryApplianceVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec255{{nullptr}, "QueryApplianceVm", HttpMethod::Get, "/vm-instances/appliances", "", false, true, false, true, "", &QueryApplianceVmAction::describe,
-                        schema::Ref<QueryApplianceVmAction::ReplyType>::value};
+                        &ApplianceVmInventory::describeQueryReply};
 constexpr schema::Base kBases256[] = {{&ActionBase::describe, offsetof(QueryFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryFaultToleranceVmAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable256{{nullptr}, "QueryFaultToleranceVmAction", nullptr, 0, kBases256, 2, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::make, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::destroy, &schema::ObjectOps<QueryFaultToleranceVmAction, L>::clear};
 static_assert(offsetof(QueryFaultToleranceVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1687,17 +1687,17 @@ constexpr schema::Base kBases258[] = {{&ActionBase::describe, offsetof(QueryVirt
 schema::LazyTable kTable258{{nullptr}, "QueryVirtualRouterVmAction", nullptr, 0, kBases258, 2, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::make, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterVmAction, L>::clear};
 static_assert(offsetof(QueryVirtualRouterVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec259{{nullptr}, "QueryVirtualRouterVm", HttpMethod::Get, "/vm-instances/appliances/virtual-routers", "", false, true, false, true, "", &QueryVirtualRouterVmAction::describe,
-                        schema::Ref<QueryVirtualRouterVmAction::ReplyType>::value};
+                        &ApplianceVmInventory::describeQueryReply};
 constexpr schema::Base kBases260[] = {{&ActionBase::describe, offsetof(QueryVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmCdRomAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable260{{nullptr}, "QueryVmCdRomAction", nullptr, 0, kBases260, 2, &schema::ObjectOps<QueryVmCdRomAction, L>::make, &schema::ObjectOps<QueryVmCdRomAction, L>::destroy, &schema::ObjectOps<QueryVmCdRomAction, L>::clear};
 static_assert(offsetof(QueryVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec261{{nullptr}, "QueryVmCdRom", HttpMethod::Get, "/vm-instances/cdroms", "", false, true, false, true, "", &QueryVmCdRomAction::describe,
-                        schema::Ref<QueryVmCdRomAction::ReplyType>::value};
+                        &VmCdRomInventory::describeQueryReply};
 constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(QueryVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable262{{nullptr}, "QueryVmInstanceAction", nullptr, 0, kBases262, 2, &schema::ObjectOps<QueryVmInstanceAction, L>::make, &schema::ObjectOps<QueryVmInstanceAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceAction, L>::clear};
 static_assert(offsetof(QueryVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec263{{nullptr}, "QueryVmInstance", HttpMethod::Get, "/vm-instances", "", false, true, false, true, "", &QueryVmInstanceAction::describe,
-                        schema::Ref<QueryVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeQueryReply};
 constexpr schema::Row kRows264[] = {  // QueryVmInstanceMdevDeviceSpecRefAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
 };
@@ -1705,7 +1705,7 @@ constexpr schema::Base kBases264[] = {{&ActionBase::describe, offsetof(QueryVmIn
 schema::LazyTable kTable264{{nullptr}, "QueryVmInstanceMdevDeviceSpecRefAction", kRows264, 1, kBases264, 2, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::make, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceMdevDeviceSpecRefAction, L>::clear};
 static_assert(offsetof(QueryVmInstanceMdevDeviceSpecRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec265{{nullptr}, "QueryVmInstanceMdevDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/mdev-device-specs", "", false, true, false, true, "", &QueryVmInstanceMdevDeviceSpecRefAction::describe,
-                        schema::Ref<QueryVmInstanceMdevDeviceSpecRefAction::ReplyType>::value};
+                        &VmInstanceMdevDeviceSpecRefInventory::describeQueryReply};
 constexpr schema::Row kRows266[] = {  // QueryVmInstancePciDeviceSpecRefAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(QueryVmInstancePciDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
 };
@@ -1713,17 +1713,17 @@ constexpr schema::Base kBases266[] = {{&ActionBase::describe, offsetof(QueryVmIn
 schema::LazyTable kTable266{{nullptr}, "QueryVmInstancePciDeviceSpecRefAction", kRows266, 1, kBases266, 2, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::make, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::destroy, &schema::ObjectOps<QueryVmInstancePciDeviceSpecRefAction, L>::clear};
 static_assert(offsetof(QueryVmInstancePciDeviceSpecRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec267{{nullptr}, "QueryVmInstancePciDeviceSpecRef", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/pci-device-specs", "", false, true, false, true, "", &QueryVmInstancePciDeviceSpecRefAction::describe,
-                        schema::Ref<QueryVmInstancePciDeviceSpecRefAction::ReplyType>::value};
+                        &VmInstancePciDeviceSpecRefInventory::describeQueryReply};
 constexpr schema::Base kBases268[] = {{&ActionBase::describe, offsetof(QueryVmNicAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable268{{nullptr}, "QueryVmNicAction", nullptr, 0, kBases268, 2, &schema::ObjectOps<QueryVmNicAction, L>::make, &schema::ObjectOps<QueryVmNicAction, L>::destroy, &schema::ObjectOps<QueryVmNicAction, L>::clear};
 static_assert(offsetof(QueryVmNicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec269{{nullptr}, "QueryVmNic", HttpMethod::Get, "/vm-instances/nics", "", false, true, false, true, "", &QueryVmNicAction::describe,
-                        schema::Ref<QueryVmNicAction::ReplyType>::value};
+                        &VmNicInventory::describeQueryReply};
 constexpr schema::Base kBases270[] = {{&ActionBase::describe, offsetof(QueryVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmUserDefinedXmlHookScriptAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable270{{nullptr}, "QueryVmUserDefinedXmlHookScriptAction", nullptr, 0, kBases270, 2, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<QueryVmUserDefinedXmlHookScriptAction, L>::clear};
 static_assert(offsetof(QueryVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec271{{nullptr}, "QueryVmUserDefinedXmlHookScript", HttpMethod::Get, "/vm-instances/xml-hook-script", "", false, true, false, true, "", &QueryVmUserDefinedXmlHookScriptAction::describe,
-                        schema::Ref<QueryVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+                        &XmlHookInventory::describeQueryReply};
 constexpr schema::Row kRows272[] = {  // RebootVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RebootVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RebootVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1732,7 +1732,7 @@ constexpr schema::Base kBases272[] = {{&ActionBase::describe, offsetof(RebootVmI
 schema::LazyTable kTable272{{nullptr}, "RebootVmInstanceAction", kRows272, 2, kBases272, 1, &schema::ObjectOps<RebootVmInstanceAction, L>::make, &schema::ObjectOps<RebootVmInstanceAction, L>::destroy, &schema::ObjectOps<RebootVmInstanceAction, L>::clear};
 static_assert(offsetof(RebootVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec273{{nullptr}, "RebootVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "rebootVmInstance", true, true, true, false, "", &RebootVmInstanceAction::describe,
-                        schema::Ref<RebootVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows274[] = {  // ReconnectVirtualRouterAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ReconnectVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReconnectVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1741,7 +1741,7 @@ constexpr schema::Base kBases274[] = {{&ActionBase::describe, offsetof(Reconnect
 schema::LazyTable kTable274{{nullptr}, "ReconnectVirtualRouterAction", kRows274, 2, kBases274, 1, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::make, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::destroy, &schema::ObjectOps<ReconnectVirtualRouterAction, L>::clear};
 static_assert(offsetof(ReconnectVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec275{{nullptr}, "ReconnectVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "reconnectVirtualRouter", true, true, true, false, "", &ReconnectVirtualRouterAction::describe,
-                        schema::Ref<ReconnectVirtualRouterAction::ReplyType>::value};
+                        &ApplianceVmInventory::describeInventoryReply};
 constexpr schema::Row kRows276[] = {  // RecoverVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1750,7 +1750,7 @@ constexpr schema::Base kBases276[] = {{&ActionBase::describe, offsetof(RecoverVm
 schema::LazyTable kTable276{{nullptr}, "RecoverVmInstanceAction", kRows276, 2, kBases276, 1, &schema::ObjectOps<RecoverVmInstanceAction, L>::make, &schema::ObjectOps<RecoverVmInstanceAction, L>::destroy, &schema::ObjectOps<RecoverVmInstanceAction, L>::clear};
 static_assert(offsetof(RecoverVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec277{{nullptr}, "RecoverVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "recoverVmInstance", true, true, true, false, "", &RecoverVmInstanceAction::describe,
-                        schema::Ref<RecoverVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows278[] = {  // ReimageVmInstanceAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ReimageVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ReimageVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1759,7 +1759,7 @@ constexpr schema::Base kBases278[] = {{&ActionBase::describe, offsetof(ReimageVm
 schema::LazyTable kTable278{{nullptr}, "ReimageVmInstanceAction", kRows278, 2, kBases278, 1, &schema::ObjectOps<ReimageVmInstanceAction, L>::make, &schema::ObjectOps<ReimageVmInstanceAction, L>::destroy, &schema::ObjectOps<ReimageVmInstanceAction, L>::clear};
 static_assert(offsetof(ReimageVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec279{{nullptr}, "ReimageVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "reimageVmInstance", true, true, true, false, "", &ReimageVmInstanceAction::describe,
-                        schema::Ref<ReimageVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows280[] = {  // ResumeVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ResumeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResumeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1768,7 +1768,7 @@ constexpr schema::Base kBases280[] = {{&ActionBase::describe, offsetof(ResumeVmI
 schema::LazyTable kTable280{{nullptr}, "ResumeVmInstanceAction", kRows280, 2, kBases280, 1, &schema::ObjectOps<ResumeVmInstanceAction, L>::make, &schema::ObjectOps<ResumeVmInstanceAction, L>::destroy, &schema::ObjectOps<ResumeVmInstanceAction, L>::clear};
 static_assert(offsetof(ResumeVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec281{{nullptr}, "ResumeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "resumeVmInstance", true, true, true, false, "", &ResumeVmInstanceAction::describe,
-                        schema::Ref<ResumeVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL};
 constexpr schema::Row kRows282[] = {  // SetNicQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -1800,7 +1800,7 @@ constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(SetVmBoot
 schema::LazyTable kTable286{{nullptr}, "SetVmBootOrderAction", kRows286, 3, kBases286, 1, &schema::ObjectOps<SetVmBootOrderAction, L>::make, &schema::ObjectOps<SetVmBootOrderAction, L>::destroy, &schema::ObjectOps<SetVmBootOrderAction, L>::clear};
 static_assert(offsetof(SetVmBootOrderAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec287{{nullptr}, "SetVmBootOrder", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmBootOrder", true, true, true, false, "", &SetVmBootOrderAction::describe,
-                        schema::Ref<SetVmBootOrderAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows288[] = {  // SetVmBootVolumeAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
@@ -1810,7 +1810,7 @@ constexpr schema::Base kBases288[] = {{&ActionBase::describe, offsetof(SetVmBoot
 schema::LazyTable kTable288{{nullptr}, "SetVmBootVolumeAction", kRows288, 3, kBases288, 1, &schema::ObjectOps<SetVmBootVolumeAction, L>::make, &schema::ObjectOps<SetVmBootVolumeAction, L>::destroy, &schema::ObjectOps<SetVmBootVolumeAction, L>::clear};
 static_assert(offsetof(SetVmBootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec289{{nullptr}, "SetVmBootVolume", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "setVmBootVolume", true, true, true, false, "", &SetVmBootVolumeAction::describe,
-                        schema::Ref<SetVmBootVolumeAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows290[] = {  // SetVmCleanTrafficAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmCleanTrafficAction, uuid), schema::Location::Path, 0, &kRule0},
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVmCleanTrafficAction, enable), schema::Location::Body, 0, &kRule0},
@@ -1836,7 +1836,7 @@ constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(SetVmCloc
 schema::LazyTable kTable292{{nullptr}, "SetVmClockTrackAction", kRows292, 5, kBases292, 1, &schema::ObjectOps<SetVmClockTrackAction, L>::make, &schema::ObjectOps<SetVmClockTrackAction, L>::destroy, &schema::ObjectOps<SetVmClockTrackAction, L>::clear};
 static_assert(offsetof(SetVmClockTrackAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec293{{nullptr}, "SetVmClockTrack", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmClockTrack", true, true, true, false, "", &SetVmClockTrackAction::describe,
-                        schema::Ref<SetVmClockTrackAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows294[] = {  // SetVmConsoleModeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmConsoleModeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"mode", schema::Local<std::string, L>::ref, offsetof(SetVmConsoleModeAction, mode), schema::Location::Body, 0, &kRule0},
@@ -1846,7 +1846,7 @@ constexpr schema::Base kBases294[] = {{&ActionBase::describe, offsetof(SetVmCons
 schema::LazyTable kTable294{{nullptr}, "SetVmConsoleModeAction", kRows294, 3, kBases294, 1, &schema::ObjectOps<SetVmConsoleModeAction, L>::make, &schema::ObjectOps<SetVmConsoleModeAction, L>::destroy, &schema::ObjectOps<SetVmConsoleModeAction, L>::clear};
 static_assert(offsetof(SetVmConsoleModeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec295{{nullptr}, "SetVmConsoleMode", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsoleMode", true, true, true, false, "", &SetVmConsoleModeAction::describe,
-                        schema::Ref<SetVmConsoleModeAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows296[] = {  // SetVmConsolePasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
   {"consolePassword", schema::Local<std::string, L>::ref, offsetof(SetVmConsolePasswordAction, consolePassword), schema::Location::Body, schema::kSecret, &kRule0},
@@ -1856,7 +1856,7 @@ constexpr schema::Base kBases296[] = {{&ActionBase::describe, offsetof(SetVmCons
 schema::LazyTable kTable296{{nullptr}, "SetVmConsolePasswordAction", kRows296, 3, kBases296, 1, &schema::ObjectOps<SetVmConsolePasswordAction, L>::make, &schema::ObjectOps<SetVmConsolePasswordAction, L>::destroy, &schema::ObjectOps<SetVmConsolePasswordAction, L>::clear};
 static_assert(offsetof(SetVmConsolePasswordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec297{{nullptr}, "SetVmConsolePassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmConsolePassword", true, true, true, false, "", &SetVmConsolePasswordAction::describe,
-                        schema::Ref<SetVmConsolePasswordAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows298[] = {  // SetVmEmulatorPinningAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
   {"emulatorPinning", schema::Local<std::string, L>::ref, offsetof(SetVmEmulatorPinningAction, emulatorPinning), schema::Location::Body, 0, &kRule0},
@@ -1886,7 +1886,7 @@ constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(SetVmInst
 schema::LazyTable kTable302{{nullptr}, "SetVmInstanceDefaultCdRomAction", kRows302, 3, kBases302, 1, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::make, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::destroy, &schema::ObjectOps<SetVmInstanceDefaultCdRomAction, L>::clear};
 static_assert(offsetof(SetVmInstanceDefaultCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec303{{nullptr}, "SetVmInstanceDefaultCdRom", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions", "setVmInstanceDefaultCdRom", true, true, true, false, "", &SetVmInstanceDefaultCdRomAction::describe,
-                        schema::Ref<SetVmInstanceDefaultCdRomAction::ReplyType>::value};
+                        &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule49V[] = {"NeverStop", "OnHostFailure", "FaultTolerance"};
 constexpr schema::Rule kRule49{true, false, false, kRule49V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows304[] = {  // SetVmInstanceHaLevelAction
@@ -1983,7 +1983,7 @@ constexpr schema::Base kBases320[] = {{&ActionBase::describe, offsetof(SetVmSshK
 schema::LazyTable kTable320{{nullptr}, "SetVmSshKeyAction", kRows320, 3, kBases320, 1, &schema::ObjectOps<SetVmSshKeyAction, L>::make, &schema::ObjectOps<SetVmSshKeyAction, L>::destroy, &schema::ObjectOps<SetVmSshKeyAction, L>::clear};
 static_assert(offsetof(SetVmSshKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec321{{nullptr}, "SetVmSshKey", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSshKey", true, true, true, false, "", &SetVmSshKeyAction::describe,
-                        schema::Ref<SetVmSshKeyAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows322[] = {  // SetVmStaticIpAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(SetVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
@@ -2044,7 +2044,7 @@ constexpr schema::Base kBases330[] = {{&ActionBase::describe, offsetof(StartVmIn
 schema::LazyTable kTable330{{nullptr}, "StartVmInstanceAction", kRows330, 4, kBases330, 1, &schema::ObjectOps<StartVmInstanceAction, L>::make, &schema::ObjectOps<StartVmInstanceAction, L>::destroy, &schema::ObjectOps<StartVmInstanceAction, L>::clear};
 static_assert(offsetof(StartVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec331{{nullptr}, "StartVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "startVmInstance", true, true, true, false, "", &StartVmInstanceAction::describe,
-                        schema::Ref<StartVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule52V[] = {"grace", "cold"};
 constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule53V[] = {"true"};
@@ -2059,7 +2059,7 @@ constexpr schema::Base kBases332[] = {{&ActionBase::describe, offsetof(StopVmIns
 schema::LazyTable kTable332{{nullptr}, "StopVmInstanceAction", kRows332, 4, kBases332, 1, &schema::ObjectOps<StopVmInstanceAction, L>::make, &schema::ObjectOps<StopVmInstanceAction, L>::destroy, &schema::ObjectOps<StopVmInstanceAction, L>::clear};
 static_assert(offsetof(StopVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec333{{nullptr}, "StopVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "stopVmInstance", true, true, true, false, "", &StopVmInstanceAction::describe,
-                        schema::Ref<StopVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows334[] = {  // SyncVmClockAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVmClockAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVmClockAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2096,7 +2096,7 @@ constexpr schema::Base kBases340[] = {{&ActionBase::describe, offsetof(UpdateGue
 schema::LazyTable kTable340{{nullptr}, "UpdateGuestToolsStateAction", kRows340, 2, kBases340, 1, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::make, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::destroy, &schema::ObjectOps<UpdateGuestToolsStateAction, L>::clear};
 static_assert(offsetof(UpdateGuestToolsStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec341{{nullptr}, "UpdateGuestToolsState", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/guesttools-state", "updateGuestToolsState", true, true, false, false, "", &UpdateGuestToolsStateAction::describe,
-                        schema::Ref<UpdateGuestToolsStateAction::ReplyType>::value};
+                        &GuestToolsStateInventory::describeInventoryReply};
 constexpr schema::Row kRows342[] = {  // UpdateVirtualRouterAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"defaultRouteL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualRouterAction, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
@@ -2106,7 +2106,7 @@ constexpr schema::Base kBases342[] = {{&ActionBase::describe, offsetof(UpdateVir
 schema::LazyTable kTable342{{nullptr}, "UpdateVirtualRouterAction", kRows342, 3, kBases342, 1, &schema::ObjectOps<UpdateVirtualRouterAction, L>::make, &schema::ObjectOps<UpdateVirtualRouterAction, L>::destroy, &schema::ObjectOps<UpdateVirtualRouterAction, L>::clear};
 static_assert(offsetof(UpdateVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec343{{nullptr}, "UpdateVirtualRouter", HttpMethod::Put, "/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions", "updateVirtualRouter", true, true, true, false, "", &UpdateVirtualRouterAction::describe,
-                        schema::Ref<UpdateVirtualRouterAction::ReplyType>::value};
+                        &VirtualRouterVmInventory::describeInventoryReply};
 constexpr schema::Row kRows344[] = {  // UpdateVmCdRomAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
@@ -2117,7 +2117,7 @@ constexpr schema::Base kBases344[] = {{&ActionBase::describe, offsetof(UpdateVmC
 schema::LazyTable kTable344{{nullptr}, "UpdateVmCdRomAction", kRows344, 4, kBases344, 1, &schema::ObjectOps<UpdateVmCdRomAction, L>::make, &schema::ObjectOps<UpdateVmCdRomAction, L>::destroy, &schema::ObjectOps<UpdateVmCdRomAction, L>::clear};
 static_assert(offsetof(UpdateVmCdRomAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec345{{nullptr}, "UpdateVmCdRom", HttpMethod::Put, "/vm-instances/cdroms/{uuid}/actions", "updateVmCdRom", true, true, true, false, "", &UpdateVmCdRomAction::describe,
-                        schema::Ref<UpdateVmCdRomAction::ReplyType>::value};
+                        &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule54V[] = {"Stopped", "Running"};
 constexpr schema::Rule kRule54{false, false, false, kRule54V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows346[] = {  // UpdateVmInstanceAction
@@ -2137,7 +2137,7 @@ constexpr schema::Base kBases346[] = {{&ActionBase::describe, offsetof(UpdateVmI
 schema::LazyTable kTable346{{nullptr}, "UpdateVmInstanceAction", kRows346, 11, kBases346, 1, &schema::ObjectOps<UpdateVmInstanceAction, L>::make, &schema::ObjectOps<UpdateVmInstanceAction, L>::destroy, &schema::ObjectOps<UpdateVmInstanceAction, L>::clear};
 static_assert(offsetof(UpdateVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec347{{nullptr}, "UpdateVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmInstance", true, true, true, false, "", &UpdateVmInstanceAction::describe,
-                        schema::Ref<UpdateVmInstanceAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows348[] = {  // UpdateVmNetworkConfigAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNetworkConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(UpdateVmNetworkConfigAction, vmNicUuids), schema::Location::Body, 0, &kRule13},
@@ -2158,7 +2158,7 @@ constexpr schema::Base kBases350[] = {{&ActionBase::describe, offsetof(UpdateVmN
 schema::LazyTable kTable350{{nullptr}, "UpdateVmNicDriverAction", kRows350, 4, kBases350, 1, &schema::ObjectOps<UpdateVmNicDriverAction, L>::make, &schema::ObjectOps<UpdateVmNicDriverAction, L>::destroy, &schema::ObjectOps<UpdateVmNicDriverAction, L>::clear};
 static_assert(offsetof(UpdateVmNicDriverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec351{{nullptr}, "UpdateVmNicDriver", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "updateVmNicDriver", true, true, true, false, "", &UpdateVmNicDriverAction::describe,
-                        schema::Ref<UpdateVmNicDriverAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Row kRows352[] = {  // UpdateVmNicMacAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicMacAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"mac", schema::Local<std::string, L>::ref, offsetof(UpdateVmNicMacAction, mac), schema::Location::Body, 0, &kRule0},
@@ -2168,7 +2168,7 @@ constexpr schema::Base kBases352[] = {{&ActionBase::describe, offsetof(UpdateVmN
 schema::LazyTable kTable352{{nullptr}, "UpdateVmNicMacAction", kRows352, 3, kBases352, 1, &schema::ObjectOps<UpdateVmNicMacAction, L>::make, &schema::ObjectOps<UpdateVmNicMacAction, L>::destroy, &schema::ObjectOps<UpdateVmNicMacAction, L>::clear};
 static_assert(offsetof(UpdateVmNicMacAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec353{{nullptr}, "UpdateVmNicMac", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "updateVmNicMac", true, true, true, false, "", &UpdateVmNicMacAction::describe,
-                        schema::Ref<UpdateVmNicMacAction::ReplyType>::value};
+                        &VmNicInventory::describeInventoryReply};
 constexpr schema::Row kRows354[] = {  // UpdateVmPriorityAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmPriorityAction, uuid), schema::Location::Path, 0, &kRule0},
   {"priority", schema::Local<std::string, L>::ref, offsetof(UpdateVmPriorityAction, priority), schema::Location::Body, 0, &kRule0},
@@ -2193,7 +2193,7 @@ constexpr schema::Base kBases356[] = {{&ActionBase::describe, offsetof(UpdateVmU
 schema::LazyTable kTable356{{nullptr}, "UpdateVmUserDefinedXmlHookScriptAction", kRows356, 6, kBases356, 1, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::make, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::destroy, &schema::ObjectOps<UpdateVmUserDefinedXmlHookScriptAction, L>::clear};
 static_assert(offsetof(UpdateVmUserDefinedXmlHookScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec357{{nullptr}, "UpdateVmUserDefinedXmlHookScript", HttpMethod::Put, "/vm-instances/xml-hook-script", "updateVmUserDefinedXmlHookScript", true, true, true, false, "", &UpdateVmUserDefinedXmlHookScriptAction::describe,
-                        schema::Ref<UpdateVmUserDefinedXmlHookScriptAction::ReplyType>::value};
+                        &XmlHookInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& UploadFileToVmAction::describe() { return schema::lazyTable(kTable0); }

@@ -110,7 +110,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(QueryVmPrio
 schema::LazyTable kTable0{{nullptr}, "QueryVmPriorityConfigAction", nullptr, 0, kBases0, 2, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::make, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::destroy, &schema::ObjectOps<QueryVmPriorityConfigAction, L>::clear};
 static_assert(offsetof(QueryVmPriorityConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "QueryVmPriorityConfig", HttpMethod::Get, "/vm-priority-config", "", false, true, false, true, "", &QueryVmPriorityConfigAction::describe,
-                        schema::Ref<QueryVmPriorityConfigAction::ReplyType>::value};
+                        &VmPriorityConfigInventory::describeQueryReply};
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 2LL, 262144LL};
 constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, -1, true, -1000LL, 1000LL};
@@ -129,12 +129,12 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(QueryVmInst
 schema::LazyTable kTable4{{nullptr}, "QueryVmInstanceDeviceAddressArchiveAction", nullptr, 0, kBases4, 2, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::make, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceDeviceAddressArchiveAction, L>::clear};
 static_assert(offsetof(QueryVmInstanceDeviceAddressArchiveAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "QueryVmInstanceDeviceAddressArchive", HttpMethod::Get, "/vmInstance/device/address/archive", "", false, true, false, true, "", &QueryVmInstanceDeviceAddressArchiveAction::describe,
-                        schema::Ref<QueryVmInstanceDeviceAddressArchiveAction::ReplyType>::value};
+                        &VmInstanceDeviceAddressArchiveInventory::describeQueryReply};
 constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmInstanceDeviceAddressGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable6{{nullptr}, "QueryVmInstanceDeviceAddressGroupAction", nullptr, 0, kBases6, 2, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::make, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::destroy, &schema::ObjectOps<QueryVmInstanceDeviceAddressGroupAction, L>::clear};
 static_assert(offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "QueryVmInstanceDeviceAddressGroup", HttpMethod::Get, "/vmInstance/device/address/group", "", false, true, false, true, "", &QueryVmInstanceDeviceAddressGroupAction::describe,
-                        schema::Ref<QueryVmInstanceDeviceAddressGroupAction::ReplyType>::value};
+                        &VmInstanceDeviceAddressGroupInventory::describeQueryReply};
 constexpr const char* kRule3V[] = {"enable", "disable"};
 constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows8[] = {  // ChangeVmSchedulingRuleStateAction
@@ -146,7 +146,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(ChangeVmSch
 schema::LazyTable kTable8{{nullptr}, "ChangeVmSchedulingRuleStateAction", kRows8, 3, kBases8, 1, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::make, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeVmSchedulingRuleStateAction, L>::clear};
 static_assert(offsetof(ChangeVmSchedulingRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "ChangeVmSchedulingRuleState", HttpMethod::Put, "/vmSchedulingRule/{uuid}/actions", "changeVmSchedulingRuleState", true, true, true, false, "", &ChangeVmSchedulingRuleStateAction::describe,
-                        schema::Ref<ChangeVmSchedulingRuleStateAction::ReplyType>::value};
+                        &VmSchedulingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // RemoveVmSchedulingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVmSchedulingRuleAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -170,7 +170,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(UpdateVmSc
 schema::LazyTable kTable12{{nullptr}, "UpdateVmSchedulingRuleAction", kRows12, 5, kBases12, 1, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::make, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<UpdateVmSchedulingRuleAction, L>::clear};
 static_assert(offsetof(UpdateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "UpdateVmSchedulingRule", HttpMethod::Put, "/vmSchedulingRule/{uuid}/update", "updateVmSchedulingRule", true, true, true, false, "", &UpdateVmSchedulingRuleAction::describe,
-                        schema::Ref<UpdateVmSchedulingRuleAction::ReplyType>::value};
+                        &VmSchedulingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows14[] = {  // AddVmToVmSchedulingRuleGroupAction
   {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddVmToVmSchedulingRuleGroupAction, vmGroupUuid), schema::Location::Path, 0, &kRule0},
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(AddVmToVmSchedulingRuleGroupAction, vmUuid), schema::Location::Path, 0, &kRule0},
@@ -193,7 +193,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateVmSc
 schema::LazyTable kTable16{{nullptr}, "CreateVmSchedulingRuleGroupAction", kRows16, 6, kBases16, 1, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<CreateVmSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(CreateVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "CreateVmSchedulingRuleGroup", HttpMethod::Post, "/vmSchedulingRuleGroup", "params", true, true, true, false, "", &CreateVmSchedulingRuleGroupAction::describe,
-                        schema::Ref<CreateVmSchedulingRuleGroupAction::ReplyType>::value};
+                        &VmSchedulingRuleGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // DeleteVmSchedulingRuleGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmSchedulingRuleGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVmSchedulingRuleGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -223,7 +223,7 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(UpdateVmSc
 schema::LazyTable kTable22{{nullptr}, "UpdateVmSchedulingRuleGroupAction", kRows22, 4, kBases22, 1, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::make, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::destroy, &schema::ObjectOps<UpdateVmSchedulingRuleGroupAction, L>::clear};
 static_assert(offsetof(UpdateVmSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateVmSchedulingRuleGroup", HttpMethod::Put, "/vmSchedulingRuleGroup/{uuid}/update", "updateVmSchedulingRuleGroup", true, true, true, false, "", &UpdateVmSchedulingRuleGroupAction::describe,
-                        schema::Ref<UpdateVmSchedulingRuleGroupAction::ReplyType>::value};
+                        &VmSchedulingRuleGroupInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"AFFINITY", "ANTIAFFINITY"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr const char* kRule7V[] = {"SOFT", "HARD"};
@@ -252,7 +252,7 @@ constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(CreateVmSc
 schema::LazyTable kTable24{{nullptr}, "CreateVmSchedulingRuleAction", kRows24, 13, kBases24, 1, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::make, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::destroy, &schema::ObjectOps<CreateVmSchedulingRuleAction, L>::clear};
 static_assert(offsetof(CreateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "CreateVmSchedulingRule", HttpMethod::Post, "/vmsSchedulingRule", "params", true, true, true, false, "", &CreateVmSchedulingRuleAction::describe,
-                        schema::Ref<CreateVmSchedulingRuleAction::ReplyType>::value};
+                        &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows26[] = {  // BatchDeleteVolumeSnapshotAction
   {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
@@ -286,7 +286,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(CreateVolu
 schema::LazyTable kTable30{{nullptr}, "CreateVolumeSnapshotGroupAction", kRows30, 7, kBases30, 1, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<CreateVolumeSnapshotGroupAction, L>::clear};
 static_assert(offsetof(CreateVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "CreateVolumeSnapshotGroup", HttpMethod::Post, "/volume-snapshots/group", "params", true, true, true, false, "", &CreateVolumeSnapshotGroupAction::describe,
-                        schema::Ref<CreateVolumeSnapshotGroupAction::ReplyType>::value};
+                        &VolumeSnapshotGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // DeleteVolumeSnapshotAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVolumeSnapshotAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -320,17 +320,17 @@ constexpr schema::Base kBases38[] = {{&ActionBase::describe, offsetof(QueryVolum
 schema::LazyTable kTable38{{nullptr}, "QueryVolumeSnapshotAction", nullptr, 0, kBases38, 2, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotAction, L>::clear};
 static_assert(offsetof(QueryVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec39{{nullptr}, "QueryVolumeSnapshot", HttpMethod::Get, "/volume-snapshots", "", false, true, false, true, "", &QueryVolumeSnapshotAction::describe,
-                        schema::Ref<QueryVolumeSnapshotAction::ReplyType>::value};
+                        &VolumeSnapshotInventory::describeQueryReply};
 constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVolumeSnapshotGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeSnapshotGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable40{{nullptr}, "QueryVolumeSnapshotGroupAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotGroupAction, L>::clear};
 static_assert(offsetof(QueryVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "QueryVolumeSnapshotGroup", HttpMethod::Get, "/volume-snapshots/group", "", false, true, false, true, "", &QueryVolumeSnapshotGroupAction::describe,
-                        schema::Ref<QueryVolumeSnapshotGroupAction::ReplyType>::value};
+                        &VolumeSnapshotGroupInventory::describeQueryReply};
 constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVolumeSnapshotTreeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeSnapshotTreeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable42{{nullptr}, "QueryVolumeSnapshotTreeAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::make, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::destroy, &schema::ObjectOps<QueryVolumeSnapshotTreeAction, L>::clear};
 static_assert(offsetof(QueryVolumeSnapshotTreeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "QueryVolumeSnapshotTree", HttpMethod::Get, "/volume-snapshots/trees", "", false, true, false, true, "", &QueryVolumeSnapshotTreeAction::describe,
-                        schema::Ref<QueryVolumeSnapshotTreeAction::ReplyType>::value};
+                        &VolumeSnapshotTreeInventory::describeQueryReply};
 constexpr schema::Row kRows44[] = {  // RevertVmFromSnapshotGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RevertVmFromSnapshotGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RevertVmFromSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -377,7 +377,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(UpdateVolu
 schema::LazyTable kTable52{{nullptr}, "UpdateVolumeSnapshotAction", kRows52, 4, kBases52, 1, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::make, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<UpdateVolumeSnapshotAction, L>::clear};
 static_assert(offsetof(UpdateVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "UpdateVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/{uuid}/actions", "updateVolumeSnapshot", true, true, true, false, "", &UpdateVolumeSnapshotAction::describe,
-                        schema::Ref<UpdateVolumeSnapshotAction::ReplyType>::value};
+                        &VolumeSnapshotInventory::describeInventoryReply};
 constexpr schema::Row kRows54[] = {  // UpdateVolumeSnapshotGroupAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, name), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeSnapshotGroupAction, description), schema::Location::Body, 0, nullptr},
@@ -388,7 +388,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(UpdateVolu
 schema::LazyTable kTable54{{nullptr}, "UpdateVolumeSnapshotGroupAction", kRows54, 4, kBases54, 1, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::make, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::destroy, &schema::ObjectOps<UpdateVolumeSnapshotGroupAction, L>::clear};
 static_assert(offsetof(UpdateVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "UpdateVolumeSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "updateVolumeSnapshotGroup", true, true, true, false, "", &UpdateVolumeSnapshotGroupAction::describe,
-                        schema::Ref<UpdateVolumeSnapshotGroupAction::ReplyType>::value};
+                        &VolumeSnapshotGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
 constexpr schema::Row kRows56[] = {  // AttachDataVolumeToHostAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
@@ -410,7 +410,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AttachData
 schema::LazyTable kTable58{{nullptr}, "AttachDataVolumeToVmAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::make, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::destroy, &schema::ObjectOps<AttachDataVolumeToVmAction, L>::clear};
 static_assert(offsetof(AttachDataVolumeToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "AttachDataVolumeToVm", HttpMethod::Post, "/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachDataVolumeToVmAction::describe,
-                        schema::Ref<AttachDataVolumeToVmAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // BatchSyncVolumeSizeAction
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(BatchSyncVolumeSizeAction, clusterUuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchSyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -429,7 +429,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(ChangeVolu
 schema::LazyTable kTable62{{nullptr}, "ChangeVolumeStateAction", kRows62, 3, kBases62, 1, &schema::ObjectOps<ChangeVolumeStateAction, L>::make, &schema::ObjectOps<ChangeVolumeStateAction, L>::destroy, &schema::ObjectOps<ChangeVolumeStateAction, L>::clear};
 static_assert(offsetof(ChangeVolumeStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "ChangeVolumeState", HttpMethod::Put, "/volumes/{uuid}/actions", "changeVolumeState", true, true, true, false, "", &ChangeVolumeStateAction::describe,
-                        schema::Ref<ChangeVolumeStateAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows64[] = {  // CreateDataVolumeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeAction, description), schema::Location::Body, 0, &kRule5},
@@ -444,7 +444,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(CreateData
 schema::LazyTable kTable64{{nullptr}, "CreateDataVolumeAction", kRows64, 8, kBases64, 1, &schema::ObjectOps<CreateDataVolumeAction, L>::make, &schema::ObjectOps<CreateDataVolumeAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeAction, L>::clear};
 static_assert(offsetof(CreateDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "CreateDataVolume", HttpMethod::Post, "/volumes/data", "params", true, true, true, false, "", &CreateDataVolumeAction::describe,
-                        schema::Ref<CreateDataVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows66[] = {  // CreateDataVolumeFromVolumeSnapshotAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule5},
@@ -458,7 +458,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(CreateData
 schema::LazyTable kTable66{{nullptr}, "CreateDataVolumeFromVolumeSnapshotAction", kRows66, 7, kBases66, 1, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeFromVolumeSnapshotAction, L>::clear};
 static_assert(offsetof(CreateDataVolumeFromVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "CreateDataVolumeFromVolumeSnapshot", HttpMethod::Post, "/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}", "params", true, true, true, false, "", &CreateDataVolumeFromVolumeSnapshotAction::describe,
-                        schema::Ref<CreateDataVolumeFromVolumeSnapshotAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows68[] = {  // CreateDataVolumeFromVolumeTemplateAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, imageUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeFromVolumeTemplateAction, name), schema::Location::Body, 0, &kRule8},
@@ -473,7 +473,7 @@ constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(CreateData
 schema::LazyTable kTable68{{nullptr}, "CreateDataVolumeFromVolumeTemplateAction", kRows68, 8, kBases68, 1, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::make, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::destroy, &schema::ObjectOps<CreateDataVolumeFromVolumeTemplateAction, L>::clear};
 static_assert(offsetof(CreateDataVolumeFromVolumeTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "CreateDataVolumeFromVolumeTemplate", HttpMethod::Post, "/volumes/data/from/data-volume-templates/{imageUuid}", "params", true, true, true, false, "", &CreateDataVolumeFromVolumeTemplateAction::describe,
-                        schema::Ref<CreateDataVolumeFromVolumeTemplateAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows70[] = {  // CreateVolumeSnapshotAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotAction, volumeUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule8},
@@ -486,7 +486,7 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(CreateVolu
 schema::LazyTable kTable70{{nullptr}, "CreateVolumeSnapshotAction", kRows70, 6, kBases70, 1, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::make, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::destroy, &schema::ObjectOps<CreateVolumeSnapshotAction, L>::clear};
 static_assert(offsetof(CreateVolumeSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CreateVolumeSnapshot", HttpMethod::Post, "/volumes/{volumeUuid}/volume-snapshots", "params", true, true, true, false, "", &CreateVolumeSnapshotAction::describe,
-                        schema::Ref<CreateVolumeSnapshotAction::ReplyType>::value};
+                        &VolumeSnapshotInventory::describeInventoryReply};
 constexpr schema::Row kRows72[] = {  // CreateVolumesSnapshotAction
   {"volumeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateVolumesSnapshotAction, volumeUuids), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVolumesSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -517,7 +517,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(DeleteVolu
 schema::LazyTable kTable76{{nullptr}, "DeleteVolumeQosAction", kRows76, 3, kBases76, 1, &schema::ObjectOps<DeleteVolumeQosAction, L>::make, &schema::ObjectOps<DeleteVolumeQosAction, L>::destroy, &schema::ObjectOps<DeleteVolumeQosAction, L>::clear};
 static_assert(offsetof(DeleteVolumeQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "DeleteVolumeQos", HttpMethod::Delete, "/volumes/{uuid}/qos", "", false, true, true, false, "", &DeleteVolumeQosAction::describe,
-                        schema::Ref<DeleteVolumeQosAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows78[] = {  // DetachDataVolumeFromHostAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(DetachDataVolumeFromHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(DetachDataVolumeFromHostAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -537,7 +537,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(DetachData
 schema::LazyTable kTable80{{nullptr}, "DetachDataVolumeFromVmAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::make, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::destroy, &schema::ObjectOps<DetachDataVolumeFromVmAction, L>::clear};
 static_assert(offsetof(DetachDataVolumeFromVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "DetachDataVolumeFromVm", HttpMethod::Delete, "/volumes/{uuid}/vm-instances", "", false, true, true, false, "", &DetachDataVolumeFromVmAction::describe,
-                        schema::Ref<DetachDataVolumeFromVmAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows82[] = {  // ExpungeDataVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ExpungeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExpungeDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -556,7 +556,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(FlattenVol
 schema::LazyTable kTable84{{nullptr}, "FlattenVolumeAction", kRows84, 3, kBases84, 1, &schema::ObjectOps<FlattenVolumeAction, L>::make, &schema::ObjectOps<FlattenVolumeAction, L>::destroy, &schema::ObjectOps<FlattenVolumeAction, L>::clear};
 static_assert(offsetof(FlattenVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "FlattenVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "flattenVolume", true, true, true, false, "", &FlattenVolumeAction::describe,
-                        schema::Ref<FlattenVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows86[] = {  // GetDataVolumeAttachableVmAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetDataVolumeAttachableVmAction, volumeUuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetDataVolumeAttachableVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -615,12 +615,12 @@ constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryShare
 schema::LazyTable kTable98{{nullptr}, "QueryShareableVolumeVmInstanceRefAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::make, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::destroy, &schema::ObjectOps<QueryShareableVolumeVmInstanceRefAction, L>::clear};
 static_assert(offsetof(QueryShareableVolumeVmInstanceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QueryShareableVolumeVmInstanceRef", HttpMethod::Get, "/volumes/vm-instances/refs", "", false, true, false, true, "", &QueryShareableVolumeVmInstanceRefAction::describe,
-                        schema::Ref<QueryShareableVolumeVmInstanceRefAction::ReplyType>::value};
+                        &ShareableVolumeVmInstanceRefInventory::describeQueryReply};
 constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(QueryVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable100{{nullptr}, "QueryVolumeAction", nullptr, 0, kBases100, 2, &schema::ObjectOps<QueryVolumeAction, L>::make, &schema::ObjectOps<QueryVolumeAction, L>::destroy, &schema::ObjectOps<QueryVolumeAction, L>::clear};
 static_assert(offsetof(QueryVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "QueryVolume", HttpMethod::Get, "/volumes", "", false, true, false, true, "", &QueryVolumeAction::describe,
-                        schema::Ref<QueryVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeQueryReply};
 constexpr schema::Row kRows102[] = {  // RecoverDataVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoverDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RecoverDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -629,7 +629,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(RecoverDa
 schema::LazyTable kTable102{{nullptr}, "RecoverDataVolumeAction", kRows102, 2, kBases102, 1, &schema::ObjectOps<RecoverDataVolumeAction, L>::make, &schema::ObjectOps<RecoverDataVolumeAction, L>::destroy, &schema::ObjectOps<RecoverDataVolumeAction, L>::clear};
 static_assert(offsetof(RecoverDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "RecoverDataVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "recoverDataVolume", true, true, true, false, "", &RecoverDataVolumeAction::describe,
-                        schema::Ref<RecoverDataVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // ResizeDataVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ResizeDataVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ResizeDataVolumeAction, size), schema::Location::Body, 0, &kRule0},
@@ -639,7 +639,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(ResizeDat
 schema::LazyTable kTable104{{nullptr}, "ResizeDataVolumeAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<ResizeDataVolumeAction, L>::make, &schema::ObjectOps<ResizeDataVolumeAction, L>::destroy, &schema::ObjectOps<ResizeDataVolumeAction, L>::clear};
 static_assert(offsetof(ResizeDataVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "ResizeDataVolume", HttpMethod::Put, "/volumes/data/resize/{uuid}/actions", "resizeDataVolume", true, true, true, false, "", &ResizeDataVolumeAction::describe,
-                        schema::Ref<ResizeDataVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // ResizeRootVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ResizeRootVolumeAction, uuid), schema::Location::Path, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResizeRootVolumeAction, vmInstanceUuid), schema::Location::Body, 0, nullptr},
@@ -650,7 +650,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ResizeRoo
 schema::LazyTable kTable106{{nullptr}, "ResizeRootVolumeAction", kRows106, 4, kBases106, 1, &schema::ObjectOps<ResizeRootVolumeAction, L>::make, &schema::ObjectOps<ResizeRootVolumeAction, L>::destroy, &schema::ObjectOps<ResizeRootVolumeAction, L>::clear};
 static_assert(offsetof(ResizeRootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "ResizeRootVolume", HttpMethod::Put, "/volumes/resize/{uuid}/actions", "resizeRootVolume", true, true, true, false, "", &ResizeRootVolumeAction::describe,
-                        schema::Ref<ResizeRootVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL};
 constexpr schema::Row kRows108[] = {  // SetVolumeIoThreadPinAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -684,7 +684,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(SetVolume
 schema::LazyTable kTable110{{nullptr}, "SetVolumeQosAction", kRows110, 10, kBases110, 1, &schema::ObjectOps<SetVolumeQosAction, L>::make, &schema::ObjectOps<SetVolumeQosAction, L>::destroy, &schema::ObjectOps<SetVolumeQosAction, L>::clear};
 static_assert(offsetof(SetVolumeQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "SetVolumeQos", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeQos", true, true, true, false, "", &SetVolumeQosAction::describe,
-                        schema::Ref<SetVolumeQosAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // SyncVolumeSizeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncVolumeSizeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncVolumeSizeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -693,7 +693,7 @@ constexpr schema::Base kBases112[] = {{&ActionBase::describe, offsetof(SyncVolum
 schema::LazyTable kTable112{{nullptr}, "SyncVolumeSizeAction", kRows112, 2, kBases112, 1, &schema::ObjectOps<SyncVolumeSizeAction, L>::make, &schema::ObjectOps<SyncVolumeSizeAction, L>::destroy, &schema::ObjectOps<SyncVolumeSizeAction, L>::clear};
 static_assert(offsetof(SyncVolumeSizeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "SyncVolumeSize", HttpMethod::Put, "/volumes/{uuid}/actions", "syncVolumeSize", true, true, true, false, "", &SyncVolumeSizeAction::describe,
-                        schema::Ref<SyncVolumeSizeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // UndoSnapshotCreationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UndoSnapshotCreationAction, uuid), schema::Location::Path, 0, &kRule0},
   {"snapShotUuid", schema::Local<std::string, L>::ref, offsetof(UndoSnapshotCreationAction, snapShotUuid), schema::Location::Body, 0, &kRule0},
@@ -703,7 +703,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(UndoSnaps
 schema::LazyTable kTable114{{nullptr}, "UndoSnapshotCreationAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<UndoSnapshotCreationAction, L>::make, &schema::ObjectOps<UndoSnapshotCreationAction, L>::destroy, &schema::ObjectOps<UndoSnapshotCreationAction, L>::clear};
 static_assert(offsetof(UndoSnapshotCreationAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "UndoSnapshotCreation", HttpMethod::Put, "/volumes/{uuid}/actions", "undoSnapshotCreation", true, true, true, false, "", &UndoSnapshotCreationAction::describe,
-                        schema::Ref<UndoSnapshotCreationAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // UpdateVolumeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVolumeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVolumeAction, name), schema::Location::Body, 0, &kRule4},
@@ -714,7 +714,7 @@ constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(UpdateVol
 schema::LazyTable kTable116{{nullptr}, "UpdateVolumeAction", kRows116, 4, kBases116, 1, &schema::ObjectOps<UpdateVolumeAction, L>::make, &schema::ObjectOps<UpdateVolumeAction, L>::destroy, &schema::ObjectOps<UpdateVolumeAction, L>::clear};
 static_assert(offsetof(UpdateVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "UpdateVolume", HttpMethod::Put, "/volumes/{uuid}/actions", "updateVolume", true, true, true, false, "", &UpdateVolumeAction::describe,
-                        schema::Ref<UpdateVolumeAction::ReplyType>::value};
+                        &VolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows118[] = {  // ValidateVolumeSnapshotChainAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateVolumeSnapshotChainAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVolumeSnapshotChainAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -735,7 +735,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AddDnsToV
 schema::LazyTable kTable120{{nullptr}, "AddDnsToVpcRouterAction", kRows120, 5, kBases120, 1, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::make, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::destroy, &schema::ObjectOps<AddDnsToVpcRouterAction, L>::clear};
 static_assert(offsetof(AddDnsToVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "AddDnsToVpcRouter", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/dns", "params", true, true, true, false, "", &AddDnsToVpcRouterAction::describe,
-                        schema::Ref<AddDnsToVpcRouterAction::ReplyType>::value};
+                        &VpcRouterVmInventory::describeInventoryReply};
 constexpr schema::Rule kRule18{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows122[] = {  // ChangeVpcHaGroupMonitorIpsAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -746,7 +746,7 @@ constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(ChangeVpc
 schema::LazyTable kTable122{{nullptr}, "ChangeVpcHaGroupMonitorIpsAction", kRows122, 3, kBases122, 1, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::make, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::destroy, &schema::ObjectOps<ChangeVpcHaGroupMonitorIpsAction, L>::clear};
 static_assert(offsetof(ChangeVpcHaGroupMonitorIpsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "ChangeVpcHaGroupMonitorIps", HttpMethod::Put, "/vpc/hagroups/{uuid}/monitorIps", "changeVpcHaGroupMonitorIps", true, true, true, false, "", &ChangeVpcHaGroupMonitorIpsAction::describe,
-                        schema::Ref<ChangeVpcHaGroupMonitorIpsAction::ReplyType>::value};
+                        &VpcHaGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows124[] = {  // CreateVpcHaGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcHaGroupAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcHaGroupAction, description), schema::Location::Body, 0, &kRule5},
@@ -759,7 +759,7 @@ constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(CreateVpc
 schema::LazyTable kTable124{{nullptr}, "CreateVpcHaGroupAction", kRows124, 6, kBases124, 1, &schema::ObjectOps<CreateVpcHaGroupAction, L>::make, &schema::ObjectOps<CreateVpcHaGroupAction, L>::destroy, &schema::ObjectOps<CreateVpcHaGroupAction, L>::clear};
 static_assert(offsetof(CreateVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "CreateVpcHaGroup", HttpMethod::Post, "/vpc/hagroups", "params", true, true, true, false, "", &CreateVpcHaGroupAction::describe,
-                        schema::Ref<CreateVpcHaGroupAction::ReplyType>::value};
+                        &VpcHaGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows126[] = {  // CreateVpcVRouterAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcVRouterAction, name), schema::Location::Body, 0, &kRule8},
   {"virtualRouterOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVRouterAction, virtualRouterOfferingUuid), schema::Location::Body, 0, &kRule0},
@@ -777,7 +777,7 @@ constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(CreateVpc
 schema::LazyTable kTable126{{nullptr}, "CreateVpcVRouterAction", kRows126, 11, kBases126, 1, &schema::ObjectOps<CreateVpcVRouterAction, L>::make, &schema::ObjectOps<CreateVpcVRouterAction, L>::destroy, &schema::ObjectOps<CreateVpcVRouterAction, L>::clear};
 static_assert(offsetof(CreateVpcVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "CreateVpcVRouter", HttpMethod::Post, "/vpc/virtual-routers", "params", true, true, true, false, "", &CreateVpcVRouterAction::describe,
-                        schema::Ref<CreateVpcVRouterAction::ReplyType>::value};
+                        &VmInstanceInventory::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // DeleteVpcHaGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVpcHaGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVpcHaGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -943,12 +943,12 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(QueryVpcH
 schema::LazyTable kTable158{{nullptr}, "QueryVpcHaGroupAction", nullptr, 0, kBases158, 2, &schema::ObjectOps<QueryVpcHaGroupAction, L>::make, &schema::ObjectOps<QueryVpcHaGroupAction, L>::destroy, &schema::ObjectOps<QueryVpcHaGroupAction, L>::clear};
 static_assert(offsetof(QueryVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "QueryVpcHaGroup", HttpMethod::Get, "/vpc/hagroups", "", false, true, false, true, "", &QueryVpcHaGroupAction::describe,
-                        schema::Ref<QueryVpcHaGroupAction::ReplyType>::value};
+                        &VpcHaGroupInventory::describeQueryReply};
 constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(QueryVpcHaGroupNetworkServiceRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcHaGroupNetworkServiceRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable160{{nullptr}, "QueryVpcHaGroupNetworkServiceRefAction", nullptr, 0, kBases160, 2, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::make, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::destroy, &schema::ObjectOps<QueryVpcHaGroupNetworkServiceRefAction, L>::clear};
 static_assert(offsetof(QueryVpcHaGroupNetworkServiceRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "QueryVpcHaGroupNetworkServiceRef", HttpMethod::Get, "/vpc/hagroups/networkserviceref/", "", false, true, false, true, "", &QueryVpcHaGroupNetworkServiceRefAction::describe,
-                        schema::Ref<QueryVpcHaGroupNetworkServiceRefAction::ReplyType>::value};
+                        &VpcHaGroupNetworkServiceRefInventory::describeQueryReply};
 constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(QueryVpcRouterAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcRouterAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable162{{nullptr}, "QueryVpcRouterAction", nullptr, 0, kBases162, 2, &schema::ObjectOps<QueryVpcRouterAction, L>::make, &schema::ObjectOps<QueryVpcRouterAction, L>::destroy, &schema::ObjectOps<QueryVpcRouterAction, L>::clear};
 static_assert(offsetof(QueryVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -958,7 +958,7 @@ constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(QueryVpcS
 schema::LazyTable kTable164{{nullptr}, "QueryVpcSnatStateAction", nullptr, 0, kBases164, 2, &schema::ObjectOps<QueryVpcSnatStateAction, L>::make, &schema::ObjectOps<QueryVpcSnatStateAction, L>::destroy, &schema::ObjectOps<QueryVpcSnatStateAction, L>::clear};
 static_assert(offsetof(QueryVpcSnatStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "QueryVpcSnatState", HttpMethod::Get, "/vpc/virtual-routers/networkservicestate/snat", "", false, true, false, true, "", &QueryVpcSnatStateAction::describe,
-                        schema::Ref<QueryVpcSnatStateAction::ReplyType>::value};
+                        &VpcSnatStateInventory::describeQueryReply};
 constexpr schema::Row kRows166[] = {  // RemoveDnsFromVpcRouterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromVpcRouterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"dns", schema::Local<std::string, L>::ref, offsetof(RemoveDnsFromVpcRouterAction, dns), schema::Location::Body, 0, &kRule0},
@@ -968,7 +968,7 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(RemoveDns
 schema::LazyTable kTable166{{nullptr}, "RemoveDnsFromVpcRouterAction", kRows166, 3, kBases166, 1, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::make, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::destroy, &schema::ObjectOps<RemoveDnsFromVpcRouterAction, L>::clear};
 static_assert(offsetof(RemoveDnsFromVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "RemoveDnsFromVpcRouter", HttpMethod::Delete, "/vpc/virtual-routers/{uuid}/dns", "", false, true, true, false, "", &RemoveDnsFromVpcRouterAction::describe,
-                        schema::Ref<RemoveDnsFromVpcRouterAction::ReplyType>::value};
+                        &VpcRouterVmInventory::describeInventoryReply};
 constexpr schema::Row kRows168[] = {  // SetVpcVRouterDistributedRoutingEnabledAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledAction, stateEvent), schema::Location::Body, 0, &kRule3},
@@ -1014,7 +1014,7 @@ constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(UpdateVpc
 schema::LazyTable kTable174{{nullptr}, "UpdateVpcHaGroupAction", kRows174, 4, kBases174, 1, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::make, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::destroy, &schema::ObjectOps<UpdateVpcHaGroupAction, L>::clear};
 static_assert(offsetof(UpdateVpcHaGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "UpdateVpcHaGroup", HttpMethod::Put, "/vpc/hagroups/{uuid}/actions", "updateVpcHaGroup", true, true, true, false, "", &UpdateVpcHaGroupAction::describe,
-                        schema::Ref<UpdateVpcHaGroupAction::ReplyType>::value};
+                        &VpcHaGroupInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& QueryVmPriorityConfigAction::describe() { return schema::lazyTable(kTable0); }

@@ -189,7 +189,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(ApplyRuleSe
 schema::LazyTable kTable0{{nullptr}, "ApplyRuleSetChangesAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::make, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::destroy, &schema::ObjectOps<ApplyRuleSetChangesAction, L>::clear};
 static_assert(offsetof(ApplyRuleSetChangesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "ApplyRuleSetChanges", HttpMethod::Put, "/vpcfirewalls/ruleSets/apply/{uuid}/actions", "applyRuleSetChanges", true, true, true, false, "", &ApplyRuleSetChangesAction::describe,
-                        schema::Ref<ApplyRuleSetChangesAction::ReplyType>::value};
+                        &VpcFirewallRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"in", "out"};
 constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows2[] = {  // AttachFirewallRuleSetToL3Action
@@ -203,7 +203,7 @@ constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(AttachFirew
 schema::LazyTable kTable2{{nullptr}, "AttachFirewallRuleSetToL3Action", kRows2, 5, kBases2, 1, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::make, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::destroy, &schema::ObjectOps<AttachFirewallRuleSetToL3Action, L>::clear};
 static_assert(offsetof(AttachFirewallRuleSetToL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachFirewallRuleSetToL3", HttpMethod::Post, "/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, true, false, "", &AttachFirewallRuleSetToL3Action::describe,
-                        schema::Ref<AttachFirewallRuleSetToL3Action::ReplyType>::value};
+                        &VpcFirewallRuleSetL3RefInventory::describeInventoryReply};
 constexpr schema::Row kRows4[] = {  // CheckFirewallRuleConfigFileAction
   {"ruleInfo", schema::Local<std::string, L>::ref, offsetof(CheckFirewallRuleConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckFirewallRuleConfigFileAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -230,7 +230,7 @@ constexpr schema::Base kBases6[] = {{&ActionBase::describe, offsetof(CreateFirew
 schema::LazyTable kTable6{{nullptr}, "CreateFirewallIpSetTemplateAction", kRows6, 7, kBases6, 1, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<CreateFirewallIpSetTemplateAction, L>::clear};
 static_assert(offsetof(CreateFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateFirewallIpSetTemplate", HttpMethod::Post, "/vpcfirewalls/ipset/templates", "params", true, true, true, false, "", &CreateFirewallIpSetTemplateAction::describe,
-                        schema::Ref<CreateFirewallIpSetTemplateAction::ReplyType>::value};
+                        &VpcFirewallIpSetTemplateInventory::describeInventoryReply};
 constexpr const char* kRule5V[] = {"drop", "reject", "accept"};
 constexpr schema::Rule kRule5{true, false, false, kRule5V, 3, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
@@ -259,7 +259,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(CreateFirew
 schema::LazyTable kTable8{{nullptr}, "CreateFirewallRuleAction", kRows8, 17, kBases8, 1, &schema::ObjectOps<CreateFirewallRuleAction, L>::make, &schema::ObjectOps<CreateFirewallRuleAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleAction, L>::clear};
 static_assert(offsetof(CreateFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateFirewallRule", HttpMethod::Post, "/vpcfirewalls/rules", "params", true, true, true, false, "", &CreateFirewallRuleAction::describe,
-                        schema::Ref<CreateFirewallRuleAction::ReplyType>::value};
+                        &VpcFirewallRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows10[] = {  // CreateFirewallRuleFromConfigFileAction
   {"ruleInfo", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -286,7 +286,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(CreateFire
 schema::LazyTable kTable12{{nullptr}, "CreateFirewallRuleSetAction", kRows12, 6, kBases12, 1, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::make, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleSetAction, L>::clear};
 static_assert(offsetof(CreateFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "CreateFirewallRuleSet", HttpMethod::Post, "/vpcfirewalls/ruleSets", "params", true, true, true, false, "", &CreateFirewallRuleSetAction::describe,
-                        schema::Ref<CreateFirewallRuleSetAction::ReplyType>::value};
+                        &VpcFirewallRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"enable", "disable"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows14[] = {  // CreateFirewallRuleTemplateAction
@@ -312,7 +312,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(CreateFire
 schema::LazyTable kTable14{{nullptr}, "CreateFirewallRuleTemplateAction", kRows14, 17, kBases14, 1, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<CreateFirewallRuleTemplateAction, L>::clear};
 static_assert(offsetof(CreateFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "CreateFirewallRuleTemplate", HttpMethod::Post, "/vpcfirewalls/rules/template", "params", true, true, true, false, "", &CreateFirewallRuleTemplateAction::describe,
-                        schema::Ref<CreateFirewallRuleTemplateAction::ReplyType>::value};
+                        &VpcFirewallRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows16[] = {  // CreateVpcFirewallAction
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcFirewallAction, vpcUuid), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
@@ -325,7 +325,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateVpcF
 schema::LazyTable kTable16{{nullptr}, "CreateVpcFirewallAction", kRows16, 6, kBases16, 1, &schema::ObjectOps<CreateVpcFirewallAction, L>::make, &schema::ObjectOps<CreateVpcFirewallAction, L>::destroy, &schema::ObjectOps<CreateVpcFirewallAction, L>::clear};
 static_assert(offsetof(CreateVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "CreateVpcFirewall", HttpMethod::Post, "/vpcfirewalls", "params", true, true, true, false, "", &CreateVpcFirewallAction::describe,
-                        schema::Ref<CreateVpcFirewallAction::ReplyType>::value};
+                        &VpcFirewallInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // DeleteFirewallAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -418,12 +418,12 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(QueryVpcFi
 schema::LazyTable kTable40{{nullptr}, "QueryVpcFirewallAction", nullptr, 0, kBases40, 2, &schema::ObjectOps<QueryVpcFirewallAction, L>::make, &schema::ObjectOps<QueryVpcFirewallAction, L>::destroy, &schema::ObjectOps<QueryVpcFirewallAction, L>::clear};
 static_assert(offsetof(QueryVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "QueryVpcFirewall", HttpMethod::Get, "/vpcfirewalls", "", false, true, false, true, "", &QueryVpcFirewallAction::describe,
-                        schema::Ref<QueryVpcFirewallAction::ReplyType>::value};
+                        &VpcFirewallInventory::describeQueryReply};
 constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryVpcFirewallVRouterRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVpcFirewallVRouterRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable42{{nullptr}, "QueryVpcFirewallVRouterRefAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::make, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::destroy, &schema::ObjectOps<QueryVpcFirewallVRouterRefAction, L>::clear};
 static_assert(offsetof(QueryVpcFirewallVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "QueryVpcFirewallVRouterRef", HttpMethod::Get, "/vpcfirewalls/vrouters/refs", "", false, true, false, true, "", &QueryVpcFirewallVRouterRefAction::describe,
-                        schema::Ref<QueryVpcFirewallVRouterRefAction::ReplyType>::value};
+                        &VpcFirewallVRouterRefInventory::describeQueryReply};
 constexpr schema::Row kRows44[] = {  // RefreshFirewallAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -432,7 +432,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(RefreshFir
 schema::LazyTable kTable44{{nullptr}, "RefreshFirewallAction", kRows44, 2, kBases44, 1, &schema::ObjectOps<RefreshFirewallAction, L>::make, &schema::ObjectOps<RefreshFirewallAction, L>::destroy, &schema::ObjectOps<RefreshFirewallAction, L>::clear};
 static_assert(offsetof(RefreshFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "RefreshFirewall", HttpMethod::Put, "/vpcfirewalls/refresh/{uuid}/actions", "refreshFirewall", true, true, true, false, "", &RefreshFirewallAction::describe,
-                        schema::Ref<RefreshFirewallAction::ReplyType>::value};
+                        &VpcFirewallInventory::describeInventoryReply};
 constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr const char* kRule13V[] = {"ip", "port"};
 constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
@@ -448,7 +448,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateFire
 schema::LazyTable kTable46{{nullptr}, "UpdateFirewallIpSetTemplateAction", kRows46, 6, kBases46, 1, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::make, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::destroy, &schema::ObjectOps<UpdateFirewallIpSetTemplateAction, L>::clear};
 static_assert(offsetof(UpdateFirewallIpSetTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "UpdateFirewallIpSetTemplate", HttpMethod::Put, "/vpcfirewalls/ipset/templates/{uuid}/actions", "updateFirewallIpSetTemplate", true, true, true, false, "", &UpdateFirewallIpSetTemplateAction::describe,
-                        schema::Ref<UpdateFirewallIpSetTemplateAction::ReplyType>::value};
+                        &VpcFirewallIpSetTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // UpdateFirewallRuleAction
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -471,7 +471,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(UpdateFire
 schema::LazyTable kTable48{{nullptr}, "UpdateFirewallRuleAction", kRows48, 16, kBases48, 1, &schema::ObjectOps<UpdateFirewallRuleAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleAction, L>::clear};
 static_assert(offsetof(UpdateFirewallRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "UpdateFirewallRule", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "updateFirewallRule", true, true, true, false, "", &UpdateFirewallRuleAction::describe,
-                        schema::Ref<UpdateFirewallRuleAction::ReplyType>::value};
+                        &VpcFirewallRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // UpdateFirewallRuleSetAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleSetAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallRuleSetAction, name), schema::Location::Body, 0, nullptr},
@@ -483,7 +483,7 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(UpdateFire
 schema::LazyTable kTable50{{nullptr}, "UpdateFirewallRuleSetAction", kRows50, 5, kBases50, 1, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleSetAction, L>::clear};
 static_assert(offsetof(UpdateFirewallRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "UpdateFirewallRuleSet", HttpMethod::Put, "/vpcfirewalls/ruleSets/{uuid}/actions", "updateFirewallRuleSet", true, true, true, false, "", &UpdateFirewallRuleSetAction::describe,
-                        schema::Ref<UpdateFirewallRuleSetAction::ReplyType>::value};
+                        &VpcFirewallRuleSetInventory::describeInventoryReply};
 constexpr schema::Row kRows52[] = {  // UpdateFirewallRuleTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
@@ -508,7 +508,7 @@ constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(UpdateFire
 schema::LazyTable kTable52{{nullptr}, "UpdateFirewallRuleTemplateAction", kRows52, 18, kBases52, 1, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateFirewallRuleTemplateAction, L>::clear};
 static_assert(offsetof(UpdateFirewallRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "UpdateFirewallRuleTemplate", HttpMethod::Put, "/vpcfirewalls/rules/template/{uuid}/actions", "updateFirewallRuleTemplate", true, true, true, false, "", &UpdateFirewallRuleTemplateAction::describe,
-                        schema::Ref<UpdateFirewallRuleTemplateAction::ReplyType>::value};
+                        &VpcFirewallRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows54[] = {  // UpdateVpcFirewallAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcFirewallAction, uuid), schema::Location::Path, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
@@ -519,7 +519,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(UpdateVpcF
 schema::LazyTable kTable54{{nullptr}, "UpdateVpcFirewallAction", kRows54, 4, kBases54, 1, &schema::ObjectOps<UpdateVpcFirewallAction, L>::make, &schema::ObjectOps<UpdateVpcFirewallAction, L>::destroy, &schema::ObjectOps<UpdateVpcFirewallAction, L>::clear};
 static_assert(offsetof(UpdateVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "UpdateVpcFirewall", HttpMethod::Put, "/vpcfirewalls/{uuid}/actions", "updateVpcFirewall", true, true, true, false, "", &UpdateVpcFirewallAction::describe,
-                        schema::Ref<UpdateVpcFirewallAction::ReplyType>::value};
+                        &VpcFirewallInventory::describeInventoryReply};
 constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
 constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
 constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
@@ -539,7 +539,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddVRouter
 schema::LazyTable kTable56{{nullptr}, "AddVRouterRouteEntryAction", kRows56, 9, kBases56, 1, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::make, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<AddVRouterRouteEntryAction, L>::clear};
 static_assert(offsetof(AddVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "AddVRouterRouteEntry", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/route-entries", "params", true, true, true, false, "", &AddVRouterRouteEntryAction::describe,
-                        schema::Ref<AddVRouterRouteEntryAction::ReplyType>::value};
+                        &VRouterRouteEntryInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // AttachVRouterRouteTableToVRouterAction
   {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(AttachVRouterRouteTableToVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
   {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(AttachVRouterRouteTableToVRouterAction, virtualRouterVmUuid), schema::Location::Body, 0, &kRule8},
@@ -549,7 +549,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(AttachVRou
 schema::LazyTable kTable58{{nullptr}, "AttachVRouterRouteTableToVRouterAction", kRows58, 3, kBases58, 1, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::make, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::destroy, &schema::ObjectOps<AttachVRouterRouteTableToVRouterAction, L>::clear};
 static_assert(offsetof(AttachVRouterRouteTableToVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "AttachVRouterRouteTableToVRouter", HttpMethod::Post, "/vrouter-route-tables/{routeTableUuid}/attach", "params", true, true, true, false, "", &AttachVRouterRouteTableToVRouterAction::describe,
-                        schema::Ref<AttachVRouterRouteTableToVRouterAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // CreateVRouterRouteTableAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
@@ -561,7 +561,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateVRou
 schema::LazyTable kTable60{{nullptr}, "CreateVRouterRouteTableAction", kRows60, 5, kBases60, 1, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::make, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<CreateVRouterRouteTableAction, L>::clear};
 static_assert(offsetof(CreateVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "CreateVRouterRouteTable", HttpMethod::Post, "/vrouter-route-tables", "params", true, true, true, false, "", &CreateVRouterRouteTableAction::describe,
-                        schema::Ref<CreateVRouterRouteTableAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // DeleteVRouterRouteEntryAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteEntryAction, uuid), schema::Location::Path, 0, &kRule8},
   {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
@@ -572,7 +572,7 @@ constexpr schema::Base kBases62[] = {{&ActionBase::describe, offsetof(DeleteVRou
 schema::LazyTable kTable62{{nullptr}, "DeleteVRouterRouteEntryAction", kRows62, 4, kBases62, 1, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::make, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<DeleteVRouterRouteEntryAction, L>::clear};
 static_assert(offsetof(DeleteVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "DeleteVRouterRouteEntry", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}", "", false, true, true, false, "", &DeleteVRouterRouteEntryAction::describe,
-                        schema::Ref<DeleteVRouterRouteEntryAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeInventoryReply};
 constexpr schema::Row kRows64[] = {  // DeleteVRouterRouteTableAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -592,7 +592,7 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(DetachVRou
 schema::LazyTable kTable66{{nullptr}, "DetachVRouterRouteTableFromVRouterAction", kRows66, 3, kBases66, 1, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::make, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::destroy, &schema::ObjectOps<DetachVRouterRouteTableFromVRouterAction, L>::clear};
 static_assert(offsetof(DetachVRouterRouteTableFromVRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "DetachVRouterRouteTableFromVRouter", HttpMethod::Delete, "/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}", "", false, true, true, false, "", &DetachVRouterRouteTableFromVRouterAction::describe,
-                        schema::Ref<DetachVRouterRouteTableFromVRouterAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeInventoryReply};
 constexpr schema::Row kRows68[] = {  // GetVRouterRouteTableAction
   {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(GetVRouterRouteTableAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -606,17 +606,17 @@ constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryVRout
 schema::LazyTable kTable70{{nullptr}, "QueryVRouterRouteEntryAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::make, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::destroy, &schema::ObjectOps<QueryVRouterRouteEntryAction, L>::clear};
 static_assert(offsetof(QueryVRouterRouteEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "QueryVRouterRouteEntry", HttpMethod::Get, "/vrouter-route-tables/route-entries", "", false, true, false, true, "", &QueryVRouterRouteEntryAction::describe,
-                        schema::Ref<QueryVRouterRouteEntryAction::ReplyType>::value};
+                        &VRouterRouteEntryInventory::describeQueryReply};
 constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(QueryVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVRouterRouteTableAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable72{{nullptr}, "QueryVRouterRouteTableAction", nullptr, 0, kBases72, 2, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::make, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<QueryVRouterRouteTableAction, L>::clear};
 static_assert(offsetof(QueryVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "QueryVRouterRouteTable", HttpMethod::Get, "/vrouter-route-tables", "", false, true, false, true, "", &QueryVRouterRouteTableAction::describe,
-                        schema::Ref<QueryVRouterRouteTableAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeQueryReply};
 constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(QueryVirtualRouterVRouterRouteTableRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVirtualRouterVRouterRouteTableRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable74{{nullptr}, "QueryVirtualRouterVRouterRouteTableRefAction", nullptr, 0, kBases74, 2, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::make, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::destroy, &schema::ObjectOps<QueryVirtualRouterVRouterRouteTableRefAction, L>::clear};
 static_assert(offsetof(QueryVirtualRouterVRouterRouteTableRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "QueryVirtualRouterVRouterRouteTableRef", HttpMethod::Get, "/vrouter-route-tables/virtual-router-refs", "", false, true, false, true, "", &QueryVirtualRouterVRouterRouteTableRefAction::describe,
-                        schema::Ref<QueryVirtualRouterVRouterRouteTableRefAction::ReplyType>::value};
+                        &VirtualRouterVRouterRouteTableRefInventory::describeQueryReply};
 constexpr schema::Row kRows76[] = {  // UpdateVRouterRouteTableAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule12},
@@ -627,7 +627,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(UpdateVRou
 schema::LazyTable kTable76{{nullptr}, "UpdateVRouterRouteTableAction", kRows76, 4, kBases76, 1, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::make, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::destroy, &schema::ObjectOps<UpdateVRouterRouteTableAction, L>::clear};
 static_assert(offsetof(UpdateVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "UpdateVRouterRouteTable", HttpMethod::Put, "/vrouter-route-tables/{uuid}/actions", "updateVRouterRouteTable", true, true, true, false, "", &UpdateVRouterRouteTableAction::describe,
-                        schema::Ref<UpdateVRouterRouteTableAction::ReplyType>::value};
+                        &VRouterRouteTableInventory::describeInventoryReply};
 constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr schema::Row kRows78[] = {  // CreateWebhookAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule2},
@@ -643,7 +643,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(CreateWebh
 schema::LazyTable kTable78{{nullptr}, "CreateWebhookAction", kRows78, 8, kBases78, 1, &schema::ObjectOps<CreateWebhookAction, L>::make, &schema::ObjectOps<CreateWebhookAction, L>::destroy, &schema::ObjectOps<CreateWebhookAction, L>::clear};
 static_assert(offsetof(CreateWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "CreateWebhook", HttpMethod::Post, "/web-hooks", "params", true, true, true, false, "", &CreateWebhookAction::describe,
-                        schema::Ref<CreateWebhookAction::ReplyType>::value};
+                        &WebhookInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // DeleteWebhookAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteWebhookAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -658,7 +658,7 @@ constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(QueryWebho
 schema::LazyTable kTable82{{nullptr}, "QueryWebhookAction", nullptr, 0, kBases82, 2, &schema::ObjectOps<QueryWebhookAction, L>::make, &schema::ObjectOps<QueryWebhookAction, L>::destroy, &schema::ObjectOps<QueryWebhookAction, L>::clear};
 static_assert(offsetof(QueryWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "QueryWebhook", HttpMethod::Get, "/web-hooks", "", false, true, false, true, "", &QueryWebhookAction::describe,
-                        schema::Ref<QueryWebhookAction::ReplyType>::value};
+                        &WebhookInventory::describeQueryReply};
 constexpr schema::Row kRows84[] = {  // UpdateWebhookAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateWebhookAction, name), schema::Location::Body, 0, &kRule12},
@@ -672,12 +672,12 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(UpdateWebh
 schema::LazyTable kTable84{{nullptr}, "UpdateWebhookAction", kRows84, 7, kBases84, 1, &schema::ObjectOps<UpdateWebhookAction, L>::make, &schema::ObjectOps<UpdateWebhookAction, L>::destroy, &schema::ObjectOps<UpdateWebhookAction, L>::clear};
 static_assert(offsetof(UpdateWebhookAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "UpdateWebhook", HttpMethod::Put, "/web-hooks/{uuid}", "updateWebhook", true, true, true, false, "", &UpdateWebhookAction::describe,
-                        schema::Ref<UpdateWebhookAction::ReplyType>::value};
+                        &WebhookInventory::describeInventoryReply};
 constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(QueryXskyBlockVolumeAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryXskyBlockVolumeAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable86{{nullptr}, "QueryXskyBlockVolumeAction", nullptr, 0, kBases86, 2, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::make, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::destroy, &schema::ObjectOps<QueryXskyBlockVolumeAction, L>::clear};
 static_assert(offsetof(QueryXskyBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "QueryXskyBlockVolume", HttpMethod::Get, "/xksy/block-volumes", "", false, true, false, true, "", &QueryXskyBlockVolumeAction::describe,
-                        schema::Ref<QueryXskyBlockVolumeAction::ReplyType>::value};
+                        &XskyBlockVolumeInventory::describeQueryReply};
 constexpr const char* kRule19V[] = {"Reboot", "None"};
 constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows88[] = {  // AttachUserDefinedXmlHookScriptToVmAction
@@ -716,7 +716,7 @@ constexpr schema::Base kBases92[] = {{&ActionBase::describe, offsetof(UpdateXsky
 schema::LazyTable kTable92{{nullptr}, "UpdateXskyBlockVolumeAction", kRows92, 8, kBases92, 1, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::make, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::destroy, &schema::ObjectOps<UpdateXskyBlockVolumeAction, L>::clear};
 static_assert(offsetof(UpdateXskyBlockVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec93{{nullptr}, "UpdateXskyBlockVolume", HttpMethod::Put, "/xsky/block-volumes/{uuid}/actions", "updateXskyBlockVolume", true, true, true, false, "", &UpdateXskyBlockVolumeAction::describe,
-                        schema::Ref<UpdateXskyBlockVolumeAction::ReplyType>::value};
+                        &BlockVolumeInventory::describeInventoryReply};
 constexpr schema::Row kRows94[] = {  // AddZBoxAction
   {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AddZBoxAction, usbDeviceUuid), schema::Location::Body, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddZBoxAction, name), schema::Location::Body, 0, nullptr},
@@ -727,7 +727,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(AddZBoxAct
 schema::LazyTable kTable94{{nullptr}, "AddZBoxAction", kRows94, 4, kBases94, 1, &schema::ObjectOps<AddZBoxAction, L>::make, &schema::ObjectOps<AddZBoxAction, L>::destroy, &schema::ObjectOps<AddZBoxAction, L>::clear};
 static_assert(offsetof(AddZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "AddZBox", HttpMethod::Post, "/zbox", "params", true, true, true, false, "", &AddZBoxAction::describe,
-                        schema::Ref<AddZBoxAction::ReplyType>::value};
+                        &ZBoxInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // EjectZBoxAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(EjectZBoxAction, uuid), schema::Location::Path, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(EjectZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -736,12 +736,12 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(EjectZBoxA
 schema::LazyTable kTable96{{nullptr}, "EjectZBoxAction", kRows96, 2, kBases96, 1, &schema::ObjectOps<EjectZBoxAction, L>::make, &schema::ObjectOps<EjectZBoxAction, L>::destroy, &schema::ObjectOps<EjectZBoxAction, L>::clear};
 static_assert(offsetof(EjectZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "EjectZBox", HttpMethod::Put, "/zbox/{uuid}/actions", "ejectZBox", true, true, true, false, "", &EjectZBoxAction::describe,
-                        schema::Ref<EjectZBoxAction::ReplyType>::value};
+                        &ZBoxInventory::describeInventoryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryZBoxAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryZBoxAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QueryZBoxAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryZBoxAction, L>::make, &schema::ObjectOps<QueryZBoxAction, L>::destroy, &schema::ObjectOps<QueryZBoxAction, L>::clear};
 static_assert(offsetof(QueryZBoxAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QueryZBox", HttpMethod::Get, "/zbox", "", false, true, false, true, "", &QueryZBoxAction::describe,
-                        schema::Ref<QueryZBoxAction::ReplyType>::value};
+                        &ZBoxInventory::describeQueryReply};
 constexpr schema::Row kRows100[] = {  // SyncZBoxCapacityAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncZBoxCapacityAction, uuid), schema::Location::Path, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncZBoxCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -750,7 +750,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(SyncZBoxC
 schema::LazyTable kTable100{{nullptr}, "SyncZBoxCapacityAction", kRows100, 2, kBases100, 1, &schema::ObjectOps<SyncZBoxCapacityAction, L>::make, &schema::ObjectOps<SyncZBoxCapacityAction, L>::destroy, &schema::ObjectOps<SyncZBoxCapacityAction, L>::clear};
 static_assert(offsetof(SyncZBoxCapacityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "SyncZBoxCapacity", HttpMethod::Put, "/zbox/{uuid}/actions", "syncZBoxCapacity", true, true, true, false, "", &SyncZBoxCapacityAction::describe,
-                        schema::Ref<SyncZBoxCapacityAction::ReplyType>::value};
+                        &ZBoxInventory::describeInventoryReply};
 constexpr schema::Row kRows102[] = {  // AttachAppBuildSystemToZoneAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AttachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
   {"buildSystemUuid", schema::Local<std::string, L>::ref, offsetof(AttachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
@@ -760,7 +760,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(AttachApp
 schema::LazyTable kTable102{{nullptr}, "AttachAppBuildSystemToZoneAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::make, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::destroy, &schema::ObjectOps<AttachAppBuildSystemToZoneAction, L>::clear};
 static_assert(offsetof(AttachAppBuildSystemToZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "AttachAppBuildSystemToZone", HttpMethod::Post, "/zones/{zoneUuid}/buildsystem/{buildSystemUuid}", "params", true, true, true, false, "", &AttachAppBuildSystemToZoneAction::describe,
-                        schema::Ref<AttachAppBuildSystemToZoneAction::ReplyType>::value};
+                        &AppBuildSystemZoneRefInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // AttachBackupStorageToZoneAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(AttachBackupStorageToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(AttachBackupStorageToZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
@@ -770,7 +770,7 @@ constexpr schema::Base kBases104[] = {{&ActionBase::describe, offsetof(AttachBac
 schema::LazyTable kTable104{{nullptr}, "AttachBackupStorageToZoneAction", kRows104, 3, kBases104, 1, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::make, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::destroy, &schema::ObjectOps<AttachBackupStorageToZoneAction, L>::clear};
 static_assert(offsetof(AttachBackupStorageToZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "AttachBackupStorageToZone", HttpMethod::Post, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "params", true, true, true, false, "", &AttachBackupStorageToZoneAction::describe,
-                        schema::Ref<AttachBackupStorageToZoneAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows106[] = {  // ChangeZoneStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeZoneStateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeZoneStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -780,7 +780,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(ChangeZon
 schema::LazyTable kTable106{{nullptr}, "ChangeZoneStateAction", kRows106, 3, kBases106, 1, &schema::ObjectOps<ChangeZoneStateAction, L>::make, &schema::ObjectOps<ChangeZoneStateAction, L>::destroy, &schema::ObjectOps<ChangeZoneStateAction, L>::clear};
 static_assert(offsetof(ChangeZoneStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "ChangeZoneState", HttpMethod::Put, "/zones/{uuid}/actions", "changeZoneState", true, true, true, false, "", &ChangeZoneStateAction::describe,
-                        schema::Ref<ChangeZoneStateAction::ReplyType>::value};
+                        &ZoneInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // CreateZoneAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule3},
@@ -793,7 +793,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(CreateZon
 schema::LazyTable kTable108{{nullptr}, "CreateZoneAction", kRows108, 6, kBases108, 1, &schema::ObjectOps<CreateZoneAction, L>::make, &schema::ObjectOps<CreateZoneAction, L>::destroy, &schema::ObjectOps<CreateZoneAction, L>::clear};
 static_assert(offsetof(CreateZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "CreateZone", HttpMethod::Post, "/zones", "params", true, true, true, false, "", &CreateZoneAction::describe,
-                        schema::Ref<CreateZoneAction::ReplyType>::value};
+                        &ZoneInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // DeleteZoneAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteZoneAction, uuid), schema::Location::Path, 0, &kRule8},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteZoneAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -823,7 +823,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DetachBac
 schema::LazyTable kTable114{{nullptr}, "DetachBackupStorageFromZoneAction", kRows114, 3, kBases114, 1, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::make, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::destroy, &schema::ObjectOps<DetachBackupStorageFromZoneAction, L>::clear};
 static_assert(offsetof(DetachBackupStorageFromZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "DetachBackupStorageFromZone", HttpMethod::Delete, "/zones/{zoneUuid}/backup-storage/{backupStorageUuid}", "", false, true, true, false, "", &DetachBackupStorageFromZoneAction::describe,
-                        schema::Ref<DetachBackupStorageFromZoneAction::ReplyType>::value};
+                        &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // GetZoneAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetZoneAction, uuid), schema::Location::Path, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetZoneAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -837,7 +837,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(QueryZone
 schema::LazyTable kTable118{{nullptr}, "QueryZoneAction", nullptr, 0, kBases118, 2, &schema::ObjectOps<QueryZoneAction, L>::make, &schema::ObjectOps<QueryZoneAction, L>::destroy, &schema::ObjectOps<QueryZoneAction, L>::clear};
 static_assert(offsetof(QueryZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "QueryZone", HttpMethod::Get, "/zones", "", false, true, false, true, "", &QueryZoneAction::describe,
-                        schema::Ref<QueryZoneAction::ReplyType>::value};
+                        &ZoneInventory::describeQueryReply};
 constexpr schema::Row kRows120[] = {  // UpdateZoneAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule12},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule3},
@@ -849,7 +849,7 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(UpdateZon
 schema::LazyTable kTable120{{nullptr}, "UpdateZoneAction", kRows120, 5, kBases120, 1, &schema::ObjectOps<UpdateZoneAction, L>::make, &schema::ObjectOps<UpdateZoneAction, L>::destroy, &schema::ObjectOps<UpdateZoneAction, L>::clear};
 static_assert(offsetof(UpdateZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "UpdateZone", HttpMethod::Put, "/zones/{uuid}/actions", "updateZone", true, true, true, false, "", &UpdateZoneAction::describe,
-                        schema::Ref<UpdateZoneAction::ReplyType>::value};
+                        &ZoneInventory::describeInventoryReply};
 constexpr schema::Rule kRule20{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows122[] = {  // CheckNetworkReachableAction
   {"sourceHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, sourceHostnames), schema::Location::Body, 0, &kRule20},
@@ -910,7 +910,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(AckAlarmD
 schema::LazyTable kTable132{{nullptr}, "AckAlarmDataAction", kRows132, 6, kBases132, 1, &schema::ObjectOps<AckAlarmDataAction, L>::make, &schema::ObjectOps<AckAlarmDataAction, L>::destroy, &schema::ObjectOps<AckAlarmDataAction, L>::clear};
 static_assert(offsetof(AckAlarmDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "AckAlarmData", HttpMethod::Post, "/zwatch/alarm-histories/acknowledgments", "params", true, true, true, false, "", &AckAlarmDataAction::describe,
-                        schema::Ref<AckAlarmDataAction::ReplyType>::value};
+                        &AlertDataAckInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // AckEventDataAction
   {"eventSubscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, eventSubscriptionUuid), schema::Location::Body, 0, &kRule11},
   {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
@@ -923,7 +923,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(AckEventD
 schema::LazyTable kTable134{{nullptr}, "AckEventDataAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<AckEventDataAction, L>::make, &schema::ObjectOps<AckEventDataAction, L>::destroy, &schema::ObjectOps<AckEventDataAction, L>::clear};
 static_assert(offsetof(AckEventDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "AckEventData", HttpMethod::Post, "/zwatch/event-histories/acknowledgments", "params", true, true, true, false, "", &AckEventDataAction::describe,
-                        schema::Ref<AckEventDataAction::ReplyType>::value};
+                        &AlertDataAckInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // AddActionToAlarmAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
   {"actionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToAlarmAction, actionUuid), schema::Location::Body, 0, &kRule8},
@@ -934,7 +934,7 @@ constexpr schema::Base kBases136[] = {{&ActionBase::describe, offsetof(AddAction
 schema::LazyTable kTable136{{nullptr}, "AddActionToAlarmAction", kRows136, 4, kBases136, 1, &schema::ObjectOps<AddActionToAlarmAction, L>::make, &schema::ObjectOps<AddActionToAlarmAction, L>::destroy, &schema::ObjectOps<AddActionToAlarmAction, L>::clear};
 static_assert(offsetof(AddActionToAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "AddActionToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/actions", "params", true, true, true, false, "", &AddActionToAlarmAction::describe,
-                        schema::Ref<AddActionToAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr schema::Row kRows138[] = {  // AddActionToEventSubscriptionAction
   {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
   {"actionUuid", schema::Local<std::string, L>::ref, offsetof(AddActionToEventSubscriptionAction, actionUuid), schema::Location::Body, 0, &kRule8},
@@ -945,7 +945,7 @@ constexpr schema::Base kBases138[] = {{&ActionBase::describe, offsetof(AddAction
 schema::LazyTable kTable138{{nullptr}, "AddActionToEventSubscriptionAction", kRows138, 4, kBases138, 1, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::make, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::destroy, &schema::ObjectOps<AddActionToEventSubscriptionAction, L>::clear};
 static_assert(offsetof(AddActionToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "AddActionToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/actions", "params", true, true, true, false, "", &AddActionToEventSubscriptionAction::describe,
-                        schema::Ref<AddActionToEventSubscriptionAction::ReplyType>::value};
+                        &EventSubscriptionInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"Emergent", "Important", "Normal"};
 constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows140[] = {  // AddEventRuleTemplateAction
@@ -963,7 +963,7 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(AddEventR
 schema::LazyTable kTable140{{nullptr}, "AddEventRuleTemplateAction", kRows140, 9, kBases140, 1, &schema::ObjectOps<AddEventRuleTemplateAction, L>::make, &schema::ObjectOps<AddEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<AddEventRuleTemplateAction, L>::clear};
 static_assert(offsetof(AddEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "AddEventRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/evenrules", "params", true, true, true, false, "", &AddEventRuleTemplateAction::describe,
-                        schema::Ref<AddEventRuleTemplateAction::ReplyType>::value};
+                        &EventRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows142[] = {  // AddInstanceToMonitorGroupAction
   {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(AddInstanceToMonitorGroupAction, instanceUuid), schema::Location::Body, 0, &kRule11},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AddInstanceToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
@@ -975,7 +975,7 @@ constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(AddInstan
 schema::LazyTable kTable142{{nullptr}, "AddInstanceToMonitorGroupAction", kRows142, 5, kBases142, 1, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::make, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::destroy, &schema::ObjectOps<AddInstanceToMonitorGroupAction, L>::clear};
 static_assert(offsetof(AddInstanceToMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "AddInstanceToMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups/{groupUuid}/actions", "params", true, true, true, false, "", &AddInstanceToMonitorGroupAction::describe,
-                        schema::Ref<AddInstanceToMonitorGroupAction::ReplyType>::value};
+                        &MonitorGroupInstanceInventory::describeInventoryReply};
 constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
 constexpr const char* kRule24V[] = {"Regex", "Equal"};
 constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0, 0};
@@ -992,7 +992,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(AddLabelT
 schema::LazyTable kTable144{{nullptr}, "AddLabelToAlarmAction", kRows144, 7, kBases144, 1, &schema::ObjectOps<AddLabelToAlarmAction, L>::make, &schema::ObjectOps<AddLabelToAlarmAction, L>::destroy, &schema::ObjectOps<AddLabelToAlarmAction, L>::clear};
 static_assert(offsetof(AddLabelToAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "AddLabelToAlarm", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/labels", "params", true, true, true, false, "", &AddLabelToAlarmAction::describe,
-                        schema::Ref<AddLabelToAlarmAction::ReplyType>::value};
+                        &AlarmLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // AddLabelToEventSubscriptionAction
   {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
   {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule23},
@@ -1006,7 +1006,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(AddLabelT
 schema::LazyTable kTable146{{nullptr}, "AddLabelToEventSubscriptionAction", kRows146, 7, kBases146, 1, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::make, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::destroy, &schema::ObjectOps<AddLabelToEventSubscriptionAction, L>::clear};
 static_assert(offsetof(AddLabelToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "AddLabelToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/labels", "params", true, true, true, false, "", &AddLabelToEventSubscriptionAction::describe,
-                        schema::Ref<AddLabelToEventSubscriptionAction::ReplyType>::value};
+                        &EventSubscriptionLabelInventory::describeInventoryReply};
 constexpr const char* kRule25V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
 constexpr schema::Rule kRule25{true, false, false, kRule25V, 4, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
@@ -1034,7 +1034,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(AddMetric
 schema::LazyTable kTable148{{nullptr}, "AddMetricRuleTemplateAction", kRows148, 15, kBases148, 1, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::make, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<AddMetricRuleTemplateAction, L>::clear};
 static_assert(offsetof(AddMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "AddMetricRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules", "params", true, true, true, false, "", &AddMetricRuleTemplateAction::describe,
-                        schema::Ref<AddMetricRuleTemplateAction::ReplyType>::value};
+                        &MetricRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 8192, false, 0, 0};
 constexpr schema::Row kRows150[] = {  // AddThirdpartyPlatformAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule2},
@@ -1050,7 +1050,7 @@ constexpr schema::Base kBases150[] = {{&ActionBase::describe, offsetof(AddThirdp
 schema::LazyTable kTable150{{nullptr}, "AddThirdpartyPlatformAction", kRows150, 8, kBases150, 1, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::make, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<AddThirdpartyPlatformAction, L>::clear};
 static_assert(offsetof(AddThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "AddThirdpartyPlatform", HttpMethod::Post, "/zwatch/third-party/platforms", "params", true, true, true, false, "", &AddThirdpartyPlatformAction::describe,
-                        schema::Ref<AddThirdpartyPlatformAction::ReplyType>::value};
+                        &ThirdpartyPlatformInventory::describeInventoryReply};
 constexpr schema::Row kRows152[] = {  // ApplyMonitorTemplateToMonitorGroupAction
   {"templateUuid", schema::Local<std::string, L>::ref, offsetof(ApplyMonitorTemplateToMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule11},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(ApplyMonitorTemplateToMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule11},
@@ -1060,7 +1060,7 @@ constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(ApplyMoni
 schema::LazyTable kTable152{{nullptr}, "ApplyMonitorTemplateToMonitorGroupAction", kRows152, 3, kBases152, 1, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::make, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::destroy, &schema::ObjectOps<ApplyMonitorTemplateToMonitorGroupAction, L>::clear};
 static_assert(offsetof(ApplyMonitorTemplateToMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "ApplyMonitorTemplateToMonitorGroup", HttpMethod::Post, "/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}", "params", true, true, true, false, "", &ApplyMonitorTemplateToMonitorGroupAction::describe,
-                        schema::Ref<ApplyMonitorTemplateToMonitorGroupAction::ReplyType>::value};
+                        &MonitorGroupTemplateRefInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // ChangeActiveAlarmStateAction
   {"namespace", schema::Local<std::string, L>::ref, offsetof(ChangeActiveAlarmStateAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeActiveAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -1080,7 +1080,7 @@ constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(ChangeAla
 schema::LazyTable kTable156{{nullptr}, "ChangeAlarmStateAction", kRows156, 3, kBases156, 1, &schema::ObjectOps<ChangeAlarmStateAction, L>::make, &schema::ObjectOps<ChangeAlarmStateAction, L>::destroy, &schema::ObjectOps<ChangeAlarmStateAction, L>::clear};
 static_assert(offsetof(ChangeAlarmStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "ChangeAlarmState", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "changeAlarmState", true, true, true, false, "", &ChangeAlarmStateAction::describe,
-                        schema::Ref<ChangeAlarmStateAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr const char* kRule31V[] = {"Enabled", "Disabled"};
 constexpr schema::Rule kRule31{true, false, false, kRule31V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows158[] = {  // ChangeEventSubscriptionStateAction
@@ -1092,7 +1092,7 @@ constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(ChangeEve
 schema::LazyTable kTable158{{nullptr}, "ChangeEventSubscriptionStateAction", kRows158, 3, kBases158, 1, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::make, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::destroy, &schema::ObjectOps<ChangeEventSubscriptionStateAction, L>::clear};
 static_assert(offsetof(ChangeEventSubscriptionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec159{{nullptr}, "ChangeEventSubscriptionState", HttpMethod::Put, "/zwatch/change/eventSubscription/{uuid}/state", "changeEventSubscriptionState", true, true, true, false, "", &ChangeEventSubscriptionStateAction::describe,
-                        schema::Ref<ChangeEventSubscriptionStateAction::ReplyType>::value};
+                        &EventSubscriptionInventory::describeInventoryReply};
 constexpr schema::Row kRows160[] = {  // ChangeSNSTopicStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSTopicStateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSTopicStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -1102,7 +1102,7 @@ constexpr schema::Base kBases160[] = {{&ActionBase::describe, offsetof(ChangeSNS
 schema::LazyTable kTable160{{nullptr}, "ChangeSNSTopicStateAction", kRows160, 3, kBases160, 1, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::make, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::destroy, &schema::ObjectOps<ChangeSNSTopicStateAction, L>::clear};
 static_assert(offsetof(ChangeSNSTopicStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "ChangeSNSTopicState", HttpMethod::Put, "/zwatch/topics/{uuid}/actions", "changeSNSTopicState", true, true, true, false, "", &ChangeSNSTopicStateAction::describe,
-                        schema::Ref<ChangeSNSTopicStateAction::ReplyType>::value};
+                        &SNSTopicInventory::describeInventoryReply};
 constexpr schema::Row kRows162[] = {  // CloneMonitorTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(CloneMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::string, L>::ref, offsetof(CloneMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
@@ -1115,7 +1115,7 @@ constexpr schema::Base kBases162[] = {{&ActionBase::describe, offsetof(CloneMoni
 schema::LazyTable kTable162{{nullptr}, "CloneMonitorTemplateAction", kRows162, 6, kBases162, 1, &schema::ObjectOps<CloneMonitorTemplateAction, L>::make, &schema::ObjectOps<CloneMonitorTemplateAction, L>::destroy, &schema::ObjectOps<CloneMonitorTemplateAction, L>::clear};
 static_assert(offsetof(CloneMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "CloneMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{uuid}/actions", "params", true, true, true, false, "", &CloneMonitorTemplateAction::describe,
-                        schema::Ref<CloneMonitorTemplateAction::ReplyType>::value};
+                        &MonitorTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows164[] = {  // CreateAlarmAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule3},
@@ -1139,7 +1139,7 @@ constexpr schema::Base kBases164[] = {{&ActionBase::describe, offsetof(CreateAla
 schema::LazyTable kTable164{{nullptr}, "CreateAlarmAction", kRows164, 17, kBases164, 1, &schema::ObjectOps<CreateAlarmAction, L>::make, &schema::ObjectOps<CreateAlarmAction, L>::destroy, &schema::ObjectOps<CreateAlarmAction, L>::clear};
 static_assert(offsetof(CreateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "CreateAlarm", HttpMethod::Post, "/zwatch/alarms", "params", true, true, true, false, "", &CreateAlarmAction::describe,
-                        schema::Ref<CreateAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr const char* kRule32V[] = {"alarm", "event", "combined"};
 constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
 constexpr schema::Row kRows166[] = {  // CreateAliyunSmsSNSTextTemplateAction
@@ -1164,7 +1164,7 @@ constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(CreateAli
 schema::LazyTable kTable166{{nullptr}, "CreateAliyunSmsSNSTextTemplateAction", kRows166, 16, kBases166, 1, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<CreateAliyunSmsSNSTextTemplateAction, L>::clear};
 static_assert(offsetof(CreateAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "CreateAliyunSmsSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates/aliyun-sms", "params", true, true, true, false, "", &CreateAliyunSmsSNSTextTemplateAction::describe,
-                        schema::Ref<CreateAliyunSmsSNSTextTemplateAction::ReplyType>::value};
+                        &SNSTextTemplateInventory::describeInventoryReply};
 constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Row kRows168[] = {  // CreateAutoScalingRuleAlarmTriggerAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule8},
@@ -1180,7 +1180,7 @@ constexpr schema::Base kBases168[] = {{&ActionBase::describe, offsetof(CreateAut
 schema::LazyTable kTable168{{nullptr}, "CreateAutoScalingRuleAlarmTriggerAction", kRows168, 8, kBases168, 1, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::make, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::destroy, &schema::ObjectOps<CreateAutoScalingRuleAlarmTriggerAction, L>::clear};
 static_assert(offsetof(CreateAutoScalingRuleAlarmTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec169{{nullptr}, "CreateAutoScalingRuleAlarmTrigger", HttpMethod::Post, "/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, true, false, "", &CreateAutoScalingRuleAlarmTriggerAction::describe,
-                        schema::Ref<CreateAutoScalingRuleAlarmTriggerAction::ReplyType>::value};
+                        &AutoScalingRuleTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows170[] = {  // CreateMetricDataHttpReceiverAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, name), schema::Location::Body, 0, &kRule2},
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateMetricDataHttpReceiverAction, url), schema::Location::Body, 0, &kRule2},
@@ -1194,7 +1194,7 @@ constexpr schema::Base kBases170[] = {{&ActionBase::describe, offsetof(CreateMet
 schema::LazyTable kTable170{{nullptr}, "CreateMetricDataHttpReceiverAction", kRows170, 7, kBases170, 1, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::make, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::destroy, &schema::ObjectOps<CreateMetricDataHttpReceiverAction, L>::clear};
 static_assert(offsetof(CreateMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "CreateMetricDataHttpReceiver", HttpMethod::Post, "/zwatch/metrics/httpreceivers", "params", true, true, true, false, "", &CreateMetricDataHttpReceiverAction::describe,
-                        schema::Ref<CreateMetricDataHttpReceiverAction::ReplyType>::value};
+                        &MetricDataHttpReceiverInventory::describeInventoryReply};
 constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
 constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
 constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 4096, false, 0, 0};
@@ -1213,7 +1213,7 @@ constexpr schema::Base kBases172[] = {{&ActionBase::describe, offsetof(CreateMet
 schema::LazyTable kTable172{{nullptr}, "CreateMetricTemplateAction", kRows172, 9, kBases172, 1, &schema::ObjectOps<CreateMetricTemplateAction, L>::make, &schema::ObjectOps<CreateMetricTemplateAction, L>::destroy, &schema::ObjectOps<CreateMetricTemplateAction, L>::clear};
 static_assert(offsetof(CreateMetricTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec173{{nullptr}, "CreateMetricTemplate", HttpMethod::Post, "/zwatch/metrics/httpreceivers/templates", "params", true, true, true, false, "", &CreateMetricTemplateAction::describe,
-                        schema::Ref<CreateMetricTemplateAction::ReplyType>::value};
+                        &MetricTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows174[] = {  // CreateMonitorGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorGroupAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
@@ -1226,7 +1226,7 @@ constexpr schema::Base kBases174[] = {{&ActionBase::describe, offsetof(CreateMon
 schema::LazyTable kTable174{{nullptr}, "CreateMonitorGroupAction", kRows174, 6, kBases174, 1, &schema::ObjectOps<CreateMonitorGroupAction, L>::make, &schema::ObjectOps<CreateMonitorGroupAction, L>::destroy, &schema::ObjectOps<CreateMonitorGroupAction, L>::clear};
 static_assert(offsetof(CreateMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "CreateMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups", "params", true, true, true, false, "", &CreateMonitorGroupAction::describe,
-                        schema::Ref<CreateMonitorGroupAction::ReplyType>::value};
+                        &MonitorGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows176[] = {  // CreateMonitorTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
@@ -1238,7 +1238,7 @@ constexpr schema::Base kBases176[] = {{&ActionBase::describe, offsetof(CreateMon
 schema::LazyTable kTable176{{nullptr}, "CreateMonitorTemplateAction", kRows176, 5, kBases176, 1, &schema::ObjectOps<CreateMonitorTemplateAction, L>::make, &schema::ObjectOps<CreateMonitorTemplateAction, L>::destroy, &schema::ObjectOps<CreateMonitorTemplateAction, L>::clear};
 static_assert(offsetof(CreateMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec177{{nullptr}, "CreateMonitorTemplate", HttpMethod::Post, "/zwatch/monitortemplates", "params", true, true, true, false, "", &CreateMonitorTemplateAction::describe,
-                        schema::Ref<CreateMonitorTemplateAction::ReplyType>::value};
+                        &MonitorTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows178[] = {  // CreateSNSTextTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
@@ -1257,7 +1257,7 @@ constexpr schema::Base kBases178[] = {{&ActionBase::describe, offsetof(CreateSNS
 schema::LazyTable kTable178{{nullptr}, "CreateSNSTextTemplateAction", kRows178, 12, kBases178, 1, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::make, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<CreateSNSTextTemplateAction, L>::clear};
 static_assert(offsetof(CreateSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec179{{nullptr}, "CreateSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates", "params", true, true, true, false, "", &CreateSNSTextTemplateAction::describe,
-                        schema::Ref<CreateSNSTextTemplateAction::ReplyType>::value};
+                        &SNSTextTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows180[] = {  // DeleteAlarmAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -1515,17 +1515,17 @@ constexpr schema::Base kBases224[] = {{&ActionBase::describe, offsetof(QueryActi
 schema::LazyTable kTable224{{nullptr}, "QueryActiveAlarmAction", nullptr, 0, kBases224, 2, &schema::ObjectOps<QueryActiveAlarmAction, L>::make, &schema::ObjectOps<QueryActiveAlarmAction, L>::destroy, &schema::ObjectOps<QueryActiveAlarmAction, L>::clear};
 static_assert(offsetof(QueryActiveAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec225{{nullptr}, "QueryActiveAlarm", HttpMethod::Get, "/zwatch/activealarms/alarms", "", false, true, false, true, "", &QueryActiveAlarmAction::describe,
-                        schema::Ref<QueryActiveAlarmAction::ReplyType>::value};
+                        &ActiveAlarmInventory::describeQueryReply};
 constexpr schema::Base kBases226[] = {{&ActionBase::describe, offsetof(QueryActiveAlarmTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryActiveAlarmTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable226{{nullptr}, "QueryActiveAlarmTemplateAction", nullptr, 0, kBases226, 2, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::make, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::destroy, &schema::ObjectOps<QueryActiveAlarmTemplateAction, L>::clear};
 static_assert(offsetof(QueryActiveAlarmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec227{{nullptr}, "QueryActiveAlarmTemplate", HttpMethod::Get, "/zwatch/activealarms/templates", "", false, true, false, true, "", &QueryActiveAlarmTemplateAction::describe,
-                        schema::Ref<QueryActiveAlarmTemplateAction::ReplyType>::value};
+                        &ActiveAlarmTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases228[] = {{&ActionBase::describe, offsetof(QueryAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlarmAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable228{{nullptr}, "QueryAlarmAction", nullptr, 0, kBases228, 2, &schema::ObjectOps<QueryAlarmAction, L>::make, &schema::ObjectOps<QueryAlarmAction, L>::destroy, &schema::ObjectOps<QueryAlarmAction, L>::clear};
 static_assert(offsetof(QueryAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec229{{nullptr}, "QueryAlarm", HttpMethod::Get, "/zwatch/alarms", "", false, true, false, true, "", &QueryAlarmAction::describe,
-                        schema::Ref<QueryAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeQueryReply};
 constexpr schema::Base kBases230[] = {{&ActionBase::describe, offsetof(QueryAlarmRecordAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAlarmRecordAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable230{{nullptr}, "QueryAlarmRecordAction", nullptr, 0, kBases230, 2, &schema::ObjectOps<QueryAlarmRecordAction, L>::make, &schema::ObjectOps<QueryAlarmRecordAction, L>::destroy, &schema::ObjectOps<QueryAlarmRecordAction, L>::clear};
 static_assert(offsetof(QueryAlarmRecordAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1535,12 +1535,12 @@ constexpr schema::Base kBases232[] = {{&ActionBase::describe, offsetof(QueryAler
 schema::LazyTable kTable232{{nullptr}, "QueryAlertDataAckAction", nullptr, 0, kBases232, 2, &schema::ObjectOps<QueryAlertDataAckAction, L>::make, &schema::ObjectOps<QueryAlertDataAckAction, L>::destroy, &schema::ObjectOps<QueryAlertDataAckAction, L>::clear};
 static_assert(offsetof(QueryAlertDataAckAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec233{{nullptr}, "QueryAlertDataAck", HttpMethod::Get, "/zwatch/alert-histories/acknowledgments", "", false, true, false, true, "", &QueryAlertDataAckAction::describe,
-                        schema::Ref<QueryAlertDataAckAction::ReplyType>::value};
+                        &AlertDataAckInventory::describeQueryReply};
 constexpr schema::Base kBases234[] = {{&ActionBase::describe, offsetof(QueryAliyunSmsSNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAliyunSmsSNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable234{{nullptr}, "QueryAliyunSmsSNSTextTemplateAction", nullptr, 0, kBases234, 2, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<QueryAliyunSmsSNSTextTemplateAction, L>::clear};
 static_assert(offsetof(QueryAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec235{{nullptr}, "QueryAliyunSmsSNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates/aliyun-sms", "", false, true, false, true, "", &QueryAliyunSmsSNSTextTemplateAction::describe,
-                        schema::Ref<QueryAliyunSmsSNSTextTemplateAction::ReplyType>::value};
+                        &AliyunSmsSNSTextTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases236[] = {{&ActionBase::describe, offsetof(QueryAuditAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryAuditAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable236{{nullptr}, "QueryAuditAction", nullptr, 0, kBases236, 2, &schema::ObjectOps<QueryAuditAction, L>::make, &schema::ObjectOps<QueryAuditAction, L>::destroy, &schema::ObjectOps<QueryAuditAction, L>::clear};
 static_assert(offsetof(QueryAuditAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1555,22 +1555,22 @@ constexpr schema::Base kBases240[] = {{&ActionBase::describe, offsetof(QueryEven
 schema::LazyTable kTable240{{nullptr}, "QueryEventRuleTemplateAction", nullptr, 0, kBases240, 2, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::make, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<QueryEventRuleTemplateAction, L>::clear};
 static_assert(offsetof(QueryEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec241{{nullptr}, "QueryEventRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/evenrules", "", false, true, false, true, "", &QueryEventRuleTemplateAction::describe,
-                        schema::Ref<QueryEventRuleTemplateAction::ReplyType>::value};
+                        &EventRuleTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases242[] = {{&ActionBase::describe, offsetof(QueryEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable242{{nullptr}, "QueryEventSubscriptionAction", nullptr, 0, kBases242, 2, &schema::ObjectOps<QueryEventSubscriptionAction, L>::make, &schema::ObjectOps<QueryEventSubscriptionAction, L>::destroy, &schema::ObjectOps<QueryEventSubscriptionAction, L>::clear};
 static_assert(offsetof(QueryEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec243{{nullptr}, "QueryEventSubscription", HttpMethod::Get, "/zwatch/events/subscriptions", "", false, true, false, true, "", &QueryEventSubscriptionAction::describe,
-                        schema::Ref<QueryEventSubscriptionAction::ReplyType>::value};
+                        &EventSubscriptionInventory::describeQueryReply};
 constexpr schema::Base kBases244[] = {{&ActionBase::describe, offsetof(QueryMetricDataHttpReceiverAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricDataHttpReceiverAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable244{{nullptr}, "QueryMetricDataHttpReceiverAction", nullptr, 0, kBases244, 2, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::make, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::destroy, &schema::ObjectOps<QueryMetricDataHttpReceiverAction, L>::clear};
 static_assert(offsetof(QueryMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec245{{nullptr}, "QueryMetricDataHttpReceiver", HttpMethod::Get, "/zwatch/metrics/httpreceivers", "", false, true, false, true, "", &QueryMetricDataHttpReceiverAction::describe,
-                        schema::Ref<QueryMetricDataHttpReceiverAction::ReplyType>::value};
+                        &MetricDataHttpReceiverInventory::describeQueryReply};
 constexpr schema::Base kBases246[] = {{&ActionBase::describe, offsetof(QueryMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricRuleTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable246{{nullptr}, "QueryMetricRuleTemplateAction", nullptr, 0, kBases246, 2, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::make, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<QueryMetricRuleTemplateAction, L>::clear};
 static_assert(offsetof(QueryMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec247{{nullptr}, "QueryMetricRuleTemplate", HttpMethod::Get, "/zwatch/monitortemplates/metricrules", "", false, true, false, true, "", &QueryMetricRuleTemplateAction::describe,
-                        schema::Ref<QueryMetricRuleTemplateAction::ReplyType>::value};
+                        &MetricRuleTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases248[] = {{&ActionBase::describe, offsetof(QueryMetricTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMetricTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable248{{nullptr}, "QueryMetricTemplateAction", nullptr, 0, kBases248, 2, &schema::ObjectOps<QueryMetricTemplateAction, L>::make, &schema::ObjectOps<QueryMetricTemplateAction, L>::destroy, &schema::ObjectOps<QueryMetricTemplateAction, L>::clear};
 static_assert(offsetof(QueryMetricTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1580,42 +1580,42 @@ constexpr schema::Base kBases250[] = {{&ActionBase::describe, offsetof(QueryMoni
 schema::LazyTable kTable250{{nullptr}, "QueryMonitorGroupAction", nullptr, 0, kBases250, 2, &schema::ObjectOps<QueryMonitorGroupAction, L>::make, &schema::ObjectOps<QueryMonitorGroupAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupAction, L>::clear};
 static_assert(offsetof(QueryMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec251{{nullptr}, "QueryMonitorGroup", HttpMethod::Get, "/zwatch/monitorgroups", "", false, true, false, true, "", &QueryMonitorGroupAction::describe,
-                        schema::Ref<QueryMonitorGroupAction::ReplyType>::value};
+                        &MonitorGroupInventory::describeQueryReply};
 constexpr schema::Base kBases252[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupAlarmAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupAlarmAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable252{{nullptr}, "QueryMonitorGroupAlarmAction", nullptr, 0, kBases252, 2, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::make, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupAlarmAction, L>::clear};
 static_assert(offsetof(QueryMonitorGroupAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec253{{nullptr}, "QueryMonitorGroupAlarm", HttpMethod::Get, "/zwatch/monitorgroups/alarms", "", false, true, false, true, "", &QueryMonitorGroupAlarmAction::describe,
-                        schema::Ref<QueryMonitorGroupAlarmAction::ReplyType>::value};
+                        &MonitorGroupAlarmInventory::describeQueryReply};
 constexpr schema::Base kBases254[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupEventSubscriptionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable254{{nullptr}, "QueryMonitorGroupEventSubscriptionAction", nullptr, 0, kBases254, 2, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::make, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupEventSubscriptionAction, L>::clear};
 static_assert(offsetof(QueryMonitorGroupEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec255{{nullptr}, "QueryMonitorGroupEventSubscription", HttpMethod::Get, "/zwatch/monitorgroups/subscriptions", "", false, true, false, true, "", &QueryMonitorGroupEventSubscriptionAction::describe,
-                        schema::Ref<QueryMonitorGroupEventSubscriptionAction::ReplyType>::value};
+                        &MonitorGroupEventSubscriptionInventory::describeQueryReply};
 constexpr schema::Base kBases256[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupInstanceAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable256{{nullptr}, "QueryMonitorGroupInstanceAction", nullptr, 0, kBases256, 2, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::make, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupInstanceAction, L>::clear};
 static_assert(offsetof(QueryMonitorGroupInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec257{{nullptr}, "QueryMonitorGroupInstance", HttpMethod::Get, "/zwatch/monitorgroups/instances", "", false, true, false, true, "", &QueryMonitorGroupInstanceAction::describe,
-                        schema::Ref<QueryMonitorGroupInstanceAction::ReplyType>::value};
+                        &MonitorGroupInstanceInventory::describeQueryReply};
 constexpr schema::Base kBases258[] = {{&ActionBase::describe, offsetof(QueryMonitorGroupTemplateRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorGroupTemplateRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable258{{nullptr}, "QueryMonitorGroupTemplateRefAction", nullptr, 0, kBases258, 2, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::make, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::destroy, &schema::ObjectOps<QueryMonitorGroupTemplateRefAction, L>::clear};
 static_assert(offsetof(QueryMonitorGroupTemplateRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec259{{nullptr}, "QueryMonitorGroupTemplateRef", HttpMethod::Get, "/zwatch/monitorgroups/monitortemplates/refs", "", false, true, false, true, "", &QueryMonitorGroupTemplateRefAction::describe,
-                        schema::Ref<QueryMonitorGroupTemplateRefAction::ReplyType>::value};
+                        &MonitorGroupTemplateRefInventory::describeQueryReply};
 constexpr schema::Base kBases260[] = {{&ActionBase::describe, offsetof(QueryMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryMonitorTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable260{{nullptr}, "QueryMonitorTemplateAction", nullptr, 0, kBases260, 2, &schema::ObjectOps<QueryMonitorTemplateAction, L>::make, &schema::ObjectOps<QueryMonitorTemplateAction, L>::destroy, &schema::ObjectOps<QueryMonitorTemplateAction, L>::clear};
 static_assert(offsetof(QueryMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec261{{nullptr}, "QueryMonitorTemplate", HttpMethod::Get, "/zwatch/monitortemplates", "", false, true, false, true, "", &QueryMonitorTemplateAction::describe,
-                        schema::Ref<QueryMonitorTemplateAction::ReplyType>::value};
+                        &MonitorTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable262{{nullptr}, "QuerySNSEndpointThirdpartyAlertHistoryAction", nullptr, 0, kBases262, 2, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::make, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::destroy, &schema::ObjectOps<QuerySNSEndpointThirdpartyAlertHistoryAction, L>::clear};
 static_assert(offsetof(QuerySNSEndpointThirdpartyAlertHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec263{{nullptr}, "QuerySNSEndpointThirdpartyAlertHistory", HttpMethod::Get, "/zwatch/third-party/alert-publish-histories", "", false, true, false, true, "", &QuerySNSEndpointThirdpartyAlertHistoryAction::describe,
-                        schema::Ref<QuerySNSEndpointThirdpartyAlertHistoryAction::ReplyType>::value};
+                        &SNSEndpointThirdpartyAlertHistoryInventory::describeQueryReply};
 constexpr schema::Base kBases264[] = {{&ActionBase::describe, offsetof(QuerySNSTextTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySNSTextTemplateAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable264{{nullptr}, "QuerySNSTextTemplateAction", nullptr, 0, kBases264, 2, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::make, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::destroy, &schema::ObjectOps<QuerySNSTextTemplateAction, L>::clear};
 static_assert(offsetof(QuerySNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec265{{nullptr}, "QuerySNSTextTemplate", HttpMethod::Get, "/zwatch/alarms/sns/text-templates", "", false, true, false, true, "", &QuerySNSTextTemplateAction::describe,
-                        schema::Ref<QuerySNSTextTemplateAction::ReplyType>::value};
+                        &SNSTextTemplateInventory::describeQueryReply};
 constexpr schema::Base kBases266[] = {{&ActionBase::describe, offsetof(QueryThirdpartyAlertAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryThirdpartyAlertAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable266{{nullptr}, "QueryThirdpartyAlertAction", nullptr, 0, kBases266, 2, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::make, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::destroy, &schema::ObjectOps<QueryThirdpartyAlertAction, L>::clear};
 static_assert(offsetof(QueryThirdpartyAlertAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -1625,7 +1625,7 @@ constexpr schema::Base kBases268[] = {{&ActionBase::describe, offsetof(QueryThir
 schema::LazyTable kTable268{{nullptr}, "QueryThirdpartyPlatformAction", nullptr, 0, kBases268, 2, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::make, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<QueryThirdpartyPlatformAction, L>::clear};
 static_assert(offsetof(QueryThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec269{{nullptr}, "QueryThirdpartyPlatform", HttpMethod::Get, "/zwatch/third-party/platforms", "", false, true, false, true, "", &QueryThirdpartyPlatformAction::describe,
-                        schema::Ref<QueryThirdpartyPlatformAction::ReplyType>::value};
+                        &ThirdpartyPlatformInventory::describeQueryReply};
 constexpr schema::Row kRows270[] = {  // RemoveActionFromAlarmAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
   {"actionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromAlarmAction, actionUuid), schema::Location::Path, 0, &kRule8},
@@ -1636,7 +1636,7 @@ constexpr schema::Base kBases270[] = {{&ActionBase::describe, offsetof(RemoveAct
 schema::LazyTable kTable270{{nullptr}, "RemoveActionFromAlarmAction", kRows270, 4, kBases270, 1, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::make, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::destroy, &schema::ObjectOps<RemoveActionFromAlarmAction, L>::clear};
 static_assert(offsetof(RemoveActionFromAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec271{{nullptr}, "RemoveActionFromAlarm", HttpMethod::Delete, "/zwatch/alarms/{alarmUuid}/actions/{actionUuid}", "", false, true, true, false, "", &RemoveActionFromAlarmAction::describe,
-                        schema::Ref<RemoveActionFromAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr schema::Row kRows272[] = {  // RemoveActionFromEventSubscriptionAction
   {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
   {"actionUuid", schema::Local<std::string, L>::ref, offsetof(RemoveActionFromEventSubscriptionAction, actionUuid), schema::Location::Path, 0, &kRule8},
@@ -1667,7 +1667,7 @@ constexpr schema::Base kBases276[] = {{&ActionBase::describe, offsetof(RemoveLab
 schema::LazyTable kTable276{{nullptr}, "RemoveLabelFromAlarmAction", kRows276, 3, kBases276, 1, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::make, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::destroy, &schema::ObjectOps<RemoveLabelFromAlarmAction, L>::clear};
 static_assert(offsetof(RemoveLabelFromAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec277{{nullptr}, "RemoveLabelFromAlarm", HttpMethod::Delete, "/zwatch/alarms/labels/{uuid}", "", false, true, true, false, "", &RemoveLabelFromAlarmAction::describe,
-                        schema::Ref<RemoveLabelFromAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr schema::Row kRows278[] = {  // RemoveLabelFromEventSubscriptionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveLabelFromEventSubscriptionAction, uuid), schema::Location::Path, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveLabelFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1703,7 +1703,7 @@ constexpr schema::Base kBases282[] = {{&ActionBase::describe, offsetof(Subscribe
 schema::LazyTable kTable282{{nullptr}, "SubscribeEventAction", kRows282, 9, kBases282, 1, &schema::ObjectOps<SubscribeEventAction, L>::make, &schema::ObjectOps<SubscribeEventAction, L>::destroy, &schema::ObjectOps<SubscribeEventAction, L>::clear};
 static_assert(offsetof(SubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec283{{nullptr}, "SubscribeEvent", HttpMethod::Post, "/zwatch/events/subscriptions", "params", true, true, true, false, "", &SubscribeEventAction::describe,
-                        schema::Ref<SubscribeEventAction::ReplyType>::value};
+                        &EventSubscriptionInventory::describeInventoryReply};
 constexpr schema::Row kRows284[] = {  // UnsubscribeEventAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UnsubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UnsubscribeEventAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -1732,7 +1732,7 @@ constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(UpdateAct
 schema::LazyTable kTable286{{nullptr}, "UpdateActiveAlarmTemplateAction", kRows286, 10, kBases286, 1, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::make, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::destroy, &schema::ObjectOps<UpdateActiveAlarmTemplateAction, L>::clear};
 static_assert(offsetof(UpdateActiveAlarmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec287{{nullptr}, "UpdateActiveAlarmTemplate", HttpMethod::Put, "/zwatch/activealarms/templates/{uuid}/actions", "updateActiveAlarmTemplate", true, true, true, false, "", &UpdateActiveAlarmTemplateAction::describe,
-                        schema::Ref<UpdateActiveAlarmTemplateAction::ReplyType>::value};
+                        &ActiveAlarmTemplateInventory::describeInventoryReply};
 constexpr schema::Rule kRule43{false, false, false, nullptr, 0, -1, 2047, false, 0, 0};
 constexpr schema::Row kRows288[] = {  // UpdateAlarmAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
@@ -1752,7 +1752,7 @@ constexpr schema::Base kBases288[] = {{&ActionBase::describe, offsetof(UpdateAla
 schema::LazyTable kTable288{{nullptr}, "UpdateAlarmAction", kRows288, 12, kBases288, 1, &schema::ObjectOps<UpdateAlarmAction, L>::make, &schema::ObjectOps<UpdateAlarmAction, L>::destroy, &schema::ObjectOps<UpdateAlarmAction, L>::clear};
 static_assert(offsetof(UpdateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec289{{nullptr}, "UpdateAlarm", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "updateAlarm", true, true, true, false, "", &UpdateAlarmAction::describe,
-                        schema::Ref<UpdateAlarmAction::ReplyType>::value};
+                        &AlarmInventory::describeInventoryReply};
 constexpr const char* kRule44V[] = {"OnlyOne", "InRange", "All"};
 constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule45V[] = {"Read", "Unread"};
@@ -1781,7 +1781,7 @@ constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(UpdateAla
 schema::LazyTable kTable292{{nullptr}, "UpdateAlarmLabelAction", kRows292, 5, kBases292, 1, &schema::ObjectOps<UpdateAlarmLabelAction, L>::make, &schema::ObjectOps<UpdateAlarmLabelAction, L>::destroy, &schema::ObjectOps<UpdateAlarmLabelAction, L>::clear};
 static_assert(offsetof(UpdateAlarmLabelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec293{{nullptr}, "UpdateAlarmLabel", HttpMethod::Put, "/zwatch/alarms/labels/{uuid}/actions", "updateAlarmLabel", true, true, true, false, "", &UpdateAlarmLabelAction::describe,
-                        schema::Ref<UpdateAlarmLabelAction::ReplyType>::value};
+                        &AlarmLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows294[] = {  // UpdateAlertDataAckAction
   {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlertDataAckAction, alertDataUuid), schema::Location::Path, 0, &kRule8},
   {"resumeAlert", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAlertDataAckAction, resumeAlert), schema::Location::Body, 0, nullptr},
@@ -1791,7 +1791,7 @@ constexpr schema::Base kBases294[] = {{&ActionBase::describe, offsetof(UpdateAle
 schema::LazyTable kTable294{{nullptr}, "UpdateAlertDataAckAction", kRows294, 3, kBases294, 1, &schema::ObjectOps<UpdateAlertDataAckAction, L>::make, &schema::ObjectOps<UpdateAlertDataAckAction, L>::destroy, &schema::ObjectOps<UpdateAlertDataAckAction, L>::clear};
 static_assert(offsetof(UpdateAlertDataAckAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec295{{nullptr}, "UpdateAlertDataAck", HttpMethod::Put, "/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions", "updateAlertDataAck", true, true, true, false, "", &UpdateAlertDataAckAction::describe,
-                        schema::Ref<UpdateAlertDataAckAction::ReplyType>::value};
+                        &AlertDataAckInventory::describeInventoryReply};
 constexpr schema::Row kRows296[] = {  // UpdateAliyunSmsSNSTextTemplateAction
   {"alarmTemplateCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, nullptr},
   {"sign", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, nullptr},
@@ -1811,7 +1811,7 @@ constexpr schema::Base kBases296[] = {{&ActionBase::describe, offsetof(UpdateAli
 schema::LazyTable kTable296{{nullptr}, "UpdateAliyunSmsSNSTextTemplateAction", kRows296, 13, kBases296, 1, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::make, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<UpdateAliyunSmsSNSTextTemplateAction, L>::clear};
 static_assert(offsetof(UpdateAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec297{{nullptr}, "UpdateAliyunSmsSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateAliyunSmsSNSTextTemplate", true, true, true, false, "", &UpdateAliyunSmsSNSTextTemplateAction::describe,
-                        schema::Ref<UpdateAliyunSmsSNSTextTemplateAction::ReplyType>::value};
+                        &AliyunSmsSNSTextTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows298[] = {  // UpdateEventDataAction
   {"dataUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, dataUuid), schema::Location::Body, 0, nullptr},
   {"dataStartTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateEventDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
@@ -1836,7 +1836,7 @@ constexpr schema::Base kBases300[] = {{&ActionBase::describe, offsetof(UpdateEve
 schema::LazyTable kTable300{{nullptr}, "UpdateEventRuleTemplateAction", kRows300, 5, kBases300, 1, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateEventRuleTemplateAction, L>::clear};
 static_assert(offsetof(UpdateEventRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec301{{nullptr}, "UpdateEventRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/evenrules/{uuid}/actions", "updateEventRuleTemplate", true, true, true, false, "", &UpdateEventRuleTemplateAction::describe,
-                        schema::Ref<UpdateEventRuleTemplateAction::ReplyType>::value};
+                        &EventRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows302[] = {  // UpdateEventSubscriptionLabelAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule8},
   {"key", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule23},
@@ -1848,7 +1848,7 @@ constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(UpdateEve
 schema::LazyTable kTable302{{nullptr}, "UpdateEventSubscriptionLabelAction", kRows302, 5, kBases302, 1, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::make, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::destroy, &schema::ObjectOps<UpdateEventSubscriptionLabelAction, L>::clear};
 static_assert(offsetof(UpdateEventSubscriptionLabelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec303{{nullptr}, "UpdateEventSubscriptionLabel", HttpMethod::Put, "/zwatch/events/subscriptions/labels/{uuid}/actions", "updateEventSubscriptionLabel", true, true, true, false, "", &UpdateEventSubscriptionLabelAction::describe,
-                        schema::Ref<UpdateEventSubscriptionLabelAction::ReplyType>::value};
+                        &EventSubscriptionLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows304[] = {  // UpdateMetricRuleTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
@@ -1866,7 +1866,7 @@ constexpr schema::Base kBases304[] = {{&ActionBase::describe, offsetof(UpdateMet
 schema::LazyTable kTable304{{nullptr}, "UpdateMetricRuleTemplateAction", kRows304, 11, kBases304, 1, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::make, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::destroy, &schema::ObjectOps<UpdateMetricRuleTemplateAction, L>::clear};
 static_assert(offsetof(UpdateMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec305{{nullptr}, "UpdateMetricRuleTemplate", HttpMethod::Put, "/zwatch/monitortemplates/metricrules/{uuid}/actions", "updateMetricRuleTemplate", true, true, true, false, "", &UpdateMetricRuleTemplateAction::describe,
-                        schema::Ref<UpdateMetricRuleTemplateAction::ReplyType>::value};
+                        &MetricRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows306[] = {  // UpdateMonitorGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorGroupAction, name), schema::Location::Body, 0, &kRule12},
@@ -1879,7 +1879,7 @@ constexpr schema::Base kBases306[] = {{&ActionBase::describe, offsetof(UpdateMon
 schema::LazyTable kTable306{{nullptr}, "UpdateMonitorGroupAction", kRows306, 6, kBases306, 1, &schema::ObjectOps<UpdateMonitorGroupAction, L>::make, &schema::ObjectOps<UpdateMonitorGroupAction, L>::destroy, &schema::ObjectOps<UpdateMonitorGroupAction, L>::clear};
 static_assert(offsetof(UpdateMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec307{{nullptr}, "UpdateMonitorGroup", HttpMethod::Put, "/zwatch/monitorgroups/{uuid}/actions", "updateMonitorGroup", true, true, true, false, "", &UpdateMonitorGroupAction::describe,
-                        schema::Ref<UpdateMonitorGroupAction::ReplyType>::value};
+                        &MonitorGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows308[] = {  // UpdateMonitorTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule12},
@@ -1890,7 +1890,7 @@ constexpr schema::Base kBases308[] = {{&ActionBase::describe, offsetof(UpdateMon
 schema::LazyTable kTable308{{nullptr}, "UpdateMonitorTemplateAction", kRows308, 4, kBases308, 1, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::make, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::destroy, &schema::ObjectOps<UpdateMonitorTemplateAction, L>::clear};
 static_assert(offsetof(UpdateMonitorTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec309{{nullptr}, "UpdateMonitorTemplate", HttpMethod::Put, "/zwatch/monitortemplates/{uuid}/actions", "updateMonitorTemplate", true, true, true, false, "", &UpdateMonitorTemplateAction::describe,
-                        schema::Ref<UpdateMonitorTemplateAction::ReplyType>::value};
+                        &MonitorTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows310[] = {  // UpdateSNSTextTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
@@ -1906,7 +1906,7 @@ constexpr schema::Base kBases310[] = {{&ActionBase::describe, offsetof(UpdateSNS
 schema::LazyTable kTable310{{nullptr}, "UpdateSNSTextTemplateAction", kRows310, 9, kBases310, 1, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::make, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::destroy, &schema::ObjectOps<UpdateSNSTextTemplateAction, L>::clear};
 static_assert(offsetof(UpdateSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec311{{nullptr}, "UpdateSNSTextTemplate", HttpMethod::Put, "/zwatch/alarms/sns/text-templates/{uuid}/actions", "updateSNSTextTemplate", true, true, true, false, "", &UpdateSNSTextTemplateAction::describe,
-                        schema::Ref<UpdateSNSTextTemplateAction::ReplyType>::value};
+                        &SNSTextTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows312[] = {  // UpdateSubscribeEventAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
   {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
@@ -1917,7 +1917,7 @@ constexpr schema::Base kBases312[] = {{&ActionBase::describe, offsetof(UpdateSub
 schema::LazyTable kTable312{{nullptr}, "UpdateSubscribeEventAction", kRows312, 4, kBases312, 1, &schema::ObjectOps<UpdateSubscribeEventAction, L>::make, &schema::ObjectOps<UpdateSubscribeEventAction, L>::destroy, &schema::ObjectOps<UpdateSubscribeEventAction, L>::clear};
 static_assert(offsetof(UpdateSubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec313{{nullptr}, "UpdateSubscribeEvent", HttpMethod::Put, "/zwatch/events/subscriptions/{uuid}/actions", "updateSubscribeEvent", true, true, true, false, "", &UpdateSubscribeEventAction::describe,
-                        schema::Ref<UpdateSubscribeEventAction::ReplyType>::value};
+                        &EventSubscriptionInventory::describeInventoryReply};
 constexpr const char* kRule46V[] = {"Unread", "Read"};
 constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows314[] = {  // UpdateThirdpartyAlertsAction
@@ -1947,7 +1947,7 @@ constexpr schema::Base kBases316[] = {{&ActionBase::describe, offsetof(UpdateThi
 schema::LazyTable kTable316{{nullptr}, "UpdateThirdpartyPlatformAction", kRows316, 8, kBases316, 1, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::make, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::destroy, &schema::ObjectOps<UpdateThirdpartyPlatformAction, L>::clear};
 static_assert(offsetof(UpdateThirdpartyPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec317{{nullptr}, "UpdateThirdpartyPlatform", HttpMethod::Put, "/zwatch/third-party/platforms/{uuid}/actions", "updateThirdpartyPlatform", true, true, true, false, "", &UpdateThirdpartyPlatformAction::describe,
-                        schema::Ref<UpdateThirdpartyPlatformAction::ReplyType>::value};
+                        &ThirdpartyPlatformInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& ApplyRuleSetChangesAction::describe() { return schema::lazyTable(kTable0); }

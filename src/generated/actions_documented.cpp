@@ -107,7 +107,7 @@ constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(LogInByAcco
 schema::LazyTable kTable0{{nullptr}, "LogInByAccountAction", kRows0, 2, kBases0, 1, &schema::ObjectOps<LogInByAccountAction, L>::make, &schema::ObjectOps<LogInByAccountAction, L>::destroy, &schema::ObjectOps<LogInByAccountAction, L>::clear};
 static_assert(offsetof(LogInByAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "LogInByAccount", HttpMethod::Put, "/accounts/login", "logInByAccount", true, false, false, false, "Log in with an account name and the SHA-512 hash of its password to obtain a session.", &LogInByAccountAction::describe,
-                        schema::Ref<LogInByAccountAction::ReplyType>::value};
+                        &SessionInventory::describeInventoryReply};
 constexpr schema::Row kRows2[] = {  // LogOutAction
   {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(LogOutAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
 };
@@ -129,7 +129,7 @@ constexpr schema::Base kBases4[] = {{&ActionBase::describe, offsetof(CreateCerti
 schema::LazyTable kTable4{{nullptr}, "CreateCertificateAction", kRows4, 4, kBases4, 1, &schema::ObjectOps<CreateCertificateAction, L>::make, &schema::ObjectOps<CreateCertificateAction, L>::destroy, &schema::ObjectOps<CreateCertificateAction, L>::clear};
 static_assert(offsetof(CreateCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "CreateCertificate", HttpMethod::Post, "/certificates", "params", true, true, true, false, "Upload a TLS certificate for HTTPS load balancer listeners.", &CreateCertificateAction::describe,
-                        schema::Ref<CreateCertificateAction::ReplyType>::value};
+                        &CertificateInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"Permissive", "Enforcing"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows6[] = {  // DeleteCertificateAction
@@ -145,7 +145,7 @@ constexpr schema::Base kBases8[] = {{&ActionBase::describe, offsetof(QueryCertif
 schema::LazyTable kTable8{{nullptr}, "QueryCertificateAction", nullptr, 0, kBases8, 2, &schema::ObjectOps<QueryCertificateAction, L>::make, &schema::ObjectOps<QueryCertificateAction, L>::destroy, &schema::ObjectOps<QueryCertificateAction, L>::clear};
 static_assert(offsetof(QueryCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "QueryCertificate", HttpMethod::Get, "/certificates", "", false, true, false, true, "Query certificates.", &QueryCertificateAction::describe,
-                        schema::Ref<QueryCertificateAction::ReplyType>::value};
+                        &CertificateInventory::describeQueryReply};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows10[] = {  // UpdateCertificateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -157,7 +157,7 @@ constexpr schema::Base kBases10[] = {{&ActionBase::describe, offsetof(UpdateCert
 schema::LazyTable kTable10{{nullptr}, "UpdateCertificateAction", kRows10, 4, kBases10, 1, &schema::ObjectOps<UpdateCertificateAction, L>::make, &schema::ObjectOps<UpdateCertificateAction, L>::destroy, &schema::ObjectOps<UpdateCertificateAction, L>::clear};
 static_assert(offsetof(UpdateCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "UpdateCertificate", HttpMethod::Put, "/certificates/{uuid}/actions", "updateCertificate", true, true, true, false, "Update a certificate's name or description.", &UpdateCertificateAction::describe,
-                        schema::Ref<UpdateCertificateAction::ReplyType>::value};
+                        &CertificateInventory::describeInventoryReply};
 constexpr schema::Row kRows12[] = {  // AttachEipAction
   {"eipUuid", schema::Local<std::string, L>::ref, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
@@ -166,7 +166,7 @@ constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(AttachEipA
 schema::LazyTable kTable12{{nullptr}, "AttachEipAction", kRows12, 2, kBases12, 1, &schema::ObjectOps<AttachEipAction, L>::make, &schema::ObjectOps<AttachEipAction, L>::destroy, &schema::ObjectOps<AttachEipAction, L>::clear};
 static_assert(offsetof(AttachEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "AttachEip", HttpMethod::Post, "/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "Bind an elastic IP to a VM NIC.", &AttachEipAction::describe,
-                        schema::Ref<AttachEipAction::ReplyType>::value};
+                        &EipInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"enable", "disable"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows14[] = {  // ChangeEipStateAction
@@ -177,7 +177,7 @@ constexpr schema::Base kBases14[] = {{&ActionBase::describe, offsetof(ChangeEipS
 schema::LazyTable kTable14{{nullptr}, "ChangeEipStateAction", kRows14, 2, kBases14, 1, &schema::ObjectOps<ChangeEipStateAction, L>::make, &schema::ObjectOps<ChangeEipStateAction, L>::destroy, &schema::ObjectOps<ChangeEipStateAction, L>::clear};
 static_assert(offsetof(ChangeEipStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeEipState", HttpMethod::Put, "/eips/{uuid}/actions", "changeEipState", true, true, true, false, "Enable or disable an elastic IP.", &ChangeEipStateAction::describe,
-                        schema::Ref<ChangeEipStateAction::ReplyType>::value};
+                        &EipInventory::describeInventoryReply};
 constexpr schema::Row kRows16[] = {  // CreateEipAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule3},
@@ -189,7 +189,7 @@ constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(CreateEipA
 schema::LazyTable kTable16{{nullptr}, "CreateEipAction", kRows16, 5, kBases16, 1, &schema::ObjectOps<CreateEipAction, L>::make, &schema::ObjectOps<CreateEipAction, L>::destroy, &schema::ObjectOps<CreateEipAction, L>::clear};
 static_assert(offsetof(CreateEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "CreateEip", HttpMethod::Post, "/eips", "params", true, true, true, false, "Create an elastic IP on a virtual IP, optionally bound to a VM NIC.", &CreateEipAction::describe,
-                        schema::Ref<CreateEipAction::ReplyType>::value};
+                        &EipInventory::describeInventoryReply};
 constexpr schema::Row kRows18[] = {  // DeleteEipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteEipAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -206,7 +206,7 @@ constexpr schema::Base kBases20[] = {{&ActionBase::describe, offsetof(DetachEipA
 schema::LazyTable kTable20{{nullptr}, "DetachEipAction", kRows20, 1, kBases20, 1, &schema::ObjectOps<DetachEipAction, L>::make, &schema::ObjectOps<DetachEipAction, L>::destroy, &schema::ObjectOps<DetachEipAction, L>::clear};
 static_assert(offsetof(DetachEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "DetachEip", HttpMethod::Delete, "/eips/{uuid}/vm-instances/nics", "", false, true, true, false, "Unbind an elastic IP from its VM NIC.", &DetachEipAction::describe,
-                        schema::Ref<DetachEipAction::ReplyType>::value};
+                        &EipInventory::describeInventoryReply};
 constexpr schema::Row kRows22[] = {  // GetEipAttachableVmNicsAction
   {"eipUuid", schema::Local<std::string, L>::ref, offsetof(GetEipAttachableVmNicsAction, eipUuid), schema::Location::Path, 0, nullptr},
   {"vipUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEipAttachableVmNicsAction, vipUuid), schema::Location::Query, 0, nullptr},
@@ -215,12 +215,12 @@ constexpr schema::Base kBases22[] = {{&ActionBase::describe, offsetof(GetEipAtta
 schema::LazyTable kTable22{{nullptr}, "GetEipAttachableVmNicsAction", kRows22, 2, kBases22, 1, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::make, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::destroy, &schema::ObjectOps<GetEipAttachableVmNicsAction, L>::clear};
 static_assert(offsetof(GetEipAttachableVmNicsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "GetEipAttachableVmNics", HttpMethod::Get, "/eips/{eipUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs an elastic IP can be attached to.", &GetEipAttachableVmNicsAction::describe,
-                        schema::Ref<GetEipAttachableVmNicsAction::ReplyType>::value};
+                        &VmNicInventory::describeQueryReply};
 constexpr schema::Base kBases24[] = {{&ActionBase::describe, offsetof(QueryEipAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryEipAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable24{{nullptr}, "QueryEipAction", nullptr, 0, kBases24, 2, &schema::ObjectOps<QueryEipAction, L>::make, &schema::ObjectOps<QueryEipAction, L>::destroy, &schema::ObjectOps<QueryEipAction, L>::clear};
 static_assert(offsetof(QueryEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "QueryEip", HttpMethod::Get, "/eips", "", false, true, false, true, "Query elastic IPs.", &QueryEipAction::describe,
-                        schema::Ref<QueryEipAction::ReplyType>::value};
+                        &EipInventory::describeQueryReply};
 constexpr schema::Row kRows26[] = {  // UpdateEipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule5},
@@ -230,7 +230,7 @@ constexpr schema::Base kBases26[] = {{&ActionBase::describe, offsetof(UpdateEipA
 schema::LazyTable kTable26{{nullptr}, "UpdateEipAction", kRows26, 3, kBases26, 1, &schema::ObjectOps<UpdateEipAction, L>::make, &schema::ObjectOps<UpdateEipAction, L>::destroy, &schema::ObjectOps<UpdateEipAction, L>::clear};
 static_assert(offsetof(UpdateEipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "UpdateEip", HttpMethod::Put, "/eips/{uuid}/actions", "updateEip", true, true, true, false, "Update the name or description of an elastic IP.", &UpdateEipAction::describe,
-                        schema::Ref<UpdateEipAction::ReplyType>::value};
+                        &EipInventory::describeInventoryReply};
 constexpr schema::Row kRows28[] = {  // ChangeIAM2VirtualIDStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -239,7 +239,7 @@ constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(ChangeIAM2
 schema::LazyTable kTable28{{nullptr}, "ChangeIAM2VirtualIDStateAction", kRows28, 2, kBases28, 1, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::make, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::destroy, &schema::ObjectOps<ChangeIAM2VirtualIDStateAction, L>::clear};
 static_assert(offsetof(ChangeIAM2VirtualIDStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "ChangeIAM2VirtualIDState", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDState", true, true, true, false, "Enable or disable an IAM2 virtual ID.", &ChangeIAM2VirtualIDStateAction::describe,
-                        schema::Ref<ChangeIAM2VirtualIDStateAction::ReplyType>::value};
+                        &IAM2VirtualIDInventory::describeInventoryReply};
 constexpr schema::Rule kRule7{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows30[] = {  // AddRemoteCidrsToIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -250,7 +250,7 @@ constexpr schema::Base kBases30[] = {{&ActionBase::describe, offsetof(AddRemoteC
 schema::LazyTable kTable30{{nullptr}, "AddRemoteCidrsToIPsecConnectionAction", kRows30, 3, kBases30, 1, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::make, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::destroy, &schema::ObjectOps<AddRemoteCidrsToIPsecConnectionAction, L>::clear};
 static_assert(offsetof(AddRemoteCidrsToIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "AddRemoteCidrsToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/remote-cidrs", "params", true, true, true, false, "Add remote (peer) CIDRs to an IPsec connection.", &AddRemoteCidrsToIPsecConnectionAction::describe,
-                        schema::Ref<AddRemoteCidrsToIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows32[] = {  // AttachL3NetworksToIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachL3NetworksToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachL3NetworksToIPsecConnectionAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
@@ -260,7 +260,7 @@ constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(AttachL3Ne
 schema::LazyTable kTable32{{nullptr}, "AttachL3NetworksToIPsecConnectionAction", kRows32, 3, kBases32, 1, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::make, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::destroy, &schema::ObjectOps<AttachL3NetworksToIPsecConnectionAction, L>::clear};
 static_assert(offsetof(AttachL3NetworksToIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "AttachL3NetworksToIPsecConnection", HttpMethod::Post, "/ipsec/{uuid}/l3networks", "params", true, true, true, false, "Attach local L3 networks to an IPsec connection.", &AttachL3NetworksToIPsecConnectionAction::describe,
-                        schema::Ref<AttachL3NetworksToIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows34[] = {  // ChangeIPSecConnectionStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIPSecConnectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIPSecConnectionStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -269,7 +269,7 @@ constexpr schema::Base kBases34[] = {{&ActionBase::describe, offsetof(ChangeIPSe
 schema::LazyTable kTable34{{nullptr}, "ChangeIPSecConnectionStateAction", kRows34, 2, kBases34, 1, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::make, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::destroy, &schema::ObjectOps<ChangeIPSecConnectionStateAction, L>::clear};
 static_assert(offsetof(ChangeIPSecConnectionStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "ChangeIPSecConnectionState", HttpMethod::Put, "/ipsec/{uuid}/actions", "changeIPSecConnectionState", true, true, true, false, "Enable or disable an IPsec connection.", &ChangeIPSecConnectionStateAction::describe,
-                        schema::Ref<ChangeIPSecConnectionStateAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"psk", "certs"};
 constexpr schema::Rule kRule8{false, false, false, kRule8V, 2, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule9{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
@@ -306,7 +306,7 @@ constexpr schema::Base kBases36[] = {{&ActionBase::describe, offsetof(CreateIPse
 schema::LazyTable kTable36{{nullptr}, "CreateIPsecConnectionAction", kRows36, 17, kBases36, 1, &schema::ObjectOps<CreateIPsecConnectionAction, L>::make, &schema::ObjectOps<CreateIPsecConnectionAction, L>::destroy, &schema::ObjectOps<CreateIPsecConnectionAction, L>::clear};
 static_assert(offsetof(CreateIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateIPsecConnection", HttpMethod::Post, "/ipsec", "params", true, true, true, false, "Create an IPsec VPN connection on a VIP.", &CreateIPsecConnectionAction::describe,
-                        schema::Ref<CreateIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows38[] = {  // DeleteIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteIPsecConnectionAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -324,12 +324,12 @@ constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(DetachL3Ne
 schema::LazyTable kTable40{{nullptr}, "DetachL3NetworksFromIPsecConnectionAction", kRows40, 2, kBases40, 1, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::make, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::destroy, &schema::ObjectOps<DetachL3NetworksFromIPsecConnectionAction, L>::clear};
 static_assert(offsetof(DetachL3NetworksFromIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "DetachL3NetworksFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/l3networks", "", false, true, true, false, "Detach local L3 networks from an IPsec connection.", &DetachL3NetworksFromIPsecConnectionAction::describe,
-                        schema::Ref<DetachL3NetworksFromIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Base kBases42[] = {{&ActionBase::describe, offsetof(QueryIPSecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryIPSecConnectionAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable42{{nullptr}, "QueryIPSecConnectionAction", nullptr, 0, kBases42, 2, &schema::ObjectOps<QueryIPSecConnectionAction, L>::make, &schema::ObjectOps<QueryIPSecConnectionAction, L>::destroy, &schema::ObjectOps<QueryIPSecConnectionAction, L>::clear};
 static_assert(offsetof(QueryIPSecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "QueryIPSecConnection", HttpMethod::Get, "/ipsec", "", false, true, false, true, "Query IPsec connections.", &QueryIPSecConnectionAction::describe,
-                        schema::Ref<QueryIPSecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeQueryReply};
 constexpr schema::Row kRows44[] = {  // RemoveRemoteCidrsFromIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"peerCidrs", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, peerCidrs), schema::Location::Query, 0, &kRule7},
@@ -339,7 +339,7 @@ constexpr schema::Base kBases44[] = {{&ActionBase::describe, offsetof(RemoveRemo
 schema::LazyTable kTable44{{nullptr}, "RemoveRemoteCidrsFromIPsecConnectionAction", kRows44, 3, kBases44, 1, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::make, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::destroy, &schema::ObjectOps<RemoveRemoteCidrsFromIPsecConnectionAction, L>::clear};
 static_assert(offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "RemoveRemoteCidrsFromIPsecConnection", HttpMethod::Delete, "/ipsec/{uuid}/remote-cidrs", "", false, true, true, false, "Remove remote (peer) CIDRs from an IPsec connection.", &RemoveRemoteCidrsFromIPsecConnectionAction::describe,
-                        schema::Ref<RemoveRemoteCidrsFromIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows46[] = {  // UpdateIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule5},
@@ -350,7 +350,7 @@ constexpr schema::Base kBases46[] = {{&ActionBase::describe, offsetof(UpdateIPse
 schema::LazyTable kTable46{{nullptr}, "UpdateIPsecConnectionAction", kRows46, 4, kBases46, 1, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::make, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::destroy, &schema::ObjectOps<UpdateIPsecConnectionAction, L>::clear};
 static_assert(offsetof(UpdateIPsecConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "UpdateIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}", "updateIPsecConnection", true, true, true, false, "Update an IPsec connection's name or description.", &UpdateIPsecConnectionAction::describe,
-                        schema::Ref<UpdateIPsecConnectionAction::ReplyType>::value};
+                        &IPsecConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows48[] = {  // AttachNetworkServiceToL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"networkServices", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule0},
@@ -359,7 +359,7 @@ constexpr schema::Base kBases48[] = {{&ActionBase::describe, offsetof(AttachNetw
 schema::LazyTable kTable48{{nullptr}, "AttachNetworkServiceToL3NetworkAction", kRows48, 2, kBases48, 1, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::make, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::destroy, &schema::ObjectOps<AttachNetworkServiceToL3NetworkAction, L>::clear};
 static_assert(offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "AttachNetworkServiceToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/network-services", "params", true, true, true, false, "Enable network services from given providers on an L3 network.", &AttachNetworkServiceToL3NetworkAction::describe,
-                        schema::Ref<AttachNetworkServiceToL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows50[] = {  // DetachNetworkServiceFromL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"networkServices", schema::Local<std::map<std::string, std::vector<std::string>>, L>::ref, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule0},
@@ -368,12 +368,12 @@ constexpr schema::Base kBases50[] = {{&ActionBase::describe, offsetof(DetachNetw
 schema::LazyTable kTable50{{nullptr}, "DetachNetworkServiceFromL3NetworkAction", kRows50, 2, kBases50, 1, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::make, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::destroy, &schema::ObjectOps<DetachNetworkServiceFromL3NetworkAction, L>::clear};
 static_assert(offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "DetachNetworkServiceFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/network-services", "", false, true, true, false, "Disable network services from given providers on an L3 network.", &DetachNetworkServiceFromL3NetworkAction::describe,
-                        schema::Ref<DetachNetworkServiceFromL3NetworkAction::ReplyType>::value};
+                        &L3NetworkInventory::describeInventoryReply};
 constexpr schema::Base kBases52[] = {{&ActionBase::describe, offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryNetworkServiceL3NetworkRefAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable52{{nullptr}, "QueryNetworkServiceL3NetworkRefAction", nullptr, 0, kBases52, 2, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::make, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::destroy, &schema::ObjectOps<QueryNetworkServiceL3NetworkRefAction, L>::clear};
 static_assert(offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "QueryNetworkServiceL3NetworkRef", HttpMethod::Get, "/l3-networks/network-services/refs", "", false, true, false, true, "Query which network services and providers are enabled on which L3 networks.", &QueryNetworkServiceL3NetworkRefAction::describe,
-                        schema::Ref<QueryNetworkServiceL3NetworkRefAction::ReplyType>::value};
+                        &NetworkServiceL3NetworkRefInventory::describeQueryReply};
 constexpr schema::Row kRows54[] = {  // AddCertificateToLoadBalancerListenerAction
   {"certificateUuid", schema::Local<std::string, L>::ref, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule7},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -382,7 +382,7 @@ constexpr schema::Base kBases54[] = {{&ActionBase::describe, offsetof(AddCertifi
 schema::LazyTable kTable54{{nullptr}, "AddCertificateToLoadBalancerListenerAction", kRows54, 2, kBases54, 1, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::make, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<AddCertificateToLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "AddCertificateToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/certificate", "params", true, true, true, false, "Attach a certificate to a load balancer listener.", &AddCertificateToLoadBalancerListenerAction::describe,
-                        schema::Ref<AddCertificateToLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows56[] = {  // AddVmNicToLoadBalancerAction
   {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule7},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -391,7 +391,7 @@ constexpr schema::Base kBases56[] = {{&ActionBase::describe, offsetof(AddVmNicTo
 schema::LazyTable kTable56{{nullptr}, "AddVmNicToLoadBalancerAction", kRows56, 2, kBases56, 1, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::make, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::destroy, &schema::ObjectOps<AddVmNicToLoadBalancerAction, L>::clear};
 static_assert(offsetof(AddVmNicToLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "AddVmNicToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "params", true, true, true, false, "Add VM NICs as backends of a load balancer listener.", &AddVmNicToLoadBalancerAction::describe,
-                        schema::Ref<AddVmNicToLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows58[] = {  // CreateLoadBalancerAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
@@ -402,7 +402,7 @@ constexpr schema::Base kBases58[] = {{&ActionBase::describe, offsetof(CreateLoad
 schema::LazyTable kTable58{{nullptr}, "CreateLoadBalancerAction", kRows58, 4, kBases58, 1, &schema::ObjectOps<CreateLoadBalancerAction, L>::make, &schema::ObjectOps<CreateLoadBalancerAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerAction, L>::clear};
 static_assert(offsetof(CreateLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "CreateLoadBalancer", HttpMethod::Post, "/load-balancers", "params", true, true, true, false, "Create a load balancer on a VIP.", &CreateLoadBalancerAction::describe,
-                        schema::Ref<CreateLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
 constexpr const char* kRule17V[] = {"udp", "tcp", "http", "https"};
@@ -421,7 +421,7 @@ constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(CreateLoad
 schema::LazyTable kTable60{{nullptr}, "CreateLoadBalancerListenerAction", kRows60, 8, kBases60, 1, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::make, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<CreateLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(CreateLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "CreateLoadBalancerListener", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/listeners", "params", true, true, true, false, "Create a listener (port mapping) on a load balancer.", &CreateLoadBalancerListenerAction::describe,
-                        schema::Ref<CreateLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows62[] = {  // DeleteLoadBalancerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteLoadBalancerAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -438,7 +438,7 @@ constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(DeleteLoad
 schema::LazyTable kTable64{{nullptr}, "DeleteLoadBalancerListenerAction", kRows64, 1, kBases64, 1, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::make, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<DeleteLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(DeleteLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "DeleteLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{uuid}", "", false, true, true, false, "Delete a load balancer listener.", &DeleteLoadBalancerListenerAction::describe,
-                        schema::Ref<DeleteLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Row kRows66[] = {  // GetCandidateVmNicsForLoadBalancerAction
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
 };
@@ -446,17 +446,17 @@ constexpr schema::Base kBases66[] = {{&ActionBase::describe, offsetof(GetCandida
 schema::LazyTable kTable66{{nullptr}, "GetCandidateVmNicsForLoadBalancerAction", kRows66, 1, kBases66, 1, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerAction, L>::clear};
 static_assert(offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "GetCandidateVmNicsForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List VM NICs that can be added to a load balancer listener.", &GetCandidateVmNicsForLoadBalancerAction::describe,
-                        schema::Ref<GetCandidateVmNicsForLoadBalancerAction::ReplyType>::value};
+                        &VmNicInventory::describeQueryReply};
 constexpr schema::Base kBases68[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable68{{nullptr}, "QueryLoadBalancerAction", nullptr, 0, kBases68, 2, &schema::ObjectOps<QueryLoadBalancerAction, L>::make, &schema::ObjectOps<QueryLoadBalancerAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerAction, L>::clear};
 static_assert(offsetof(QueryLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "QueryLoadBalancer", HttpMethod::Get, "/load-balancers", "", false, true, false, true, "Query load balancers.", &QueryLoadBalancerAction::describe,
-                        schema::Ref<QueryLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeQueryReply};
 constexpr schema::Base kBases70[] = {{&ActionBase::describe, offsetof(QueryLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryLoadBalancerListenerAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable70{{nullptr}, "QueryLoadBalancerListenerAction", nullptr, 0, kBases70, 2, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::make, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<QueryLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(QueryLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "QueryLoadBalancerListener", HttpMethod::Get, "/load-balancers/listeners", "", false, true, false, true, "Query load balancer listeners.", &QueryLoadBalancerListenerAction::describe,
-                        schema::Ref<QueryLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeQueryReply};
 constexpr schema::Row kRows72[] = {  // RefreshLoadBalancerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
 };
@@ -464,7 +464,7 @@ constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(RefreshLoa
 schema::LazyTable kTable72{{nullptr}, "RefreshLoadBalancerAction", kRows72, 1, kBases72, 1, &schema::ObjectOps<RefreshLoadBalancerAction, L>::make, &schema::ObjectOps<RefreshLoadBalancerAction, L>::destroy, &schema::ObjectOps<RefreshLoadBalancerAction, L>::clear};
 static_assert(offsetof(RefreshLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "RefreshLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "refreshLoadBalancer", true, true, true, false, "Re-apply a load balancer's configuration to its backend.", &RefreshLoadBalancerAction::describe,
-                        schema::Ref<RefreshLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Row kRows74[] = {  // RemoveCertificateFromLoadBalancerListenerAction
   {"certificateUuid", schema::Local<std::string, L>::ref, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule7},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -473,7 +473,7 @@ constexpr schema::Base kBases74[] = {{&ActionBase::describe, offsetof(RemoveCert
 schema::LazyTable kTable74{{nullptr}, "RemoveCertificateFromLoadBalancerListenerAction", kRows74, 2, kBases74, 1, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::make, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<RemoveCertificateFromLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec75{{nullptr}, "RemoveCertificateFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/certificate", "", false, true, true, false, "Detach a certificate from a load balancer listener.", &RemoveCertificateFromLoadBalancerListenerAction::describe,
-                        schema::Ref<RemoveCertificateFromLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows76[] = {  // RemoveVmNicFromLoadBalancerAction
   {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule7},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
@@ -482,7 +482,7 @@ constexpr schema::Base kBases76[] = {{&ActionBase::describe, offsetof(RemoveVmNi
 schema::LazyTable kTable76{{nullptr}, "RemoveVmNicFromLoadBalancerAction", kRows76, 2, kBases76, 1, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::make, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::destroy, &schema::ObjectOps<RemoveVmNicFromLoadBalancerAction, L>::clear};
 static_assert(offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "RemoveVmNicFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "", false, true, true, false, "Remove VM NICs from a load balancer listener.", &RemoveVmNicFromLoadBalancerAction::describe,
-                        schema::Ref<RemoveVmNicFromLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Row kRows78[] = {  // UpdateLoadBalancerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule5},
@@ -493,7 +493,7 @@ constexpr schema::Base kBases78[] = {{&ActionBase::describe, offsetof(UpdateLoad
 schema::LazyTable kTable78{{nullptr}, "UpdateLoadBalancerAction", kRows78, 4, kBases78, 1, &schema::ObjectOps<UpdateLoadBalancerAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerAction, L>::clear};
 static_assert(offsetof(UpdateLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "UpdateLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "updateLoadBalancer", true, true, true, false, "Update a load balancer's name or description.", &UpdateLoadBalancerAction::describe,
-                        schema::Ref<UpdateLoadBalancerAction::ReplyType>::value};
+                        &LoadBalancerInventory::describeInventoryReply};
 constexpr schema::Row kRows80[] = {  // UpdateLoadBalancerListenerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule5},
@@ -503,7 +503,7 @@ constexpr schema::Base kBases80[] = {{&ActionBase::describe, offsetof(UpdateLoad
 schema::LazyTable kTable80{{nullptr}, "UpdateLoadBalancerListenerAction", kRows80, 3, kBases80, 1, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::make, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::destroy, &schema::ObjectOps<UpdateLoadBalancerListenerAction, L>::clear};
 static_assert(offsetof(UpdateLoadBalancerListenerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "UpdateLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}", "updateLoadBalancerListener", true, true, true, false, "Update a load balancer listener's name or description.", &UpdateLoadBalancerListenerAction::describe,
-                        schema::Ref<UpdateLoadBalancerListenerAction::ReplyType>::value};
+                        &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Base kBases82[] = {{&ActionBase::describe, offsetof(GetNetworkServiceTypesAction, systemTags) - offsetof(ActionBase, systemTags)}};
 schema::LazyTable kTable82{{nullptr}, "GetNetworkServiceTypesAction", nullptr, 0, kBases82, 1, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::make, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::destroy, &schema::ObjectOps<GetNetworkServiceTypesAction, L>::clear};
 static_assert(offsetof(GetNetworkServiceTypesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
@@ -513,7 +513,7 @@ constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(QueryNetwo
 schema::LazyTable kTable84{{nullptr}, "QueryNetworkServiceProviderAction", nullptr, 0, kBases84, 2, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::make, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::destroy, &schema::ObjectOps<QueryNetworkServiceProviderAction, L>::clear};
 static_assert(offsetof(QueryNetworkServiceProviderAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "QueryNetworkServiceProvider", HttpMethod::Get, "/network-services/providers", "", false, true, false, true, "Query network service providers.", &QueryNetworkServiceProviderAction::describe,
-                        schema::Ref<QueryNetworkServiceProviderAction::ReplyType>::value};
+                        &NetworkServiceProviderInventory::describeQueryReply};
 constexpr schema::Row kRows86[] = {  // AttachPortForwardingRuleAction
   {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
@@ -522,7 +522,7 @@ constexpr schema::Base kBases86[] = {{&ActionBase::describe, offsetof(AttachPort
 schema::LazyTable kTable86{{nullptr}, "AttachPortForwardingRuleAction", kRows86, 2, kBases86, 1, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::make, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<AttachPortForwardingRuleAction, L>::clear};
 static_assert(offsetof(AttachPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "AttachPortForwardingRule", HttpMethod::Post, "/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "Attach a port forwarding rule to a VM NIC.", &AttachPortForwardingRuleAction::describe,
-                        schema::Ref<AttachPortForwardingRuleAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows88[] = {  // ChangePortForwardingRuleStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -531,7 +531,7 @@ constexpr schema::Base kBases88[] = {{&ActionBase::describe, offsetof(ChangePort
 schema::LazyTable kTable88{{nullptr}, "ChangePortForwardingRuleStateAction", kRows88, 2, kBases88, 1, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::make, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::destroy, &schema::ObjectOps<ChangePortForwardingRuleStateAction, L>::clear};
 static_assert(offsetof(ChangePortForwardingRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "ChangePortForwardingRuleState", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "changePortForwardingRuleState", true, true, true, false, "Enable or disable a port forwarding rule.", &ChangePortForwardingRuleStateAction::describe,
-                        schema::Ref<ChangePortForwardingRuleStateAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"TCP", "UDP"};
 constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
 constexpr schema::Row kRows90[] = {  // CreatePortForwardingRuleAction
@@ -551,7 +551,7 @@ constexpr schema::Base kBases90[] = {{&ActionBase::describe, offsetof(CreatePort
 schema::LazyTable kTable90{{nullptr}, "CreatePortForwardingRuleAction", kRows90, 11, kBases90, 1, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::make, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::destroy, &schema::ObjectOps<CreatePortForwardingRuleAction, L>::clear};
 static_assert(offsetof(CreatePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "CreatePortForwardingRule", HttpMethod::Post, "/port-forwarding", "params", true, true, true, false, "Create a port forwarding rule on a virtual IP.", &CreatePortForwardingRuleAction::describe,
-                        schema::Ref<CreatePortForwardingRuleAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows92[] = {  // DeletePortForwardingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeletePortForwardingRuleAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -568,7 +568,7 @@ constexpr schema::Base kBases94[] = {{&ActionBase::describe, offsetof(DetachPort
 schema::LazyTable kTable94{{nullptr}, "DetachPortForwardingRuleAction", kRows94, 1, kBases94, 1, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::make, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<DetachPortForwardingRuleAction, L>::clear};
 static_assert(offsetof(DetachPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "DetachPortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}/vm-instances/nics", "", false, true, true, false, "Detach a port forwarding rule from its VM NIC.", &DetachPortForwardingRuleAction::describe,
-                        schema::Ref<DetachPortForwardingRuleAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeInventoryReply};
 constexpr schema::Row kRows96[] = {  // GetPortForwardingAttachableVmNicsAction
   {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule0},
 };
@@ -576,12 +576,12 @@ constexpr schema::Base kBases96[] = {{&ActionBase::describe, offsetof(GetPortFor
 schema::LazyTable kTable96{{nullptr}, "GetPortForwardingAttachableVmNicsAction", kRows96, 1, kBases96, 1, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::make, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::destroy, &schema::ObjectOps<GetPortForwardingAttachableVmNicsAction, L>::clear};
 static_assert(offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec97{{nullptr}, "GetPortForwardingAttachableVmNics", HttpMethod::Get, "/port-forwarding/{ruleUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs a port forwarding rule can be attached to.", &GetPortForwardingAttachableVmNicsAction::describe,
-                        schema::Ref<GetPortForwardingAttachableVmNicsAction::ReplyType>::value};
+                        &VmNicInventory::describeQueryReply};
 constexpr schema::Base kBases98[] = {{&ActionBase::describe, offsetof(QueryPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryPortForwardingRuleAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable98{{nullptr}, "QueryPortForwardingRuleAction", nullptr, 0, kBases98, 2, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::make, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::destroy, &schema::ObjectOps<QueryPortForwardingRuleAction, L>::clear};
 static_assert(offsetof(QueryPortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "QueryPortForwardingRule", HttpMethod::Get, "/port-forwarding", "", false, true, false, true, "Query port forwarding rules.", &QueryPortForwardingRuleAction::describe,
-                        schema::Ref<QueryPortForwardingRuleAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeQueryReply};
 constexpr schema::Row kRows100[] = {  // UpdatePortForwardingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule5},
@@ -591,7 +591,7 @@ constexpr schema::Base kBases100[] = {{&ActionBase::describe, offsetof(UpdatePor
 schema::LazyTable kTable100{{nullptr}, "UpdatePortForwardingRuleAction", kRows100, 3, kBases100, 1, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::make, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::destroy, &schema::ObjectOps<UpdatePortForwardingRuleAction, L>::clear};
 static_assert(offsetof(UpdatePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "UpdatePortForwardingRule", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "updatePortForwardingRule", true, true, true, false, "Update the name or description of a port forwarding rule.", &UpdatePortForwardingRuleAction::describe,
-                        schema::Ref<UpdatePortForwardingRuleAction::ReplyType>::value};
+                        &PortForwardingRuleInventory::describeInventoryReply};
 constexpr schema::Rule kRule19{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule20{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows102[] = {  // AddSecurityGroupRuleAction
@@ -603,7 +603,7 @@ constexpr schema::Base kBases102[] = {{&ActionBase::describe, offsetof(AddSecuri
 schema::LazyTable kTable102{{nullptr}, "AddSecurityGroupRuleAction", kRows102, 3, kBases102, 1, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::make, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<AddSecurityGroupRuleAction, L>::clear};
 static_assert(offsetof(AddSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "AddSecurityGroupRule", HttpMethod::Post, "/security-groups/{securityGroupUuid}/rules", "params", true, true, true, false, "Add rules to a security group.", &AddSecurityGroupRuleAction::describe,
-                        schema::Ref<AddSecurityGroupRuleAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows104[] = {  // AddVmNicToSecurityGroupAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule19},
@@ -621,7 +621,7 @@ constexpr schema::Base kBases106[] = {{&ActionBase::describe, offsetof(AttachSec
 schema::LazyTable kTable106{{nullptr}, "AttachSecurityGroupToL3NetworkAction", kRows106, 2, kBases106, 1, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::make, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::destroy, &schema::ObjectOps<AttachSecurityGroupToL3NetworkAction, L>::clear};
 static_assert(offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "AttachSecurityGroupToL3Network", HttpMethod::Post, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", false, true, true, false, "Attach a security group to an L3 network.", &AttachSecurityGroupToL3NetworkAction::describe,
-                        schema::Ref<AttachSecurityGroupToL3NetworkAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // ChangeSecurityGroupStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -630,7 +630,7 @@ constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(ChangeSec
 schema::LazyTable kTable108{{nullptr}, "ChangeSecurityGroupStateAction", kRows108, 2, kBases108, 1, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::make, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::destroy, &schema::ObjectOps<ChangeSecurityGroupStateAction, L>::clear};
 static_assert(offsetof(ChangeSecurityGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "ChangeSecurityGroupState", HttpMethod::Put, "/security-groups/{uuid}/actions", "changeSecurityGroupState", true, true, true, false, "Enable or disable a security group.", &ChangeSecurityGroupStateAction::describe,
-                        schema::Ref<ChangeSecurityGroupStateAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // CreateSecurityGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
@@ -640,7 +640,7 @@ constexpr schema::Base kBases110[] = {{&ActionBase::describe, offsetof(CreateSec
 schema::LazyTable kTable110{{nullptr}, "CreateSecurityGroupAction", kRows110, 3, kBases110, 1, &schema::ObjectOps<CreateSecurityGroupAction, L>::make, &schema::ObjectOps<CreateSecurityGroupAction, L>::destroy, &schema::ObjectOps<CreateSecurityGroupAction, L>::clear};
 static_assert(offsetof(CreateSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "CreateSecurityGroup", HttpMethod::Post, "/security-groups", "params", true, true, true, false, "Create a security group.", &CreateSecurityGroupAction::describe,
-                        schema::Ref<CreateSecurityGroupAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows112[] = {  // DeleteSecurityGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteSecurityGroupAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -657,7 +657,7 @@ constexpr schema::Base kBases114[] = {{&ActionBase::describe, offsetof(DeleteSec
 schema::LazyTable kTable114{{nullptr}, "DeleteSecurityGroupRuleAction", kRows114, 1, kBases114, 1, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::make, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<DeleteSecurityGroupRuleAction, L>::clear};
 static_assert(offsetof(DeleteSecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "DeleteSecurityGroupRule", HttpMethod::Delete, "/security-groups/rules", "", false, true, true, false, "Delete security group rules.", &DeleteSecurityGroupRuleAction::describe,
-                        schema::Ref<DeleteSecurityGroupRuleAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // DeleteVmNicFromSecurityGroupAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule19},
@@ -675,7 +675,7 @@ constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(DetachSec
 schema::LazyTable kTable118{{nullptr}, "DetachSecurityGroupFromL3NetworkAction", kRows118, 2, kBases118, 1, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::make, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::destroy, &schema::ObjectOps<DetachSecurityGroupFromL3NetworkAction, L>::clear};
 static_assert(offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "DetachSecurityGroupFromL3Network", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", false, true, true, false, "Detach a security group from an L3 network.", &DetachSecurityGroupFromL3NetworkAction::describe,
-                        schema::Ref<DetachSecurityGroupFromL3NetworkAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows120[] = {  // GetCandidateVmNicForSecurityGroupAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
 };
@@ -683,22 +683,22 @@ constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(GetCandid
 schema::LazyTable kTable120{{nullptr}, "GetCandidateVmNicForSecurityGroupAction", kRows120, 1, kBases120, 1, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::make, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::destroy, &schema::ObjectOps<GetCandidateVmNicForSecurityGroupAction, L>::clear};
 static_assert(offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "GetCandidateVmNicForSecurityGroup", HttpMethod::Get, "/security-groups/{securityGroupUuid}/vm-instances/candidate-nics", "", false, true, false, false, "List the VM NICs that could be added to a security group.", &GetCandidateVmNicForSecurityGroupAction::describe,
-                        schema::Ref<GetCandidateVmNicForSecurityGroupAction::ReplyType>::value};
+                        &VmNicInventory::describeQueryReply};
 constexpr schema::Base kBases122[] = {{&ActionBase::describe, offsetof(QuerySecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecurityGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable122{{nullptr}, "QuerySecurityGroupAction", nullptr, 0, kBases122, 2, &schema::ObjectOps<QuerySecurityGroupAction, L>::make, &schema::ObjectOps<QuerySecurityGroupAction, L>::destroy, &schema::ObjectOps<QuerySecurityGroupAction, L>::clear};
 static_assert(offsetof(QuerySecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "QuerySecurityGroup", HttpMethod::Get, "/security-groups", "", false, true, false, true, "Query security groups.", &QuerySecurityGroupAction::describe,
-                        schema::Ref<QuerySecurityGroupAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeQueryReply};
 constexpr schema::Base kBases124[] = {{&ActionBase::describe, offsetof(QuerySecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QuerySecurityGroupRuleAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable124{{nullptr}, "QuerySecurityGroupRuleAction", nullptr, 0, kBases124, 2, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::make, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::destroy, &schema::ObjectOps<QuerySecurityGroupRuleAction, L>::clear};
 static_assert(offsetof(QuerySecurityGroupRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QuerySecurityGroupRule", HttpMethod::Get, "/security-groups/rules", "", false, true, false, true, "Query security group rules.", &QuerySecurityGroupRuleAction::describe,
-                        schema::Ref<QuerySecurityGroupRuleAction::ReplyType>::value};
+                        &SecurityGroupRuleInventory::describeQueryReply};
 constexpr schema::Base kBases126[] = {{&ActionBase::describe, offsetof(QueryVmNicInSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVmNicInSecurityGroupAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable126{{nullptr}, "QueryVmNicInSecurityGroupAction", nullptr, 0, kBases126, 2, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::make, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::destroy, &schema::ObjectOps<QueryVmNicInSecurityGroupAction, L>::clear};
 static_assert(offsetof(QueryVmNicInSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "QueryVmNicInSecurityGroup", HttpMethod::Get, "/security-groups/vm-instances/nics", "", false, true, false, true, "Query which VM NICs are in which security groups.", &QueryVmNicInSecurityGroupAction::describe,
-                        schema::Ref<QueryVmNicInSecurityGroupAction::ReplyType>::value};
+                        &VmNicSecurityGroupRefInventory::describeQueryReply};
 constexpr schema::Row kRows128[] = {  // UpdateSecurityGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule5},
@@ -708,7 +708,7 @@ constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateSec
 schema::LazyTable kTable128{{nullptr}, "UpdateSecurityGroupAction", kRows128, 3, kBases128, 1, &schema::ObjectOps<UpdateSecurityGroupAction, L>::make, &schema::ObjectOps<UpdateSecurityGroupAction, L>::destroy, &schema::ObjectOps<UpdateSecurityGroupAction, L>::clear};
 static_assert(offsetof(UpdateSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "UpdateSecurityGroup", HttpMethod::Put, "/security-groups/{uuid}/actions", "updateSecurityGroup", true, true, true, false, "Update the name or description of a security group.", &UpdateSecurityGroupAction::describe,
-                        schema::Ref<UpdateSecurityGroupAction::ReplyType>::value};
+                        &SecurityGroupInventory::describeInventoryReply};
 constexpr schema::Row kRows130[] = {  // GetVipQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVipQosAction, uuid), schema::Location::Path, 0, nullptr},
 };
@@ -716,7 +716,7 @@ constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(GetVipQos
 schema::LazyTable kTable130{{nullptr}, "GetVipQosAction", kRows130, 1, kBases130, 1, &schema::ObjectOps<GetVipQosAction, L>::make, &schema::ObjectOps<GetVipQosAction, L>::destroy, &schema::ObjectOps<GetVipQosAction, L>::clear};
 static_assert(offsetof(GetVipQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "GetVipQos", HttpMethod::Get, "/vip/{uuid}/vip-qos", "", false, true, false, false, "Get the bandwidth limits of a virtual IP.", &GetVipQosAction::describe,
-                        schema::Ref<GetVipQosAction::ReplyType>::value};
+                        &VipQosInventory::describeQueryReply};
 constexpr schema::Row kRows132[] = {  // ChangeVipStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVipStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeVipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -725,7 +725,7 @@ constexpr schema::Base kBases132[] = {{&ActionBase::describe, offsetof(ChangeVip
 schema::LazyTable kTable132{{nullptr}, "ChangeVipStateAction", kRows132, 2, kBases132, 1, &schema::ObjectOps<ChangeVipStateAction, L>::make, &schema::ObjectOps<ChangeVipStateAction, L>::destroy, &schema::ObjectOps<ChangeVipStateAction, L>::clear};
 static_assert(offsetof(ChangeVipStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "ChangeVipState", HttpMethod::Put, "/vips/{uuid}/actions", "changeVipState", true, true, true, false, "Enable or disable a virtual IP.", &ChangeVipStateAction::describe,
-                        schema::Ref<ChangeVipStateAction::ReplyType>::value};
+                        &VipInventory::describeInventoryReply};
 constexpr schema::Row kRows134[] = {  // CreateVipAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVipAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVipAction, description), schema::Location::Body, 0, &kRule3},
@@ -738,7 +738,7 @@ constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(CreateVip
 schema::LazyTable kTable134{{nullptr}, "CreateVipAction", kRows134, 6, kBases134, 1, &schema::ObjectOps<CreateVipAction, L>::make, &schema::ObjectOps<CreateVipAction, L>::destroy, &schema::ObjectOps<CreateVipAction, L>::clear};
 static_assert(offsetof(CreateVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "CreateVip", HttpMethod::Post, "/vips", "params", true, true, true, false, "Create a virtual IP on an L3 network.", &CreateVipAction::describe,
-                        schema::Ref<CreateVipAction::ReplyType>::value};
+                        &VipInventory::describeInventoryReply};
 constexpr schema::Row kRows136[] = {  // DeleteVipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVipAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVipAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -767,12 +767,12 @@ constexpr schema::Base kBases140[] = {{&ActionBase::describe, offsetof(GetVipUse
 schema::LazyTable kTable140{{nullptr}, "GetVipUsedPortsAction", kRows140, 2, kBases140, 1, &schema::ObjectOps<GetVipUsedPortsAction, L>::make, &schema::ObjectOps<GetVipUsedPortsAction, L>::destroy, &schema::ObjectOps<GetVipUsedPortsAction, L>::clear};
 static_assert(offsetof(GetVipUsedPortsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "GetVipUsedPorts", HttpMethod::Get, "/vips/{uuid}/usedports", "", false, true, false, false, "List the ports used by services on a virtual IP.", &GetVipUsedPortsAction::describe,
-                        schema::Ref<GetVipUsedPortsAction::ReplyType>::value};
+                        &VipPortRangeInventory::describeQueryReply};
 constexpr schema::Base kBases142[] = {{&ActionBase::describe, offsetof(QueryVipAction, systemTags) - offsetof(ActionBase, systemTags)}, {&QueryParams::describe, offsetof(QueryVipAction, conditions) - offsetof(QueryParams, conditions)}};
 schema::LazyTable kTable142{{nullptr}, "QueryVipAction", nullptr, 0, kBases142, 2, &schema::ObjectOps<QueryVipAction, L>::make, &schema::ObjectOps<QueryVipAction, L>::destroy, &schema::ObjectOps<QueryVipAction, L>::clear};
 static_assert(offsetof(QueryVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "QueryVip", HttpMethod::Get, "/vips", "", false, true, false, true, "Query virtual IPs.", &QueryVipAction::describe,
-                        schema::Ref<QueryVipAction::ReplyType>::value};
+                        &VipInventory::describeQueryReply};
 constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
 constexpr schema::Row kRows144[] = {  // SetVipQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
@@ -784,7 +784,7 @@ constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(SetVipQos
 schema::LazyTable kTable144{{nullptr}, "SetVipQosAction", kRows144, 4, kBases144, 1, &schema::ObjectOps<SetVipQosAction, L>::make, &schema::ObjectOps<SetVipQosAction, L>::destroy, &schema::ObjectOps<SetVipQosAction, L>::clear};
 static_assert(offsetof(SetVipQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "SetVipQos", HttpMethod::Put, "/vips/{uuid}/actions", "setVipQos", true, true, true, false, "Set the bandwidth limit of a virtual IP, optionally per port.", &SetVipQosAction::describe,
-                        schema::Ref<SetVipQosAction::ReplyType>::value};
+                        &VipQosInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // UpdateVipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVipAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVipAction, name), schema::Location::Body, 0, &kRule5},
@@ -794,7 +794,7 @@ constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdateVip
 schema::LazyTable kTable146{{nullptr}, "UpdateVipAction", kRows146, 3, kBases146, 1, &schema::ObjectOps<UpdateVipAction, L>::make, &schema::ObjectOps<UpdateVipAction, L>::destroy, &schema::ObjectOps<UpdateVipAction, L>::clear};
 static_assert(offsetof(UpdateVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "UpdateVip", HttpMethod::Put, "/vips/{uuid}/actions", "updateVip", true, true, true, false, "Update the name or description of a virtual IP.", &UpdateVipAction::describe,
-                        schema::Ref<UpdateVipAction::ReplyType>::value};
+                        &VipInventory::describeInventoryReply};
 constexpr schema::Row kRows148[] = {  // ChangeFirewallRuleStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::string, L>::ref, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule6},
@@ -803,7 +803,7 @@ constexpr schema::Base kBases148[] = {{&ActionBase::describe, offsetof(ChangeFir
 schema::LazyTable kTable148{{nullptr}, "ChangeFirewallRuleStateAction", kRows148, 2, kBases148, 1, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::make, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::destroy, &schema::ObjectOps<ChangeFirewallRuleStateAction, L>::clear};
 static_assert(offsetof(ChangeFirewallRuleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "ChangeFirewallRuleState", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "changeFirewallRuleState", true, true, true, false, "Enable or disable a VPC firewall rule.", &ChangeFirewallRuleStateAction::describe,
-                        schema::Ref<ChangeFirewallRuleStateAction::ReplyType>::value};
+                        &VpcFirewallRuleInventory::describeInventoryReply};
 }  // namespace
 
 const schema::TypeDesc& LogInByAccountAction::describe() { return schema::lazyTable(kTable0); }

@@ -124,3 +124,31 @@ TEST_CASE("an inventory reply without its inventory decodes with the inventory e
   QueryReply<VipInventory> q;  // count=true replies carry only the total
   CHECK_FALSE(codec::decode(schema::typeOf<QueryReply<VipInventory>>(), R"({"total":3})", &q));
 }
+
+namespace {
+// A user's type derived from a generated one: it inherits VipInventory's DescribesInventoryReply
+// and describeInventoryReply(), which describe InventoryReply<VipInventory>, not this.
+struct TaggedVip : VipInventory {
+  std::string tag;
+  static const schema::TypeDesc& describe() {
+    using Self = TaggedVip;
+    static const schema::TypeDesc d = schema::object<Self>("TaggedVip", {ZS_F(tag)}, schema::inherit<Self, VipInventory>());
+    return d;
+  }
+};
+}  // namespace
+
+TEST_CASE("replies of generated types are described once; a derived type gets its own", "[codec]") {
+  CHECK(&schema::typeOf<InventoryReply<VipInventory>>() == &VipInventory::describeInventoryReply());
+  CHECK(schema::typeOf<InventoryReply<VipInventory>>().name == "InventoryReply<VipInventory>");
+  CHECK(schema::typeOf<QueryReply<VipInventory>>().name == "QueryReply<VipInventory>");
+  CHECK(schema::typeOf<QueryReply<VipInventory>>().fields[0].type().name == "List<VipInventory>");
+  const auto& tagged = schema::typeOf<InventoryReply<TaggedVip>>();
+  CHECK(tagged.name == "InventoryReply<TaggedVip>");
+  CHECK(&tagged != &VipInventory::describeInventoryReply());
+  InventoryReply<TaggedVip> r;
+  REQUIRE_FALSE(codec::decode(tagged, R"({"inventory":{"uuid":"u1","tag":"t"}})", &r));
+  REQUIRE(r.inventory);
+  CHECK(r.inventory->uuid == "u1");
+  CHECK(r.inventory->tag == "t");
+}
