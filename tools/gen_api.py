@@ -636,6 +636,7 @@ class Emitter:
         self.rule_count = {}
         self.rule_lists = {}
         self.local_count = {}
+        self.wrappers = defaultdict(set)  # type -> the reply templates it describes (emit_types fills it)
 
     # ---- type graph ---------------------------------------------------------------------------
     def sccs(self):
