@@ -55,6 +55,8 @@ struct Route {
 };
 
 std::vector<Route> buildRoutes();
+// "a/b//c/" -> {"a", "b", "c"}: a URL path or route template in segments.
+std::vector<std::string> splitPath(const std::string& path);
 // A path segment of a route: a literal, "{var}", or a variable inside literal text
 // ("access-point{dataCenterUuid}": an upstream path that lacks a slash, matched as RestServer's
 // template matcher does). Binds the variable into `vars` when given.

@@ -471,17 +471,22 @@ class Generic {
 
 }  // namespace
 
-void Route::setPath(const std::string& path) {
-  segs.clear();
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> out;
   std::string cur;
-  for (char ch : path + "/") {
-    if (ch == '/') {
-      if (!cur.empty()) segs.push_back(cur);
+  for (char c : path + "/") {
+    if (c == '/') {
+      if (!cur.empty()) out.push_back(cur);
       cur.clear();
     } else {
-      cur += ch;
+      cur += c;
     }
   }
+  return out;
+}
+
+void Route::setPath(const std::string& path) {
+  segs = splitPath(path);
   literals = 0;
   for (const auto& s : segs)
     if (s.find('{') == std::string::npos) ++literals;

@@ -52,20 +52,6 @@ Reply errorReply(int status, Json error) {
 }
 Reply textReply(int status, const std::string& text) { return Reply{status, text, "text/plain;charset=UTF-8", {}}; }
 
-std::vector<std::string> splitPath(const std::string& p) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : p + "/") {
-    if (c == '/') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  return out;
-}
-
 std::string percentDecode(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
