@@ -53,26 +53,31 @@ Orphans& orphans() {
 
 }  // namespace
 
+// post() and at() notify through a local reference to the state: once the lock is released the
+// task may run at once, and if it releases the last Client, this engine (and its state_ member)
+// is destroyed before the notify (TSan caught it reading the freed member).
 bool AsyncEngine::post(Task task) {
+  const std::shared_ptr<State> state = state_;
   {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    if (state_->stopping) return false;
+    std::lock_guard<std::mutex> lock(state->mutex);
+    if (state->stopping) return false;
     ensureThread();
-    state_->tasks.push_back(std::move(task));
+    state->tasks.push_back(std::move(task));
   }
-  state_->cv.notify_one();
+  state->cv.notify_one();
   return true;
 }
 
 bool AsyncEngine::at(Clock::time_point when, Task task) {
+  const std::shared_ptr<State> state = state_;
   {
-    std::lock_guard<std::mutex> lock(state_->mutex);
-    if (state_->stopping) return false;
+    std::lock_guard<std::mutex> lock(state->mutex);
+    if (state->stopping) return false;
     ensureThread();
-    state_->timers.emplace(when, std::move(task));
-    state_->rescan = true;
+    state->timers.emplace(when, std::move(task));
+    state->rescan = true;
   }
-  state_->cv.notify_one();
+  state->cv.notify_one();
   return true;
 }
 
