@@ -285,15 +285,23 @@ class Generic {
     if (verb_ == "Delete" || verb_ == "Destroy" || verb_ == "Expunge") return remove(var);
     if (d_.replyKind == "inventory" && !var.empty()) return patch(var);
     if (d_.replyKind == "inventory" && (verb_ == "Create" || verb_ == "Add" || d_.method == "POST")) return create();
-    if (d_.method == "GET" && !var.empty()) return wrapInventory(c_.st.viewOf(collectionOf(target_->name), get(var)));
+    if (d_.method == "GET" && !var.empty()) {
+      std::string col;
+      Json& rec = get(var, &col);
+      return wrapInventory(c_.st.viewOf(col, rec));
+    }
     return answerWithoutStore();
   }
 
  private:
-  Json& get(const std::string& var) {
+  // The stored record the path variable names (and, in `col`, its collection); SYS.1007 if none.
+  Json& get(const std::string& var, std::string* col = nullptr) {
     const std::string& uuid = c_.vars.at(var);
-    for (const auto& t : familyOf(*rootOf(target_)))
-      if (Json* r = c_.st.find(collectionOf(t), uuid)) return *r;
+    const std::string owner = ownerCollection(uuid);
+    if (!owner.empty()) {
+      if (col) *col = owner;
+      return *c_.st.find(owner, uuid);
+    }
     throwInvalidArg("invalid value[" + uuid + "] of field[" + var + "]: the resource[uuid:" + uuid + ", type:" +
                     stripInventory(target_->name) + "VO] is not found");
   }
@@ -374,8 +382,8 @@ class Generic {
   }
 
   Json patch(const std::string& var) {
-    Json& rec = get(var);
-    const std::string col = ownerCollection(c_.vars.at(var));
+    std::string col;
+    Json& rec = get(var, &col);
     const bool detach = verb_ == "Detach" || verb_ == "Remove" || verb_ == "Delete";
     std::set<std::string> skip{"uuid", var};
     if (detach) {

@@ -56,10 +56,8 @@ Json* firstOf(State& st, const char* type, const std::function<bool(const Json&)
   return nullptr;
 }
 
-std::string stringParam(const Ctx& c, const char* name) {
-  const Json* v = c.params.find(name);
-  return v && v->isString() ? v->str() : "";
-}
+// A string parameter (already validated against the description), "" when absent.
+std::string stringParam(const Ctx& c, const char* name) { return c.optStr(name).value_or(""); }
 
 Json createVm(Ctx& c) {
   std::vector<std::string> l3s;
