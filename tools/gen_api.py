@@ -99,6 +99,12 @@ def split_generic(t):
     return head.strip(), args
 
 
+def uuid_list_name(name):
+    """A raw list named `uuids` or `...Uuids` holds ZStack uuids, which are strings: certain
+    (every such list in the server's open-source messages is a List<String>)."""
+    return name == "uuids" or name.endswith("Uuids")
+
+
 def simple(name):
     return name.split(".")[-1].strip()
 
@@ -109,6 +115,10 @@ class Model:
         self.up_actions = load_dir("api/upstream/actions/*.json", key=lambda p, d: os.path.basename(p)[:-5])
         self.doc_actions = load_dir("api/actions/*.json")
         self.doc_types = load_dir("api/types/*.json")
+        # A documented type is the manual's. An SDK class of the same name adds its fields to it,
+        # but a class the importer took from a server message (origin "server") does not.
+        for k in [k for k, d in self.up_types.items() if d.get("origin") == "server" and k in self.doc_types]:
+            del self.up_types[k]
         with open(os.path.join(ROOT, "api/upstream/password-hashing.json"), encoding="utf-8") as f:
             self.hashing = {(p["action"], p["param"]): p["hashing"] for p in json.load(f)["params"]}
         with open(os.path.join(ROOT, "api/upstream/SOURCE.json"), encoding="utf-8") as f:
@@ -172,8 +182,8 @@ class Model:
         if m:
             return m, "sdk" if not ts else ts.split(":")[0]
         head = simple(split_generic(f["type"])[0])
-        if head in LISTS and f["name"].endswith("Uuids"):
-            return "List<String>", "name"  # ZStack uuids are strings: certain
+        if head in LISTS and uuid_list_name(f["name"]):
+            return "List<String>", "name"
         self.fallbacks.append((where, why))
         return "Json", "json-fallback"
 
@@ -215,7 +225,8 @@ class Model:
                 if r in self.up_types or r in self.doc_types:
                     self.want(r)
         self.types[key] = {"fields": fields, "base": base, "doc": key in self.doc_types,
-                           "origin": d["sourcePath"], "javaPackage": d.get("javaPackage", "")}
+                           "origin": d["sourcePath"], "javaPackage": d.get("javaPackage", ""),
+                           "serverClass": d.get("javaClass") if d.get("origin") == "server" else None}
 
     def close_types(self):
         while self.wanted:
@@ -312,13 +323,17 @@ class Model:
                 continue
             where = a["name"] + "." + p["name"]
             m, why = self.model_of_java(p["type"], where=where)
+            src = "sdk"
+            if m is None and p.get("typeSource", "").startswith("server:"):
+                m, why = self.model_of_java(p["serverType"], where=where)
+                src = "server"
             head = simple(split_generic(p["type"])[0])
             valid = p.get("validValues")
             if head in self.up_types and self.up_types[head]["kind"] == "enum":
                 m = "String"
                 valid = valid or self.up_types[head]["constants"]
             if m is None:
-                if head in LISTS and p["name"].endswith("Uuids"):
+                if head in LISTS and uuid_list_name(p["name"]):
                     m = "List<String>"
                     self.sources["param:name"] += 1
                 else:
@@ -326,7 +341,7 @@ class Model:
                     self.sources["param:json-fallback"] += 1
                     m = "Json"
             else:
-                self.sources["param:sdk"] += 1
+                self.sources["param:" + src] += 1
             for x in re.findall(r"[A-Za-z0-9]+", m):
                 if x in self.up_types:
                     self.want(x)
@@ -867,7 +882,10 @@ class Emitter:
             summary = "Data type `%s` of the API." % name
         origin = t["origin"]
         lines = ["/// " + summary, "///"]
-        if origin.endswith(".java"):
+        if t.get("serverClass"):
+            lines.append("/// From the ZStack server class `%s.%s` (`%s`); the Java SDK sends it untyped." % (
+                t["javaPackage"], t["serverClass"], origin))
+        elif origin.endswith(".java"):
             lines.append("/// From the ZStack SDK class `%s`." % origin.split("java/")[-1][:-5].replace("/", "."))
         else:
             lines.append("/// Documented in `%s`." % origin)

@@ -26,7 +26,7 @@ import shutil
 import subprocess
 import sys
 
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 SDK_REL = os.path.join("sdk", "src", "main", "java", "org", "zstack", "sdk")
 SDK_PKG = "org.zstack.sdk"
 
@@ -499,6 +499,26 @@ def resolve_type(name, pkg, imports, known):
 
 # --------------------------------------------------------------------------- server classes
 
+def rest_response_renames(pre):
+    """SDK field -> server field, from `@RestResponse(fieldsTo = {"types=l2NetworkTypes"})`
+    right before a reply class (RestServer sends the server field under the SDK name)."""
+    am = re.search(r"@RestResponse\s*\(([^)]*)\)\s*(?:@\w+(?:\([^)]*\))?\s*)*$", pre)
+    if not am:
+        return {}
+    try:
+        fields_to = parse_annotation_args(am.group(1)).get("fieldsTo") or []
+    except (ValueError, IndexError):
+        return {}
+    if isinstance(fields_to, str):
+        fields_to = [fields_to]
+    out = {}
+    for f in fields_to:
+        if "=" in f:
+            sdk_name, server_name = (x.strip() for x in f.split("=", 1))
+            out[sdk_name] = server_name
+    return out
+
+
 class ServerIndex:
     """Simple-name index of classes under header/src/main/java and plugin/*/src/main/java."""
 
@@ -597,9 +617,22 @@ class ServerIndex:
                     fields.setdefault(f["name"], f["type"])
             ext = m.group("ext")
             res = {"fields": fields,
-                   "extends": split_generic(ext)[0].split(".")[-1] if ext else None}
+                   "extends": split_generic(ext)[0].split(".")[-1] if ext else None,
+                   "restRenames": rest_response_renames(code[:m.start()])}
         self._cache[relpath] = res
         return res
+
+    def nested_class(self, relpath, name):
+        """Fields of `static class name` nested anywhere in relpath, or None."""
+        code = strip_comments(read(os.path.join(self.src, relpath)))
+        blank = blank_strings(code)
+        m = re.search(r"\bstatic\s+(?:final\s+)?class\s+%s\b[^{;]*\{" % re.escape(name), blank)
+        if not m:
+            return None
+        end = match_close(blank, m.end() - 1, "{", "}")
+        fields = [f for f in parse_class_fields(code, m.end(), end - 1)
+                  if "static" not in f["modifiers"]]
+        return {"fields": fields, "package": package_of(code), "imports": imports_of(code)}
 
     def field_type(self, cls_name, field, depth=0, paths=None):
         """(type, path) of a field in the unique server class cls_name or its superclasses;
@@ -615,11 +648,52 @@ class ServerIndex:
             return None, None
         if info is None:
             return None, None
+        if depth == 0:  # the reply's @RestResponse may send a field under another name
+            field = info["restRenames"].get(field, field)
         if field in info["fields"]:
             return info["fields"][field], paths[0]
         if info["extends"]:
             return self.field_type(info["extends"], field, depth + 1)
         return None, None
+
+
+def server_nested_uses(nested, sp, name, action_docs):
+    """(action, param) pairs whose server type names the nested class (sp, name)."""
+    params = nested[(sp, name)]
+    for key, doc in action_docs.items():
+        if doc.get("serverApi", {}).get("message") == sp:
+            for p in doc["params"]:
+                if p["name"] in params:
+                    yield key, p["name"]
+
+
+def refine_param(sindex, msg_path, p, nested):
+    """A raw List/Map param of an action matched to its server message: the element types the
+    message declares (`List<Long> dataDiskSizes`). Classes nested in the message that the
+    element type names are collected in `nested`, to be imported as types."""
+    base, gargs = split_generic(p["type"])
+    if base not in CONTAINER_TYPES or gargs:
+        return
+    st, sp = sindex.field_type(None, p["name"], depth=1, paths=[msg_path])
+    sci = container_info(*split_generic(st)) if st and sp else {}
+    if not sci:
+        p["typeSource"] = "sdk-raw"
+        if st:
+            p["serverType"] = st
+        return
+    p.update(sci)
+    p["serverType"] = st
+    p["typeSource"] = "server:" + sp
+    for name in re.findall(r"[A-Za-z_]\w*", st):
+        if name not in JAVA_NAMES and sindex.nested_class(sp, name):
+            nested.setdefault((sp, name), set()).add(p["name"])
+
+
+# Java names a server type may use that are not classes to import.
+JAVA_NAMES = {"List", "ArrayList", "LinkedList", "Set", "HashSet", "LinkedHashSet", "TreeSet",
+              "Collection", "Map", "HashMap", "LinkedHashMap", "TreeMap", "String", "Long",
+              "Integer", "Boolean", "Double", "Float", "Short", "Byte", "Object", "long", "int",
+              "boolean", "double", "float", "short", "byte", "java", "util", "lang"}
 
 
 # --------------------------------------------------------------------------- passwords
@@ -774,8 +848,10 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
 
     sindex = ServerIndex(src) if server else None
     result_server = {}
+    server_nested = {}  # (message path, class name) -> referenced by a param's server type
     stats = {"serverApi": 0, "bodyKey": {}, "method": {}, "noSession": [], "needPoll": 0, "query": 0,
-             "params": 0, "paramsIn": {}}
+             "params": 0, "paramsIn": {},
+             "paramTypeSource": {}}
     put_paths = {}
     password_params = []
     action_docs = {}
@@ -834,6 +910,12 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
                 if api["responsePath"] and doc["resultType"]:
                     result_server.setdefault(doc["resultType"], set()).add(
                         (api["responseClass"], api["responsePath"]))
+                for p in plist:
+                    if "declaredIn" not in p:
+                        refine_param(sindex, api["path"], p, server_nested)
+                        if "typeSource" in p:
+                            ts = p["typeSource"].split(":")[0]
+                            stats["paramTypeSource"][ts] = stats["paramTypeSource"].get(ts, 0) + 1
         missing = [p for p in path_vars if p not in {x["name"] for x in plist}]
         if missing:
             doc["pathVariablesWithoutParam"] = missing
@@ -925,6 +1007,40 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
                 doc["serverClasses"] = [p for _, p in rs] or sindex.classes_for_sdk(name)
         dump(os.path.join(out, "types", key + ".json"), doc)
 
+    # classes nested in server messages that typed params name (APICreateVmInstanceMsg.DiskAO)
+    taken = set(tkeys.values())
+    by_name = {}
+    for sp, name in sorted(server_nested):
+        by_name.setdefault(name, []).append(sp)
+    tstats["serverNestedClasses"] = 0
+    for name, sps in sorted(by_name.items()):
+        if name in taken or len(sps) != 1:
+            continue  # would shadow an SDK class, or two messages nest different classes so named
+        sp = sps[0]
+        info = sindex.nested_class(sp, name)
+        msg = os.path.basename(sp)[:-len(".java")]
+        fields = []
+        for f in info["fields"]:
+            fd = {"name": f["name"], "type": f["type"]}
+            base, gargs = split_generic(f["type"])
+            if base in CONTAINER_TYPES:
+                tstats["containerFields"] += 1
+                ci = container_info(base, gargs)
+                fd.update(ci)
+                fd["typeSource"] = ("server:" + sp) if ci else "sdk-raw"
+                ts = fd["typeSource"].split(":")[0]
+                tstats["typeSource"][ts] = tstats["typeSource"].get(ts, 0) + 1
+            fields.append(fd)
+        tstats["classes"] += 1
+        tstats["serverNestedClasses"] += 1
+        tstats["fields"] += len(fields)
+        dump(os.path.join(out, "types", name + ".json"), {
+            "name": name, "kind": "class", "origin": "server", "javaPackage": info["package"],
+            "javaClass": msg + "." + name, "sourcePath": sp, "superclass": None,
+            "fields": fields, "serverClasses": [sp],
+            "usedByParams": sorted("%s.%s" % (a, pn) for a, pn in server_nested_uses(
+                server_nested, sp, name, action_docs))})
+
     # password-like params
     evidence = password_evidence(src)
     pw = {
@@ -972,9 +1088,11 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
             "bodyKey": stats["bodyKey"],
             "params": stats["params"],
             "paramsIn": stats["paramsIn"],
+            "rawParamsOfServerMatchedActionsByTypeSource": stats["paramTypeSource"],
             "noSessionActions": sorted(stats["noSession"]),
-            "types": len(types),
+            "types": len(types) + tstats["serverNestedClasses"],
             "classes": tstats["classes"],
+            "serverNestedClasses": tstats["serverNestedClasses"],
             "enums": tstats["enums"],
             "classesWithSuperclass": tstats["withSuperclass"],
             "fields": tstats["fields"],

@@ -296,7 +296,7 @@ detail::LazySpec kSpec31{{nullptr}, "AttachPolicyToUserGroup", HttpMethod::Post,
                         schema::Ref<AttachPolicyToUserGroupAction::ReplyType>::value};
 constexpr schema::Row kRows32[] = {  // CheckApiPermissionAction
   {"userUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckApiPermissionAction, userUuid), schema::Location::Body, 0, nullptr},
-  {"apiNames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckApiPermissionAction, apiNames), schema::Location::Body, 0, &kRule11},
+  {"apiNames", schema::Local<std::vector<std::string>, L>::ref, offsetof(CheckApiPermissionAction, apiNames), schema::Location::Body, 0, &kRule11},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckApiPermissionAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases32[] = {{&ActionBase::describe, offsetof(CheckApiPermissionAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -332,7 +332,7 @@ detail::LazySpec kSpec37{{nullptr}, "CreateAccount", HttpMethod::Post, "/account
 constexpr schema::Row kRows38[] = {  // CreatePolicyAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreatePolicyAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, description), schema::Location::Body, 0, &kRule2},
-  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(CreatePolicyAction, statements), schema::Location::Body, 0, &kRule11},
+  {"statements", schema::Local<std::vector<PolicyStatement>, L>::ref, offsetof(CreatePolicyAction, statements), schema::Location::Body, 0, &kRule11},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreatePolicyAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -451,7 +451,7 @@ constexpr schema::Row kRows60[] = {  // LogInByUserAction
   {"accountName", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByUserAction, accountName), schema::Location::Body, 0, nullptr},
   {"userName", schema::Local<std::string, L>::ref, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<std::map<std::string, std::string>>, L>::ref, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByUserAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(LogInByUserAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -441,7 +441,7 @@ static_assert(offsetof(AddAliyunEbsBackupStorageAction, systemTags) == offsetof(
 detail::LazySpec kSpec51{{nullptr}, "AddAliyunEbsBackupStorage", HttpMethod::Post, "/backup-storage/aliyun/ebs", "params", true, true, true, false, "", &AddAliyunEbsBackupStorageAction::describe,
                         &BackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows52[] = {  // AddCephBackupStorageAction
-  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule0},
+  {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule0},
   {"poolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, poolName), schema::Location::Body, 0, &kRule13},
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephBackupStorageAction, url), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddCephBackupStorageAction, name), schema::Location::Body, 0, &kRule2},
@@ -517,7 +517,7 @@ detail::LazySpec kSpec59{{nullptr}, "AddImageStoreBackupStorage", HttpMethod::Po
                         &ImageStoreBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows60[] = {  // AddMonToCephBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMonToCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule10},
+  {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddMonToCephBackupStorageAction, monUrls), schema::Location::Body, 0, &kRule10},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMonToCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases60[] = {{&ActionBase::describe, offsetof(AddMonToCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -753,7 +753,7 @@ detail::LazySpec kSpec107{{nullptr}, "RecoveryImageFromImageStoreBackupStorage",
                         &ImageInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // RemoveMonFromCephBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
-  {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, monHostnames), schema::Location::Body, 0, &kRule10},
+  {"monHostnames", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, monHostnames), schema::Location::Body, 0, &kRule10},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveMonFromCephBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMonFromCephBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -762,7 +762,7 @@ static_assert(offsetof(RemoveMonFromCephBackupStorageAction, systemTags) == offs
 detail::LazySpec kSpec109{{nullptr}, "RemoveMonFromCephBackupStorage", HttpMethod::Delete, "/backup-storage/ceph/{uuid}/mons", "", false, true, true, false, "", &RemoveMonFromCephBackupStorageAction::describe,
                         &CephBackupStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows110[] = {  // SetImageStoreBackupStorageQuotaAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, uuids), schema::Location::Body, 0, nullptr},
+  {"uuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, uuids), schema::Location::Body, 0, nullptr},
   {"maxCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, maxCapacity), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetImageStoreBackupStorageQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
 };

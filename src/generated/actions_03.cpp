@@ -871,8 +871,8 @@ constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0,
 constexpr schema::Row kRows134[] = {  // UpdateClusterOSAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, hostUuid), schema::Location::Body, 0, nullptr},
-  {"excludePackages", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateClusterOSAction, excludePackages), schema::Location::Body, 0, &kRule25},
-  {"updatePackages", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateClusterOSAction, updatePackages), schema::Location::Body, 0, &kRule25},
+  {"excludePackages", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateClusterOSAction, excludePackages), schema::Location::Body, 0, &kRule25},
+  {"updatePackages", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateClusterOSAction, updatePackages), schema::Location::Body, 0, &kRule25},
   {"releaseVersion", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, releaseVersion), schema::Location::Body, 0, &kRule25},
   {"force", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateClusterOSAction, force), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -928,7 +928,7 @@ static_assert(offsetof(UpdateConsoleProxyAgentAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec145{{nullptr}, "UpdateConsoleProxyAgent", HttpMethod::Put, "/consoles/agents/{uuid}/actions", "updateConsoleProxyAgent", true, true, true, false, "", &UpdateConsoleProxyAgentAction::describe,
                         &ConsoleProxyAgentInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // GetChainTaskAction
-  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetChainTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"syncSignatures", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetChainTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetChainTaskAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(GetChainTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};

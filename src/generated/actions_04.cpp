@@ -599,7 +599,7 @@ static_assert(offsetof(QueryVRouterFlowMeterNetworkAction, systemTags) == offset
 detail::LazySpec kSpec99{{nullptr}, "QueryVRouterFlowMeterNetwork", HttpMethod::Get, "/flowmeters/networks", "", false, true, false, true, "", &QueryVRouterFlowMeterNetworkAction::describe,
                         schema::Ref<QueryVRouterFlowMeterNetworkAction::ReplyType>::value};
 constexpr schema::Row kRows100[] = {  // RemoveVRouterNetworksFromFlowMeterAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -684,7 +684,7 @@ static_assert(offsetof(GetSSOClientAction, systemTags) == offsetof(ActionBase, s
 detail::LazySpec kSpec117{{nullptr}, "GetSSOClient", HttpMethod::Get, "/get/sso/client", "", false, false, false, false, "", &GetSSOClientAction::describe,
                         schema::Ref<GetSSOClientAction::ReplyType>::value};
 constexpr schema::Row kRows118[] = {  // GetVmSchedulingRulesExecuteStateAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases118[] = {{&ActionBase::describe, offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)}};

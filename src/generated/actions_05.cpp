@@ -491,7 +491,7 @@ detail::LazySpec kSpec39{{nullptr}, "GetHostResourceAllocation", HttpMethod::Pos
                         schema::Ref<GetHostResourceAllocationAction::ReplyType>::value};
 constexpr schema::Row kRows40[] = {  // GetHostTaskAction
   {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHostTaskAction, hostUuids), schema::Location::Body, 0, &kRule4},
-  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetHostTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"syncSignatures", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetHostTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostTaskAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases40[] = {{&ActionBase::describe, offsetof(GetHostTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -115,7 +115,7 @@ constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 
 constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows0[] = {  // AddPolicyStatementsToRoleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddPolicyStatementsToRoleAction, uuid), schema::Location::Path, 0, &kRule0},
-  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, statements), schema::Location::Body, 0, &kRule1},
+  {"statements", schema::Local<std::vector<PolicyStatement>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, statements), schema::Location::Body, 0, &kRule1},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases0[] = {{&ActionBase::describe, offsetof(AddPolicyStatementsToRoleAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -161,7 +161,7 @@ constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0
 constexpr schema::Row kRows8[] = {  // CreateRoleAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateRoleAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, description), schema::Location::Body, 0, &kRule4},
-  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateRoleAction, statements), schema::Location::Body, 0, nullptr},
+  {"statements", schema::Local<std::optional<std::vector<PolicyStatement>>, L>::ref, offsetof(CreateRoleAction, statements), schema::Location::Body, 0, nullptr},
   {"policyUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
   {"identity", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, identity), schema::Location::Body, 0, &kRule5},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -223,7 +223,7 @@ constexpr schema::Row kRows20[] = {  // UpdateRoleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateRoleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, description), schema::Location::Body, 0, &kRule4},
-  {"statements", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateRoleAction, statements), schema::Location::Body, 0, nullptr},
+  {"statements", schema::Local<std::optional<std::vector<PolicyStatement>>, L>::ref, offsetof(UpdateRoleAction, statements), schema::Location::Body, 0, nullptr},
   {"policyUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateRoleAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1124,7 +1124,7 @@ detail::LazySpec kSpec153{{nullptr}, "DetachL2NetworkFromCluster", HttpMethod::D
                         &L2NetworkInventory::describeInventoryReply};
 constexpr schema::Row kRows154[] = {  // GetCandidateClustersForAttachingL2NetworkAction
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
-  {"clusterTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
+  {"clusterTypes", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, limit), schema::Location::Body, 0, nullptr},
   {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, start), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},

@@ -606,7 +606,7 @@ constexpr schema::Row kRows84[] = {  // LogInByLdapAction
   {"password", schema::Local<std::string, L>::ref, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
   {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
   {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
-  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<std::map<std::string, std::string>>, L>::ref, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInByLdapAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases84[] = {{&ActionBase::describe, offsetof(LogInByLdapAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -787,8 +787,8 @@ detail::LazySpec kSpec119{{nullptr}, "AddAccessControlListToLoadBalancer", HttpM
                         &LoadBalancerListenerInventory::describeInventoryReply};
 constexpr schema::Row kRows120[] = {  // AddBackendServerToServerGroupAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddBackendServerToServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
-  {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(AddBackendServerToServerGroupAction, vmNics), schema::Location::Body, 0, nullptr},
-  {"servers", schema::Local<std::optional<Json>, L>::ref, offsetof(AddBackendServerToServerGroupAction, servers), schema::Location::Body, 0, nullptr},
+  {"vmNics", schema::Local<std::optional<std::vector<std::map<std::string, std::string>>>, L>::ref, offsetof(AddBackendServerToServerGroupAction, vmNics), schema::Location::Body, 0, nullptr},
+  {"servers", schema::Local<std::optional<std::vector<std::map<std::string, std::string>>>, L>::ref, offsetof(AddBackendServerToServerGroupAction, servers), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBackendServerToServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases120[] = {{&ActionBase::describe, offsetof(AddBackendServerToServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -829,8 +829,8 @@ detail::LazySpec kSpec127{{nullptr}, "ChangeAccessControlListServerGroup", HttpM
                         &LoadBalancerListerAcl::describeInventoryReply};
 constexpr schema::Row kRows128[] = {  // ChangeLoadBalancerBackendServerAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
-  {"vmNics", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
-  {"servers", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
+  {"vmNics", schema::Local<std::optional<std::vector<std::map<std::string, std::string>>>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
+  {"servers", schema::Local<std::optional<std::vector<std::map<std::string, std::string>>>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerBackendServerAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(ChangeLoadBalancerBackendServerAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -882,12 +882,12 @@ constexpr schema::Row kRows130[] = {  // ChangeLoadBalancerListenerAction
   {"sessionPersistence", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionPersistence), schema::Location::Body, 0, &kRule36},
   {"sessionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionIdleTimeout), schema::Location::Body, 0, &kRule37},
   {"cookieName", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, cookieName), schema::Location::Body, 0, &kRule38},
-  {"httpVersions", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpVersions), schema::Location::Body, 0, nullptr},
+  {"httpVersions", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpVersions), schema::Location::Body, 0, nullptr},
   {"httpRedirectHttps", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpRedirectHttps), schema::Location::Body, 0, &kRule39},
   {"redirectPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, redirectPort), schema::Location::Body, 0, &kRule40},
   {"statusCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, statusCode), schema::Location::Body, 0, &kRule41},
   {"tcpProxyProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, tcpProxyProtocol), schema::Location::Body, 0, nullptr},
-  {"httpCompressAlgos", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpCompressAlgos), schema::Location::Body, 0, nullptr},
+  {"httpCompressAlgos", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpCompressAlgos), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases130[] = {{&ActionBase::describe, offsetof(ChangeLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1080,7 +1080,7 @@ detail::LazySpec kSpec165{{nullptr}, "RemoveAccessControlListFromLoadBalancer", 
 constexpr schema::Row kRows166[] = {  // RemoveBackendServerFromServerGroupAction
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
   {"vmNicUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
-  {"serverIps", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
+  {"serverIps", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveBackendServerFromServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases166[] = {{&ActionBase::describe, offsetof(RemoveBackendServerFromServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};

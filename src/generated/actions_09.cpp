@@ -180,8 +180,8 @@ constexpr schema::Row kRows12[] = {  // LogInAction
   {"loginType", schema::Local<std::string, L>::ref, offsetof(LogInAction, loginType), schema::Location::Body, 0, &kRule0},
   {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, captchaUuid), schema::Location::Body, 0, nullptr},
   {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, verifyCode), schema::Location::Body, 0, nullptr},
-  {"clientInfo", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInAction, clientInfo), schema::Location::Body, 0, nullptr},
-  {"properties", schema::Local<std::optional<Json>, L>::ref, offsetof(LogInAction, properties), schema::Location::Body, 0, nullptr},
+  {"clientInfo", schema::Local<std::optional<std::map<std::string, std::string>>, L>::ref, offsetof(LogInAction, clientInfo), schema::Location::Body, 0, nullptr},
+  {"properties", schema::Local<std::optional<std::map<std::string, std::string>>, L>::ref, offsetof(LogInAction, properties), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(LogInAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases12[] = {{&ActionBase::describe, offsetof(LogInAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -705,7 +705,7 @@ static_assert(offsetof(CreateMonitorTriggerAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec113{{nullptr}, "CreateMonitorTrigger", HttpMethod::Post, "/monitoring/triggers", "params", true, true, true, false, "", &CreateMonitorTriggerAction::describe,
                         &MonitorTriggerInventory::describeInventoryReply};
 constexpr schema::Row kRows114[] = {  // DeleteAlertAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(DeleteAlertAction, uuids), schema::Location::Body, 0, &kRule11},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(DeleteAlertAction, uuids), schema::Location::Body, 0, &kRule11},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlertAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAlertAction, requestIp), schema::Location::Body, 0, nullptr},
 };

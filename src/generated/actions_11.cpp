@@ -157,7 +157,7 @@ detail::LazySpec kSpec5{{nullptr}, "AddBlockPrimaryStorage", HttpMethod::Post, "
                         &PrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Row kRows6[] = {  // AddCephPrimaryStorageAction
-  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
+  {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
   {"rootVolumePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, rootVolumePoolName), schema::Location::Body, 0, &kRule5},
   {"dataVolumePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, dataVolumePoolName), schema::Location::Body, 0, &kRule5},
   {"imageCachePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, imageCachePoolName), schema::Location::Body, 0, &kRule5},
@@ -247,7 +247,7 @@ detail::LazySpec kSpec15{{nullptr}, "AddMiniStorage", HttpMethod::Post, "/primar
 constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows16[] = {  // AddMonToCephPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-  {"monUrls", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule8},
+  {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases16[] = {{&ActionBase::describe, offsetof(AddMonToCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -512,7 +512,7 @@ detail::LazySpec kSpec63{{nullptr}, "GetPrimaryStorageTypes", HttpMethod::Get, "
                         schema::Ref<GetPrimaryStorageTypesAction::ReplyType>::value};
 constexpr schema::Row kRows64[] = {  // GetPrimaryStorageUsageReportAction
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
-  {"uris", schema::Local<std::optional<Json>, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, uris), schema::Location::Body, 0, nullptr},
+  {"uris", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, uris), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetPrimaryStorageUsageReportAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases64[] = {{&ActionBase::describe, offsetof(GetPrimaryStorageUsageReportAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -667,7 +667,7 @@ detail::LazySpec kSpec107{{nullptr}, "RefreshSharedblockDeviceCapacity", HttpMet
                         &SharedBlockGroupPrimaryStorageInventory::describeInventoryReply};
 constexpr schema::Row kRows108[] = {  // RemoveMonFromCephPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
-  {"monHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, monHostnames), schema::Location::Body, 0, &kRule8},
+  {"monHostnames", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, monHostnames), schema::Location::Body, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveMonFromCephPrimaryStorageAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases108[] = {{&ActionBase::describe, offsetof(RemoveMonFromCephPrimaryStorageAction, systemTags) - offsetof(ActionBase, systemTags)}};

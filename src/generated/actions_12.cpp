@@ -107,7 +107,7 @@ static_assert(offsetof(GetResourceAccountAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec1{{nullptr}, "GetResourceAccount", HttpMethod::Get, "/resources/accounts", "", false, true, false, false, "", &GetResourceAccountAction::describe,
                         schema::Ref<GetResourceAccountAction::ReplyType>::value};
 constexpr schema::Row kRows2[] = {  // GetResourceNamesAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetResourceNamesAction, uuids), schema::Location::Body, 0, &kRule0},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetResourceNamesAction, uuids), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceNamesAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases2[] = {{&ActionBase::describe, offsetof(GetResourceNamesAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -186,7 +186,7 @@ static_assert(offsetof(QueryVRouterOspfNetworkAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec17{{nullptr}, "QueryVRouterOspfNetwork", HttpMethod::Get, "/routerArea/network", "", false, true, false, true, "", &QueryVRouterOspfNetworkAction::describe,
                         schema::Ref<QueryVRouterOspfNetworkAction::ReplyType>::value};
 constexpr schema::Row kRows18[] = {  // RemoveVRouterNetworksFromOspfAreaAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, uuids), schema::Location::Body, 0, &kRule4},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, uuids), schema::Location::Body, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RemoveVRouterNetworksFromOspfAreaAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1017,7 +1017,7 @@ detail::LazySpec kSpec143{{nullptr}, "QueryVmNicSecurityPolicy", HttpMethod::Get
                         &VmNicSecurityPolicyInventory::describeQueryReply};
 constexpr schema::Row kRows144[] = {  // SetVmNicSecurityGroupAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-  {"refs", schema::Local<std::optional<Json>, L>::ref, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
+  {"refs", schema::Local<std::vector<VmNicSecurityGroupRefAO>, L>::ref, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmNicSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases144[] = {{&ActionBase::describe, offsetof(SetVmNicSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1030,7 +1030,7 @@ constexpr schema::Rule kRule50{true, true, false, kRule50V, 2, -1, -1, false, 0,
 constexpr schema::Row kRows146[] = {  // UpdateSecurityGroupRulePriorityAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule50},
-  {"rules", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
+  {"rules", schema::Local<std::vector<SecurityGroupRulePriorityAO>, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases146[] = {{&ActionBase::describe, offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -434,7 +434,7 @@ constexpr schema::Rule kRule12{true, true, false, nullptr, 0, -1, -1, false, 0, 
 constexpr schema::Row kRows72[] = {  // CreateSystemTagsAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceType), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceUuid), schema::Location::Path, 0, &kRule0},
-  {"tags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSystemTagsAction, tags), schema::Location::Body, 0, &kRule12},
+  {"tags", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateSystemTagsAction, tags), schema::Location::Body, 0, &kRule12},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSystemTagsAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases72[] = {{&ActionBase::describe, offsetof(CreateSystemTagsAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -830,7 +830,7 @@ constexpr schema::Row kRows104[] = {  // CreateVmInstanceAction
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, type), schema::Location::Body, 0, &kRule15},
   {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
   {"rootDiskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmInstanceAction, rootDiskSize), schema::Location::Body, 0, nullptr},
-  {"dataDiskSizes", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataDiskSizes), schema::Location::Body, 0, nullptr},
+  {"dataDiskSizes", schema::Local<std::optional<std::vector<std::int64_t>>, L>::ref, offsetof(CreateVmInstanceAction, dataDiskSizes), schema::Location::Body, 0, nullptr},
   {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
   {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
   {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
@@ -839,15 +839,15 @@ constexpr schema::Row kRows104[] = {  // CreateVmInstanceAction
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
   {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
-  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
-  {"dataVolumeSystemTagsOnIndex", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTagsOnIndex), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTagsOnIndex", schema::Local<std::optional<std::map<std::string, std::vector<std::string>>>, L>::ref, offsetof(CreateVmInstanceAction, dataVolumeSystemTagsOnIndex), schema::Location::Body, 0, nullptr},
   {"sshKeyPairUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, sshKeyPairUuids), schema::Location::Body, 0, nullptr},
   {"platform", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
   {"guestOsType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
   {"architecture", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, architecture), schema::Location::Body, 0, &kRule34},
   {"virtio", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVmInstanceAction, virtio), schema::Location::Body, 0, nullptr},
-  {"diskAOs", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceAction, diskAOs), schema::Location::Body, 0, nullptr},
+  {"diskAOs", schema::Local<std::optional<std::vector<DiskAO>>, L>::ref, offsetof(CreateVmInstanceAction, diskAOs), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -904,7 +904,7 @@ constexpr schema::Row kRows108[] = {  // CreateVmInstanceFromVolumeSnapshotActio
   {"primaryStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, strategy), schema::Location::Body, 0, &kRule35},
-  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -930,8 +930,8 @@ constexpr schema::Row kRows110[] = {  // CreateVmInstanceFromVolumeSnapshotGroup
   {"primaryStorageUuidForRootVolume", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
   {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, strategy), schema::Location::Body, 0, &kRule35},
-  {"rootVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
-  {"dataVolumeSystemTags", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"rootVolumeSystemTags", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
+  {"dataVolumeSystemTags", schema::Local<std::optional<std::map<std::string, std::vector<std::string>>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1214,7 +1214,7 @@ constexpr schema::Row kRows164[] = {  // GetCandidatePrimaryStoragesForCreatingV
   {"rootDiskOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
   {"rootDiskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
   {"dataDiskOfferingUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
-  {"dataDiskSizes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule40},
+  {"dataDiskSizes", schema::Local<std::optional<std::vector<std::int64_t>>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule40},
   {"zoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
   {"clusterUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
   {"defaultL3NetworkUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
@@ -1324,7 +1324,7 @@ static_assert(offsetof(GetUsbDeviceCandidatesForAttachingVmAction, systemTags) =
 detail::LazySpec kSpec183{{nullptr}, "GetUsbDeviceCandidatesForAttachingVm", HttpMethod::Get, "/vm-instances/{vmInstanceUuid}/candidate-usb-devices", "", false, true, false, false, "", &GetUsbDeviceCandidatesForAttachingVmAction::describe,
                         schema::Ref<GetUsbDeviceCandidatesForAttachingVmAction::ReplyType>::value};
 constexpr schema::Row kRows184[] = {  // GetVirtualizerInfoAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVirtualizerInfoAction, uuids), schema::Location::Body, 0, &kRule13},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVirtualizerInfoAction, uuids), schema::Location::Body, 0, &kRule13},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVirtualizerInfoAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases184[] = {{&ActionBase::describe, offsetof(GetVirtualizerInfoAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1390,7 +1390,7 @@ constexpr const char* kRule42V[] = {"VolumeVO"};
 constexpr schema::Rule kRule42{true, false, false, kRule42V, 1, -1, -1, false, 0, 0};
 constexpr schema::Row kRows198[] = {  // GetVmDeviceAddressAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule0},
-  {"resourceTypes", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
+  {"resourceTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmDeviceAddressAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases198[] = {{&ActionBase::describe, offsetof(GetVmDeviceAddressAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1559,7 +1559,7 @@ detail::LazySpec kSpec231{{nullptr}, "GetVmStartingCandidateClustersHosts", Http
                         schema::Ref<GetVmStartingCandidateClustersHostsAction::ReplyType>::value};
 constexpr schema::Row kRows232[] = {  // GetVmTaskAction
   {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmTaskAction, vmInstanceUuids), schema::Location::Body, 0, &kRule13},
-  {"syncSignatures", schema::Local<std::optional<Json>, L>::ref, offsetof(GetVmTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
+  {"syncSignatures", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetVmTaskAction, syncSignatures), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmTaskAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases232[] = {{&ActionBase::describe, offsetof(GetVmTaskAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1793,7 +1793,7 @@ detail::LazySpec kSpec285{{nullptr}, "SetVmBootMode", HttpMethod::Put, "/vm-inst
                         schema::Ref<SetVmBootModeAction::ReplyType>::value};
 constexpr schema::Row kRows286[] = {  // SetVmBootOrderAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
-  {"bootOrder", schema::Local<std::optional<Json>, L>::ref, offsetof(SetVmBootOrderAction, bootOrder), schema::Location::Body, 0, nullptr},
+  {"bootOrder", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SetVmBootOrderAction, bootOrder), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases286[] = {{&ActionBase::describe, offsetof(SetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)}};

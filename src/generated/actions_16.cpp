@@ -255,7 +255,7 @@ detail::LazySpec kSpec25{{nullptr}, "CreateVmSchedulingRule", HttpMethod::Post, 
                         &AffinityGroupInventory::describeInventoryReply};
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Row kRows26[] = {  // BatchDeleteVolumeSnapshotAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -265,7 +265,7 @@ static_assert(offsetof(BatchDeleteVolumeSnapshotAction, systemTags) == offsetof(
 detail::LazySpec kSpec27{{nullptr}, "BatchDeleteVolumeSnapshot", HttpMethod::Put, "/volume-snapshots/batch-delete", "batchDeleteVolumeSnapshot", true, true, true, false, "", &BatchDeleteVolumeSnapshotAction::describe,
                         schema::Ref<BatchDeleteVolumeSnapshotAction::ReplyType>::value};
 constexpr schema::Row kRows28[] = {  // CheckVolumeSnapshotGroupAvailabilityAction
-  {"uuids", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, uuids), schema::Location::Body, 0, &kRule0},
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, uuids), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases28[] = {{&ActionBase::describe, offsetof(CheckVolumeSnapshotGroupAvailabilityAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -15,6 +15,7 @@
 #include "zstack/types/DeleteVolumeSnapshotGroupResult.hpp"
 #include "zstack/types/DescribeVmInstanceRecoveryPointResult.hpp"
 #include "zstack/types/DirectoryInventory.hpp"
+#include "zstack/types/DiskAO.hpp"
 #include "zstack/types/DiskOfferingInventory.hpp"
 #include "zstack/types/DownloadBackupFileFromPublicCloudResult.hpp"
 #include "zstack/types/EcsImageInventory.hpp"
@@ -121,7 +122,6 @@
 #include "zstack/types/GetHostPhysicalMemoryFactsResult.hpp"
 #include "zstack/types/GetHostResourceAllocationResult.hpp"
 #include "zstack/types/GetHostWebSshUrlResult.hpp"
-#include "zstack/types/GetHypervisorTypesResult.hpp"
 
 #include <cstddef>
 
@@ -219,20 +219,35 @@ constexpr schema::Row kRows12[] = {  // DirectoryInventory
 };
 constexpr schema::Base kBases12[] = {{&Resource::describe, offsetof(DirectoryInventory, uuid) - offsetof(Resource, uuid)}};
 schema::LazyTable kTable12{{nullptr}, "DirectoryInventory", kRows12, 6, kBases12, 1, &schema::ObjectOps<DirectoryInventory, L>::make, &schema::ObjectOps<DirectoryInventory, L>::destroy, &schema::ObjectOps<DirectoryInventory, L>::clear};
-constexpr schema::Row kRows13[] = {  // DiskOfferingInventory
+constexpr schema::Row kRows13[] = {  // DiskAO
+  {"boot", schema::Local<std::optional<bool>, L>::ref, offsetof(DiskAO, boot), schema::Location::Body, 0, nullptr},
+  {"platform", schema::Local<std::string, L>::ref, offsetof(DiskAO, platform), schema::Location::Body, 0, nullptr},
+  {"guestOsType", schema::Local<std::string, L>::ref, offsetof(DiskAO, guestOsType), schema::Location::Body, 0, nullptr},
+  {"architecture", schema::Local<std::string, L>::ref, offsetof(DiskAO, architecture), schema::Location::Body, 0, nullptr},
+  {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(DiskAO, primaryStorageUuid), schema::Location::Body, 0, nullptr},
+  {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DiskAO, size), schema::Location::Body, 0, nullptr},
+  {"templateUuid", schema::Local<std::string, L>::ref, offsetof(DiskAO, templateUuid), schema::Location::Body, 0, nullptr},
+  {"diskOfferingUuid", schema::Local<std::string, L>::ref, offsetof(DiskAO, diskOfferingUuid), schema::Location::Body, 0, nullptr},
+  {"sourceType", schema::Local<std::string, L>::ref, offsetof(DiskAO, sourceType), schema::Location::Body, 0, nullptr},
+  {"sourceUuid", schema::Local<std::string, L>::ref, offsetof(DiskAO, sourceUuid), schema::Location::Body, 0, nullptr},
+  {"systemTags", schema::Local<std::vector<std::string>, L>::ref, offsetof(DiskAO, systemTags), schema::Location::Body, 0, nullptr},
+  {"name", schema::Local<std::string, L>::ref, offsetof(DiskAO, name), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable13{{nullptr}, "DiskAO", kRows13, 12, nullptr, 0, &schema::ObjectOps<DiskAO, L>::make, &schema::ObjectOps<DiskAO, L>::destroy, &schema::ObjectOps<DiskAO, L>::clear};
+constexpr schema::Row kRows14[] = {  // DiskOfferingInventory
   {"diskSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(DiskOfferingInventory, diskSize), schema::Location::Body, 0, nullptr},
   {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(DiskOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, state), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, type), schema::Location::Body, 0, nullptr},
   {"allocatorStrategy", schema::Local<std::string, L>::ref, offsetof(DiskOfferingInventory, allocatorStrategy), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases13[] = {{&NamedResource::describe, offsetof(DiskOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable13{{nullptr}, "DiskOfferingInventory", kRows13, 5, kBases13, 1, &schema::ObjectOps<DiskOfferingInventory, L>::make, &schema::ObjectOps<DiskOfferingInventory, L>::destroy, &schema::ObjectOps<DiskOfferingInventory, L>::clear};
-constexpr schema::Row kRows14[] = {  // DownloadBackupFileFromPublicCloudResult
+constexpr schema::Base kBases14[] = {{&NamedResource::describe, offsetof(DiskOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable14{{nullptr}, "DiskOfferingInventory", kRows14, 5, kBases14, 1, &schema::ObjectOps<DiskOfferingInventory, L>::make, &schema::ObjectOps<DiskOfferingInventory, L>::destroy, &schema::ObjectOps<DiskOfferingInventory, L>::clear};
+constexpr schema::Row kRows15[] = {  // DownloadBackupFileFromPublicCloudResult
   {"local", schema::Local<std::string, L>::ref, offsetof(DownloadBackupFileFromPublicCloudResult, local), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable14{{nullptr}, "DownloadBackupFileFromPublicCloudResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::make, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::destroy, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::clear};
-constexpr schema::Row kRows15[] = {  // EcsImageInventory
+schema::LazyTable kTable15{{nullptr}, "DownloadBackupFileFromPublicCloudResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::make, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::destroy, &schema::ObjectOps<DownloadBackupFileFromPublicCloudResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // EcsImageInventory
   {"localImageUuid", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, localImageUuid), schema::Location::Body, 0, nullptr},
   {"ecsImageId", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, ecsImageId), schema::Location::Body, 0, nullptr},
   {"ecsImageSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EcsImageInventory, ecsImageSize), schema::Location::Body, 0, nullptr},
@@ -243,9 +258,9 @@ constexpr schema::Row kRows15[] = {  // EcsImageInventory
   {"format", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, format), schema::Location::Body, 0, nullptr},
   {"osName", schema::Local<std::string, L>::ref, offsetof(EcsImageInventory, osName), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases15[] = {{&NamedResource::describe, offsetof(EcsImageInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable15{{nullptr}, "EcsImageInventory", kRows15, 9, kBases15, 1, &schema::ObjectOps<EcsImageInventory, L>::make, &schema::ObjectOps<EcsImageInventory, L>::destroy, &schema::ObjectOps<EcsImageInventory, L>::clear};
-constexpr schema::Row kRows16[] = {  // EcsInstanceInventory
+constexpr schema::Base kBases16[] = {{&NamedResource::describe, offsetof(EcsImageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "EcsImageInventory", kRows16, 9, kBases16, 1, &schema::ObjectOps<EcsImageInventory, L>::make, &schema::ObjectOps<EcsImageInventory, L>::destroy, &schema::ObjectOps<EcsImageInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // EcsInstanceInventory
   {"localVmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, localVmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"ecsInstanceId", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsInstanceId), schema::Location::Body, 0, nullptr},
   {"ecsStatus", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, ecsStatus), schema::Location::Body, 0, nullptr},
@@ -265,15 +280,15 @@ constexpr schema::Row kRows16[] = {  // EcsInstanceInventory
   {"chargeType", schema::Local<std::string, L>::ref, offsetof(EcsInstanceInventory, chargeType), schema::Location::Body, 0, nullptr},
   {"expireDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(EcsInstanceInventory, expireDate), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases16[] = {{&NamedResource::describe, offsetof(EcsInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable16{{nullptr}, "EcsInstanceInventory", kRows16, 18, kBases16, 1, &schema::ObjectOps<EcsInstanceInventory, L>::make, &schema::ObjectOps<EcsInstanceInventory, L>::destroy, &schema::ObjectOps<EcsInstanceInventory, L>::clear};
-constexpr schema::Row kRows17[] = {  // EcsSecurityGroupInventory
+constexpr schema::Base kBases17[] = {{&NamedResource::describe, offsetof(EcsInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable17{{nullptr}, "EcsInstanceInventory", kRows17, 18, kBases17, 1, &schema::ObjectOps<EcsInstanceInventory, L>::make, &schema::ObjectOps<EcsInstanceInventory, L>::destroy, &schema::ObjectOps<EcsInstanceInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // EcsSecurityGroupInventory
   {"ecsVpcUuid", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
   {"securityGroupId", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupInventory, securityGroupId), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases17[] = {{&NamedResource::describe, offsetof(EcsSecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable17{{nullptr}, "EcsSecurityGroupInventory", kRows17, 2, kBases17, 1, &schema::ObjectOps<EcsSecurityGroupInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupInventory, L>::clear};
-constexpr schema::Row kRows18[] = {  // EcsSecurityGroupRuleInventory
+constexpr schema::Base kBases18[] = {{&NamedResource::describe, offsetof(EcsSecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable18{{nullptr}, "EcsSecurityGroupInventory", kRows18, 2, kBases18, 1, &schema::ObjectOps<EcsSecurityGroupInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // EcsSecurityGroupRuleInventory
   {"ecsSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, ecsSecurityGroupUuid), schema::Location::Body, 0, nullptr},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, protocol), schema::Location::Body, 0, nullptr},
   {"portRange", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, portRange), schema::Location::Body, 0, nullptr},
@@ -284,9 +299,9 @@ constexpr schema::Row kRows18[] = {  // EcsSecurityGroupRuleInventory
   {"policy", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, policy), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(EcsSecurityGroupRuleInventory, description), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases18[] = {{&Resource::describe, offsetof(EcsSecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable18{{nullptr}, "EcsSecurityGroupRuleInventory", kRows18, 9, kBases18, 1, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::clear};
-constexpr schema::Row kRows19[] = {  // EcsVSwitchInventory
+constexpr schema::Base kBases19[] = {{&Resource::describe, offsetof(EcsSecurityGroupRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable19{{nullptr}, "EcsSecurityGroupRuleInventory", kRows19, 9, kBases19, 1, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::make, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::destroy, &schema::ObjectOps<EcsSecurityGroupRuleInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // EcsVSwitchInventory
   {"vSwitchId", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, vSwitchId), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, status), schema::Location::Body, 0, nullptr},
   {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, cidrBlock), schema::Location::Body, 0, nullptr},
@@ -294,9 +309,9 @@ constexpr schema::Row kRows19[] = {  // EcsVSwitchInventory
   {"ecsVpcUuid", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, ecsVpcUuid), schema::Location::Body, 0, nullptr},
   {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(EcsVSwitchInventory, identityZoneUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(EcsVSwitchInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable19{{nullptr}, "EcsVSwitchInventory", kRows19, 6, kBases19, 1, &schema::ObjectOps<EcsVSwitchInventory, L>::make, &schema::ObjectOps<EcsVSwitchInventory, L>::destroy, &schema::ObjectOps<EcsVSwitchInventory, L>::clear};
-constexpr schema::Row kRows20[] = {  // EcsVpcInventory
+constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(EcsVSwitchInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "EcsVSwitchInventory", kRows20, 6, kBases20, 1, &schema::ObjectOps<EcsVSwitchInventory, L>::make, &schema::ObjectOps<EcsVSwitchInventory, L>::destroy, &schema::ObjectOps<EcsVSwitchInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // EcsVpcInventory
   {"ecsVpcId", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, ecsVpcId), schema::Location::Body, 0, nullptr},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, status), schema::Location::Body, 0, nullptr},
@@ -304,16 +319,16 @@ constexpr schema::Row kRows20[] = {  // EcsVpcInventory
   {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, cidrBlock), schema::Location::Body, 0, nullptr},
   {"vRouterId", schema::Local<std::string, L>::ref, offsetof(EcsVpcInventory, vRouterId), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(EcsVpcInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable20{{nullptr}, "EcsVpcInventory", kRows20, 6, kBases20, 1, &schema::ObjectOps<EcsVpcInventory, L>::make, &schema::ObjectOps<EcsVpcInventory, L>::destroy, &schema::ObjectOps<EcsVpcInventory, L>::clear};
-constexpr schema::Row kRows21[] = {  // EmailMediaInventory
+constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(EcsVpcInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "EcsVpcInventory", kRows21, 6, kBases21, 1, &schema::ObjectOps<EcsVpcInventory, L>::make, &schema::ObjectOps<EcsVpcInventory, L>::destroy, &schema::ObjectOps<EcsVpcInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // EmailMediaInventory
   {"smtpServer", schema::Local<std::string, L>::ref, offsetof(EmailMediaInventory, smtpServer), schema::Location::Body, 0, nullptr},
   {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(EmailMediaInventory, smtpPort), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(EmailMediaInventory, username), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases21[] = {{&MediaInventory::describe, offsetof(EmailMediaInventory, uuid) - offsetof(MediaInventory, uuid)}};
-schema::LazyTable kTable21{{nullptr}, "EmailMediaInventory", kRows21, 3, kBases21, 1, &schema::ObjectOps<EmailMediaInventory, L>::make, &schema::ObjectOps<EmailMediaInventory, L>::destroy, &schema::ObjectOps<EmailMediaInventory, L>::clear};
-constexpr schema::Row kRows22[] = {  // EventLogInventory
+constexpr schema::Base kBases22[] = {{&MediaInventory::describe, offsetof(EmailMediaInventory, uuid) - offsetof(MediaInventory, uuid)}};
+schema::LazyTable kTable22{{nullptr}, "EmailMediaInventory", kRows22, 3, kBases22, 1, &schema::ObjectOps<EmailMediaInventory, L>::make, &schema::ObjectOps<EmailMediaInventory, L>::destroy, &schema::ObjectOps<EmailMediaInventory, L>::clear};
+constexpr schema::Row kRows23[] = {  // EventLogInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EventLogInventory, id), schema::Location::Body, 0, nullptr},
   {"content", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, content), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(EventLogInventory, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -324,8 +339,8 @@ constexpr schema::Row kRows22[] = {  // EventLogInventory
   {"time", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(EventLogInventory, time), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(EventLogInventory, createDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable22{{nullptr}, "EventLogInventory", kRows22, 9, nullptr, 0, &schema::ObjectOps<EventLogInventory, L>::make, &schema::ObjectOps<EventLogInventory, L>::destroy, &schema::ObjectOps<EventLogInventory, L>::clear};
-constexpr schema::Row kRows23[] = {  // EventRuleTemplateInventory
+schema::LazyTable kTable23{{nullptr}, "EventLogInventory", kRows23, 9, nullptr, 0, &schema::ObjectOps<EventLogInventory, L>::make, &schema::ObjectOps<EventLogInventory, L>::destroy, &schema::ObjectOps<EventLogInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // EventRuleTemplateInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
   {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
@@ -333,9 +348,9 @@ constexpr schema::Row kRows23[] = {  // EventRuleTemplateInventory
   {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
   {"labels", schema::Local<std::string, L>::ref, offsetof(EventRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases23[] = {{&Resource::describe, offsetof(EventRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable23{{nullptr}, "EventRuleTemplateInventory", kRows23, 6, kBases23, 1, &schema::ObjectOps<EventRuleTemplateInventory, L>::make, &schema::ObjectOps<EventRuleTemplateInventory, L>::destroy, &schema::ObjectOps<EventRuleTemplateInventory, L>::clear};
-constexpr schema::Row kRows24[] = {  // EventSubscriptionInventory
+constexpr schema::Base kBases24[] = {{&Resource::describe, offsetof(EventRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable24{{nullptr}, "EventRuleTemplateInventory", kRows24, 6, kBases24, 1, &schema::ObjectOps<EventRuleTemplateInventory, L>::make, &schema::ObjectOps<EventRuleTemplateInventory, L>::destroy, &schema::ObjectOps<EventRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows25[] = {  // EventSubscriptionInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, name), schema::Location::Body, 0, nullptr},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, namespace_), schema::Location::Body, 0, nullptr},
   {"eventName", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, eventName), schema::Location::Body, 0, nullptr},
@@ -344,92 +359,92 @@ constexpr schema::Row kRows24[] = {  // EventSubscriptionInventory
   {"labels", schema::Local<Json, L>::ref, offsetof(EventSubscriptionInventory, labels), schema::Location::Body, 0, nullptr},
   {"emergencyLevel", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionInventory, emergencyLevel), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases24[] = {{&Resource::describe, offsetof(EventSubscriptionInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable24{{nullptr}, "EventSubscriptionInventory", kRows24, 7, kBases24, 1, &schema::ObjectOps<EventSubscriptionInventory, L>::make, &schema::ObjectOps<EventSubscriptionInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionInventory, L>::clear};
-constexpr schema::Row kRows25[] = {  // EventSubscriptionLabelInventory
+constexpr schema::Base kBases25[] = {{&Resource::describe, offsetof(EventSubscriptionInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable25{{nullptr}, "EventSubscriptionInventory", kRows25, 7, kBases25, 1, &schema::ObjectOps<EventSubscriptionInventory, L>::make, &schema::ObjectOps<EventSubscriptionInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionInventory, L>::clear};
+constexpr schema::Row kRows26[] = {  // EventSubscriptionLabelInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, uuid), schema::Location::Body, 0, nullptr},
   {"key", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, key), schema::Location::Body, 0, nullptr},
   {"operator", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, operator_), schema::Location::Body, 0, nullptr},
   {"value", schema::Local<std::string, L>::ref, offsetof(EventSubscriptionLabelInventory, value), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "EventSubscriptionLabelInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::make, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::clear};
-constexpr schema::Row kRows26[] = {  // ExecuteAutoScalingRuleResult
+schema::LazyTable kTable26{{nullptr}, "EventSubscriptionLabelInventory", kRows26, 4, nullptr, 0, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::make, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::destroy, &schema::ObjectOps<EventSubscriptionLabelInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // ExecuteAutoScalingRuleResult
   {"scalingActivityUuid", schema::Local<std::string, L>::ref, offsetof(ExecuteAutoScalingRuleResult, scalingActivityUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable26{{nullptr}, "ExecuteAutoScalingRuleResult", kRows26, 1, nullptr, 0, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::make, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::destroy, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::clear};
-constexpr schema::Row kRows27[] = {  // ExecuteGuestVmCommandResult
+schema::LazyTable kTable27{{nullptr}, "ExecuteAutoScalingRuleResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::make, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::destroy, &schema::ObjectOps<ExecuteAutoScalingRuleResult, L>::clear};
+constexpr schema::Row kRows28[] = {  // ExecuteGuestVmCommandResult
   {"stream", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandResult, stream), schema::Location::Body, 0, nullptr},
   {"vmInstance", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(ExecuteGuestVmCommandResult, vmInstance), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable27{{nullptr}, "ExecuteGuestVmCommandResult", kRows27, 2, nullptr, 0, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::make, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::destroy, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::clear};
-constexpr schema::Row kRows28[] = {  // ExponBlockVolumeInventory
+schema::LazyTable kTable28{{nullptr}, "ExecuteGuestVmCommandResult", kRows28, 2, nullptr, 0, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::make, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::destroy, &schema::ObjectOps<ExecuteGuestVmCommandResult, L>::clear};
+constexpr schema::Row kRows29[] = {  // ExponBlockVolumeInventory
   {"exponStatus", schema::Local<std::string, L>::ref, offsetof(ExponBlockVolumeInventory, exponStatus), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases28[] = {{&BlockVolumeInventory::describe, offsetof(ExponBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
-schema::LazyTable kTable28{{nullptr}, "ExponBlockVolumeInventory", kRows28, 1, kBases28, 1, &schema::ObjectOps<ExponBlockVolumeInventory, L>::make, &schema::ObjectOps<ExponBlockVolumeInventory, L>::destroy, &schema::ObjectOps<ExponBlockVolumeInventory, L>::clear};
-constexpr schema::Row kRows29[] = {  // ExportDatabaseBackupFromBackupStorageResult
+constexpr schema::Base kBases29[] = {{&BlockVolumeInventory::describe, offsetof(ExponBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
+schema::LazyTable kTable29{{nullptr}, "ExponBlockVolumeInventory", kRows29, 1, kBases29, 1, &schema::ObjectOps<ExponBlockVolumeInventory, L>::make, &schema::ObjectOps<ExponBlockVolumeInventory, L>::destroy, &schema::ObjectOps<ExponBlockVolumeInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // ExportDatabaseBackupFromBackupStorageResult
   {"databaseBackupUrl", schema::Local<std::string, L>::ref, offsetof(ExportDatabaseBackupFromBackupStorageResult, databaseBackupUrl), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "ExportDatabaseBackupFromBackupStorageResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::clear};
-constexpr schema::Row kRows30[] = {  // ExportImageFromBackupStorageResult
+schema::LazyTable kTable30{{nullptr}, "ExportDatabaseBackupFromBackupStorageResult", kRows30, 1, nullptr, 0, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportDatabaseBackupFromBackupStorageResult, L>::clear};
+constexpr schema::Row kRows31[] = {  // ExportImageFromBackupStorageResult
   {"imageUrl", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageResult, imageUrl), schema::Location::Body, 0, nullptr},
   {"exportMd5Sum", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageResult, exportMd5Sum), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable30{{nullptr}, "ExportImageFromBackupStorageResult", kRows30, 2, nullptr, 0, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::clear};
-constexpr schema::Row kRows31[] = {  // ExternalBackupInventory
+schema::LazyTable kTable31{{nullptr}, "ExportImageFromBackupStorageResult", kRows31, 2, nullptr, 0, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::make, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::destroy, &schema::ObjectOps<ExportImageFromBackupStorageResult, L>::clear};
+constexpr schema::Row kRows32[] = {  // ExternalBackupInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, state), schema::Location::Body, 0, nullptr},
   {"installPath", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, installPath), schema::Location::Body, 0, nullptr},
   {"totalSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ExternalBackupInventory, totalSize), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, version), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(ExternalBackupInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases31[] = {{&NamedResource::describe, offsetof(ExternalBackupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable31{{nullptr}, "ExternalBackupInventory", kRows31, 5, kBases31, 1, &schema::ObjectOps<ExternalBackupInventory, L>::make, &schema::ObjectOps<ExternalBackupInventory, L>::destroy, &schema::ObjectOps<ExternalBackupInventory, L>::clear};
-constexpr schema::Row kRows32[] = {  // ExternalBackupStorageInventory
+constexpr schema::Base kBases32[] = {{&NamedResource::describe, offsetof(ExternalBackupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "ExternalBackupInventory", kRows32, 5, kBases32, 1, &schema::ObjectOps<ExternalBackupInventory, L>::make, &schema::ObjectOps<ExternalBackupInventory, L>::destroy, &schema::ObjectOps<ExternalBackupInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // ExternalBackupStorageInventory
   {"identity", schema::Local<std::string, L>::ref, offsetof(ExternalBackupStorageInventory, identity), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases32[] = {{&BackupStorageInventory::describe, offsetof(ExternalBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
-schema::LazyTable kTable32{{nullptr}, "ExternalBackupStorageInventory", kRows32, 1, kBases32, 1, &schema::ObjectOps<ExternalBackupStorageInventory, L>::make, &schema::ObjectOps<ExternalBackupStorageInventory, L>::destroy, &schema::ObjectOps<ExternalBackupStorageInventory, L>::clear};
-constexpr schema::Row kRows33[] = {  // ExternalPrimaryStorageInventory
+constexpr schema::Base kBases33[] = {{&BackupStorageInventory::describe, offsetof(ExternalBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "ExternalBackupStorageInventory", kRows33, 1, kBases33, 1, &schema::ObjectOps<ExternalBackupStorageInventory, L>::make, &schema::ObjectOps<ExternalBackupStorageInventory, L>::destroy, &schema::ObjectOps<ExternalBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // ExternalPrimaryStorageInventory
   {"identity", schema::Local<std::string, L>::ref, offsetof(ExternalPrimaryStorageInventory, identity), schema::Location::Body, 0, nullptr},
   {"config", schema::Local<Json, L>::ref, offsetof(ExternalPrimaryStorageInventory, config), schema::Location::Body, 0, nullptr},
   {"addonInfo", schema::Local<Json, L>::ref, offsetof(ExternalPrimaryStorageInventory, addonInfo), schema::Location::Body, 0, nullptr},
   {"outputProtocols", schema::Local<std::vector<std::string>, L>::ref, offsetof(ExternalPrimaryStorageInventory, outputProtocols), schema::Location::Body, 0, nullptr},
   {"defaultProtocol", schema::Local<std::string, L>::ref, offsetof(ExternalPrimaryStorageInventory, defaultProtocol), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases33[] = {{&PrimaryStorageInventory::describe, offsetof(ExternalPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
-schema::LazyTable kTable33{{nullptr}, "ExternalPrimaryStorageInventory", kRows33, 5, kBases33, 1, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::make, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::clear};
-constexpr schema::Row kRows34[] = {  // ExternalServiceCapabilities
+constexpr schema::Base kBases34[] = {{&PrimaryStorageInventory::describe, offsetof(ExternalPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable34{{nullptr}, "ExternalPrimaryStorageInventory", kRows34, 5, kBases34, 1, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::make, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<ExternalPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows35[] = {  // ExternalServiceCapabilities
   {"reloadConfig", schema::Local<std::optional<bool>, L>::ref, offsetof(ExternalServiceCapabilities, reloadConfig), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable34{{nullptr}, "ExternalServiceCapabilities", kRows34, 1, nullptr, 0, &schema::ObjectOps<ExternalServiceCapabilities, L>::make, &schema::ObjectOps<ExternalServiceCapabilities, L>::destroy, &schema::ObjectOps<ExternalServiceCapabilities, L>::clear};
-constexpr schema::Row kRows35[] = {  // ExternalServiceInventory
+schema::LazyTable kTable35{{nullptr}, "ExternalServiceCapabilities", kRows35, 1, nullptr, 0, &schema::ObjectOps<ExternalServiceCapabilities, L>::make, &schema::ObjectOps<ExternalServiceCapabilities, L>::destroy, &schema::ObjectOps<ExternalServiceCapabilities, L>::clear};
+constexpr schema::Row kRows36[] = {  // ExternalServiceInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(ExternalServiceInventory, name), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(ExternalServiceInventory, status), schema::Location::Body, 0, nullptr},
   {"capabilities", schema::Local<std::optional<ExternalServiceCapabilities>, L>::ref, offsetof(ExternalServiceInventory, capabilities), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable35{{nullptr}, "ExternalServiceInventory", kRows35, 3, nullptr, 0, &schema::ObjectOps<ExternalServiceInventory, L>::make, &schema::ObjectOps<ExternalServiceInventory, L>::destroy, &schema::ObjectOps<ExternalServiceInventory, L>::clear};
-constexpr schema::Row kRows36[] = {  // FiberChannelLunInventory
+schema::LazyTable kTable36{{nullptr}, "ExternalServiceInventory", kRows36, 3, nullptr, 0, &schema::ObjectOps<ExternalServiceInventory, L>::make, &schema::ObjectOps<ExternalServiceInventory, L>::destroy, &schema::ObjectOps<ExternalServiceInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // FiberChannelLunInventory
   {"fiberChannelStorageUuid", schema::Local<std::string, L>::ref, offsetof(FiberChannelLunInventory, fiberChannelStorageUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases36[] = {{&ScsiLunInventory::describe, offsetof(FiberChannelLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
-schema::LazyTable kTable36{{nullptr}, "FiberChannelLunInventory", kRows36, 1, kBases36, 1, &schema::ObjectOps<FiberChannelLunInventory, L>::make, &schema::ObjectOps<FiberChannelLunInventory, L>::destroy, &schema::ObjectOps<FiberChannelLunInventory, L>::clear};
-constexpr schema::Row kRows37[] = {  // FiberChannelStorageInventory
+constexpr schema::Base kBases37[] = {{&ScsiLunInventory::describe, offsetof(FiberChannelLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
+schema::LazyTable kTable37{{nullptr}, "FiberChannelLunInventory", kRows37, 1, kBases37, 1, &schema::ObjectOps<FiberChannelLunInventory, L>::make, &schema::ObjectOps<FiberChannelLunInventory, L>::destroy, &schema::ObjectOps<FiberChannelLunInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // FiberChannelStorageInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, name), schema::Location::Body, 0, nullptr},
   {"wwnn", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, wwnn), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(FiberChannelStorageInventory, state), schema::Location::Body, 0, nullptr},
   {"fiberChannelLuns", schema::Local<Json, L>::ref, offsetof(FiberChannelStorageInventory, fiberChannelLuns), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases37[] = {{&Resource::describe, offsetof(FiberChannelStorageInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable37{{nullptr}, "FiberChannelStorageInventory", kRows37, 4, kBases37, 1, &schema::ObjectOps<FiberChannelStorageInventory, L>::make, &schema::ObjectOps<FiberChannelStorageInventory, L>::destroy, &schema::ObjectOps<FiberChannelStorageInventory, L>::clear};
-constexpr schema::Row kRows38[] = {  // FlowCollectorInventory
+constexpr schema::Base kBases38[] = {{&Resource::describe, offsetof(FiberChannelStorageInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable38{{nullptr}, "FiberChannelStorageInventory", kRows38, 4, kBases38, 1, &schema::ObjectOps<FiberChannelStorageInventory, L>::make, &schema::ObjectOps<FiberChannelStorageInventory, L>::destroy, &schema::ObjectOps<FiberChannelStorageInventory, L>::clear};
+constexpr schema::Row kRows39[] = {  // FlowCollectorInventory
   {"flowMeterUuid", schema::Local<std::string, L>::ref, offsetof(FlowCollectorInventory, flowMeterUuid), schema::Location::Body, 0, nullptr},
   {"server", schema::Local<std::string, L>::ref, offsetof(FlowCollectorInventory, server), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(FlowCollectorInventory, port), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases38[] = {{&NamedResource::describe, offsetof(FlowCollectorInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable38{{nullptr}, "FlowCollectorInventory", kRows38, 3, kBases38, 1, &schema::ObjectOps<FlowCollectorInventory, L>::make, &schema::ObjectOps<FlowCollectorInventory, L>::destroy, &schema::ObjectOps<FlowCollectorInventory, L>::clear};
-constexpr schema::Row kRows39[] = {  // FlowMeterInventory
+constexpr schema::Base kBases39[] = {{&NamedResource::describe, offsetof(FlowCollectorInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable39{{nullptr}, "FlowCollectorInventory", kRows39, 3, kBases39, 1, &schema::ObjectOps<FlowCollectorInventory, L>::make, &schema::ObjectOps<FlowCollectorInventory, L>::destroy, &schema::ObjectOps<FlowCollectorInventory, L>::clear};
+constexpr schema::Row kRows40[] = {  // FlowMeterInventory
   {"collectors", schema::Local<Json, L>::ref, offsetof(FlowMeterInventory, collectors), schema::Location::Body, 0, nullptr},
   {"networkRefs", schema::Local<Json, L>::ref, offsetof(FlowMeterInventory, networkRefs), schema::Location::Body, 0, nullptr},
   {"sample", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(FlowMeterInventory, sample), schema::Location::Body, 0, nullptr},
@@ -437,219 +452,219 @@ constexpr schema::Row kRows39[] = {  // FlowMeterInventory
   {"version", schema::Local<std::string, L>::ref, offsetof(FlowMeterInventory, version), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(FlowMeterInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases39[] = {{&NamedResource::describe, offsetof(FlowMeterInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable39{{nullptr}, "FlowMeterInventory", kRows39, 6, kBases39, 1, &schema::ObjectOps<FlowMeterInventory, L>::make, &schema::ObjectOps<FlowMeterInventory, L>::destroy, &schema::ObjectOps<FlowMeterInventory, L>::clear};
-constexpr schema::Row kRows40[] = {  // FreeIpInventory
+constexpr schema::Base kBases40[] = {{&NamedResource::describe, offsetof(FlowMeterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable40{{nullptr}, "FlowMeterInventory", kRows40, 6, kBases40, 1, &schema::ObjectOps<FlowMeterInventory, L>::make, &schema::ObjectOps<FlowMeterInventory, L>::destroy, &schema::ObjectOps<FlowMeterInventory, L>::clear};
+constexpr schema::Row kRows41[] = {  // FreeIpInventory
   {"ipRangeUuid", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, ipRangeUuid), schema::Location::Body, 0, nullptr},
   {"ip", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, ip), schema::Location::Body, 0, nullptr},
   {"netmask", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, netmask), schema::Location::Body, 0, nullptr},
   {"gateway", schema::Local<std::string, L>::ref, offsetof(FreeIpInventory, gateway), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable40{{nullptr}, "FreeIpInventory", kRows40, 4, nullptr, 0, &schema::ObjectOps<FreeIpInventory, L>::make, &schema::ObjectOps<FreeIpInventory, L>::destroy, &schema::ObjectOps<FreeIpInventory, L>::clear};
-constexpr schema::Row kRows41[] = {  // GetAccessPathResult
+schema::LazyTable kTable41{{nullptr}, "FreeIpInventory", kRows41, 4, nullptr, 0, &schema::ObjectOps<FreeIpInventory, L>::make, &schema::ObjectOps<FreeIpInventory, L>::destroy, &schema::ObjectOps<FreeIpInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // GetAccessPathResult
   {"pathInfos", schema::Local<Json, L>::ref, offsetof(GetAccessPathResult, pathInfos), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable41{{nullptr}, "GetAccessPathResult", kRows41, 1, nullptr, 0, &schema::ObjectOps<GetAccessPathResult, L>::make, &schema::ObjectOps<GetAccessPathResult, L>::destroy, &schema::ObjectOps<GetAccessPathResult, L>::clear};
-constexpr schema::Row kRows42[] = {  // GetAccountPriceTableRefResult
+schema::LazyTable kTable42{{nullptr}, "GetAccessPathResult", kRows42, 1, nullptr, 0, &schema::ObjectOps<GetAccessPathResult, L>::make, &schema::ObjectOps<GetAccessPathResult, L>::destroy, &schema::ObjectOps<GetAccessPathResult, L>::clear};
+constexpr schema::Row kRows43[] = {  // GetAccountPriceTableRefResult
   {"accountUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetAccountPriceTableRefResult, accountUuids), schema::Location::Body, 0, nullptr},
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(GetAccountPriceTableRefResult, tableUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable42{{nullptr}, "GetAccountPriceTableRefResult", kRows42, 2, nullptr, 0, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::make, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::destroy, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::clear};
-constexpr schema::Row kRows43[] = {  // GetAccountQuotaUsageResult
+schema::LazyTable kTable43{{nullptr}, "GetAccountPriceTableRefResult", kRows43, 2, nullptr, 0, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::make, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::destroy, &schema::ObjectOps<GetAccountPriceTableRefResult, L>::clear};
+constexpr schema::Row kRows44[] = {  // GetAccountQuotaUsageResult
   {"usages", schema::Local<std::vector<QuotaUsage>, L>::ref, offsetof(GetAccountQuotaUsageResult, usages), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable43{{nullptr}, "GetAccountQuotaUsageResult", kRows43, 1, nullptr, 0, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::make, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::destroy, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::clear};
-constexpr schema::Row kRows44[] = {  // GetActiveAlarmStatusResult
+schema::LazyTable kTable44{{nullptr}, "GetAccountQuotaUsageResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::make, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::destroy, &schema::ObjectOps<GetAccountQuotaUsageResult, L>::clear};
+constexpr schema::Row kRows45[] = {  // GetActiveAlarmStatusResult
   {"statuses", schema::Local<Json, L>::ref, offsetof(GetActiveAlarmStatusResult, statuses), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable44{{nullptr}, "GetActiveAlarmStatusResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::make, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::destroy, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::clear};
-constexpr schema::Row kRows45[] = {  // GetAlarmDataResult
+schema::LazyTable kTable45{{nullptr}, "GetActiveAlarmStatusResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::make, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::destroy, &schema::ObjectOps<GetActiveAlarmStatusResult, L>::clear};
+constexpr schema::Row kRows46[] = {  // GetAlarmDataResult
   {"histories", schema::Local<Json, L>::ref, offsetof(GetAlarmDataResult, histories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataResult, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable45{{nullptr}, "GetAlarmDataResult", kRows45, 2, nullptr, 0, &schema::ObjectOps<GetAlarmDataResult, L>::make, &schema::ObjectOps<GetAlarmDataResult, L>::destroy, &schema::ObjectOps<GetAlarmDataResult, L>::clear};
-constexpr schema::Row kRows46[] = {  // GetAliyunNasAccessGroupRemoteResult
+schema::LazyTable kTable46{{nullptr}, "GetAlarmDataResult", kRows46, 2, nullptr, 0, &schema::ObjectOps<GetAlarmDataResult, L>::make, &schema::ObjectOps<GetAlarmDataResult, L>::destroy, &schema::ObjectOps<GetAlarmDataResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // GetAliyunNasAccessGroupRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasAccessGroupRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable46{{nullptr}, "GetAliyunNasAccessGroupRemoteResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::clear};
-constexpr schema::Row kRows47[] = {  // GetAliyunNasFileSystemRemoteResult
+schema::LazyTable kTable47{{nullptr}, "GetAliyunNasAccessGroupRemoteResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasAccessGroupRemoteResult, L>::clear};
+constexpr schema::Row kRows48[] = {  // GetAliyunNasFileSystemRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasFileSystemRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable47{{nullptr}, "GetAliyunNasFileSystemRemoteResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::clear};
-constexpr schema::Row kRows48[] = {  // GetAliyunNasMountTargetRemoteResult
+schema::LazyTable kTable48{{nullptr}, "GetAliyunNasFileSystemRemoteResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasFileSystemRemoteResult, L>::clear};
+constexpr schema::Row kRows49[] = {  // GetAliyunNasMountTargetRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetAliyunNasMountTargetRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable48{{nullptr}, "GetAliyunNasMountTargetRemoteResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::clear};
-constexpr schema::Row kRows49[] = {  // GetAllEventMetadataResult
+schema::LazyTable kTable49{{nullptr}, "GetAliyunNasMountTargetRemoteResult", kRows49, 1, nullptr, 0, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::make, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::destroy, &schema::ObjectOps<GetAliyunNasMountTargetRemoteResult, L>::clear};
+constexpr schema::Row kRows50[] = {  // GetAllEventMetadataResult
   {"events", schema::Local<Json, L>::ref, offsetof(GetAllEventMetadataResult, events), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable49{{nullptr}, "GetAllEventMetadataResult", kRows49, 1, nullptr, 0, &schema::ObjectOps<GetAllEventMetadataResult, L>::make, &schema::ObjectOps<GetAllEventMetadataResult, L>::destroy, &schema::ObjectOps<GetAllEventMetadataResult, L>::clear};
-constexpr schema::Row kRows50[] = {  // GetAllMetricMetadataResult
+schema::LazyTable kTable50{{nullptr}, "GetAllEventMetadataResult", kRows50, 1, nullptr, 0, &schema::ObjectOps<GetAllEventMetadataResult, L>::make, &schema::ObjectOps<GetAllEventMetadataResult, L>::destroy, &schema::ObjectOps<GetAllEventMetadataResult, L>::clear};
+constexpr schema::Row kRows51[] = {  // GetAllMetricMetadataResult
   {"metrics", schema::Local<Json, L>::ref, offsetof(GetAllMetricMetadataResult, metrics), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable50{{nullptr}, "GetAllMetricMetadataResult", kRows50, 1, nullptr, 0, &schema::ObjectOps<GetAllMetricMetadataResult, L>::make, &schema::ObjectOps<GetAllMetricMetadataResult, L>::destroy, &schema::ObjectOps<GetAllMetricMetadataResult, L>::clear};
-constexpr schema::Row kRows51[] = {  // GetAppBuildSystemCapacityResult
+schema::LazyTable kTable51{{nullptr}, "GetAllMetricMetadataResult", kRows51, 1, nullptr, 0, &schema::ObjectOps<GetAllMetricMetadataResult, L>::make, &schema::ObjectOps<GetAllMetricMetadataResult, L>::destroy, &schema::ObjectOps<GetAllMetricMetadataResult, L>::clear};
+constexpr schema::Row kRows52[] = {  // GetAppBuildSystemCapacityResult
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAppBuildSystemCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAppBuildSystemCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable51{{nullptr}, "GetAppBuildSystemCapacityResult", kRows51, 2, nullptr, 0, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::make, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::destroy, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::clear};
-constexpr schema::Row kRows52[] = {  // GetAttachablePublicL3ForVRouterResult
+schema::LazyTable kTable52{{nullptr}, "GetAppBuildSystemCapacityResult", kRows52, 2, nullptr, 0, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::make, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::destroy, &schema::ObjectOps<GetAppBuildSystemCapacityResult, L>::clear};
+constexpr schema::Row kRows53[] = {  // GetAttachablePublicL3ForVRouterResult
   {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetAttachablePublicL3ForVRouterResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable52{{nullptr}, "GetAttachablePublicL3ForVRouterResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::make, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::destroy, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::clear};
-constexpr schema::Row kRows53[] = {  // GetAttachableVpcL3NetworkResult
+schema::LazyTable kTable53{{nullptr}, "GetAttachablePublicL3ForVRouterResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::make, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::destroy, &schema::ObjectOps<GetAttachablePublicL3ForVRouterResult, L>::clear};
+constexpr schema::Row kRows54[] = {  // GetAttachableVpcL3NetworkResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetAttachableVpcL3NetworkResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable53{{nullptr}, "GetAttachableVpcL3NetworkResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::make, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::destroy, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::clear};
-constexpr schema::Row kRows54[] = {  // GetAuditDataResult
+schema::LazyTable kTable54{{nullptr}, "GetAttachableVpcL3NetworkResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::make, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::destroy, &schema::ObjectOps<GetAttachableVpcL3NetworkResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // GetAuditDataResult
   {"audits", schema::Local<Json, L>::ref, offsetof(GetAuditDataResult, audits), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable54{{nullptr}, "GetAuditDataResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<GetAuditDataResult, L>::make, &schema::ObjectOps<GetAuditDataResult, L>::destroy, &schema::ObjectOps<GetAuditDataResult, L>::clear};
-constexpr schema::Row kRows55[] = {  // GetAvailableTriggersResult
+schema::LazyTable kTable55{{nullptr}, "GetAuditDataResult", kRows55, 1, nullptr, 0, &schema::ObjectOps<GetAuditDataResult, L>::make, &schema::ObjectOps<GetAuditDataResult, L>::destroy, &schema::ObjectOps<GetAuditDataResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // GetAvailableTriggersResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetAvailableTriggersResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable55{{nullptr}, "GetAvailableTriggersResult", kRows55, 1, nullptr, 0, &schema::ObjectOps<GetAvailableTriggersResult, L>::make, &schema::ObjectOps<GetAvailableTriggersResult, L>::destroy, &schema::ObjectOps<GetAvailableTriggersResult, L>::clear};
-constexpr schema::Row kRows56[] = {  // GetBackupStorageCandidatesForImageMigrationResult
+schema::LazyTable kTable56{{nullptr}, "GetAvailableTriggersResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<GetAvailableTriggersResult, L>::make, &schema::ObjectOps<GetAvailableTriggersResult, L>::destroy, &schema::ObjectOps<GetAvailableTriggersResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // GetBackupStorageCandidatesForImageMigrationResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetBackupStorageCandidatesForImageMigrationResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable56{{nullptr}, "GetBackupStorageCandidatesForImageMigrationResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::make, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::clear};
-constexpr schema::Row kRows57[] = {  // GetBackupStorageCapacityResult
+schema::LazyTable kTable57{{nullptr}, "GetBackupStorageCandidatesForImageMigrationResult", kRows57, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::make, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCandidatesForImageMigrationResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // GetBackupStorageCapacityResult
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetBackupStorageCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetBackupStorageCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable57{{nullptr}, "GetBackupStorageCapacityResult", kRows57, 2, nullptr, 0, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::make, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::clear};
-constexpr schema::Row kRows58[] = {  // GetBackupStorageTypesResult
-  {"types", schema::Local<Json, L>::ref, offsetof(GetBackupStorageTypesResult, types), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable58{{nullptr}, "GetBackupStorageCapacityResult", kRows58, 2, nullptr, 0, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::make, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::destroy, &schema::ObjectOps<GetBackupStorageCapacityResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // GetBackupStorageTypesResult
+  {"types", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetBackupStorageTypesResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable58{{nullptr}, "GetBackupStorageTypesResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageTypesResult, L>::make, &schema::ObjectOps<GetBackupStorageTypesResult, L>::destroy, &schema::ObjectOps<GetBackupStorageTypesResult, L>::clear};
-constexpr schema::Row kRows59[] = {  // GetBareMetal2ChassisPowerStatusResult
+schema::LazyTable kTable59{{nullptr}, "GetBackupStorageTypesResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<GetBackupStorageTypesResult, L>::make, &schema::ObjectOps<GetBackupStorageTypesResult, L>::destroy, &schema::ObjectOps<GetBackupStorageTypesResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // GetBareMetal2ChassisPowerStatusResult
   {"status", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2ChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable59{{nullptr}, "GetBareMetal2ChassisPowerStatusResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::clear};
-constexpr schema::Row kRows60[] = {  // GetBareMetal2GatewayAllocatorStrategiesResult
+schema::LazyTable kTable60{{nullptr}, "GetBareMetal2ChassisPowerStatusResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ChassisPowerStatusResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // GetBareMetal2GatewayAllocatorStrategiesResult
   {"strategies", schema::Local<Json, L>::ref, offsetof(GetBareMetal2GatewayAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable60{{nullptr}, "GetBareMetal2GatewayAllocatorStrategiesResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::clear};
-constexpr schema::Row kRows61[] = {  // GetBareMetal2ProvisionNetworkIpAddressCapacityResult
+schema::LazyTable kTable61{{nullptr}, "GetBareMetal2GatewayAllocatorStrategiesResult", kRows61, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetBareMetal2GatewayAllocatorStrategiesResult, L>::clear};
+constexpr schema::Row kRows62[] = {  // GetBareMetal2ProvisionNetworkIpAddressCapacityResult
   {"capacityData", schema::Local<Json, L>::ref, offsetof(GetBareMetal2ProvisionNetworkIpAddressCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable61{{nullptr}, "GetBareMetal2ProvisionNetworkIpAddressCapacityResult", kRows61, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::make, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::clear};
-constexpr schema::Row kRows62[] = {  // GetBareMetal2SupportedBootModeResult
+schema::LazyTable kTable62{{nullptr}, "GetBareMetal2ProvisionNetworkIpAddressCapacityResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::make, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::destroy, &schema::ObjectOps<GetBareMetal2ProvisionNetworkIpAddressCapacityResult, L>::clear};
+constexpr schema::Row kRows63[] = {  // GetBareMetal2SupportedBootModeResult
   {"supportedBootMode", schema::Local<std::string, L>::ref, offsetof(GetBareMetal2SupportedBootModeResult, supportedBootMode), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable62{{nullptr}, "GetBareMetal2SupportedBootModeResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::make, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::destroy, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::clear};
-constexpr schema::Row kRows63[] = {  // GetBaremetalChassisPowerStatusResult
+schema::LazyTable kTable63{{nullptr}, "GetBareMetal2SupportedBootModeResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::make, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::destroy, &schema::ObjectOps<GetBareMetal2SupportedBootModeResult, L>::clear};
+constexpr schema::Row kRows64[] = {  // GetBaremetalChassisPowerStatusResult
   {"status", schema::Local<std::string, L>::ref, offsetof(GetBaremetalChassisPowerStatusResult, status), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable63{{nullptr}, "GetBaremetalChassisPowerStatusResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::clear};
-constexpr schema::Row kRows64[] = {  // GetCandidateAffinityGroupForAttachingVmResult
+schema::LazyTable kTable64{{nullptr}, "GetBaremetalChassisPowerStatusResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::make, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::destroy, &schema::ObjectOps<GetBaremetalChassisPowerStatusResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // GetCandidateAffinityGroupForAttachingVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateAffinityGroupForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable64{{nullptr}, "GetCandidateAffinityGroupForAttachingVmResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::clear};
-constexpr schema::Row kRows65[] = {  // GetCandidateAffinityGroupForCreatingVmResult
+schema::LazyTable kTable65{{nullptr}, "GetCandidateAffinityGroupForAttachingVmResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // GetCandidateAffinityGroupForCreatingVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateAffinityGroupForCreatingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable65{{nullptr}, "GetCandidateAffinityGroupForCreatingVmResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::clear};
-constexpr schema::Row kRows66[] = {  // GetCandidateBackupStorageForCreatingImageResult
+schema::LazyTable kTable66{{nullptr}, "GetCandidateAffinityGroupForCreatingVmResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateAffinityGroupForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows67[] = {  // GetCandidateBackupStorageForCreatingImageResult
   {"inventories", schema::Local<std::vector<BackupStorageInventory>, L>::ref, offsetof(GetCandidateBackupStorageForCreatingImageResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable66{{nullptr}, "GetCandidateBackupStorageForCreatingImageResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::make, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::destroy, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::clear};
-constexpr schema::Row kRows67[] = {  // GetCandidateClustersForAttachingL2NetworkResult
+schema::LazyTable kTable67{{nullptr}, "GetCandidateBackupStorageForCreatingImageResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::make, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::destroy, &schema::ObjectOps<GetCandidateBackupStorageForCreatingImageResult, L>::clear};
+constexpr schema::Row kRows68[] = {  // GetCandidateClustersForAttachingL2NetworkResult
   {"inventories", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(GetCandidateClustersForAttachingL2NetworkResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable67{{nullptr}, "GetCandidateClustersForAttachingL2NetworkResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::make, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::clear};
-constexpr schema::Row kRows68[] = {  // GetCandidateInterfaceVlanIdsResult
+schema::LazyTable kTable68{{nullptr}, "GetCandidateClustersForAttachingL2NetworkResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::make, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateClustersForAttachingL2NetworkResult, L>::clear};
+constexpr schema::Row kRows69[] = {  // GetCandidateInterfaceVlanIdsResult
   {"vlanIds", schema::Local<Json, L>::ref, offsetof(GetCandidateInterfaceVlanIdsResult, vlanIds), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable68{{nullptr}, "GetCandidateInterfaceVlanIdsResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::make, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::destroy, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::clear};
-constexpr schema::Row kRows69[] = {  // GetCandidateIsoForAttachingVmResult
+schema::LazyTable kTable69{{nullptr}, "GetCandidateInterfaceVlanIdsResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::make, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::destroy, &schema::ObjectOps<GetCandidateInterfaceVlanIdsResult, L>::clear};
+constexpr schema::Row kRows70[] = {  // GetCandidateIsoForAttachingVmResult
   {"inventories", schema::Local<std::vector<ImageInventory>, L>::ref, offsetof(GetCandidateIsoForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable69{{nullptr}, "GetCandidateIsoForAttachingVmResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::clear};
-constexpr schema::Row kRows70[] = {  // GetCandidateL2NetworksForAttachingClusterResult
+schema::LazyTable kTable70{{nullptr}, "GetCandidateIsoForAttachingVmResult", kRows70, 1, nullptr, 0, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::make, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateIsoForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows71[] = {  // GetCandidateL2NetworksForAttachingClusterResult
   {"inventories", schema::Local<std::vector<L2NetworkData>, L>::ref, offsetof(GetCandidateL2NetworksForAttachingClusterResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable70{{nullptr}, "GetCandidateL2NetworksForAttachingClusterResult", kRows70, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::make, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::destroy, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::clear};
-constexpr schema::Row kRows71[] = {  // GetCandidateL3NetworksForChangeVmNicNetworkResult
+schema::LazyTable kTable71{{nullptr}, "GetCandidateL2NetworksForAttachingClusterResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::make, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::destroy, &schema::ObjectOps<GetCandidateL2NetworksForAttachingClusterResult, L>::clear};
+constexpr schema::Row kRows72[] = {  // GetCandidateL3NetworksForChangeVmNicNetworkResult
   {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable71{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetworkResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::clear};
-constexpr schema::Row kRows72[] = {  // GetCandidateL3NetworksForIpSecConnectionResult
+schema::LazyTable kTable72{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetworkResult", kRows72, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForChangeVmNicNetworkResult, L>::clear};
+constexpr schema::Row kRows73[] = {  // GetCandidateL3NetworksForIpSecConnectionResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateL3NetworksForIpSecConnectionResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable72{{nullptr}, "GetCandidateL3NetworksForIpSecConnectionResult", kRows72, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::clear};
-constexpr schema::Row kRows73[] = {  // GetCandidateL3NetworksForLoadBalancerResult
+schema::LazyTable kTable73{{nullptr}, "GetCandidateL3NetworksForIpSecConnectionResult", kRows73, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForIpSecConnectionResult, L>::clear};
+constexpr schema::Row kRows74[] = {  // GetCandidateL3NetworksForLoadBalancerResult
   {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable73{{nullptr}, "GetCandidateL3NetworksForLoadBalancerResult", kRows73, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::clear};
-constexpr schema::Row kRows74[] = {  // GetCandidateL3NetworksForServerGroupResult
+schema::LazyTable kTable74{{nullptr}, "GetCandidateL3NetworksForLoadBalancerResult", kRows74, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForLoadBalancerResult, L>::clear};
+constexpr schema::Row kRows75[] = {  // GetCandidateL3NetworksForServerGroupResult
   {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetCandidateL3NetworksForServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable74{{nullptr}, "GetCandidateL3NetworksForServerGroupResult", kRows74, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::clear};
-constexpr schema::Row kRows75[] = {  // GetCandidateMiniHostsResult
+schema::LazyTable kTable75{{nullptr}, "GetCandidateL3NetworksForServerGroupResult", kRows75, 1, nullptr, 0, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateL3NetworksForServerGroupResult, L>::clear};
+constexpr schema::Row kRows76[] = {  // GetCandidateMiniHostsResult
   {"hosts", schema::Local<Json, L>::ref, offsetof(GetCandidateMiniHostsResult, hosts), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable75{{nullptr}, "GetCandidateMiniHostsResult", kRows75, 1, nullptr, 0, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::make, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::destroy, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::clear};
-constexpr schema::Row kRows76[] = {  // GetCandidateNetworkInterfacesResult
+schema::LazyTable kTable76{{nullptr}, "GetCandidateMiniHostsResult", kRows76, 1, nullptr, 0, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::make, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::destroy, &schema::ObjectOps<GetCandidateMiniHostsResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // GetCandidateNetworkInterfacesResult
   {"slaveNames", schema::Local<Json, L>::ref, offsetof(GetCandidateNetworkInterfacesResult, slaveNames), schema::Location::Body, 0, nullptr},
   {"candidateNics", schema::Local<Json, L>::ref, offsetof(GetCandidateNetworkInterfacesResult, candidateNics), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable76{{nullptr}, "GetCandidateNetworkInterfacesResult", kRows76, 2, nullptr, 0, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::make, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::destroy, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::clear};
-constexpr schema::Row kRows77[] = {  // GetCandidatePrimaryStoragesForCreatingVmResult
+schema::LazyTable kTable77{{nullptr}, "GetCandidateNetworkInterfacesResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::make, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::destroy, &schema::ObjectOps<GetCandidateNetworkInterfacesResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // GetCandidatePrimaryStoragesForCreatingVmResult
   {"rootVolumePrimaryStorages", schema::Local<std::vector<PrimaryStorageInventory>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, rootVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
   {"dataVolumePrimaryStorages", schema::Local<std::map<std::string, std::vector<PrimaryStorageInventory>>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmResult, dataVolumePrimaryStorages), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable77{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVmResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::clear};
-constexpr schema::Row kRows78[] = {  // GetCandidateVMForAttachingAffinityGroupResult
+schema::LazyTable kTable78{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVmResult", kRows78, 2, nullptr, 0, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidatePrimaryStoragesForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // GetCandidateVMForAttachingAffinityGroupResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateVMForAttachingAffinityGroupResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable78{{nullptr}, "GetCandidateVMForAttachingAffinityGroupResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::make, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::clear};
-constexpr schema::Row kRows79[] = {  // GetCandidateVmForAttachingIsoResult
+schema::LazyTable kTable79{{nullptr}, "GetCandidateVMForAttachingAffinityGroupResult", kRows79, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::make, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVMForAttachingAffinityGroupResult, L>::clear};
+constexpr schema::Row kRows80[] = {  // GetCandidateVmForAttachingIsoResult
   {"inventories", schema::Local<std::vector<VmInstanceInventory>, L>::ref, offsetof(GetCandidateVmForAttachingIsoResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable79{{nullptr}, "GetCandidateVmForAttachingIsoResult", kRows79, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::make, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::destroy, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::clear};
-constexpr schema::Row kRows80[] = {  // GetCandidateVmNicsForLoadBalancerServerGroupResult
+schema::LazyTable kTable80{{nullptr}, "GetCandidateVmForAttachingIsoResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::make, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::destroy, &schema::ObjectOps<GetCandidateVmForAttachingIsoResult, L>::clear};
+constexpr schema::Row kRows81[] = {  // GetCandidateVmNicsForLoadBalancerServerGroupResult
   {"inventories", schema::Local<std::vector<VmNicInventory>, L>::ref, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable80{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroupResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::clear};
-constexpr schema::Row kRows81[] = {  // GetCandidateVmNicsForPortMirrorResult
+schema::LazyTable kTable81{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroupResult", kRows81, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForLoadBalancerServerGroupResult, L>::clear};
+constexpr schema::Row kRows82[] = {  // GetCandidateVmNicsForPortMirrorResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable81{{nullptr}, "GetCandidateVmNicsForPortMirrorResult", kRows81, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::clear};
-constexpr schema::Row kRows82[] = {  // GetCandidateZonesClustersHostsForCreatingVmResult
+schema::LazyTable kTable82{{nullptr}, "GetCandidateVmNicsForPortMirrorResult", kRows82, 1, nullptr, 0, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::make, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::destroy, &schema::ObjectOps<GetCandidateVmNicsForPortMirrorResult, L>::clear};
+constexpr schema::Row kRows83[] = {  // GetCandidateZonesClustersHostsForCreatingVmResult
   {"zones", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, zones), schema::Location::Body, 0, nullptr},
   {"clusters", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, clusters), schema::Location::Body, 0, nullptr},
   {"hosts", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmResult, hosts), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable82{{nullptr}, "GetCandidateZonesClustersHostsForCreatingVmResult", kRows82, 3, nullptr, 0, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::clear};
-constexpr schema::Row kRows83[] = {  // GetCdpBackupStorageRequirementResult
+schema::LazyTable kTable83{{nullptr}, "GetCandidateZonesClustersHostsForCreatingVmResult", kRows83, 3, nullptr, 0, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::make, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::destroy, &schema::ObjectOps<GetCandidateZonesClustersHostsForCreatingVmResult, L>::clear};
+constexpr schema::Row kRows84[] = {  // GetCdpBackupStorageRequirementResult
   {"nextStep", schema::Local<std::string, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, nextStep), schema::Location::Body, 0, nullptr},
   {"required", schema::Local<Json, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, required), schema::Location::Body, 0, nullptr},
   {"current", schema::Local<Json, L>::ref, offsetof(GetCdpBackupStorageRequirementResult, current), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable83{{nullptr}, "GetCdpBackupStorageRequirementResult", kRows83, 3, nullptr, 0, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::make, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::destroy, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::clear};
-constexpr schema::Row kRows84[] = {  // GetChainTaskResult
+schema::LazyTable kTable84{{nullptr}, "GetCdpBackupStorageRequirementResult", kRows84, 3, nullptr, 0, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::make, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::destroy, &schema::ObjectOps<GetCdpBackupStorageRequirementResult, L>::clear};
+constexpr schema::Row kRows85[] = {  // GetChainTaskResult
   {"results", schema::Local<std::map<std::string, ChainInfo>, L>::ref, offsetof(GetChainTaskResult, results), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable84{{nullptr}, "GetChainTaskResult", kRows84, 1, nullptr, 0, &schema::ObjectOps<GetChainTaskResult, L>::make, &schema::ObjectOps<GetChainTaskResult, L>::destroy, &schema::ObjectOps<GetChainTaskResult, L>::clear};
-constexpr schema::Row kRows85[] = {  // GetChronyServersResult
+schema::LazyTable kTable85{{nullptr}, "GetChainTaskResult", kRows85, 1, nullptr, 0, &schema::ObjectOps<GetChainTaskResult, L>::make, &schema::ObjectOps<GetChainTaskResult, L>::destroy, &schema::ObjectOps<GetChainTaskResult, L>::clear};
+constexpr schema::Row kRows86[] = {  // GetChronyServersResult
   {"servers", schema::Local<Json, L>::ref, offsetof(GetChronyServersResult, servers), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable85{{nullptr}, "GetChronyServersResult", kRows85, 1, nullptr, 0, &schema::ObjectOps<GetChronyServersResult, L>::make, &schema::ObjectOps<GetChronyServersResult, L>::destroy, &schema::ObjectOps<GetChronyServersResult, L>::clear};
-constexpr schema::Row kRows86[] = {  // GetClusterDRSStatusResult
+schema::LazyTable kTable86{{nullptr}, "GetChronyServersResult", kRows86, 1, nullptr, 0, &schema::ObjectOps<GetChronyServersResult, L>::make, &schema::ObjectOps<GetChronyServersResult, L>::destroy, &schema::ObjectOps<GetChronyServersResult, L>::clear};
+constexpr schema::Row kRows87[] = {  // GetClusterDRSStatusResult
   {"hostLoadOverThreshold", schema::Local<Json, L>::ref, offsetof(GetClusterDRSStatusResult, hostLoadOverThreshold), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable86{{nullptr}, "GetClusterDRSStatusResult", kRows86, 1, nullptr, 0, &schema::ObjectOps<GetClusterDRSStatusResult, L>::make, &schema::ObjectOps<GetClusterDRSStatusResult, L>::destroy, &schema::ObjectOps<GetClusterDRSStatusResult, L>::clear};
-constexpr schema::Row kRows87[] = {  // GetClusterHostNetworkFactsResult
+schema::LazyTable kTable87{{nullptr}, "GetClusterDRSStatusResult", kRows87, 1, nullptr, 0, &schema::ObjectOps<GetClusterDRSStatusResult, L>::make, &schema::ObjectOps<GetClusterDRSStatusResult, L>::destroy, &schema::ObjectOps<GetClusterDRSStatusResult, L>::clear};
+constexpr schema::Row kRows88[] = {  // GetClusterHostNetworkFactsResult
   {"bondings", schema::Local<Json, L>::ref, offsetof(GetClusterHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
   {"nics", schema::Local<Json, L>::ref, offsetof(GetClusterHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable87{{nullptr}, "GetClusterHostNetworkFactsResult", kRows87, 2, nullptr, 0, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::clear};
-constexpr schema::Row kRows88[] = {  // GetConnectionAccessPointFromRemoteResult
+schema::LazyTable kTable88{{nullptr}, "GetClusterHostNetworkFactsResult", kRows88, 2, nullptr, 0, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetClusterHostNetworkFactsResult, L>::clear};
+constexpr schema::Row kRows89[] = {  // GetConnectionAccessPointFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable88{{nullptr}, "GetConnectionAccessPointFromRemoteResult", kRows88, 1, nullptr, 0, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::clear};
-constexpr schema::Row kRows89[] = {  // GetCpuMemoryCapacityResult
+schema::LazyTable kTable89{{nullptr}, "GetConnectionAccessPointFromRemoteResult", kRows89, 1, nullptr, 0, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<GetConnectionAccessPointFromRemoteResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // GetCpuMemoryCapacityResult
   {"totalCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, totalCpu), schema::Location::Body, 0, nullptr},
   {"availableCpu", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, availableCpu), schema::Location::Body, 0, nullptr},
   {"totalMemory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetCpuMemoryCapacityResult, totalMemory), schema::Location::Body, 0, nullptr},
@@ -658,135 +673,131 @@ constexpr schema::Row kRows89[] = {  // GetCpuMemoryCapacityResult
   {"capacityData", schema::Local<std::vector<CpuMemoryCapacityData>, L>::ref, offsetof(GetCpuMemoryCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetCpuMemoryCapacityResult, resourceType), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable89{{nullptr}, "GetCpuMemoryCapacityResult", kRows89, 7, nullptr, 0, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::make, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::destroy, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::clear};
-constexpr schema::Row kRows90[] = {  // GetCreateEcsImageProgressResult
+schema::LazyTable kTable90{{nullptr}, "GetCpuMemoryCapacityResult", kRows90, 7, nullptr, 0, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::make, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::destroy, &schema::ObjectOps<GetCpuMemoryCapacityResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // GetCreateEcsImageProgressResult
   {"progress", schema::Local<std::optional<ProgressProperty>, L>::ref, offsetof(GetCreateEcsImageProgressResult, progress), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable90{{nullptr}, "GetCreateEcsImageProgressResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::make, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::destroy, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::clear};
-constexpr schema::Row kRows91[] = {  // GetCurrentTimeResult
+schema::LazyTable kTable91{{nullptr}, "GetCreateEcsImageProgressResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::make, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::destroy, &schema::ObjectOps<GetCreateEcsImageProgressResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // GetCurrentTimeResult
   {"currentTime", schema::Local<std::map<std::string, std::int64_t>, L>::ref, offsetof(GetCurrentTimeResult, currentTime), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable91{{nullptr}, "GetCurrentTimeResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<GetCurrentTimeResult, L>::make, &schema::ObjectOps<GetCurrentTimeResult, L>::destroy, &schema::ObjectOps<GetCurrentTimeResult, L>::clear};
-constexpr schema::Row kRows92[] = {  // GetDataCenterFromRemoteResult
+schema::LazyTable kTable92{{nullptr}, "GetCurrentTimeResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<GetCurrentTimeResult, L>::make, &schema::ObjectOps<GetCurrentTimeResult, L>::destroy, &schema::ObjectOps<GetCurrentTimeResult, L>::clear};
+constexpr schema::Row kRows93[] = {  // GetDataCenterFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetDataCenterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable92{{nullptr}, "GetDataCenterFromRemoteResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::make, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::destroy, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::clear};
-constexpr schema::Row kRows93[] = {  // GetDataVolumeAttachableVmResult
+schema::LazyTable kTable93{{nullptr}, "GetDataCenterFromRemoteResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::make, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::destroy, &schema::ObjectOps<GetDataCenterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows94[] = {  // GetDataVolumeAttachableVmResult
   {"inventories", schema::Local<std::vector<VmInstanceInventory>, L>::ref, offsetof(GetDataVolumeAttachableVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable93{{nullptr}, "GetDataVolumeAttachableVmResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::make, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::destroy, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::clear};
-constexpr schema::Row kRows94[] = {  // GetDatabaseBackupFromImageStoreResult
+schema::LazyTable kTable94{{nullptr}, "GetDataVolumeAttachableVmResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::make, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::destroy, &schema::ObjectOps<GetDataVolumeAttachableVmResult, L>::clear};
+constexpr schema::Row kRows95[] = {  // GetDatabaseBackupFromImageStoreResult
   {"backups", schema::Local<Json, L>::ref, offsetof(GetDatabaseBackupFromImageStoreResult, backups), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable94{{nullptr}, "GetDatabaseBackupFromImageStoreResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::make, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::destroy, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::clear};
-constexpr schema::Row kRows95[] = {  // GetDebugSignalResult
+schema::LazyTable kTable95{{nullptr}, "GetDatabaseBackupFromImageStoreResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::make, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::destroy, &schema::ObjectOps<GetDatabaseBackupFromImageStoreResult, L>::clear};
+constexpr schema::Row kRows96[] = {  // GetDebugSignalResult
   {"signals", schema::Local<Json, L>::ref, offsetof(GetDebugSignalResult, signals), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable95{{nullptr}, "GetDebugSignalResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<GetDebugSignalResult, L>::make, &schema::ObjectOps<GetDebugSignalResult, L>::destroy, &schema::ObjectOps<GetDebugSignalResult, L>::clear};
-constexpr schema::Row kRows96[] = {  // GetEcsInstanceTypeResult
+schema::LazyTable kTable96{{nullptr}, "GetDebugSignalResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<GetDebugSignalResult, L>::make, &schema::ObjectOps<GetDebugSignalResult, L>::destroy, &schema::ObjectOps<GetDebugSignalResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // GetEcsInstanceTypeResult
   {"types", schema::Local<Json, L>::ref, offsetof(GetEcsInstanceTypeResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable96{{nullptr}, "GetEcsInstanceTypeResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::make, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::clear};
-constexpr schema::Row kRows97[] = {  // GetEcsInstanceVncUrlResult
+schema::LazyTable kTable97{{nullptr}, "GetEcsInstanceTypeResult", kRows97, 1, nullptr, 0, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::make, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceTypeResult, L>::clear};
+constexpr schema::Row kRows98[] = {  // GetEcsInstanceVncUrlResult
   {"ecsId", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceVncUrlResult, ecsId), schema::Location::Body, 0, nullptr},
   {"vncUrl", schema::Local<std::string, L>::ref, offsetof(GetEcsInstanceVncUrlResult, vncUrl), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable97{{nullptr}, "GetEcsInstanceVncUrlResult", kRows97, 2, nullptr, 0, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::make, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::clear};
-constexpr schema::Row kRows98[] = {  // GetElaborationCategoriesResult
+schema::LazyTable kTable98{{nullptr}, "GetEcsInstanceVncUrlResult", kRows98, 2, nullptr, 0, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::make, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::destroy, &schema::ObjectOps<GetEcsInstanceVncUrlResult, L>::clear};
+constexpr schema::Row kRows99[] = {  // GetElaborationCategoriesResult
   {"categories", schema::Local<Json, L>::ref, offsetof(GetElaborationCategoriesResult, categories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable98{{nullptr}, "GetElaborationCategoriesResult", kRows98, 1, nullptr, 0, &schema::ObjectOps<GetElaborationCategoriesResult, L>::make, &schema::ObjectOps<GetElaborationCategoriesResult, L>::destroy, &schema::ObjectOps<GetElaborationCategoriesResult, L>::clear};
-constexpr schema::Row kRows99[] = {  // GetElaborationsResult
+schema::LazyTable kTable99{{nullptr}, "GetElaborationCategoriesResult", kRows99, 1, nullptr, 0, &schema::ObjectOps<GetElaborationCategoriesResult, L>::make, &schema::ObjectOps<GetElaborationCategoriesResult, L>::destroy, &schema::ObjectOps<GetElaborationCategoriesResult, L>::clear};
+constexpr schema::Row kRows100[] = {  // GetElaborationsResult
   {"contents", schema::Local<Json, L>::ref, offsetof(GetElaborationsResult, contents), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable99{{nullptr}, "GetElaborationsResult", kRows99, 1, nullptr, 0, &schema::ObjectOps<GetElaborationsResult, L>::make, &schema::ObjectOps<GetElaborationsResult, L>::destroy, &schema::ObjectOps<GetElaborationsResult, L>::clear};
-constexpr schema::Row kRows100[] = {  // GetEncryptedFieldResult
+schema::LazyTable kTable100{{nullptr}, "GetElaborationsResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<GetElaborationsResult, L>::make, &schema::ObjectOps<GetElaborationsResult, L>::destroy, &schema::ObjectOps<GetElaborationsResult, L>::clear};
+constexpr schema::Row kRows101[] = {  // GetEncryptedFieldResult
   {"encryptedFields", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetEncryptedFieldResult, encryptedFields), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable100{{nullptr}, "GetEncryptedFieldResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<GetEncryptedFieldResult, L>::make, &schema::ObjectOps<GetEncryptedFieldResult, L>::destroy, &schema::ObjectOps<GetEncryptedFieldResult, L>::clear};
-constexpr schema::Row kRows101[] = {  // GetEventDataResult
+schema::LazyTable kTable101{{nullptr}, "GetEncryptedFieldResult", kRows101, 1, nullptr, 0, &schema::ObjectOps<GetEncryptedFieldResult, L>::make, &schema::ObjectOps<GetEncryptedFieldResult, L>::destroy, &schema::ObjectOps<GetEncryptedFieldResult, L>::clear};
+constexpr schema::Row kRows102[] = {  // GetEventDataResult
   {"events", schema::Local<Json, L>::ref, offsetof(GetEventDataResult, events), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataResult, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable101{{nullptr}, "GetEventDataResult", kRows101, 2, nullptr, 0, &schema::ObjectOps<GetEventDataResult, L>::make, &schema::ObjectOps<GetEventDataResult, L>::destroy, &schema::ObjectOps<GetEventDataResult, L>::clear};
-constexpr schema::Row kRows102[] = {  // GetExternalServicesResult
+schema::LazyTable kTable102{{nullptr}, "GetEventDataResult", kRows102, 2, nullptr, 0, &schema::ObjectOps<GetEventDataResult, L>::make, &schema::ObjectOps<GetEventDataResult, L>::destroy, &schema::ObjectOps<GetEventDataResult, L>::clear};
+constexpr schema::Row kRows103[] = {  // GetExternalServicesResult
   {"inventories", schema::Local<std::vector<ExternalServiceInventory>, L>::ref, offsetof(GetExternalServicesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable102{{nullptr}, "GetExternalServicesResult", kRows102, 1, nullptr, 0, &schema::ObjectOps<GetExternalServicesResult, L>::make, &schema::ObjectOps<GetExternalServicesResult, L>::destroy, &schema::ObjectOps<GetExternalServicesResult, L>::clear};
-constexpr schema::Row kRows103[] = {  // GetFactoryModeStateResult
+schema::LazyTable kTable103{{nullptr}, "GetExternalServicesResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<GetExternalServicesResult, L>::make, &schema::ObjectOps<GetExternalServicesResult, L>::destroy, &schema::ObjectOps<GetExternalServicesResult, L>::clear};
+constexpr schema::Row kRows104[] = {  // GetFactoryModeStateResult
   {"factoryModeState", schema::Local<std::optional<bool>, L>::ref, offsetof(GetFactoryModeStateResult, factoryModeState), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable103{{nullptr}, "GetFactoryModeStateResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<GetFactoryModeStateResult, L>::make, &schema::ObjectOps<GetFactoryModeStateResult, L>::destroy, &schema::ObjectOps<GetFactoryModeStateResult, L>::clear};
-constexpr schema::Row kRows104[] = {  // GetFaultToleranceVmsResult
+schema::LazyTable kTable104{{nullptr}, "GetFactoryModeStateResult", kRows104, 1, nullptr, 0, &schema::ObjectOps<GetFactoryModeStateResult, L>::make, &schema::ObjectOps<GetFactoryModeStateResult, L>::destroy, &schema::ObjectOps<GetFactoryModeStateResult, L>::clear};
+constexpr schema::Row kRows105[] = {  // GetFaultToleranceVmsResult
   {"primaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(GetFaultToleranceVmsResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
   {"secondaryVmInventory", schema::Local<std::optional<VmInstanceInventory>, L>::ref, offsetof(GetFaultToleranceVmsResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable104{{nullptr}, "GetFaultToleranceVmsResult", kRows104, 2, nullptr, 0, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::make, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::destroy, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::clear};
-constexpr schema::Row kRows105[] = {  // GetFlowMeterRouterIdResult
+schema::LazyTable kTable105{{nullptr}, "GetFaultToleranceVmsResult", kRows105, 2, nullptr, 0, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::make, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::destroy, &schema::ObjectOps<GetFaultToleranceVmsResult, L>::clear};
+constexpr schema::Row kRows106[] = {  // GetFlowMeterRouterIdResult
   {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable105{{nullptr}, "GetFlowMeterRouterIdResult", kRows105, 1, nullptr, 0, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::clear};
-constexpr schema::Row kRows106[] = {  // GetFreeIpResult
+schema::LazyTable kTable106{{nullptr}, "GetFlowMeterRouterIdResult", kRows106, 1, nullptr, 0, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<GetFlowMeterRouterIdResult, L>::clear};
+constexpr schema::Row kRows107[] = {  // GetFreeIpResult
   {"inventories", schema::Local<std::vector<FreeIpInventory>, L>::ref, offsetof(GetFreeIpResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable106{{nullptr}, "GetFreeIpResult", kRows106, 1, nullptr, 0, &schema::ObjectOps<GetFreeIpResult, L>::make, &schema::ObjectOps<GetFreeIpResult, L>::destroy, &schema::ObjectOps<GetFreeIpResult, L>::clear};
-constexpr schema::Row kRows107[] = {  // GetGlobalConfigOptionsResult
+schema::LazyTable kTable107{{nullptr}, "GetFreeIpResult", kRows107, 1, nullptr, 0, &schema::ObjectOps<GetFreeIpResult, L>::make, &schema::ObjectOps<GetFreeIpResult, L>::destroy, &schema::ObjectOps<GetFreeIpResult, L>::clear};
+constexpr schema::Row kRows108[] = {  // GetGlobalConfigOptionsResult
   {"options", schema::Local<std::optional<GlobalConfigOptions>, L>::ref, offsetof(GetGlobalConfigOptionsResult, options), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable107{{nullptr}, "GetGlobalConfigOptionsResult", kRows107, 1, nullptr, 0, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::make, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::destroy, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::clear};
-constexpr schema::Row kRows108[] = {  // GetGuestOsMetadataResult
+schema::LazyTable kTable108{{nullptr}, "GetGlobalConfigOptionsResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::make, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::destroy, &schema::ObjectOps<GetGlobalConfigOptionsResult, L>::clear};
+constexpr schema::Row kRows109[] = {  // GetGuestOsMetadataResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetGuestOsMetadataResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable108{{nullptr}, "GetGuestOsMetadataResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<GetGuestOsMetadataResult, L>::make, &schema::ObjectOps<GetGuestOsMetadataResult, L>::destroy, &schema::ObjectOps<GetGuestOsMetadataResult, L>::clear};
-constexpr schema::Row kRows109[] = {  // GetHostAllocatorStrategiesResult
-  {"strategies", schema::Local<Json, L>::ref, offsetof(GetHostAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable109{{nullptr}, "GetGuestOsMetadataResult", kRows109, 1, nullptr, 0, &schema::ObjectOps<GetGuestOsMetadataResult, L>::make, &schema::ObjectOps<GetGuestOsMetadataResult, L>::destroy, &schema::ObjectOps<GetGuestOsMetadataResult, L>::clear};
+constexpr schema::Row kRows110[] = {  // GetHostAllocatorStrategiesResult
+  {"strategies", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHostAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable109{{nullptr}, "GetHostAllocatorStrategiesResult", kRows109, 1, nullptr, 0, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::clear};
-constexpr schema::Row kRows110[] = {  // GetHostCandidatesForVmMigrationResult
+schema::LazyTable kTable110{{nullptr}, "GetHostAllocatorStrategiesResult", kRows110, 1, nullptr, 0, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetHostAllocatorStrategiesResult, L>::clear};
+constexpr schema::Row kRows111[] = {  // GetHostCandidatesForVmMigrationResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetHostCandidatesForVmMigrationResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable110{{nullptr}, "GetHostCandidatesForVmMigrationResult", kRows110, 1, nullptr, 0, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::make, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::destroy, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::clear};
-constexpr schema::Row kRows111[] = {  // GetHostIommuStateResult
+schema::LazyTable kTable111{{nullptr}, "GetHostCandidatesForVmMigrationResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::make, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::destroy, &schema::ObjectOps<GetHostCandidatesForVmMigrationResult, L>::clear};
+constexpr schema::Row kRows112[] = {  // GetHostIommuStateResult
   {"state", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable111{{nullptr}, "GetHostIommuStateResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStateResult, L>::make, &schema::ObjectOps<GetHostIommuStateResult, L>::destroy, &schema::ObjectOps<GetHostIommuStateResult, L>::clear};
-constexpr schema::Row kRows112[] = {  // GetHostIommuStatusResult
+schema::LazyTable kTable112{{nullptr}, "GetHostIommuStateResult", kRows112, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStateResult, L>::make, &schema::ObjectOps<GetHostIommuStateResult, L>::destroy, &schema::ObjectOps<GetHostIommuStateResult, L>::clear};
+constexpr schema::Row kRows113[] = {  // GetHostIommuStatusResult
   {"status", schema::Local<std::string, L>::ref, offsetof(GetHostIommuStatusResult, status), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable112{{nullptr}, "GetHostIommuStatusResult", kRows112, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStatusResult, L>::make, &schema::ObjectOps<GetHostIommuStatusResult, L>::destroy, &schema::ObjectOps<GetHostIommuStatusResult, L>::clear};
-constexpr schema::Row kRows113[] = {  // GetHostNUMATopologyResult
+schema::LazyTable kTable113{{nullptr}, "GetHostIommuStatusResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<GetHostIommuStatusResult, L>::make, &schema::ObjectOps<GetHostIommuStatusResult, L>::destroy, &schema::ObjectOps<GetHostIommuStatusResult, L>::clear};
+constexpr schema::Row kRows114[] = {  // GetHostNUMATopologyResult
   {"name", schema::Local<std::string, L>::ref, offsetof(GetHostNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
   {"topology", schema::Local<Json, L>::ref, offsetof(GetHostNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable113{{nullptr}, "GetHostNUMATopologyResult", kRows113, 3, nullptr, 0, &schema::ObjectOps<GetHostNUMATopologyResult, L>::make, &schema::ObjectOps<GetHostNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetHostNUMATopologyResult, L>::clear};
-constexpr schema::Row kRows114[] = {  // GetHostNetworkFactsResult
+schema::LazyTable kTable114{{nullptr}, "GetHostNUMATopologyResult", kRows114, 3, nullptr, 0, &schema::ObjectOps<GetHostNUMATopologyResult, L>::make, &schema::ObjectOps<GetHostNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetHostNUMATopologyResult, L>::clear};
+constexpr schema::Row kRows115[] = {  // GetHostNetworkFactsResult
   {"bondings", schema::Local<Json, L>::ref, offsetof(GetHostNetworkFactsResult, bondings), schema::Location::Body, 0, nullptr},
   {"nics", schema::Local<Json, L>::ref, offsetof(GetHostNetworkFactsResult, nics), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable114{{nullptr}, "GetHostNetworkFactsResult", kRows114, 2, nullptr, 0, &schema::ObjectOps<GetHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetHostNetworkFactsResult, L>::clear};
-constexpr schema::Row kRows115[] = {  // GetHostNetworkInterfaceLldpResult
+schema::LazyTable kTable115{{nullptr}, "GetHostNetworkFactsResult", kRows115, 2, nullptr, 0, &schema::ObjectOps<GetHostNetworkFactsResult, L>::make, &schema::ObjectOps<GetHostNetworkFactsResult, L>::destroy, &schema::ObjectOps<GetHostNetworkFactsResult, L>::clear};
+constexpr schema::Row kRows116[] = {  // GetHostNetworkInterfaceLldpResult
   {"lldp", schema::Local<std::optional<HostNetworkInterfaceLldpRefInventory>, L>::ref, offsetof(GetHostNetworkInterfaceLldpResult, lldp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable115{{nullptr}, "GetHostNetworkInterfaceLldpResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::make, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::destroy, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::clear};
-constexpr schema::Row kRows116[] = {  // GetHostPhysicalMemoryFactsResult
+schema::LazyTable kTable116{{nullptr}, "GetHostNetworkInterfaceLldpResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::make, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::destroy, &schema::ObjectOps<GetHostNetworkInterfaceLldpResult, L>::clear};
+constexpr schema::Row kRows117[] = {  // GetHostPhysicalMemoryFactsResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetHostPhysicalMemoryFactsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable116{{nullptr}, "GetHostPhysicalMemoryFactsResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::make, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::destroy, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::clear};
-constexpr schema::Row kRows117[] = {  // GetHostResourceAllocationResult
+schema::LazyTable kTable117{{nullptr}, "GetHostPhysicalMemoryFactsResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::make, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::destroy, &schema::ObjectOps<GetHostPhysicalMemoryFactsResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // GetHostResourceAllocationResult
   {"name", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationResult, name), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostResourceAllocationResult, uuid), schema::Location::Body, 0, nullptr},
   {"vCPUPin", schema::Local<Json, L>::ref, offsetof(GetHostResourceAllocationResult, vCPUPin), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable117{{nullptr}, "GetHostResourceAllocationResult", kRows117, 3, nullptr, 0, &schema::ObjectOps<GetHostResourceAllocationResult, L>::make, &schema::ObjectOps<GetHostResourceAllocationResult, L>::destroy, &schema::ObjectOps<GetHostResourceAllocationResult, L>::clear};
-constexpr schema::Row kRows118[] = {  // GetHostWebSshUrlResult
+schema::LazyTable kTable118{{nullptr}, "GetHostResourceAllocationResult", kRows118, 3, nullptr, 0, &schema::ObjectOps<GetHostResourceAllocationResult, L>::make, &schema::ObjectOps<GetHostResourceAllocationResult, L>::destroy, &schema::ObjectOps<GetHostResourceAllocationResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // GetHostWebSshUrlResult
   {"url", schema::Local<std::string, L>::ref, offsetof(GetHostWebSshUrlResult, url), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable118{{nullptr}, "GetHostWebSshUrlResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<GetHostWebSshUrlResult, L>::make, &schema::ObjectOps<GetHostWebSshUrlResult, L>::destroy, &schema::ObjectOps<GetHostWebSshUrlResult, L>::clear};
-constexpr schema::Row kRows119[] = {  // GetHypervisorTypesResult
-  {"hypervisorTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHypervisorTypesResult, hypervisorTypes), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable119{{nullptr}, "GetHypervisorTypesResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<GetHypervisorTypesResult, L>::make, &schema::ObjectOps<GetHypervisorTypesResult, L>::destroy, &schema::ObjectOps<GetHypervisorTypesResult, L>::clear};
+schema::LazyTable kTable119{{nullptr}, "GetHostWebSshUrlResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<GetHostWebSshUrlResult, L>::make, &schema::ObjectOps<GetHostWebSshUrlResult, L>::destroy, &schema::ObjectOps<GetHostWebSshUrlResult, L>::clear};
 constexpr schema::Row kRows120[] = {  // QueryReply<DRSAdviceInventory>
   {"inventories", schema::Local<std::vector<DRSAdviceInventory>, L>::ref, offsetof(QueryReply<DRSAdviceInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<DRSAdviceInventory>, total), schema::Location::Body, 0, nullptr},
@@ -1013,647 +1024,647 @@ DirectoryInventory::DirectoryInventory() = default;
 DirectoryInventory::DirectoryInventory(DirectoryInventory&&) noexcept = default;
 DirectoryInventory::~DirectoryInventory() = default;
 
-const schema::TypeDesc& DiskOfferingInventory::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& DiskAO::describe() { return schema::lazyTable(kTable13); }
+
+DiskAO::DiskAO() = default;
+DiskAO::DiskAO(DiskAO&&) noexcept = default;
+DiskAO::~DiskAO() = default;
+
+const schema::TypeDesc& DiskOfferingInventory::describe() { return schema::lazyTable(kTable14); }
 
 DiskOfferingInventory::DiskOfferingInventory() = default;
 DiskOfferingInventory::DiskOfferingInventory(DiskOfferingInventory&&) noexcept = default;
 DiskOfferingInventory::~DiskOfferingInventory() = default;
 
-const schema::TypeDesc& DownloadBackupFileFromPublicCloudResult::describe() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& DownloadBackupFileFromPublicCloudResult::describe() { return schema::lazyTable(kTable15); }
 
 DownloadBackupFileFromPublicCloudResult::DownloadBackupFileFromPublicCloudResult() = default;
 DownloadBackupFileFromPublicCloudResult::DownloadBackupFileFromPublicCloudResult(DownloadBackupFileFromPublicCloudResult&&) noexcept = default;
 DownloadBackupFileFromPublicCloudResult::~DownloadBackupFileFromPublicCloudResult() = default;
 
-const schema::TypeDesc& EcsImageInventory::describe() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& EcsImageInventory::describe() { return schema::lazyTable(kTable16); }
 
 EcsImageInventory::EcsImageInventory() = default;
 EcsImageInventory::EcsImageInventory(EcsImageInventory&&) noexcept = default;
 EcsImageInventory::~EcsImageInventory() = default;
 
-const schema::TypeDesc& EcsInstanceInventory::describe() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& EcsInstanceInventory::describe() { return schema::lazyTable(kTable17); }
 
 EcsInstanceInventory::EcsInstanceInventory() = default;
 EcsInstanceInventory::EcsInstanceInventory(EcsInstanceInventory&&) noexcept = default;
 EcsInstanceInventory::~EcsInstanceInventory() = default;
 
-const schema::TypeDesc& EcsSecurityGroupInventory::describe() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& EcsSecurityGroupInventory::describe() { return schema::lazyTable(kTable18); }
 
 EcsSecurityGroupInventory::EcsSecurityGroupInventory() = default;
 EcsSecurityGroupInventory::EcsSecurityGroupInventory(EcsSecurityGroupInventory&&) noexcept = default;
 EcsSecurityGroupInventory::~EcsSecurityGroupInventory() = default;
 
-const schema::TypeDesc& EcsSecurityGroupRuleInventory::describe() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& EcsSecurityGroupRuleInventory::describe() { return schema::lazyTable(kTable19); }
 
 EcsSecurityGroupRuleInventory::EcsSecurityGroupRuleInventory() = default;
 EcsSecurityGroupRuleInventory::EcsSecurityGroupRuleInventory(EcsSecurityGroupRuleInventory&&) noexcept = default;
 EcsSecurityGroupRuleInventory::~EcsSecurityGroupRuleInventory() = default;
 
-const schema::TypeDesc& EcsVSwitchInventory::describe() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& EcsVSwitchInventory::describe() { return schema::lazyTable(kTable20); }
 
 EcsVSwitchInventory::EcsVSwitchInventory() = default;
 EcsVSwitchInventory::EcsVSwitchInventory(EcsVSwitchInventory&&) noexcept = default;
 EcsVSwitchInventory::~EcsVSwitchInventory() = default;
 
-const schema::TypeDesc& EcsVpcInventory::describe() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& EcsVpcInventory::describe() { return schema::lazyTable(kTable21); }
 
 EcsVpcInventory::EcsVpcInventory() = default;
 EcsVpcInventory::EcsVpcInventory(EcsVpcInventory&&) noexcept = default;
 EcsVpcInventory::~EcsVpcInventory() = default;
 
-const schema::TypeDesc& EmailMediaInventory::describe() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& EmailMediaInventory::describe() { return schema::lazyTable(kTable22); }
 
 EmailMediaInventory::EmailMediaInventory() = default;
 EmailMediaInventory::EmailMediaInventory(EmailMediaInventory&&) noexcept = default;
 EmailMediaInventory::~EmailMediaInventory() = default;
 
-const schema::TypeDesc& EventLogInventory::describe() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& EventLogInventory::describe() { return schema::lazyTable(kTable23); }
 
 EventLogInventory::EventLogInventory() = default;
 EventLogInventory::EventLogInventory(EventLogInventory&&) noexcept = default;
 EventLogInventory::~EventLogInventory() = default;
 
-const schema::TypeDesc& EventRuleTemplateInventory::describe() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& EventRuleTemplateInventory::describe() { return schema::lazyTable(kTable24); }
 
 EventRuleTemplateInventory::EventRuleTemplateInventory() = default;
 EventRuleTemplateInventory::EventRuleTemplateInventory(EventRuleTemplateInventory&&) noexcept = default;
 EventRuleTemplateInventory::~EventRuleTemplateInventory() = default;
 
-const schema::TypeDesc& EventSubscriptionInventory::describe() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& EventSubscriptionInventory::describe() { return schema::lazyTable(kTable25); }
 
 EventSubscriptionInventory::EventSubscriptionInventory() = default;
 EventSubscriptionInventory::EventSubscriptionInventory(EventSubscriptionInventory&&) noexcept = default;
 EventSubscriptionInventory::~EventSubscriptionInventory() = default;
 
-const schema::TypeDesc& EventSubscriptionLabelInventory::describe() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& EventSubscriptionLabelInventory::describe() { return schema::lazyTable(kTable26); }
 
 EventSubscriptionLabelInventory::EventSubscriptionLabelInventory() = default;
 EventSubscriptionLabelInventory::EventSubscriptionLabelInventory(EventSubscriptionLabelInventory&&) noexcept = default;
 EventSubscriptionLabelInventory::~EventSubscriptionLabelInventory() = default;
 
-const schema::TypeDesc& ExecuteAutoScalingRuleResult::describe() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& ExecuteAutoScalingRuleResult::describe() { return schema::lazyTable(kTable27); }
 
 ExecuteAutoScalingRuleResult::ExecuteAutoScalingRuleResult() = default;
 ExecuteAutoScalingRuleResult::ExecuteAutoScalingRuleResult(ExecuteAutoScalingRuleResult&&) noexcept = default;
 ExecuteAutoScalingRuleResult::~ExecuteAutoScalingRuleResult() = default;
 
-const schema::TypeDesc& ExecuteGuestVmCommandResult::describe() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& ExecuteGuestVmCommandResult::describe() { return schema::lazyTable(kTable28); }
 
 ExecuteGuestVmCommandResult::ExecuteGuestVmCommandResult() = default;
 ExecuteGuestVmCommandResult::ExecuteGuestVmCommandResult(ExecuteGuestVmCommandResult&&) noexcept = default;
 ExecuteGuestVmCommandResult::~ExecuteGuestVmCommandResult() = default;
 
-const schema::TypeDesc& ExponBlockVolumeInventory::describe() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& ExponBlockVolumeInventory::describe() { return schema::lazyTable(kTable29); }
 
 ExponBlockVolumeInventory::ExponBlockVolumeInventory() = default;
 ExponBlockVolumeInventory::ExponBlockVolumeInventory(ExponBlockVolumeInventory&&) noexcept = default;
 ExponBlockVolumeInventory::~ExponBlockVolumeInventory() = default;
 
-const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageResult::describe() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& ExportDatabaseBackupFromBackupStorageResult::describe() { return schema::lazyTable(kTable30); }
 
 ExportDatabaseBackupFromBackupStorageResult::ExportDatabaseBackupFromBackupStorageResult() = default;
 ExportDatabaseBackupFromBackupStorageResult::ExportDatabaseBackupFromBackupStorageResult(ExportDatabaseBackupFromBackupStorageResult&&) noexcept = default;
 ExportDatabaseBackupFromBackupStorageResult::~ExportDatabaseBackupFromBackupStorageResult() = default;
 
-const schema::TypeDesc& ExportImageFromBackupStorageResult::describe() { return schema::lazyTable(kTable30); }
+const schema::TypeDesc& ExportImageFromBackupStorageResult::describe() { return schema::lazyTable(kTable31); }
 
 ExportImageFromBackupStorageResult::ExportImageFromBackupStorageResult() = default;
 ExportImageFromBackupStorageResult::ExportImageFromBackupStorageResult(ExportImageFromBackupStorageResult&&) noexcept = default;
 ExportImageFromBackupStorageResult::~ExportImageFromBackupStorageResult() = default;
 
-const schema::TypeDesc& ExternalBackupInventory::describe() { return schema::lazyTable(kTable31); }
+const schema::TypeDesc& ExternalBackupInventory::describe() { return schema::lazyTable(kTable32); }
 
 ExternalBackupInventory::ExternalBackupInventory() = default;
 ExternalBackupInventory::ExternalBackupInventory(ExternalBackupInventory&&) noexcept = default;
 ExternalBackupInventory::~ExternalBackupInventory() = default;
 
-const schema::TypeDesc& ExternalBackupStorageInventory::describe() { return schema::lazyTable(kTable32); }
+const schema::TypeDesc& ExternalBackupStorageInventory::describe() { return schema::lazyTable(kTable33); }
 
 ExternalBackupStorageInventory::ExternalBackupStorageInventory() = default;
 ExternalBackupStorageInventory::ExternalBackupStorageInventory(ExternalBackupStorageInventory&&) noexcept = default;
 ExternalBackupStorageInventory::~ExternalBackupStorageInventory() = default;
 
-const schema::TypeDesc& ExternalPrimaryStorageInventory::describe() { return schema::lazyTable(kTable33); }
+const schema::TypeDesc& ExternalPrimaryStorageInventory::describe() { return schema::lazyTable(kTable34); }
 
 ExternalPrimaryStorageInventory::ExternalPrimaryStorageInventory() = default;
 ExternalPrimaryStorageInventory::ExternalPrimaryStorageInventory(ExternalPrimaryStorageInventory&&) noexcept = default;
 ExternalPrimaryStorageInventory::~ExternalPrimaryStorageInventory() = default;
 
-const schema::TypeDesc& ExternalServiceCapabilities::describe() { return schema::lazyTable(kTable34); }
+const schema::TypeDesc& ExternalServiceCapabilities::describe() { return schema::lazyTable(kTable35); }
 
 ExternalServiceCapabilities::ExternalServiceCapabilities() = default;
 ExternalServiceCapabilities::ExternalServiceCapabilities(ExternalServiceCapabilities&&) noexcept = default;
 ExternalServiceCapabilities::~ExternalServiceCapabilities() = default;
 
-const schema::TypeDesc& ExternalServiceInventory::describe() { return schema::lazyTable(kTable35); }
+const schema::TypeDesc& ExternalServiceInventory::describe() { return schema::lazyTable(kTable36); }
 
 ExternalServiceInventory::ExternalServiceInventory() = default;
 ExternalServiceInventory::ExternalServiceInventory(ExternalServiceInventory&&) noexcept = default;
 ExternalServiceInventory::~ExternalServiceInventory() = default;
 
-const schema::TypeDesc& FiberChannelLunInventory::describe() { return schema::lazyTable(kTable36); }
+const schema::TypeDesc& FiberChannelLunInventory::describe() { return schema::lazyTable(kTable37); }
 
 FiberChannelLunInventory::FiberChannelLunInventory() = default;
 FiberChannelLunInventory::FiberChannelLunInventory(FiberChannelLunInventory&&) noexcept = default;
 FiberChannelLunInventory::~FiberChannelLunInventory() = default;
 
-const schema::TypeDesc& FiberChannelStorageInventory::describe() { return schema::lazyTable(kTable37); }
+const schema::TypeDesc& FiberChannelStorageInventory::describe() { return schema::lazyTable(kTable38); }
 
 FiberChannelStorageInventory::FiberChannelStorageInventory() = default;
 FiberChannelStorageInventory::FiberChannelStorageInventory(FiberChannelStorageInventory&&) noexcept = default;
 FiberChannelStorageInventory::~FiberChannelStorageInventory() = default;
 
-const schema::TypeDesc& FlowCollectorInventory::describe() { return schema::lazyTable(kTable38); }
+const schema::TypeDesc& FlowCollectorInventory::describe() { return schema::lazyTable(kTable39); }
 
 FlowCollectorInventory::FlowCollectorInventory() = default;
 FlowCollectorInventory::FlowCollectorInventory(FlowCollectorInventory&&) noexcept = default;
 FlowCollectorInventory::~FlowCollectorInventory() = default;
 
-const schema::TypeDesc& FlowMeterInventory::describe() { return schema::lazyTable(kTable39); }
+const schema::TypeDesc& FlowMeterInventory::describe() { return schema::lazyTable(kTable40); }
 
 FlowMeterInventory::FlowMeterInventory() = default;
 FlowMeterInventory::FlowMeterInventory(FlowMeterInventory&&) noexcept = default;
 FlowMeterInventory::~FlowMeterInventory() = default;
 
-const schema::TypeDesc& FreeIpInventory::describe() { return schema::lazyTable(kTable40); }
+const schema::TypeDesc& FreeIpInventory::describe() { return schema::lazyTable(kTable41); }
 
 FreeIpInventory::FreeIpInventory() = default;
 FreeIpInventory::FreeIpInventory(FreeIpInventory&&) noexcept = default;
 FreeIpInventory::~FreeIpInventory() = default;
 
-const schema::TypeDesc& GetAccessPathResult::describe() { return schema::lazyTable(kTable41); }
+const schema::TypeDesc& GetAccessPathResult::describe() { return schema::lazyTable(kTable42); }
 
 GetAccessPathResult::GetAccessPathResult() = default;
 GetAccessPathResult::GetAccessPathResult(GetAccessPathResult&&) noexcept = default;
 GetAccessPathResult::~GetAccessPathResult() = default;
 
-const schema::TypeDesc& GetAccountPriceTableRefResult::describe() { return schema::lazyTable(kTable42); }
+const schema::TypeDesc& GetAccountPriceTableRefResult::describe() { return schema::lazyTable(kTable43); }
 
 GetAccountPriceTableRefResult::GetAccountPriceTableRefResult() = default;
 GetAccountPriceTableRefResult::GetAccountPriceTableRefResult(GetAccountPriceTableRefResult&&) noexcept = default;
 GetAccountPriceTableRefResult::~GetAccountPriceTableRefResult() = default;
 
-const schema::TypeDesc& GetAccountQuotaUsageResult::describe() { return schema::lazyTable(kTable43); }
+const schema::TypeDesc& GetAccountQuotaUsageResult::describe() { return schema::lazyTable(kTable44); }
 
 GetAccountQuotaUsageResult::GetAccountQuotaUsageResult() = default;
 GetAccountQuotaUsageResult::GetAccountQuotaUsageResult(GetAccountQuotaUsageResult&&) noexcept = default;
 GetAccountQuotaUsageResult::~GetAccountQuotaUsageResult() = default;
 
-const schema::TypeDesc& GetActiveAlarmStatusResult::describe() { return schema::lazyTable(kTable44); }
+const schema::TypeDesc& GetActiveAlarmStatusResult::describe() { return schema::lazyTable(kTable45); }
 
 GetActiveAlarmStatusResult::GetActiveAlarmStatusResult() = default;
 GetActiveAlarmStatusResult::GetActiveAlarmStatusResult(GetActiveAlarmStatusResult&&) noexcept = default;
 GetActiveAlarmStatusResult::~GetActiveAlarmStatusResult() = default;
 
-const schema::TypeDesc& GetAlarmDataResult::describe() { return schema::lazyTable(kTable45); }
+const schema::TypeDesc& GetAlarmDataResult::describe() { return schema::lazyTable(kTable46); }
 
 GetAlarmDataResult::GetAlarmDataResult() = default;
 GetAlarmDataResult::GetAlarmDataResult(GetAlarmDataResult&&) noexcept = default;
 GetAlarmDataResult::~GetAlarmDataResult() = default;
 
-const schema::TypeDesc& GetAliyunNasAccessGroupRemoteResult::describe() { return schema::lazyTable(kTable46); }
+const schema::TypeDesc& GetAliyunNasAccessGroupRemoteResult::describe() { return schema::lazyTable(kTable47); }
 
 GetAliyunNasAccessGroupRemoteResult::GetAliyunNasAccessGroupRemoteResult() = default;
 GetAliyunNasAccessGroupRemoteResult::GetAliyunNasAccessGroupRemoteResult(GetAliyunNasAccessGroupRemoteResult&&) noexcept = default;
 GetAliyunNasAccessGroupRemoteResult::~GetAliyunNasAccessGroupRemoteResult() = default;
 
-const schema::TypeDesc& GetAliyunNasFileSystemRemoteResult::describe() { return schema::lazyTable(kTable47); }
+const schema::TypeDesc& GetAliyunNasFileSystemRemoteResult::describe() { return schema::lazyTable(kTable48); }
 
 GetAliyunNasFileSystemRemoteResult::GetAliyunNasFileSystemRemoteResult() = default;
 GetAliyunNasFileSystemRemoteResult::GetAliyunNasFileSystemRemoteResult(GetAliyunNasFileSystemRemoteResult&&) noexcept = default;
 GetAliyunNasFileSystemRemoteResult::~GetAliyunNasFileSystemRemoteResult() = default;
 
-const schema::TypeDesc& GetAliyunNasMountTargetRemoteResult::describe() { return schema::lazyTable(kTable48); }
+const schema::TypeDesc& GetAliyunNasMountTargetRemoteResult::describe() { return schema::lazyTable(kTable49); }
 
 GetAliyunNasMountTargetRemoteResult::GetAliyunNasMountTargetRemoteResult() = default;
 GetAliyunNasMountTargetRemoteResult::GetAliyunNasMountTargetRemoteResult(GetAliyunNasMountTargetRemoteResult&&) noexcept = default;
 GetAliyunNasMountTargetRemoteResult::~GetAliyunNasMountTargetRemoteResult() = default;
 
-const schema::TypeDesc& GetAllEventMetadataResult::describe() { return schema::lazyTable(kTable49); }
+const schema::TypeDesc& GetAllEventMetadataResult::describe() { return schema::lazyTable(kTable50); }
 
 GetAllEventMetadataResult::GetAllEventMetadataResult() = default;
 GetAllEventMetadataResult::GetAllEventMetadataResult(GetAllEventMetadataResult&&) noexcept = default;
 GetAllEventMetadataResult::~GetAllEventMetadataResult() = default;
 
-const schema::TypeDesc& GetAllMetricMetadataResult::describe() { return schema::lazyTable(kTable50); }
+const schema::TypeDesc& GetAllMetricMetadataResult::describe() { return schema::lazyTable(kTable51); }
 
 GetAllMetricMetadataResult::GetAllMetricMetadataResult() = default;
 GetAllMetricMetadataResult::GetAllMetricMetadataResult(GetAllMetricMetadataResult&&) noexcept = default;
 GetAllMetricMetadataResult::~GetAllMetricMetadataResult() = default;
 
-const schema::TypeDesc& GetAppBuildSystemCapacityResult::describe() { return schema::lazyTable(kTable51); }
+const schema::TypeDesc& GetAppBuildSystemCapacityResult::describe() { return schema::lazyTable(kTable52); }
 
 GetAppBuildSystemCapacityResult::GetAppBuildSystemCapacityResult() = default;
 GetAppBuildSystemCapacityResult::GetAppBuildSystemCapacityResult(GetAppBuildSystemCapacityResult&&) noexcept = default;
 GetAppBuildSystemCapacityResult::~GetAppBuildSystemCapacityResult() = default;
 
-const schema::TypeDesc& GetAttachablePublicL3ForVRouterResult::describe() { return schema::lazyTable(kTable52); }
+const schema::TypeDesc& GetAttachablePublicL3ForVRouterResult::describe() { return schema::lazyTable(kTable53); }
 
 GetAttachablePublicL3ForVRouterResult::GetAttachablePublicL3ForVRouterResult() = default;
 GetAttachablePublicL3ForVRouterResult::GetAttachablePublicL3ForVRouterResult(GetAttachablePublicL3ForVRouterResult&&) noexcept = default;
 GetAttachablePublicL3ForVRouterResult::~GetAttachablePublicL3ForVRouterResult() = default;
 
-const schema::TypeDesc& GetAttachableVpcL3NetworkResult::describe() { return schema::lazyTable(kTable53); }
+const schema::TypeDesc& GetAttachableVpcL3NetworkResult::describe() { return schema::lazyTable(kTable54); }
 
 GetAttachableVpcL3NetworkResult::GetAttachableVpcL3NetworkResult() = default;
 GetAttachableVpcL3NetworkResult::GetAttachableVpcL3NetworkResult(GetAttachableVpcL3NetworkResult&&) noexcept = default;
 GetAttachableVpcL3NetworkResult::~GetAttachableVpcL3NetworkResult() = default;
 
-const schema::TypeDesc& GetAuditDataResult::describe() { return schema::lazyTable(kTable54); }
+const schema::TypeDesc& GetAuditDataResult::describe() { return schema::lazyTable(kTable55); }
 
 GetAuditDataResult::GetAuditDataResult() = default;
 GetAuditDataResult::GetAuditDataResult(GetAuditDataResult&&) noexcept = default;
 GetAuditDataResult::~GetAuditDataResult() = default;
 
-const schema::TypeDesc& GetAvailableTriggersResult::describe() { return schema::lazyTable(kTable55); }
+const schema::TypeDesc& GetAvailableTriggersResult::describe() { return schema::lazyTable(kTable56); }
 
 GetAvailableTriggersResult::GetAvailableTriggersResult() = default;
 GetAvailableTriggersResult::GetAvailableTriggersResult(GetAvailableTriggersResult&&) noexcept = default;
 GetAvailableTriggersResult::~GetAvailableTriggersResult() = default;
 
-const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationResult::describe() { return schema::lazyTable(kTable56); }
+const schema::TypeDesc& GetBackupStorageCandidatesForImageMigrationResult::describe() { return schema::lazyTable(kTable57); }
 
 GetBackupStorageCandidatesForImageMigrationResult::GetBackupStorageCandidatesForImageMigrationResult() = default;
 GetBackupStorageCandidatesForImageMigrationResult::GetBackupStorageCandidatesForImageMigrationResult(GetBackupStorageCandidatesForImageMigrationResult&&) noexcept = default;
 GetBackupStorageCandidatesForImageMigrationResult::~GetBackupStorageCandidatesForImageMigrationResult() = default;
 
-const schema::TypeDesc& GetBackupStorageCapacityResult::describe() { return schema::lazyTable(kTable57); }
+const schema::TypeDesc& GetBackupStorageCapacityResult::describe() { return schema::lazyTable(kTable58); }
 
 GetBackupStorageCapacityResult::GetBackupStorageCapacityResult() = default;
 GetBackupStorageCapacityResult::GetBackupStorageCapacityResult(GetBackupStorageCapacityResult&&) noexcept = default;
 GetBackupStorageCapacityResult::~GetBackupStorageCapacityResult() = default;
 
-const schema::TypeDesc& GetBackupStorageTypesResult::describe() { return schema::lazyTable(kTable58); }
+const schema::TypeDesc& GetBackupStorageTypesResult::describe() { return schema::lazyTable(kTable59); }
 
 GetBackupStorageTypesResult::GetBackupStorageTypesResult() = default;
 GetBackupStorageTypesResult::GetBackupStorageTypesResult(GetBackupStorageTypesResult&&) noexcept = default;
 GetBackupStorageTypesResult::~GetBackupStorageTypesResult() = default;
 
-const schema::TypeDesc& GetBareMetal2ChassisPowerStatusResult::describe() { return schema::lazyTable(kTable59); }
+const schema::TypeDesc& GetBareMetal2ChassisPowerStatusResult::describe() { return schema::lazyTable(kTable60); }
 
 GetBareMetal2ChassisPowerStatusResult::GetBareMetal2ChassisPowerStatusResult() = default;
 GetBareMetal2ChassisPowerStatusResult::GetBareMetal2ChassisPowerStatusResult(GetBareMetal2ChassisPowerStatusResult&&) noexcept = default;
 GetBareMetal2ChassisPowerStatusResult::~GetBareMetal2ChassisPowerStatusResult() = default;
 
-const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable60); }
+const schema::TypeDesc& GetBareMetal2GatewayAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable61); }
 
 GetBareMetal2GatewayAllocatorStrategiesResult::GetBareMetal2GatewayAllocatorStrategiesResult() = default;
 GetBareMetal2GatewayAllocatorStrategiesResult::GetBareMetal2GatewayAllocatorStrategiesResult(GetBareMetal2GatewayAllocatorStrategiesResult&&) noexcept = default;
 GetBareMetal2GatewayAllocatorStrategiesResult::~GetBareMetal2GatewayAllocatorStrategiesResult() = default;
 
-const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityResult::describe() { return schema::lazyTable(kTable61); }
+const schema::TypeDesc& GetBareMetal2ProvisionNetworkIpAddressCapacityResult::describe() { return schema::lazyTable(kTable62); }
 
 GetBareMetal2ProvisionNetworkIpAddressCapacityResult::GetBareMetal2ProvisionNetworkIpAddressCapacityResult() = default;
 GetBareMetal2ProvisionNetworkIpAddressCapacityResult::GetBareMetal2ProvisionNetworkIpAddressCapacityResult(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) noexcept = default;
 GetBareMetal2ProvisionNetworkIpAddressCapacityResult::~GetBareMetal2ProvisionNetworkIpAddressCapacityResult() = default;
 
-const schema::TypeDesc& GetBareMetal2SupportedBootModeResult::describe() { return schema::lazyTable(kTable62); }
+const schema::TypeDesc& GetBareMetal2SupportedBootModeResult::describe() { return schema::lazyTable(kTable63); }
 
 GetBareMetal2SupportedBootModeResult::GetBareMetal2SupportedBootModeResult() = default;
 GetBareMetal2SupportedBootModeResult::GetBareMetal2SupportedBootModeResult(GetBareMetal2SupportedBootModeResult&&) noexcept = default;
 GetBareMetal2SupportedBootModeResult::~GetBareMetal2SupportedBootModeResult() = default;
 
-const schema::TypeDesc& GetBaremetalChassisPowerStatusResult::describe() { return schema::lazyTable(kTable63); }
+const schema::TypeDesc& GetBaremetalChassisPowerStatusResult::describe() { return schema::lazyTable(kTable64); }
 
 GetBaremetalChassisPowerStatusResult::GetBaremetalChassisPowerStatusResult() = default;
 GetBaremetalChassisPowerStatusResult::GetBaremetalChassisPowerStatusResult(GetBaremetalChassisPowerStatusResult&&) noexcept = default;
 GetBaremetalChassisPowerStatusResult::~GetBaremetalChassisPowerStatusResult() = default;
 
-const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmResult::describe() { return schema::lazyTable(kTable64); }
+const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmResult::describe() { return schema::lazyTable(kTable65); }
 
 GetCandidateAffinityGroupForAttachingVmResult::GetCandidateAffinityGroupForAttachingVmResult() = default;
 GetCandidateAffinityGroupForAttachingVmResult::GetCandidateAffinityGroupForAttachingVmResult(GetCandidateAffinityGroupForAttachingVmResult&&) noexcept = default;
 GetCandidateAffinityGroupForAttachingVmResult::~GetCandidateAffinityGroupForAttachingVmResult() = default;
 
-const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmResult::describe() { return schema::lazyTable(kTable65); }
+const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmResult::describe() { return schema::lazyTable(kTable66); }
 
 GetCandidateAffinityGroupForCreatingVmResult::GetCandidateAffinityGroupForCreatingVmResult() = default;
 GetCandidateAffinityGroupForCreatingVmResult::GetCandidateAffinityGroupForCreatingVmResult(GetCandidateAffinityGroupForCreatingVmResult&&) noexcept = default;
 GetCandidateAffinityGroupForCreatingVmResult::~GetCandidateAffinityGroupForCreatingVmResult() = default;
 
-const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageResult::describe() { return schema::lazyTable(kTable66); }
+const schema::TypeDesc& GetCandidateBackupStorageForCreatingImageResult::describe() { return schema::lazyTable(kTable67); }
 
 GetCandidateBackupStorageForCreatingImageResult::GetCandidateBackupStorageForCreatingImageResult() = default;
 GetCandidateBackupStorageForCreatingImageResult::GetCandidateBackupStorageForCreatingImageResult(GetCandidateBackupStorageForCreatingImageResult&&) noexcept = default;
 GetCandidateBackupStorageForCreatingImageResult::~GetCandidateBackupStorageForCreatingImageResult() = default;
 
-const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkResult::describe() { return schema::lazyTable(kTable67); }
+const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkResult::describe() { return schema::lazyTable(kTable68); }
 
 GetCandidateClustersForAttachingL2NetworkResult::GetCandidateClustersForAttachingL2NetworkResult() = default;
 GetCandidateClustersForAttachingL2NetworkResult::GetCandidateClustersForAttachingL2NetworkResult(GetCandidateClustersForAttachingL2NetworkResult&&) noexcept = default;
 GetCandidateClustersForAttachingL2NetworkResult::~GetCandidateClustersForAttachingL2NetworkResult() = default;
 
-const schema::TypeDesc& GetCandidateInterfaceVlanIdsResult::describe() { return schema::lazyTable(kTable68); }
+const schema::TypeDesc& GetCandidateInterfaceVlanIdsResult::describe() { return schema::lazyTable(kTable69); }
 
 GetCandidateInterfaceVlanIdsResult::GetCandidateInterfaceVlanIdsResult() = default;
 GetCandidateInterfaceVlanIdsResult::GetCandidateInterfaceVlanIdsResult(GetCandidateInterfaceVlanIdsResult&&) noexcept = default;
 GetCandidateInterfaceVlanIdsResult::~GetCandidateInterfaceVlanIdsResult() = default;
 
-const schema::TypeDesc& GetCandidateIsoForAttachingVmResult::describe() { return schema::lazyTable(kTable69); }
+const schema::TypeDesc& GetCandidateIsoForAttachingVmResult::describe() { return schema::lazyTable(kTable70); }
 
 GetCandidateIsoForAttachingVmResult::GetCandidateIsoForAttachingVmResult() = default;
 GetCandidateIsoForAttachingVmResult::GetCandidateIsoForAttachingVmResult(GetCandidateIsoForAttachingVmResult&&) noexcept = default;
 GetCandidateIsoForAttachingVmResult::~GetCandidateIsoForAttachingVmResult() = default;
 
-const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterResult::describe() { return schema::lazyTable(kTable70); }
+const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterResult::describe() { return schema::lazyTable(kTable71); }
 
 GetCandidateL2NetworksForAttachingClusterResult::GetCandidateL2NetworksForAttachingClusterResult() = default;
 GetCandidateL2NetworksForAttachingClusterResult::GetCandidateL2NetworksForAttachingClusterResult(GetCandidateL2NetworksForAttachingClusterResult&&) noexcept = default;
 GetCandidateL2NetworksForAttachingClusterResult::~GetCandidateL2NetworksForAttachingClusterResult() = default;
 
-const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkResult::describe() { return schema::lazyTable(kTable71); }
+const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkResult::describe() { return schema::lazyTable(kTable72); }
 
 GetCandidateL3NetworksForChangeVmNicNetworkResult::GetCandidateL3NetworksForChangeVmNicNetworkResult() = default;
 GetCandidateL3NetworksForChangeVmNicNetworkResult::GetCandidateL3NetworksForChangeVmNicNetworkResult(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) noexcept = default;
 GetCandidateL3NetworksForChangeVmNicNetworkResult::~GetCandidateL3NetworksForChangeVmNicNetworkResult() = default;
 
-const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionResult::describe() { return schema::lazyTable(kTable72); }
+const schema::TypeDesc& GetCandidateL3NetworksForIpSecConnectionResult::describe() { return schema::lazyTable(kTable73); }
 
 GetCandidateL3NetworksForIpSecConnectionResult::GetCandidateL3NetworksForIpSecConnectionResult() = default;
 GetCandidateL3NetworksForIpSecConnectionResult::GetCandidateL3NetworksForIpSecConnectionResult(GetCandidateL3NetworksForIpSecConnectionResult&&) noexcept = default;
 GetCandidateL3NetworksForIpSecConnectionResult::~GetCandidateL3NetworksForIpSecConnectionResult() = default;
 
-const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerResult::describe() { return schema::lazyTable(kTable73); }
+const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerResult::describe() { return schema::lazyTable(kTable74); }
 
 GetCandidateL3NetworksForLoadBalancerResult::GetCandidateL3NetworksForLoadBalancerResult() = default;
 GetCandidateL3NetworksForLoadBalancerResult::GetCandidateL3NetworksForLoadBalancerResult(GetCandidateL3NetworksForLoadBalancerResult&&) noexcept = default;
 GetCandidateL3NetworksForLoadBalancerResult::~GetCandidateL3NetworksForLoadBalancerResult() = default;
 
-const schema::TypeDesc& GetCandidateL3NetworksForServerGroupResult::describe() { return schema::lazyTable(kTable74); }
+const schema::TypeDesc& GetCandidateL3NetworksForServerGroupResult::describe() { return schema::lazyTable(kTable75); }
 
 GetCandidateL3NetworksForServerGroupResult::GetCandidateL3NetworksForServerGroupResult() = default;
 GetCandidateL3NetworksForServerGroupResult::GetCandidateL3NetworksForServerGroupResult(GetCandidateL3NetworksForServerGroupResult&&) noexcept = default;
 GetCandidateL3NetworksForServerGroupResult::~GetCandidateL3NetworksForServerGroupResult() = default;
 
-const schema::TypeDesc& GetCandidateMiniHostsResult::describe() { return schema::lazyTable(kTable75); }
+const schema::TypeDesc& GetCandidateMiniHostsResult::describe() { return schema::lazyTable(kTable76); }
 
 GetCandidateMiniHostsResult::GetCandidateMiniHostsResult() = default;
 GetCandidateMiniHostsResult::GetCandidateMiniHostsResult(GetCandidateMiniHostsResult&&) noexcept = default;
 GetCandidateMiniHostsResult::~GetCandidateMiniHostsResult() = default;
 
-const schema::TypeDesc& GetCandidateNetworkInterfacesResult::describe() { return schema::lazyTable(kTable76); }
+const schema::TypeDesc& GetCandidateNetworkInterfacesResult::describe() { return schema::lazyTable(kTable77); }
 
 GetCandidateNetworkInterfacesResult::GetCandidateNetworkInterfacesResult() = default;
 GetCandidateNetworkInterfacesResult::GetCandidateNetworkInterfacesResult(GetCandidateNetworkInterfacesResult&&) noexcept = default;
 GetCandidateNetworkInterfacesResult::~GetCandidateNetworkInterfacesResult() = default;
 
-const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmResult::describe() { return schema::lazyTable(kTable77); }
+const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmResult::describe() { return schema::lazyTable(kTable78); }
 
 GetCandidatePrimaryStoragesForCreatingVmResult::GetCandidatePrimaryStoragesForCreatingVmResult() = default;
 GetCandidatePrimaryStoragesForCreatingVmResult::GetCandidatePrimaryStoragesForCreatingVmResult(GetCandidatePrimaryStoragesForCreatingVmResult&&) noexcept = default;
 GetCandidatePrimaryStoragesForCreatingVmResult::~GetCandidatePrimaryStoragesForCreatingVmResult() = default;
 
-const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupResult::describe() { return schema::lazyTable(kTable78); }
+const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupResult::describe() { return schema::lazyTable(kTable79); }
 
 GetCandidateVMForAttachingAffinityGroupResult::GetCandidateVMForAttachingAffinityGroupResult() = default;
 GetCandidateVMForAttachingAffinityGroupResult::GetCandidateVMForAttachingAffinityGroupResult(GetCandidateVMForAttachingAffinityGroupResult&&) noexcept = default;
 GetCandidateVMForAttachingAffinityGroupResult::~GetCandidateVMForAttachingAffinityGroupResult() = default;
 
-const schema::TypeDesc& GetCandidateVmForAttachingIsoResult::describe() { return schema::lazyTable(kTable79); }
+const schema::TypeDesc& GetCandidateVmForAttachingIsoResult::describe() { return schema::lazyTable(kTable80); }
 
 GetCandidateVmForAttachingIsoResult::GetCandidateVmForAttachingIsoResult() = default;
 GetCandidateVmForAttachingIsoResult::GetCandidateVmForAttachingIsoResult(GetCandidateVmForAttachingIsoResult&&) noexcept = default;
 GetCandidateVmForAttachingIsoResult::~GetCandidateVmForAttachingIsoResult() = default;
 
-const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupResult::describe() { return schema::lazyTable(kTable80); }
+const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupResult::describe() { return schema::lazyTable(kTable81); }
 
 GetCandidateVmNicsForLoadBalancerServerGroupResult::GetCandidateVmNicsForLoadBalancerServerGroupResult() = default;
 GetCandidateVmNicsForLoadBalancerServerGroupResult::GetCandidateVmNicsForLoadBalancerServerGroupResult(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) noexcept = default;
 GetCandidateVmNicsForLoadBalancerServerGroupResult::~GetCandidateVmNicsForLoadBalancerServerGroupResult() = default;
 
-const schema::TypeDesc& GetCandidateVmNicsForPortMirrorResult::describe() { return schema::lazyTable(kTable81); }
+const schema::TypeDesc& GetCandidateVmNicsForPortMirrorResult::describe() { return schema::lazyTable(kTable82); }
 
 GetCandidateVmNicsForPortMirrorResult::GetCandidateVmNicsForPortMirrorResult() = default;
 GetCandidateVmNicsForPortMirrorResult::GetCandidateVmNicsForPortMirrorResult(GetCandidateVmNicsForPortMirrorResult&&) noexcept = default;
 GetCandidateVmNicsForPortMirrorResult::~GetCandidateVmNicsForPortMirrorResult() = default;
 
-const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmResult::describe() { return schema::lazyTable(kTable82); }
+const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmResult::describe() { return schema::lazyTable(kTable83); }
 
 GetCandidateZonesClustersHostsForCreatingVmResult::GetCandidateZonesClustersHostsForCreatingVmResult() = default;
 GetCandidateZonesClustersHostsForCreatingVmResult::GetCandidateZonesClustersHostsForCreatingVmResult(GetCandidateZonesClustersHostsForCreatingVmResult&&) noexcept = default;
 GetCandidateZonesClustersHostsForCreatingVmResult::~GetCandidateZonesClustersHostsForCreatingVmResult() = default;
 
-const schema::TypeDesc& GetCdpBackupStorageRequirementResult::describe() { return schema::lazyTable(kTable83); }
+const schema::TypeDesc& GetCdpBackupStorageRequirementResult::describe() { return schema::lazyTable(kTable84); }
 
 GetCdpBackupStorageRequirementResult::GetCdpBackupStorageRequirementResult() = default;
 GetCdpBackupStorageRequirementResult::GetCdpBackupStorageRequirementResult(GetCdpBackupStorageRequirementResult&&) noexcept = default;
 GetCdpBackupStorageRequirementResult::~GetCdpBackupStorageRequirementResult() = default;
 
-const schema::TypeDesc& GetChainTaskResult::describe() { return schema::lazyTable(kTable84); }
+const schema::TypeDesc& GetChainTaskResult::describe() { return schema::lazyTable(kTable85); }
 
 GetChainTaskResult::GetChainTaskResult() = default;
 GetChainTaskResult::GetChainTaskResult(GetChainTaskResult&&) noexcept = default;
 GetChainTaskResult::~GetChainTaskResult() = default;
 
-const schema::TypeDesc& GetChronyServersResult::describe() { return schema::lazyTable(kTable85); }
+const schema::TypeDesc& GetChronyServersResult::describe() { return schema::lazyTable(kTable86); }
 
 GetChronyServersResult::GetChronyServersResult() = default;
 GetChronyServersResult::GetChronyServersResult(GetChronyServersResult&&) noexcept = default;
 GetChronyServersResult::~GetChronyServersResult() = default;
 
-const schema::TypeDesc& GetClusterDRSStatusResult::describe() { return schema::lazyTable(kTable86); }
+const schema::TypeDesc& GetClusterDRSStatusResult::describe() { return schema::lazyTable(kTable87); }
 
 GetClusterDRSStatusResult::GetClusterDRSStatusResult() = default;
 GetClusterDRSStatusResult::GetClusterDRSStatusResult(GetClusterDRSStatusResult&&) noexcept = default;
 GetClusterDRSStatusResult::~GetClusterDRSStatusResult() = default;
 
-const schema::TypeDesc& GetClusterHostNetworkFactsResult::describe() { return schema::lazyTable(kTable87); }
+const schema::TypeDesc& GetClusterHostNetworkFactsResult::describe() { return schema::lazyTable(kTable88); }
 
 GetClusterHostNetworkFactsResult::GetClusterHostNetworkFactsResult() = default;
 GetClusterHostNetworkFactsResult::GetClusterHostNetworkFactsResult(GetClusterHostNetworkFactsResult&&) noexcept = default;
 GetClusterHostNetworkFactsResult::~GetClusterHostNetworkFactsResult() = default;
 
-const schema::TypeDesc& GetConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable88); }
+const schema::TypeDesc& GetConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable89); }
 
 GetConnectionAccessPointFromRemoteResult::GetConnectionAccessPointFromRemoteResult() = default;
 GetConnectionAccessPointFromRemoteResult::GetConnectionAccessPointFromRemoteResult(GetConnectionAccessPointFromRemoteResult&&) noexcept = default;
 GetConnectionAccessPointFromRemoteResult::~GetConnectionAccessPointFromRemoteResult() = default;
 
-const schema::TypeDesc& GetCpuMemoryCapacityResult::describe() { return schema::lazyTable(kTable89); }
+const schema::TypeDesc& GetCpuMemoryCapacityResult::describe() { return schema::lazyTable(kTable90); }
 
 GetCpuMemoryCapacityResult::GetCpuMemoryCapacityResult() = default;
 GetCpuMemoryCapacityResult::GetCpuMemoryCapacityResult(GetCpuMemoryCapacityResult&&) noexcept = default;
 GetCpuMemoryCapacityResult::~GetCpuMemoryCapacityResult() = default;
 
-const schema::TypeDesc& GetCreateEcsImageProgressResult::describe() { return schema::lazyTable(kTable90); }
+const schema::TypeDesc& GetCreateEcsImageProgressResult::describe() { return schema::lazyTable(kTable91); }
 
 GetCreateEcsImageProgressResult::GetCreateEcsImageProgressResult() = default;
 GetCreateEcsImageProgressResult::GetCreateEcsImageProgressResult(GetCreateEcsImageProgressResult&&) noexcept = default;
 GetCreateEcsImageProgressResult::~GetCreateEcsImageProgressResult() = default;
 
-const schema::TypeDesc& GetCurrentTimeResult::describe() { return schema::lazyTable(kTable91); }
+const schema::TypeDesc& GetCurrentTimeResult::describe() { return schema::lazyTable(kTable92); }
 
 GetCurrentTimeResult::GetCurrentTimeResult() = default;
 GetCurrentTimeResult::GetCurrentTimeResult(GetCurrentTimeResult&&) noexcept = default;
 GetCurrentTimeResult::~GetCurrentTimeResult() = default;
 
-const schema::TypeDesc& GetDataCenterFromRemoteResult::describe() { return schema::lazyTable(kTable92); }
+const schema::TypeDesc& GetDataCenterFromRemoteResult::describe() { return schema::lazyTable(kTable93); }
 
 GetDataCenterFromRemoteResult::GetDataCenterFromRemoteResult() = default;
 GetDataCenterFromRemoteResult::GetDataCenterFromRemoteResult(GetDataCenterFromRemoteResult&&) noexcept = default;
 GetDataCenterFromRemoteResult::~GetDataCenterFromRemoteResult() = default;
 
-const schema::TypeDesc& GetDataVolumeAttachableVmResult::describe() { return schema::lazyTable(kTable93); }
+const schema::TypeDesc& GetDataVolumeAttachableVmResult::describe() { return schema::lazyTable(kTable94); }
 
 GetDataVolumeAttachableVmResult::GetDataVolumeAttachableVmResult() = default;
 GetDataVolumeAttachableVmResult::GetDataVolumeAttachableVmResult(GetDataVolumeAttachableVmResult&&) noexcept = default;
 GetDataVolumeAttachableVmResult::~GetDataVolumeAttachableVmResult() = default;
 
-const schema::TypeDesc& GetDatabaseBackupFromImageStoreResult::describe() { return schema::lazyTable(kTable94); }
+const schema::TypeDesc& GetDatabaseBackupFromImageStoreResult::describe() { return schema::lazyTable(kTable95); }
 
 GetDatabaseBackupFromImageStoreResult::GetDatabaseBackupFromImageStoreResult() = default;
 GetDatabaseBackupFromImageStoreResult::GetDatabaseBackupFromImageStoreResult(GetDatabaseBackupFromImageStoreResult&&) noexcept = default;
 GetDatabaseBackupFromImageStoreResult::~GetDatabaseBackupFromImageStoreResult() = default;
 
-const schema::TypeDesc& GetDebugSignalResult::describe() { return schema::lazyTable(kTable95); }
+const schema::TypeDesc& GetDebugSignalResult::describe() { return schema::lazyTable(kTable96); }
 
 GetDebugSignalResult::GetDebugSignalResult() = default;
 GetDebugSignalResult::GetDebugSignalResult(GetDebugSignalResult&&) noexcept = default;
 GetDebugSignalResult::~GetDebugSignalResult() = default;
 
-const schema::TypeDesc& GetEcsInstanceTypeResult::describe() { return schema::lazyTable(kTable96); }
+const schema::TypeDesc& GetEcsInstanceTypeResult::describe() { return schema::lazyTable(kTable97); }
 
 GetEcsInstanceTypeResult::GetEcsInstanceTypeResult() = default;
 GetEcsInstanceTypeResult::GetEcsInstanceTypeResult(GetEcsInstanceTypeResult&&) noexcept = default;
 GetEcsInstanceTypeResult::~GetEcsInstanceTypeResult() = default;
 
-const schema::TypeDesc& GetEcsInstanceVncUrlResult::describe() { return schema::lazyTable(kTable97); }
+const schema::TypeDesc& GetEcsInstanceVncUrlResult::describe() { return schema::lazyTable(kTable98); }
 
 GetEcsInstanceVncUrlResult::GetEcsInstanceVncUrlResult() = default;
 GetEcsInstanceVncUrlResult::GetEcsInstanceVncUrlResult(GetEcsInstanceVncUrlResult&&) noexcept = default;
 GetEcsInstanceVncUrlResult::~GetEcsInstanceVncUrlResult() = default;
 
-const schema::TypeDesc& GetElaborationCategoriesResult::describe() { return schema::lazyTable(kTable98); }
+const schema::TypeDesc& GetElaborationCategoriesResult::describe() { return schema::lazyTable(kTable99); }
 
 GetElaborationCategoriesResult::GetElaborationCategoriesResult() = default;
 GetElaborationCategoriesResult::GetElaborationCategoriesResult(GetElaborationCategoriesResult&&) noexcept = default;
 GetElaborationCategoriesResult::~GetElaborationCategoriesResult() = default;
 
-const schema::TypeDesc& GetElaborationsResult::describe() { return schema::lazyTable(kTable99); }
+const schema::TypeDesc& GetElaborationsResult::describe() { return schema::lazyTable(kTable100); }
 
 GetElaborationsResult::GetElaborationsResult() = default;
 GetElaborationsResult::GetElaborationsResult(GetElaborationsResult&&) noexcept = default;
 GetElaborationsResult::~GetElaborationsResult() = default;
 
-const schema::TypeDesc& GetEncryptedFieldResult::describe() { return schema::lazyTable(kTable100); }
+const schema::TypeDesc& GetEncryptedFieldResult::describe() { return schema::lazyTable(kTable101); }
 
 GetEncryptedFieldResult::GetEncryptedFieldResult() = default;
 GetEncryptedFieldResult::GetEncryptedFieldResult(GetEncryptedFieldResult&&) noexcept = default;
 GetEncryptedFieldResult::~GetEncryptedFieldResult() = default;
 
-const schema::TypeDesc& GetEventDataResult::describe() { return schema::lazyTable(kTable101); }
+const schema::TypeDesc& GetEventDataResult::describe() { return schema::lazyTable(kTable102); }
 
 GetEventDataResult::GetEventDataResult() = default;
 GetEventDataResult::GetEventDataResult(GetEventDataResult&&) noexcept = default;
 GetEventDataResult::~GetEventDataResult() = default;
 
-const schema::TypeDesc& GetExternalServicesResult::describe() { return schema::lazyTable(kTable102); }
+const schema::TypeDesc& GetExternalServicesResult::describe() { return schema::lazyTable(kTable103); }
 
 GetExternalServicesResult::GetExternalServicesResult() = default;
 GetExternalServicesResult::GetExternalServicesResult(GetExternalServicesResult&&) noexcept = default;
 GetExternalServicesResult::~GetExternalServicesResult() = default;
 
-const schema::TypeDesc& GetFactoryModeStateResult::describe() { return schema::lazyTable(kTable103); }
+const schema::TypeDesc& GetFactoryModeStateResult::describe() { return schema::lazyTable(kTable104); }
 
 GetFactoryModeStateResult::GetFactoryModeStateResult() = default;
 GetFactoryModeStateResult::GetFactoryModeStateResult(GetFactoryModeStateResult&&) noexcept = default;
 GetFactoryModeStateResult::~GetFactoryModeStateResult() = default;
 
-const schema::TypeDesc& GetFaultToleranceVmsResult::describe() { return schema::lazyTable(kTable104); }
+const schema::TypeDesc& GetFaultToleranceVmsResult::describe() { return schema::lazyTable(kTable105); }
 
 GetFaultToleranceVmsResult::GetFaultToleranceVmsResult() = default;
 GetFaultToleranceVmsResult::GetFaultToleranceVmsResult(GetFaultToleranceVmsResult&&) noexcept = default;
 GetFaultToleranceVmsResult::~GetFaultToleranceVmsResult() = default;
 
-const schema::TypeDesc& GetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable105); }
+const schema::TypeDesc& GetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable106); }
 
 GetFlowMeterRouterIdResult::GetFlowMeterRouterIdResult() = default;
 GetFlowMeterRouterIdResult::GetFlowMeterRouterIdResult(GetFlowMeterRouterIdResult&&) noexcept = default;
 GetFlowMeterRouterIdResult::~GetFlowMeterRouterIdResult() = default;
 
-const schema::TypeDesc& GetFreeIpResult::describe() { return schema::lazyTable(kTable106); }
+const schema::TypeDesc& GetFreeIpResult::describe() { return schema::lazyTable(kTable107); }
 
 GetFreeIpResult::GetFreeIpResult() = default;
 GetFreeIpResult::GetFreeIpResult(GetFreeIpResult&&) noexcept = default;
 GetFreeIpResult::~GetFreeIpResult() = default;
 
-const schema::TypeDesc& GetGlobalConfigOptionsResult::describe() { return schema::lazyTable(kTable107); }
+const schema::TypeDesc& GetGlobalConfigOptionsResult::describe() { return schema::lazyTable(kTable108); }
 
 GetGlobalConfigOptionsResult::GetGlobalConfigOptionsResult() = default;
 GetGlobalConfigOptionsResult::GetGlobalConfigOptionsResult(GetGlobalConfigOptionsResult&&) noexcept = default;
 GetGlobalConfigOptionsResult::~GetGlobalConfigOptionsResult() = default;
 
-const schema::TypeDesc& GetGuestOsMetadataResult::describe() { return schema::lazyTable(kTable108); }
+const schema::TypeDesc& GetGuestOsMetadataResult::describe() { return schema::lazyTable(kTable109); }
 
 GetGuestOsMetadataResult::GetGuestOsMetadataResult() = default;
 GetGuestOsMetadataResult::GetGuestOsMetadataResult(GetGuestOsMetadataResult&&) noexcept = default;
 GetGuestOsMetadataResult::~GetGuestOsMetadataResult() = default;
 
-const schema::TypeDesc& GetHostAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable109); }
+const schema::TypeDesc& GetHostAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable110); }
 
 GetHostAllocatorStrategiesResult::GetHostAllocatorStrategiesResult() = default;
 GetHostAllocatorStrategiesResult::GetHostAllocatorStrategiesResult(GetHostAllocatorStrategiesResult&&) noexcept = default;
 GetHostAllocatorStrategiesResult::~GetHostAllocatorStrategiesResult() = default;
 
-const schema::TypeDesc& GetHostCandidatesForVmMigrationResult::describe() { return schema::lazyTable(kTable110); }
+const schema::TypeDesc& GetHostCandidatesForVmMigrationResult::describe() { return schema::lazyTable(kTable111); }
 
 GetHostCandidatesForVmMigrationResult::GetHostCandidatesForVmMigrationResult() = default;
 GetHostCandidatesForVmMigrationResult::GetHostCandidatesForVmMigrationResult(GetHostCandidatesForVmMigrationResult&&) noexcept = default;
 GetHostCandidatesForVmMigrationResult::~GetHostCandidatesForVmMigrationResult() = default;
 
-const schema::TypeDesc& GetHostIommuStateResult::describe() { return schema::lazyTable(kTable111); }
+const schema::TypeDesc& GetHostIommuStateResult::describe() { return schema::lazyTable(kTable112); }
 
 GetHostIommuStateResult::GetHostIommuStateResult() = default;
 GetHostIommuStateResult::GetHostIommuStateResult(GetHostIommuStateResult&&) noexcept = default;
 GetHostIommuStateResult::~GetHostIommuStateResult() = default;
 
-const schema::TypeDesc& GetHostIommuStatusResult::describe() { return schema::lazyTable(kTable112); }
+const schema::TypeDesc& GetHostIommuStatusResult::describe() { return schema::lazyTable(kTable113); }
 
 GetHostIommuStatusResult::GetHostIommuStatusResult() = default;
 GetHostIommuStatusResult::GetHostIommuStatusResult(GetHostIommuStatusResult&&) noexcept = default;
 GetHostIommuStatusResult::~GetHostIommuStatusResult() = default;
 
-const schema::TypeDesc& GetHostNUMATopologyResult::describe() { return schema::lazyTable(kTable113); }
+const schema::TypeDesc& GetHostNUMATopologyResult::describe() { return schema::lazyTable(kTable114); }
 
 GetHostNUMATopologyResult::GetHostNUMATopologyResult() = default;
 GetHostNUMATopologyResult::GetHostNUMATopologyResult(GetHostNUMATopologyResult&&) noexcept = default;
 GetHostNUMATopologyResult::~GetHostNUMATopologyResult() = default;
 
-const schema::TypeDesc& GetHostNetworkFactsResult::describe() { return schema::lazyTable(kTable114); }
+const schema::TypeDesc& GetHostNetworkFactsResult::describe() { return schema::lazyTable(kTable115); }
 
 GetHostNetworkFactsResult::GetHostNetworkFactsResult() = default;
 GetHostNetworkFactsResult::GetHostNetworkFactsResult(GetHostNetworkFactsResult&&) noexcept = default;
 GetHostNetworkFactsResult::~GetHostNetworkFactsResult() = default;
 
-const schema::TypeDesc& GetHostNetworkInterfaceLldpResult::describe() { return schema::lazyTable(kTable115); }
+const schema::TypeDesc& GetHostNetworkInterfaceLldpResult::describe() { return schema::lazyTable(kTable116); }
 
 GetHostNetworkInterfaceLldpResult::GetHostNetworkInterfaceLldpResult() = default;
 GetHostNetworkInterfaceLldpResult::GetHostNetworkInterfaceLldpResult(GetHostNetworkInterfaceLldpResult&&) noexcept = default;
 GetHostNetworkInterfaceLldpResult::~GetHostNetworkInterfaceLldpResult() = default;
 
-const schema::TypeDesc& GetHostPhysicalMemoryFactsResult::describe() { return schema::lazyTable(kTable116); }
+const schema::TypeDesc& GetHostPhysicalMemoryFactsResult::describe() { return schema::lazyTable(kTable117); }
 
 GetHostPhysicalMemoryFactsResult::GetHostPhysicalMemoryFactsResult() = default;
 GetHostPhysicalMemoryFactsResult::GetHostPhysicalMemoryFactsResult(GetHostPhysicalMemoryFactsResult&&) noexcept = default;
 GetHostPhysicalMemoryFactsResult::~GetHostPhysicalMemoryFactsResult() = default;
 
-const schema::TypeDesc& GetHostResourceAllocationResult::describe() { return schema::lazyTable(kTable117); }
+const schema::TypeDesc& GetHostResourceAllocationResult::describe() { return schema::lazyTable(kTable118); }
 
 GetHostResourceAllocationResult::GetHostResourceAllocationResult() = default;
 GetHostResourceAllocationResult::GetHostResourceAllocationResult(GetHostResourceAllocationResult&&) noexcept = default;
 GetHostResourceAllocationResult::~GetHostResourceAllocationResult() = default;
 
-const schema::TypeDesc& GetHostWebSshUrlResult::describe() { return schema::lazyTable(kTable118); }
+const schema::TypeDesc& GetHostWebSshUrlResult::describe() { return schema::lazyTable(kTable119); }
 
 GetHostWebSshUrlResult::GetHostWebSshUrlResult() = default;
 GetHostWebSshUrlResult::GetHostWebSshUrlResult(GetHostWebSshUrlResult&&) noexcept = default;
 GetHostWebSshUrlResult::~GetHostWebSshUrlResult() = default;
-
-const schema::TypeDesc& GetHypervisorTypesResult::describe() { return schema::lazyTable(kTable119); }
-
-GetHypervisorTypesResult::GetHypervisorTypesResult() = default;
-GetHypervisorTypesResult::GetHypervisorTypesResult(GetHypervisorTypesResult&&) noexcept = default;
-GetHypervisorTypesResult::~GetHypervisorTypesResult() = default;
 
 const schema::TypeDesc& DRSAdviceInventory::describeQueryReply() { return schema::lazyTable(kTable120); }
 

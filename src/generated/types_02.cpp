@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it
 
 #include "zstack/replies.hpp"
+#include "zstack/types/GetHypervisorTypesResult.hpp"
 #include "zstack/types/GetIAM2OrganizationVirtualIDNumberResult.hpp"
 #include "zstack/types/GetIAM2ProjectsOfVirtualIDResult.hpp"
 #include "zstack/types/GetIAM2SystemAttributesResult.hpp"
@@ -121,61 +122,64 @@
 #include "zstack/types/GetVmStartingCandidateClustersHostsResult.hpp"
 #include "zstack/types/GetVmUsbRedirectResult.hpp"
 #include "zstack/types/GetVmXmlHookScriptResult.hpp"
-#include "zstack/types/GetVmXmlResult.hpp"
 
 #include <cstddef>
 
 namespace zstack {
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Row kRows0[] = {  // GetIAM2OrganizationVirtualIDNumberResult
+constexpr schema::Row kRows0[] = {  // GetHypervisorTypesResult
+  {"hypervisorTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetHypervisorTypesResult, hypervisorTypes), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "GetHypervisorTypesResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<GetHypervisorTypesResult, L>::make, &schema::ObjectOps<GetHypervisorTypesResult, L>::destroy, &schema::ObjectOps<GetHypervisorTypesResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // GetIAM2OrganizationVirtualIDNumberResult
   {"virtualTotalNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetIAM2OrganizationVirtualIDNumberResult, virtualTotalNumber), schema::Location::Body, 0, nullptr},
   {"virtualDirectNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetIAM2OrganizationVirtualIDNumberResult, virtualDirectNumber), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable0{{nullptr}, "GetIAM2OrganizationVirtualIDNumberResult", kRows0, 2, nullptr, 0, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::make, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::destroy, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::clear};
-constexpr schema::Row kRows1[] = {  // GetIAM2ProjectsOfVirtualIDResult
+schema::LazyTable kTable1{{nullptr}, "GetIAM2OrganizationVirtualIDNumberResult", kRows1, 2, nullptr, 0, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::make, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::destroy, &schema::ObjectOps<GetIAM2OrganizationVirtualIDNumberResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // GetIAM2ProjectsOfVirtualIDResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetIAM2ProjectsOfVirtualIDResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable1{{nullptr}, "GetIAM2ProjectsOfVirtualIDResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::make, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::destroy, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::clear};
-constexpr schema::Row kRows2[] = {  // GetIAM2SystemAttributesResult
+schema::LazyTable kTable2{{nullptr}, "GetIAM2ProjectsOfVirtualIDResult", kRows2, 1, nullptr, 0, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::make, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::destroy, &schema::ObjectOps<GetIAM2ProjectsOfVirtualIDResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // GetIAM2SystemAttributesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetIAM2SystemAttributesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable2{{nullptr}, "GetIAM2SystemAttributesResult", kRows2, 1, nullptr, 0, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::make, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::destroy, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::clear};
-constexpr schema::Row kRows3[] = {  // GetIAM2VirtualIDAPIPermissionResult
+schema::LazyTable kTable3{{nullptr}, "GetIAM2SystemAttributesResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::make, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::destroy, &schema::ObjectOps<GetIAM2SystemAttributesResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // GetIAM2VirtualIDAPIPermissionResult
   {"permissions", schema::Local<Json, L>::ref, offsetof(GetIAM2VirtualIDAPIPermissionResult, permissions), schema::Location::Body, 0, nullptr},
   {"noPermission", schema::Local<std::optional<bool>, L>::ref, offsetof(GetIAM2VirtualIDAPIPermissionResult, noPermission), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable3{{nullptr}, "GetIAM2VirtualIDAPIPermissionResult", kRows3, 2, nullptr, 0, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::make, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::destroy, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::clear};
-constexpr schema::Row kRows4[] = {  // GetIdentityZoneFromRemoteResult
+schema::LazyTable kTable4{{nullptr}, "GetIAM2VirtualIDAPIPermissionResult", kRows4, 2, nullptr, 0, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::make, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::destroy, &schema::ObjectOps<GetIAM2VirtualIDAPIPermissionResult, L>::clear};
+constexpr schema::Row kRows5[] = {  // GetIdentityZoneFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetIdentityZoneFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable4{{nullptr}, "GetIdentityZoneFromRemoteResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::make, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::destroy, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::clear};
-constexpr schema::Row kRows5[] = {  // GetImageCandidatesForVmToChangeResult
+schema::LazyTable kTable5{{nullptr}, "GetIdentityZoneFromRemoteResult", kRows5, 1, nullptr, 0, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::make, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::destroy, &schema::ObjectOps<GetIdentityZoneFromRemoteResult, L>::clear};
+constexpr schema::Row kRows6[] = {  // GetImageCandidatesForVmToChangeResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetImageCandidatesForVmToChangeResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable5{{nullptr}, "GetImageCandidatesForVmToChangeResult", kRows5, 1, nullptr, 0, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::make, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::destroy, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::clear};
-constexpr schema::Row kRows6[] = {  // GetImageQgaResult
+schema::LazyTable kTable6{{nullptr}, "GetImageCandidatesForVmToChangeResult", kRows6, 1, nullptr, 0, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::make, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::destroy, &schema::ObjectOps<GetImageCandidatesForVmToChangeResult, L>::clear};
+constexpr schema::Row kRows7[] = {  // GetImageQgaResult
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(GetImageQgaResult, enable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable6{{nullptr}, "GetImageQgaResult", kRows6, 1, nullptr, 0, &schema::ObjectOps<GetImageQgaResult, L>::make, &schema::ObjectOps<GetImageQgaResult, L>::destroy, &schema::ObjectOps<GetImageQgaResult, L>::clear};
-constexpr schema::Row kRows7[] = {  // GetImagesFromImageStoreBackupStorageResult
+schema::LazyTable kTable7{{nullptr}, "GetImageQgaResult", kRows7, 1, nullptr, 0, &schema::ObjectOps<GetImageQgaResult, L>::make, &schema::ObjectOps<GetImageQgaResult, L>::destroy, &schema::ObjectOps<GetImageQgaResult, L>::clear};
+constexpr schema::Row kRows8[] = {  // GetImagesFromImageStoreBackupStorageResult
   {"infos", schema::Local<Json, L>::ref, offsetof(GetImagesFromImageStoreBackupStorageResult, infos), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable7{{nullptr}, "GetImagesFromImageStoreBackupStorageResult", kRows7, 1, nullptr, 0, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::make, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::destroy, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::clear};
-constexpr schema::Row kRows8[] = {  // GetInterdependentL3NetworkImageResult
+schema::LazyTable kTable8{{nullptr}, "GetImagesFromImageStoreBackupStorageResult", kRows8, 1, nullptr, 0, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::make, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::destroy, &schema::ObjectOps<GetImagesFromImageStoreBackupStorageResult, L>::clear};
+constexpr schema::Row kRows9[] = {  // GetInterdependentL3NetworkImageResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetInterdependentL3NetworkImageResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable8{{nullptr}, "GetInterdependentL3NetworkImageResult", kRows8, 1, nullptr, 0, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::make, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::clear};
-constexpr schema::Row kRows9[] = {  // GetInterdependentL3NetworksBackupStoragesResult
+schema::LazyTable kTable9{{nullptr}, "GetInterdependentL3NetworkImageResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::make, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworkImageResult, L>::clear};
+constexpr schema::Row kRows10[] = {  // GetInterdependentL3NetworksBackupStoragesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable9{{nullptr}, "GetInterdependentL3NetworksBackupStoragesResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::make, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::clear};
-constexpr schema::Row kRows10[] = {  // GetInterfaceServiceTypeStatisticResult
+schema::LazyTable kTable10{{nullptr}, "GetInterdependentL3NetworksBackupStoragesResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::make, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::destroy, &schema::ObjectOps<GetInterdependentL3NetworksBackupStoragesResult, L>::clear};
+constexpr schema::Row kRows11[] = {  // GetInterfaceServiceTypeStatisticResult
   {"serviceTypeStatistics", schema::Local<Json, L>::ref, offsetof(GetInterfaceServiceTypeStatisticResult, serviceTypeStatistics), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticResult, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable10{{nullptr}, "GetInterfaceServiceTypeStatisticResult", kRows10, 2, nullptr, 0, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::make, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::destroy, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::clear};
-constexpr schema::Row kRows11[] = {  // GetIpAddressCapacityResult
+schema::LazyTable kTable11{{nullptr}, "GetInterfaceServiceTypeStatisticResult", kRows11, 2, nullptr, 0, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::make, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::destroy, &schema::ObjectOps<GetInterfaceServiceTypeStatisticResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // GetIpAddressCapacityResult
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetIpAddressCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetIpAddressCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
   {"usedIpAddressNumber", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetIpAddressCapacityResult, usedIpAddressNumber), schema::Location::Body, 0, nullptr},
@@ -188,1192 +192,1186 @@ constexpr schema::Row kRows11[] = {  // GetIpAddressCapacityResult
   {"capacityData", schema::Local<std::vector<IpCapacityData>, L>::ref, offsetof(GetIpAddressCapacityResult, capacityData), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetIpAddressCapacityResult, resourceType), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable11{{nullptr}, "GetIpAddressCapacityResult", kRows11, 11, nullptr, 0, &schema::ObjectOps<GetIpAddressCapacityResult, L>::make, &schema::ObjectOps<GetIpAddressCapacityResult, L>::destroy, &schema::ObjectOps<GetIpAddressCapacityResult, L>::clear};
-constexpr schema::Row kRows12[] = {  // GetL2NetworkTypesResult
-  {"types", schema::Local<Json, L>::ref, offsetof(GetL2NetworkTypesResult, types), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable12{{nullptr}, "GetIpAddressCapacityResult", kRows12, 11, nullptr, 0, &schema::ObjectOps<GetIpAddressCapacityResult, L>::make, &schema::ObjectOps<GetIpAddressCapacityResult, L>::destroy, &schema::ObjectOps<GetIpAddressCapacityResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // GetL2NetworkTypesResult
+  {"types", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetL2NetworkTypesResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable12{{nullptr}, "GetL2NetworkTypesResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<GetL2NetworkTypesResult, L>::make, &schema::ObjectOps<GetL2NetworkTypesResult, L>::destroy, &schema::ObjectOps<GetL2NetworkTypesResult, L>::clear};
-constexpr schema::Row kRows13[] = {  // GetL3NetworkDhcpIpAddressResult
+schema::LazyTable kTable13{{nullptr}, "GetL2NetworkTypesResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<GetL2NetworkTypesResult, L>::make, &schema::ObjectOps<GetL2NetworkTypesResult, L>::destroy, &schema::ObjectOps<GetL2NetworkTypesResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // GetL3NetworkDhcpIpAddressResult
   {"ip", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkDhcpIpAddressResult, ip), schema::Location::Body, 0, nullptr},
   {"ip6", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkDhcpIpAddressResult, ip6), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable13{{nullptr}, "GetL3NetworkDhcpIpAddressResult", kRows13, 2, nullptr, 0, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::make, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::destroy, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::clear};
-constexpr schema::Row kRows14[] = {  // GetL3NetworkIpStatisticResult
+schema::LazyTable kTable14{{nullptr}, "GetL3NetworkDhcpIpAddressResult", kRows14, 2, nullptr, 0, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::make, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::destroy, &schema::ObjectOps<GetL3NetworkDhcpIpAddressResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // GetL3NetworkIpStatisticResult
   {"ipStatistics", schema::Local<std::vector<IpStatisticData>, L>::ref, offsetof(GetL3NetworkIpStatisticResult, ipStatistics), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetL3NetworkIpStatisticResult, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable14{{nullptr}, "GetL3NetworkIpStatisticResult", kRows14, 2, nullptr, 0, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::make, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::destroy, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::clear};
-constexpr schema::Row kRows15[] = {  // GetL3NetworkMtuResult
+schema::LazyTable kTable15{{nullptr}, "GetL3NetworkIpStatisticResult", kRows15, 2, nullptr, 0, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::make, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::destroy, &schema::ObjectOps<GetL3NetworkIpStatisticResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // GetL3NetworkMtuResult
   {"mtu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetL3NetworkMtuResult, mtu), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable15{{nullptr}, "GetL3NetworkMtuResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkMtuResult, L>::make, &schema::ObjectOps<GetL3NetworkMtuResult, L>::destroy, &schema::ObjectOps<GetL3NetworkMtuResult, L>::clear};
-constexpr schema::Row kRows16[] = {  // GetL3NetworkRouterInterfaceIpResult
+schema::LazyTable kTable16{{nullptr}, "GetL3NetworkMtuResult", kRows16, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkMtuResult, L>::make, &schema::ObjectOps<GetL3NetworkMtuResult, L>::destroy, &schema::ObjectOps<GetL3NetworkMtuResult, L>::clear};
+constexpr schema::Row kRows17[] = {  // GetL3NetworkRouterInterfaceIpResult
   {"routerInterfaceIp", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkRouterInterfaceIpResult, routerInterfaceIp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable16{{nullptr}, "GetL3NetworkRouterInterfaceIpResult", kRows16, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::make, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::destroy, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::clear};
-constexpr schema::Row kRows17[] = {  // GetL3NetworkTypesResult
-  {"types", schema::Local<Json, L>::ref, offsetof(GetL3NetworkTypesResult, types), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable17{{nullptr}, "GetL3NetworkRouterInterfaceIpResult", kRows17, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::make, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::destroy, &schema::ObjectOps<GetL3NetworkRouterInterfaceIpResult, L>::clear};
+constexpr schema::Row kRows18[] = {  // GetL3NetworkTypesResult
+  {"types", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetL3NetworkTypesResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable17{{nullptr}, "GetL3NetworkTypesResult", kRows17, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkTypesResult, L>::make, &schema::ObjectOps<GetL3NetworkTypesResult, L>::destroy, &schema::ObjectOps<GetL3NetworkTypesResult, L>::clear};
-constexpr schema::Row kRows18[] = {  // GetLdapEntryResult
+schema::LazyTable kTable18{{nullptr}, "GetL3NetworkTypesResult", kRows18, 1, nullptr, 0, &schema::ObjectOps<GetL3NetworkTypesResult, L>::make, &schema::ObjectOps<GetL3NetworkTypesResult, L>::destroy, &schema::ObjectOps<GetL3NetworkTypesResult, L>::clear};
+constexpr schema::Row kRows19[] = {  // GetLdapEntryResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetLdapEntryResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable18{{nullptr}, "GetLdapEntryResult", kRows18, 1, nullptr, 0, &schema::ObjectOps<GetLdapEntryResult, L>::make, &schema::ObjectOps<GetLdapEntryResult, L>::destroy, &schema::ObjectOps<GetLdapEntryResult, L>::clear};
-constexpr schema::Row kRows19[] = {  // GetLdapServerAvailableAttributesResult
+schema::LazyTable kTable19{{nullptr}, "GetLdapEntryResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<GetLdapEntryResult, L>::make, &schema::ObjectOps<GetLdapEntryResult, L>::destroy, &schema::ObjectOps<GetLdapEntryResult, L>::clear};
+constexpr schema::Row kRows20[] = {  // GetLdapServerAvailableAttributesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetLdapServerAvailableAttributesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable19{{nullptr}, "GetLdapServerAvailableAttributesResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::make, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::destroy, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::clear};
-constexpr schema::Row kRows20[] = {  // GetLicenseAddOnsResult
+schema::LazyTable kTable20{{nullptr}, "GetLdapServerAvailableAttributesResult", kRows20, 1, nullptr, 0, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::make, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::destroy, &schema::ObjectOps<GetLdapServerAvailableAttributesResult, L>::clear};
+constexpr schema::Row kRows21[] = {  // GetLicenseAddOnsResult
   {"addons", schema::Local<Json, L>::ref, offsetof(GetLicenseAddOnsResult, addons), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable20{{nullptr}, "GetLicenseAddOnsResult", kRows20, 1, nullptr, 0, &schema::ObjectOps<GetLicenseAddOnsResult, L>::make, &schema::ObjectOps<GetLicenseAddOnsResult, L>::destroy, &schema::ObjectOps<GetLicenseAddOnsResult, L>::clear};
-constexpr schema::Row kRows21[] = {  // GetLicenseCapabilitiesResult
+schema::LazyTable kTable21{{nullptr}, "GetLicenseAddOnsResult", kRows21, 1, nullptr, 0, &schema::ObjectOps<GetLicenseAddOnsResult, L>::make, &schema::ObjectOps<GetLicenseAddOnsResult, L>::destroy, &schema::ObjectOps<GetLicenseAddOnsResult, L>::clear};
+constexpr schema::Row kRows22[] = {  // GetLicenseCapabilitiesResult
   {"capabilities", schema::Local<Json, L>::ref, offsetof(GetLicenseCapabilitiesResult, capabilities), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable21{{nullptr}, "GetLicenseCapabilitiesResult", kRows21, 1, nullptr, 0, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::make, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::clear};
-constexpr schema::Row kRows22[] = {  // GetLicenseInfoResult
+schema::LazyTable kTable22{{nullptr}, "GetLicenseCapabilitiesResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::make, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetLicenseCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows23[] = {  // GetLicenseInfoResult
   {"inventory", schema::Local<std::optional<LicenseInventory>, L>::ref, offsetof(GetLicenseInfoResult, inventory), schema::Location::Body, 0, nullptr},
   {"additions", schema::Local<Json, L>::ref, offsetof(GetLicenseInfoResult, additions), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable22{{nullptr}, "GetLicenseInfoResult", kRows22, 2, nullptr, 0, &schema::ObjectOps<GetLicenseInfoResult, L>::make, &schema::ObjectOps<GetLicenseInfoResult, L>::destroy, &schema::ObjectOps<GetLicenseInfoResult, L>::clear};
-constexpr schema::Row kRows23[] = {  // GetLicenseUKeyStatusResult
+schema::LazyTable kTable23{{nullptr}, "GetLicenseInfoResult", kRows23, 2, nullptr, 0, &schema::ObjectOps<GetLicenseInfoResult, L>::make, &schema::ObjectOps<GetLicenseInfoResult, L>::destroy, &schema::ObjectOps<GetLicenseInfoResult, L>::clear};
+constexpr schema::Row kRows24[] = {  // GetLicenseUKeyStatusResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetLicenseUKeyStatusResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable23{{nullptr}, "GetLicenseUKeyStatusResult", kRows23, 1, nullptr, 0, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::make, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::destroy, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::clear};
-constexpr schema::Row kRows24[] = {  // GetLoadBalancerListenerACLEntriesResult
+schema::LazyTable kTable24{{nullptr}, "GetLicenseUKeyStatusResult", kRows24, 1, nullptr, 0, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::make, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::destroy, &schema::ObjectOps<GetLicenseUKeyStatusResult, L>::clear};
+constexpr schema::Row kRows25[] = {  // GetLoadBalancerListenerACLEntriesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable24{{nullptr}, "GetLoadBalancerListenerACLEntriesResult", kRows24, 1, nullptr, 0, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::make, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::destroy, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::clear};
-constexpr schema::Row kRows25[] = {  // GetLoadBalancerOwnerResult
+schema::LazyTable kTable25{{nullptr}, "GetLoadBalancerListenerACLEntriesResult", kRows25, 1, nullptr, 0, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::make, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::destroy, &schema::ObjectOps<GetLoadBalancerListenerACLEntriesResult, L>::clear};
+constexpr schema::Row kRows26[] = {  // GetLoadBalancerOwnerResult
   {"type", schema::Local<std::string, L>::ref, offsetof(GetLoadBalancerOwnerResult, type), schema::Location::Body, 0, nullptr},
   {"vpc", schema::Local<std::optional<VpcRouterVmInventory>, L>::ref, offsetof(GetLoadBalancerOwnerResult, vpc), schema::Location::Body, 0, nullptr},
   {"vpcHa", schema::Local<std::optional<VpcHaGroupInventory>, L>::ref, offsetof(GetLoadBalancerOwnerResult, vpcHa), schema::Location::Body, 0, nullptr},
   {"slb", schema::Local<std::optional<SlbGroupInventory>, L>::ref, offsetof(GetLoadBalancerOwnerResult, slb), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "GetLoadBalancerOwnerResult", kRows25, 4, nullptr, 0, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::make, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::destroy, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::clear};
-constexpr schema::Row kRows26[] = {  // GetLocalRaidPhysicalDriveSmartResult
+schema::LazyTable kTable26{{nullptr}, "GetLoadBalancerOwnerResult", kRows26, 4, nullptr, 0, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::make, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::destroy, &schema::ObjectOps<GetLoadBalancerOwnerResult, L>::clear};
+constexpr schema::Row kRows27[] = {  // GetLocalRaidPhysicalDriveSmartResult
   {"result", schema::Local<Json, L>::ref, offsetof(GetLocalRaidPhysicalDriveSmartResult, result), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable26{{nullptr}, "GetLocalRaidPhysicalDriveSmartResult", kRows26, 1, nullptr, 0, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::make, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::destroy, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::clear};
-constexpr schema::Row kRows27[] = {  // GetLocalStorageHostDiskCapacityResult
+schema::LazyTable kTable27{{nullptr}, "GetLocalRaidPhysicalDriveSmartResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::make, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::destroy, &schema::ObjectOps<GetLocalRaidPhysicalDriveSmartResult, L>::clear};
+constexpr schema::Row kRows28[] = {  // GetLocalStorageHostDiskCapacityResult
   {"inventories", schema::Local<std::vector<HostDiskCapacity>, L>::ref, offsetof(GetLocalStorageHostDiskCapacityResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable27{{nullptr}, "GetLocalStorageHostDiskCapacityResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::make, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::destroy, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::clear};
-constexpr schema::Row kRows28[] = {  // GetLogConfigurationResult
+schema::LazyTable kTable28{{nullptr}, "GetLocalStorageHostDiskCapacityResult", kRows28, 1, nullptr, 0, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::make, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::destroy, &schema::ObjectOps<GetLocalStorageHostDiskCapacityResult, L>::clear};
+constexpr schema::Row kRows29[] = {  // GetLogConfigurationResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetLogConfigurationResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable28{{nullptr}, "GetLogConfigurationResult", kRows28, 1, nullptr, 0, &schema::ObjectOps<GetLogConfigurationResult, L>::make, &schema::ObjectOps<GetLogConfigurationResult, L>::destroy, &schema::ObjectOps<GetLogConfigurationResult, L>::clear};
-constexpr schema::Row kRows29[] = {  // GetLoginCaptchaResult
+schema::LazyTable kTable29{{nullptr}, "GetLogConfigurationResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<GetLogConfigurationResult, L>::make, &schema::ObjectOps<GetLogConfigurationResult, L>::destroy, &schema::ObjectOps<GetLogConfigurationResult, L>::clear};
+constexpr schema::Row kRows30[] = {  // GetLoginCaptchaResult
   {"captchaUuid", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaResult, captchaUuid), schema::Location::Body, 0, nullptr},
   {"captcha", schema::Local<std::string, L>::ref, offsetof(GetLoginCaptchaResult, captcha), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "GetLoginCaptchaResult", kRows29, 2, nullptr, 0, &schema::ObjectOps<GetLoginCaptchaResult, L>::make, &schema::ObjectOps<GetLoginCaptchaResult, L>::destroy, &schema::ObjectOps<GetLoginCaptchaResult, L>::clear};
-constexpr schema::Row kRows30[] = {  // GetLoginProceduresResult
+schema::LazyTable kTable30{{nullptr}, "GetLoginCaptchaResult", kRows30, 2, nullptr, 0, &schema::ObjectOps<GetLoginCaptchaResult, L>::make, &schema::ObjectOps<GetLoginCaptchaResult, L>::destroy, &schema::ObjectOps<GetLoginCaptchaResult, L>::clear};
+constexpr schema::Row kRows31[] = {  // GetLoginProceduresResult
   {"procedures", schema::Local<std::vector<LoginAuthenticationProcedureDesc>, L>::ref, offsetof(GetLoginProceduresResult, procedures), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable30{{nullptr}, "GetLoginProceduresResult", kRows30, 1, nullptr, 0, &schema::ObjectOps<GetLoginProceduresResult, L>::make, &schema::ObjectOps<GetLoginProceduresResult, L>::destroy, &schema::ObjectOps<GetLoginProceduresResult, L>::clear};
-constexpr schema::Row kRows31[] = {  // GetManagementNodeArchResult
+schema::LazyTable kTable31{{nullptr}, "GetLoginProceduresResult", kRows31, 1, nullptr, 0, &schema::ObjectOps<GetLoginProceduresResult, L>::make, &schema::ObjectOps<GetLoginProceduresResult, L>::destroy, &schema::ObjectOps<GetLoginProceduresResult, L>::clear};
+constexpr schema::Row kRows32[] = {  // GetManagementNodeArchResult
   {"architecture", schema::Local<std::string, L>::ref, offsetof(GetManagementNodeArchResult, architecture), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable31{{nullptr}, "GetManagementNodeArchResult", kRows31, 1, nullptr, 0, &schema::ObjectOps<GetManagementNodeArchResult, L>::make, &schema::ObjectOps<GetManagementNodeArchResult, L>::destroy, &schema::ObjectOps<GetManagementNodeArchResult, L>::clear};
-constexpr schema::Row kRows32[] = {  // GetManagementNodeDirCapacityResult
+schema::LazyTable kTable32{{nullptr}, "GetManagementNodeArchResult", kRows32, 1, nullptr, 0, &schema::ObjectOps<GetManagementNodeArchResult, L>::make, &schema::ObjectOps<GetManagementNodeArchResult, L>::destroy, &schema::ObjectOps<GetManagementNodeArchResult, L>::clear};
+constexpr schema::Row kRows33[] = {  // GetManagementNodeDirCapacityResult
   {"result", schema::Local<Json, L>::ref, offsetof(GetManagementNodeDirCapacityResult, result), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable32{{nullptr}, "GetManagementNodeDirCapacityResult", kRows32, 1, nullptr, 0, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::make, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::destroy, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::clear};
-constexpr schema::Row kRows33[] = {  // GetManagementNodeOSResult
+schema::LazyTable kTable33{{nullptr}, "GetManagementNodeDirCapacityResult", kRows33, 1, nullptr, 0, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::make, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::destroy, &schema::ObjectOps<GetManagementNodeDirCapacityResult, L>::clear};
+constexpr schema::Row kRows34[] = {  // GetManagementNodeOSResult
   {"name", schema::Local<std::string, L>::ref, offsetof(GetManagementNodeOSResult, name), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(GetManagementNodeOSResult, version), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable33{{nullptr}, "GetManagementNodeOSResult", kRows33, 2, nullptr, 0, &schema::ObjectOps<GetManagementNodeOSResult, L>::make, &schema::ObjectOps<GetManagementNodeOSResult, L>::destroy, &schema::ObjectOps<GetManagementNodeOSResult, L>::clear};
-constexpr schema::Row kRows34[] = {  // GetMdevDeviceCandidatesResult
+schema::LazyTable kTable34{{nullptr}, "GetManagementNodeOSResult", kRows34, 2, nullptr, 0, &schema::ObjectOps<GetManagementNodeOSResult, L>::make, &schema::ObjectOps<GetManagementNodeOSResult, L>::destroy, &schema::ObjectOps<GetManagementNodeOSResult, L>::clear};
+constexpr schema::Row kRows35[] = {  // GetMdevDeviceCandidatesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetMdevDeviceCandidatesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable34{{nullptr}, "GetMdevDeviceCandidatesResult", kRows34, 1, nullptr, 0, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::make, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::destroy, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::clear};
-constexpr schema::Row kRows35[] = {  // GetMdevDeviceSpecCandidatesResult
+schema::LazyTable kTable35{{nullptr}, "GetMdevDeviceCandidatesResult", kRows35, 1, nullptr, 0, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::make, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::destroy, &schema::ObjectOps<GetMdevDeviceCandidatesResult, L>::clear};
+constexpr schema::Row kRows36[] = {  // GetMdevDeviceSpecCandidatesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetMdevDeviceSpecCandidatesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable35{{nullptr}, "GetMdevDeviceSpecCandidatesResult", kRows35, 1, nullptr, 0, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::make, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::destroy, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::clear};
-constexpr schema::Row kRows36[] = {  // GetMemorySnapshotGroupReferenceResult
+schema::LazyTable kTable36{{nullptr}, "GetMdevDeviceSpecCandidatesResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::make, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::destroy, &schema::ObjectOps<GetMdevDeviceSpecCandidatesResult, L>::clear};
+constexpr schema::Row kRows37[] = {  // GetMemorySnapshotGroupReferenceResult
   {"inventories", schema::Local<std::vector<VolumeSnapshotGroupInventory>, L>::ref, offsetof(GetMemorySnapshotGroupReferenceResult, inventories), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(GetMemorySnapshotGroupReferenceResult, resourceUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable36{{nullptr}, "GetMemorySnapshotGroupReferenceResult", kRows36, 2, nullptr, 0, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::make, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::destroy, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::clear};
-constexpr schema::Row kRows37[] = {  // GetMetricDataResult
+schema::LazyTable kTable37{{nullptr}, "GetMemorySnapshotGroupReferenceResult", kRows37, 2, nullptr, 0, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::make, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::destroy, &schema::ObjectOps<GetMemorySnapshotGroupReferenceResult, L>::clear};
+constexpr schema::Row kRows38[] = {  // GetMetricDataResult
   {"data", schema::Local<Json, L>::ref, offsetof(GetMetricDataResult, data), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable37{{nullptr}, "GetMetricDataResult", kRows37, 1, nullptr, 0, &schema::ObjectOps<GetMetricDataResult, L>::make, &schema::ObjectOps<GetMetricDataResult, L>::destroy, &schema::ObjectOps<GetMetricDataResult, L>::clear};
-constexpr schema::Row kRows38[] = {  // GetMetricLabelValueResult
+schema::LazyTable kTable38{{nullptr}, "GetMetricDataResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<GetMetricDataResult, L>::make, &schema::ObjectOps<GetMetricDataResult, L>::destroy, &schema::ObjectOps<GetMetricDataResult, L>::clear};
+constexpr schema::Row kRows39[] = {  // GetMetricLabelValueResult
   {"labels", schema::Local<Json, L>::ref, offsetof(GetMetricLabelValueResult, labels), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable38{{nullptr}, "GetMetricLabelValueResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<GetMetricLabelValueResult, L>::make, &schema::ObjectOps<GetMetricLabelValueResult, L>::destroy, &schema::ObjectOps<GetMetricLabelValueResult, L>::clear};
-constexpr schema::Row kRows39[] = {  // GetMonitorItemResult
+schema::LazyTable kTable39{{nullptr}, "GetMetricLabelValueResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<GetMetricLabelValueResult, L>::make, &schema::ObjectOps<GetMetricLabelValueResult, L>::destroy, &schema::ObjectOps<GetMetricLabelValueResult, L>::clear};
+constexpr schema::Row kRows40[] = {  // GetMonitorItemResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetMonitorItemResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable39{{nullptr}, "GetMonitorItemResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<GetMonitorItemResult, L>::make, &schema::ObjectOps<GetMonitorItemResult, L>::destroy, &schema::ObjectOps<GetMonitorItemResult, L>::clear};
-constexpr schema::Row kRows40[] = {  // GetNicQosResult
+schema::LazyTable kTable40{{nullptr}, "GetMonitorItemResult", kRows40, 1, nullptr, 0, &schema::ObjectOps<GetMonitorItemResult, L>::make, &schema::ObjectOps<GetMonitorItemResult, L>::destroy, &schema::ObjectOps<GetMonitorItemResult, L>::clear};
+constexpr schema::Row kRows41[] = {  // GetNicQosResult
   {"outboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetNicQosResult, outboundBandwidth), schema::Location::Body, 0, nullptr},
   {"inboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetNicQosResult, inboundBandwidth), schema::Location::Body, 0, nullptr},
   {"outboundBandwidthUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetNicQosResult, outboundBandwidthUpthreshold), schema::Location::Body, 0, nullptr},
   {"inboundBandwidthUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetNicQosResult, inboundBandwidthUpthreshold), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable40{{nullptr}, "GetNicQosResult", kRows40, 4, nullptr, 0, &schema::ObjectOps<GetNicQosResult, L>::make, &schema::ObjectOps<GetNicQosResult, L>::destroy, &schema::ObjectOps<GetNicQosResult, L>::clear};
-constexpr schema::Row kRows41[] = {  // GetNoTriggerSchedulerJobsResult
+schema::LazyTable kTable41{{nullptr}, "GetNicQosResult", kRows41, 4, nullptr, 0, &schema::ObjectOps<GetNicQosResult, L>::make, &schema::ObjectOps<GetNicQosResult, L>::destroy, &schema::ObjectOps<GetNicQosResult, L>::clear};
+constexpr schema::Row kRows42[] = {  // GetNoTriggerSchedulerJobsResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetNoTriggerSchedulerJobsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable41{{nullptr}, "GetNoTriggerSchedulerJobsResult", kRows41, 1, nullptr, 0, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::make, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::destroy, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::clear};
-constexpr schema::Row kRows42[] = {  // GetOAuth2TokenResult
+schema::LazyTable kTable42{{nullptr}, "GetNoTriggerSchedulerJobsResult", kRows42, 1, nullptr, 0, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::make, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::destroy, &schema::ObjectOps<GetNoTriggerSchedulerJobsResult, L>::clear};
+constexpr schema::Row kRows43[] = {  // GetOAuth2TokenResult
   {"inventory", schema::Local<std::optional<OAuth2TokenInventory>, L>::ref, offsetof(GetOAuth2TokenResult, inventory), schema::Location::Body, 0, nullptr},
   {"serverTokenInventory", schema::Local<std::optional<SSOServerTokenInventory>, L>::ref, offsetof(GetOAuth2TokenResult, serverTokenInventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable42{{nullptr}, "GetOAuth2TokenResult", kRows42, 2, nullptr, 0, &schema::ObjectOps<GetOAuth2TokenResult, L>::make, &schema::ObjectOps<GetOAuth2TokenResult, L>::destroy, &schema::ObjectOps<GetOAuth2TokenResult, L>::clear};
-constexpr schema::Row kRows43[] = {  // GetOrganizationQuotaUsageResult
+schema::LazyTable kTable43{{nullptr}, "GetOAuth2TokenResult", kRows43, 2, nullptr, 0, &schema::ObjectOps<GetOAuth2TokenResult, L>::make, &schema::ObjectOps<GetOAuth2TokenResult, L>::destroy, &schema::ObjectOps<GetOAuth2TokenResult, L>::clear};
+constexpr schema::Row kRows44[] = {  // GetOrganizationQuotaUsageResult
   {"usages", schema::Local<Json, L>::ref, offsetof(GetOrganizationQuotaUsageResult, usages), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable43{{nullptr}, "GetOrganizationQuotaUsageResult", kRows43, 1, nullptr, 0, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::make, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::destroy, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::clear};
-constexpr schema::Row kRows44[] = {  // GetOssBucketFileFromRemoteResult
+schema::LazyTable kTable44{{nullptr}, "GetOrganizationQuotaUsageResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::make, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::destroy, &schema::ObjectOps<GetOrganizationQuotaUsageResult, L>::clear};
+constexpr schema::Row kRows45[] = {  // GetOssBucketFileFromRemoteResult
   {"files", schema::Local<Json, L>::ref, offsetof(GetOssBucketFileFromRemoteResult, files), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable44{{nullptr}, "GetOssBucketFileFromRemoteResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::make, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::destroy, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::clear};
-constexpr schema::Row kRows45[] = {  // GetOssBucketNameFromRemoteResult
+schema::LazyTable kTable45{{nullptr}, "GetOssBucketFileFromRemoteResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::make, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::destroy, &schema::ObjectOps<GetOssBucketFileFromRemoteResult, L>::clear};
+constexpr schema::Row kRows46[] = {  // GetOssBucketNameFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetOssBucketNameFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable45{{nullptr}, "GetOssBucketNameFromRemoteResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::make, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::destroy, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::clear};
-constexpr schema::Row kRows46[] = {  // GetPciDeviceCandidatesForAttachingVmResult
+schema::LazyTable kTable46{{nullptr}, "GetOssBucketNameFromRemoteResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::make, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::destroy, &schema::ObjectOps<GetOssBucketNameFromRemoteResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // GetPciDeviceCandidatesForAttachingVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPciDeviceCandidatesForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable46{{nullptr}, "GetPciDeviceCandidatesForAttachingVmResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::clear};
-constexpr schema::Row kRows47[] = {  // GetPciDeviceCandidatesForNewCreateVmResult
+schema::LazyTable kTable47{{nullptr}, "GetPciDeviceCandidatesForAttachingVmResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows48[] = {  // GetPciDeviceCandidatesForNewCreateVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPciDeviceCandidatesForNewCreateVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable47{{nullptr}, "GetPciDeviceCandidatesForNewCreateVmResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::clear};
-constexpr schema::Row kRows48[] = {  // GetPciDeviceSpecCandidatesResult
+schema::LazyTable kTable48{{nullptr}, "GetPciDeviceCandidatesForNewCreateVmResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::make, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::destroy, &schema::ObjectOps<GetPciDeviceCandidatesForNewCreateVmResult, L>::clear};
+constexpr schema::Row kRows49[] = {  // GetPciDeviceSpecCandidatesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPciDeviceSpecCandidatesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable48{{nullptr}, "GetPciDeviceSpecCandidatesResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::make, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::destroy, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::clear};
-constexpr schema::Row kRows49[] = {  // GetPlatformTimeZoneResult
+schema::LazyTable kTable49{{nullptr}, "GetPciDeviceSpecCandidatesResult", kRows49, 1, nullptr, 0, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::make, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::destroy, &schema::ObjectOps<GetPciDeviceSpecCandidatesResult, L>::clear};
+constexpr schema::Row kRows50[] = {  // GetPlatformTimeZoneResult
   {"timezone", schema::Local<std::string, L>::ref, offsetof(GetPlatformTimeZoneResult, timezone), schema::Location::Body, 0, nullptr},
   {"offset", schema::Local<std::string, L>::ref, offsetof(GetPlatformTimeZoneResult, offset), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable49{{nullptr}, "GetPlatformTimeZoneResult", kRows49, 2, nullptr, 0, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::make, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::destroy, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::clear};
-constexpr schema::Row kRows50[] = {  // GetPolicyRouteRuleSetFromVirtualRouterResult
+schema::LazyTable kTable50{{nullptr}, "GetPlatformTimeZoneResult", kRows50, 2, nullptr, 0, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::make, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::destroy, &schema::ObjectOps<GetPlatformTimeZoneResult, L>::clear};
+constexpr schema::Row kRows51[] = {  // GetPolicyRouteRuleSetFromVirtualRouterResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPolicyRouteRuleSetFromVirtualRouterResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable50{{nullptr}, "GetPolicyRouteRuleSetFromVirtualRouterResult", kRows50, 1, nullptr, 0, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::make, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::destroy, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::clear};
-constexpr schema::Row kRows51[] = {  // GetPrimaryStorageAllocatorStrategiesResult
-  {"strategies", schema::Local<Json, L>::ref, offsetof(GetPrimaryStorageAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable51{{nullptr}, "GetPolicyRouteRuleSetFromVirtualRouterResult", kRows51, 1, nullptr, 0, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::make, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::destroy, &schema::ObjectOps<GetPolicyRouteRuleSetFromVirtualRouterResult, L>::clear};
+constexpr schema::Row kRows52[] = {  // GetPrimaryStorageAllocatorStrategiesResult
+  {"strategies", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetPrimaryStorageAllocatorStrategiesResult, strategies), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable51{{nullptr}, "GetPrimaryStorageAllocatorStrategiesResult", kRows51, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::clear};
-constexpr schema::Row kRows52[] = {  // GetPrimaryStorageCandidatesForVmMigrationResult
+schema::LazyTable kTable52{{nullptr}, "GetPrimaryStorageAllocatorStrategiesResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::make, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageAllocatorStrategiesResult, L>::clear};
+constexpr schema::Row kRows53[] = {  // GetPrimaryStorageCandidatesForVmMigrationResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPrimaryStorageCandidatesForVmMigrationResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable52{{nullptr}, "GetPrimaryStorageCandidatesForVmMigrationResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::clear};
-constexpr schema::Row kRows53[] = {  // GetPrimaryStorageCandidatesForVolumeMigrationResult
+schema::LazyTable kTable53{{nullptr}, "GetPrimaryStorageCandidatesForVmMigrationResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVmMigrationResult, L>::clear};
+constexpr schema::Row kRows54[] = {  // GetPrimaryStorageCandidatesForVolumeMigrationResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetPrimaryStorageCandidatesForVolumeMigrationResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable53{{nullptr}, "GetPrimaryStorageCandidatesForVolumeMigrationResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::clear};
-constexpr schema::Row kRows54[] = {  // GetPrimaryStorageCapacityResult
+schema::LazyTable kTable54{{nullptr}, "GetPrimaryStorageCandidatesForVolumeMigrationResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCandidatesForVolumeMigrationResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // GetPrimaryStorageCapacityResult
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetPrimaryStorageCapacityResult, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetPrimaryStorageCapacityResult, availableCapacity), schema::Location::Body, 0, nullptr},
   {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetPrimaryStorageCapacityResult, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
   {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetPrimaryStorageCapacityResult, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable54{{nullptr}, "GetPrimaryStorageCapacityResult", kRows54, 4, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::clear};
-constexpr schema::Row kRows55[] = {  // GetPrimaryStorageLicenseInfoResult
+schema::LazyTable kTable55{{nullptr}, "GetPrimaryStorageCapacityResult", kRows55, 4, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::make, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageCapacityResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // GetPrimaryStorageLicenseInfoResult
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageLicenseInfoResult, uuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageLicenseInfoResult, name), schema::Location::Body, 0, nullptr},
   {"expireTime", schema::Local<std::string, L>::ref, offsetof(GetPrimaryStorageLicenseInfoResult, expireTime), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable55{{nullptr}, "GetPrimaryStorageLicenseInfoResult", kRows55, 3, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::make, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::clear};
-constexpr schema::Row kRows56[] = {  // GetPrimaryStorageTypesResult
-  {"types", schema::Local<Json, L>::ref, offsetof(GetPrimaryStorageTypesResult, types), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable56{{nullptr}, "GetPrimaryStorageLicenseInfoResult", kRows56, 3, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::make, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageLicenseInfoResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // GetPrimaryStorageTypesResult
+  {"types", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetPrimaryStorageTypesResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable56{{nullptr}, "GetPrimaryStorageTypesResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::make, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::clear};
-constexpr schema::Row kRows57[] = {  // GetPrimaryStorageUsageReportResult
+schema::LazyTable kTable57{{nullptr}, "GetPrimaryStorageTypesResult", kRows57, 1, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::make, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageTypesResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // GetPrimaryStorageUsageReportResult
   {"uriUsageForecast", schema::Local<std::map<std::string, UsageReport>, L>::ref, offsetof(GetPrimaryStorageUsageReportResult, uriUsageForecast), schema::Location::Body, 0, nullptr},
   {"usageReport", schema::Local<std::optional<UsageReport>, L>::ref, offsetof(GetPrimaryStorageUsageReportResult, usageReport), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable57{{nullptr}, "GetPrimaryStorageUsageReportResult", kRows57, 2, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::make, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::clear};
-constexpr schema::Row kRows58[] = {  // GetResourceAccountResult
+schema::LazyTable kTable58{{nullptr}, "GetPrimaryStorageUsageReportResult", kRows58, 2, nullptr, 0, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::make, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::destroy, &schema::ObjectOps<GetPrimaryStorageUsageReportResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // GetResourceAccountResult
   {"inventories", schema::Local<std::map<std::string, AccountInventory>, L>::ref, offsetof(GetResourceAccountResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable58{{nullptr}, "GetResourceAccountResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<GetResourceAccountResult, L>::make, &schema::ObjectOps<GetResourceAccountResult, L>::destroy, &schema::ObjectOps<GetResourceAccountResult, L>::clear};
-constexpr schema::Row kRows59[] = {  // GetResourceBindableConfigResult
+schema::LazyTable kTable59{{nullptr}, "GetResourceAccountResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<GetResourceAccountResult, L>::make, &schema::ObjectOps<GetResourceAccountResult, L>::destroy, &schema::ObjectOps<GetResourceAccountResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // GetResourceBindableConfigResult
   {"bindableConfigs", schema::Local<Json, L>::ref, offsetof(GetResourceBindableConfigResult, bindableConfigs), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable59{{nullptr}, "GetResourceBindableConfigResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<GetResourceBindableConfigResult, L>::make, &schema::ObjectOps<GetResourceBindableConfigResult, L>::destroy, &schema::ObjectOps<GetResourceBindableConfigResult, L>::clear};
-constexpr schema::Row kRows60[] = {  // GetResourceConfigResult
+schema::LazyTable kTable60{{nullptr}, "GetResourceBindableConfigResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<GetResourceBindableConfigResult, L>::make, &schema::ObjectOps<GetResourceBindableConfigResult, L>::destroy, &schema::ObjectOps<GetResourceBindableConfigResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // GetResourceConfigResult
   {"value", schema::Local<std::string, L>::ref, offsetof(GetResourceConfigResult, value), schema::Location::Body, 0, nullptr},
   {"effectiveConfigs", schema::Local<Json, L>::ref, offsetof(GetResourceConfigResult, effectiveConfigs), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable60{{nullptr}, "GetResourceConfigResult", kRows60, 2, nullptr, 0, &schema::ObjectOps<GetResourceConfigResult, L>::make, &schema::ObjectOps<GetResourceConfigResult, L>::destroy, &schema::ObjectOps<GetResourceConfigResult, L>::clear};
-constexpr schema::Row kRows61[] = {  // GetResourceConfigsResult
+schema::LazyTable kTable61{{nullptr}, "GetResourceConfigResult", kRows61, 2, nullptr, 0, &schema::ObjectOps<GetResourceConfigResult, L>::make, &schema::ObjectOps<GetResourceConfigResult, L>::destroy, &schema::ObjectOps<GetResourceConfigResult, L>::clear};
+constexpr schema::Row kRows62[] = {  // GetResourceConfigsResult
   {"configs", schema::Local<Json, L>::ref, offsetof(GetResourceConfigsResult, configs), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable61{{nullptr}, "GetResourceConfigsResult", kRows61, 1, nullptr, 0, &schema::ObjectOps<GetResourceConfigsResult, L>::make, &schema::ObjectOps<GetResourceConfigsResult, L>::destroy, &schema::ObjectOps<GetResourceConfigsResult, L>::clear};
-constexpr schema::Row kRows62[] = {  // GetResourceFromPublishAppResult
+schema::LazyTable kTable62{{nullptr}, "GetResourceConfigsResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<GetResourceConfigsResult, L>::make, &schema::ObjectOps<GetResourceConfigsResult, L>::destroy, &schema::ObjectOps<GetResourceConfigsResult, L>::clear};
+constexpr schema::Row kRows63[] = {  // GetResourceFromPublishAppResult
   {"resources", schema::Local<Json, L>::ref, offsetof(GetResourceFromPublishAppResult, resources), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable62{{nullptr}, "GetResourceFromPublishAppResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::make, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::destroy, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::clear};
-constexpr schema::Row kRows63[] = {  // GetResourceFromResourceStackResult
+schema::LazyTable kTable63{{nullptr}, "GetResourceFromPublishAppResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::make, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::destroy, &schema::ObjectOps<GetResourceFromPublishAppResult, L>::clear};
+constexpr schema::Row kRows64[] = {  // GetResourceFromResourceStackResult
   {"resources", schema::Local<Json, L>::ref, offsetof(GetResourceFromResourceStackResult, resources), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable63{{nullptr}, "GetResourceFromResourceStackResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::make, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::destroy, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::clear};
-constexpr schema::Row kRows64[] = {  // GetResourceNamesResult
+schema::LazyTable kTable64{{nullptr}, "GetResourceFromResourceStackResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::make, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::destroy, &schema::ObjectOps<GetResourceFromResourceStackResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // GetResourceNamesResult
   {"inventories", schema::Local<std::vector<ResourceInventory>, L>::ref, offsetof(GetResourceNamesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable64{{nullptr}, "GetResourceNamesResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<GetResourceNamesResult, L>::make, &schema::ObjectOps<GetResourceNamesResult, L>::destroy, &schema::ObjectOps<GetResourceNamesResult, L>::clear};
-constexpr schema::Row kRows65[] = {  // GetResourceStackFromResourceResult
+schema::LazyTable kTable65{{nullptr}, "GetResourceNamesResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<GetResourceNamesResult, L>::make, &schema::ObjectOps<GetResourceNamesResult, L>::destroy, &schema::ObjectOps<GetResourceNamesResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // GetResourceStackFromResourceResult
   {"stack", schema::Local<Json, L>::ref, offsetof(GetResourceStackFromResourceResult, stack), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable65{{nullptr}, "GetResourceStackFromResourceResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::make, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::destroy, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::clear};
-constexpr schema::Row kRows66[] = {  // GetResourceStackVmStatusResult
+schema::LazyTable kTable66{{nullptr}, "GetResourceStackFromResourceResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::make, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::destroy, &schema::ObjectOps<GetResourceStackFromResourceResult, L>::clear};
+constexpr schema::Row kRows67[] = {  // GetResourceStackVmStatusResult
   {"portStatus", schema::Local<Json, L>::ref, offsetof(GetResourceStackVmStatusResult, portStatus), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable66{{nullptr}, "GetResourceStackVmStatusResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::make, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::destroy, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::clear};
-constexpr schema::Row kRows67[] = {  // GetRouteTableVpcVRouterCandidateResult
+schema::LazyTable kTable67{{nullptr}, "GetResourceStackVmStatusResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::make, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::destroy, &schema::ObjectOps<GetResourceStackVmStatusResult, L>::clear};
+constexpr schema::Row kRows68[] = {  // GetRouteTableVpcVRouterCandidateResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetRouteTableVpcVRouterCandidateResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable67{{nullptr}, "GetRouteTableVpcVRouterCandidateResult", kRows67, 1, nullptr, 0, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::make, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::destroy, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::clear};
-constexpr schema::Row kRows68[] = {  // GetSSOClientResult
+schema::LazyTable kTable68{{nullptr}, "GetRouteTableVpcVRouterCandidateResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::make, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::destroy, &schema::ObjectOps<GetRouteTableVpcVRouterCandidateResult, L>::clear};
+constexpr schema::Row kRows69[] = {  // GetSSOClientResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetSSOClientResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable68{{nullptr}, "GetSSOClientResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<GetSSOClientResult, L>::make, &schema::ObjectOps<GetSSOClientResult, L>::destroy, &schema::ObjectOps<GetSSOClientResult, L>::clear};
-constexpr schema::Row kRows69[] = {  // GetSchedulerExecutionReportResult
+schema::LazyTable kTable69{{nullptr}, "GetSSOClientResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<GetSSOClientResult, L>::make, &schema::ObjectOps<GetSSOClientResult, L>::destroy, &schema::ObjectOps<GetSSOClientResult, L>::clear};
+constexpr schema::Row kRows70[] = {  // GetSchedulerExecutionReportResult
   {"successRecords", schema::Local<Json, L>::ref, offsetof(GetSchedulerExecutionReportResult, successRecords), schema::Location::Body, 0, nullptr},
   {"failureRecords", schema::Local<Json, L>::ref, offsetof(GetSchedulerExecutionReportResult, failureRecords), schema::Location::Body, 0, nullptr},
   {"partialSuccessRecords", schema::Local<Json, L>::ref, offsetof(GetSchedulerExecutionReportResult, partialSuccessRecords), schema::Location::Body, 0, nullptr},
   {"waitingRecords", schema::Local<Json, L>::ref, offsetof(GetSchedulerExecutionReportResult, waitingRecords), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable69{{nullptr}, "GetSchedulerExecutionReportResult", kRows69, 4, nullptr, 0, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::make, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::destroy, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::clear};
-constexpr schema::Row kRows70[] = {  // GetScsiLunCandidatesForAttachingVmResult
+schema::LazyTable kTable70{{nullptr}, "GetSchedulerExecutionReportResult", kRows70, 4, nullptr, 0, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::make, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::destroy, &schema::ObjectOps<GetSchedulerExecutionReportResult, L>::clear};
+constexpr schema::Row kRows71[] = {  // GetScsiLunCandidatesForAttachingVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetScsiLunCandidatesForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable70{{nullptr}, "GetScsiLunCandidatesForAttachingVmResult", kRows70, 1, nullptr, 0, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::clear};
-constexpr schema::Row kRows71[] = {  // GetSharedBlockCandidateResult
+schema::LazyTable kTable71{{nullptr}, "GetScsiLunCandidatesForAttachingVmResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetScsiLunCandidatesForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows72[] = {  // GetSharedBlockCandidateResult
   {"results", schema::Local<Json, L>::ref, offsetof(GetSharedBlockCandidateResult, results), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable71{{nullptr}, "GetSharedBlockCandidateResult", kRows71, 1, nullptr, 0, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::make, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::destroy, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::clear};
-constexpr schema::Row kRows72[] = {  // GetSignatureServerEncryptPublicKeyResult
+schema::LazyTable kTable72{{nullptr}, "GetSharedBlockCandidateResult", kRows72, 1, nullptr, 0, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::make, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::destroy, &schema::ObjectOps<GetSharedBlockCandidateResult, L>::clear};
+constexpr schema::Row kRows73[] = {  // GetSignatureServerEncryptPublicKeyResult
   {"publicKey", schema::Local<std::string, L>::ref, offsetof(GetSignatureServerEncryptPublicKeyResult, publicKey), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable72{{nullptr}, "GetSignatureServerEncryptPublicKeyResult", kRows72, 1, nullptr, 0, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::make, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::destroy, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::clear};
-constexpr schema::Row kRows73[] = {  // GetSpiceCertificatesResult
+schema::LazyTable kTable73{{nullptr}, "GetSignatureServerEncryptPublicKeyResult", kRows73, 1, nullptr, 0, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::make, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::destroy, &schema::ObjectOps<GetSignatureServerEncryptPublicKeyResult, L>::clear};
+constexpr schema::Row kRows74[] = {  // GetSpiceCertificatesResult
   {"certificateStr", schema::Local<std::string, L>::ref, offsetof(GetSpiceCertificatesResult, certificateStr), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable73{{nullptr}, "GetSpiceCertificatesResult", kRows73, 1, nullptr, 0, &schema::ObjectOps<GetSpiceCertificatesResult, L>::make, &schema::ObjectOps<GetSpiceCertificatesResult, L>::destroy, &schema::ObjectOps<GetSpiceCertificatesResult, L>::clear};
-constexpr schema::Row kRows74[] = {  // GetSupportAPIsResult
+schema::LazyTable kTable74{{nullptr}, "GetSpiceCertificatesResult", kRows74, 1, nullptr, 0, &schema::ObjectOps<GetSpiceCertificatesResult, L>::make, &schema::ObjectOps<GetSpiceCertificatesResult, L>::destroy, &schema::ObjectOps<GetSpiceCertificatesResult, L>::clear};
+constexpr schema::Row kRows75[] = {  // GetSupportAPIsResult
   {"supportApis", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetSupportAPIsResult, supportApis), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable74{{nullptr}, "GetSupportAPIsResult", kRows74, 1, nullptr, 0, &schema::ObjectOps<GetSupportAPIsResult, L>::make, &schema::ObjectOps<GetSupportAPIsResult, L>::destroy, &schema::ObjectOps<GetSupportAPIsResult, L>::clear};
-constexpr schema::Row kRows75[] = {  // GetSupportedCloudFormationResourcesResult
+schema::LazyTable kTable75{{nullptr}, "GetSupportAPIsResult", kRows75, 1, nullptr, 0, &schema::ObjectOps<GetSupportAPIsResult, L>::make, &schema::ObjectOps<GetSupportAPIsResult, L>::destroy, &schema::ObjectOps<GetSupportAPIsResult, L>::clear};
+constexpr schema::Row kRows76[] = {  // GetSupportedCloudFormationResourcesResult
   {"resources", schema::Local<Json, L>::ref, offsetof(GetSupportedCloudFormationResourcesResult, resources), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable75{{nullptr}, "GetSupportedCloudFormationResourcesResult", kRows75, 1, nullptr, 0, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::make, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::destroy, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::clear};
-constexpr schema::Row kRows76[] = {  // GetSupportedIdentityModelsResult
+schema::LazyTable kTable76{{nullptr}, "GetSupportedCloudFormationResourcesResult", kRows76, 1, nullptr, 0, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::make, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::destroy, &schema::ObjectOps<GetSupportedCloudFormationResourcesResult, L>::clear};
+constexpr schema::Row kRows77[] = {  // GetSupportedIdentityModelsResult
   {"configs", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetSupportedIdentityModelsResult, configs), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable76{{nullptr}, "GetSupportedIdentityModelsResult", kRows76, 1, nullptr, 0, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::make, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::destroy, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::clear};
-constexpr schema::Row kRows77[] = {  // GetTaskProgressResult
+schema::LazyTable kTable77{{nullptr}, "GetSupportedIdentityModelsResult", kRows77, 1, nullptr, 0, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::make, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::destroy, &schema::ObjectOps<GetSupportedIdentityModelsResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // GetTaskProgressResult
   {"inventories", schema::Local<std::vector<TaskProgressInventory>, L>::ref, offsetof(GetTaskProgressResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable77{{nullptr}, "GetTaskProgressResult", kRows77, 1, nullptr, 0, &schema::ObjectOps<GetTaskProgressResult, L>::make, &schema::ObjectOps<GetTaskProgressResult, L>::destroy, &schema::ObjectOps<GetTaskProgressResult, L>::clear};
-constexpr schema::Row kRows78[] = {  // GetTextTemplateArgResult
+schema::LazyTable kTable78{{nullptr}, "GetTaskProgressResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<GetTaskProgressResult, L>::make, &schema::ObjectOps<GetTaskProgressResult, L>::destroy, &schema::ObjectOps<GetTaskProgressResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // GetTextTemplateArgResult
   {"defaultSupportedParams", schema::Local<Json, L>::ref, offsetof(GetTextTemplateArgResult, defaultSupportedParams), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable78{{nullptr}, "GetTextTemplateArgResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<GetTextTemplateArgResult, L>::make, &schema::ObjectOps<GetTextTemplateArgResult, L>::destroy, &schema::ObjectOps<GetTextTemplateArgResult, L>::clear};
-constexpr schema::Row kRows79[] = {  // GetTrashOnBackupStorageResult
+schema::LazyTable kTable79{{nullptr}, "GetTextTemplateArgResult", kRows79, 1, nullptr, 0, &schema::ObjectOps<GetTextTemplateArgResult, L>::make, &schema::ObjectOps<GetTextTemplateArgResult, L>::destroy, &schema::ObjectOps<GetTextTemplateArgResult, L>::clear};
+constexpr schema::Row kRows80[] = {  // GetTrashOnBackupStorageResult
   {"inventories", schema::Local<std::vector<InstallPathRecycleInventory>, L>::ref, offsetof(GetTrashOnBackupStorageResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable79{{nullptr}, "GetTrashOnBackupStorageResult", kRows79, 1, nullptr, 0, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::make, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::destroy, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::clear};
-constexpr schema::Row kRows80[] = {  // GetTrashOnPrimaryStorageResult
+schema::LazyTable kTable80{{nullptr}, "GetTrashOnBackupStorageResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::make, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::destroy, &schema::ObjectOps<GetTrashOnBackupStorageResult, L>::clear};
+constexpr schema::Row kRows81[] = {  // GetTrashOnPrimaryStorageResult
   {"inventories", schema::Local<std::vector<InstallPathRecycleInventory>, L>::ref, offsetof(GetTrashOnPrimaryStorageResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable80{{nullptr}, "GetTrashOnPrimaryStorageResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::make, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::destroy, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::clear};
-constexpr schema::Row kRows81[] = {  // GetTwoFactorAuthenticationStateResult
+schema::LazyTable kTable81{{nullptr}, "GetTrashOnPrimaryStorageResult", kRows81, 1, nullptr, 0, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::make, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::destroy, &schema::ObjectOps<GetTrashOnPrimaryStorageResult, L>::clear};
+constexpr schema::Row kRows82[] = {  // GetTwoFactorAuthenticationStateResult
   {"state", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationStateResult, state), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable81{{nullptr}, "GetTwoFactorAuthenticationStateResult", kRows81, 1, nullptr, 0, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::make, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::destroy, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::clear};
-constexpr schema::Row kRows82[] = {  // GetUploadImageJobDetailsResult
+schema::LazyTable kTable82{{nullptr}, "GetTwoFactorAuthenticationStateResult", kRows82, 1, nullptr, 0, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::make, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::destroy, &schema::ObjectOps<GetTwoFactorAuthenticationStateResult, L>::clear};
+constexpr schema::Row kRows83[] = {  // GetUploadImageJobDetailsResult
   {"existingJobDetails", schema::Local<std::vector<JobDetails>, L>::ref, offsetof(GetUploadImageJobDetailsResult, existingJobDetails), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable82{{nullptr}, "GetUploadImageJobDetailsResult", kRows82, 1, nullptr, 0, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::make, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::destroy, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::clear};
-constexpr schema::Row kRows83[] = {  // GetUsbDeviceCandidatesForAttachingVmResult
+schema::LazyTable kTable83{{nullptr}, "GetUploadImageJobDetailsResult", kRows83, 1, nullptr, 0, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::make, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::destroy, &schema::ObjectOps<GetUploadImageJobDetailsResult, L>::clear};
+constexpr schema::Row kRows84[] = {  // GetUsbDeviceCandidatesForAttachingVmResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetUsbDeviceCandidatesForAttachingVmResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable83{{nullptr}, "GetUsbDeviceCandidatesForAttachingVmResult", kRows83, 1, nullptr, 0, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::clear};
-constexpr schema::Row kRows84[] = {  // GetVRouterFlowCounterResult
+schema::LazyTable kTable84{{nullptr}, "GetUsbDeviceCandidatesForAttachingVmResult", kRows84, 1, nullptr, 0, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::make, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::destroy, &schema::ObjectOps<GetUsbDeviceCandidatesForAttachingVmResult, L>::clear};
+constexpr schema::Row kRows85[] = {  // GetVRouterFlowCounterResult
   {"counters", schema::Local<Json, L>::ref, offsetof(GetVRouterFlowCounterResult, counters), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable84{{nullptr}, "GetVRouterFlowCounterResult", kRows84, 1, nullptr, 0, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::make, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::destroy, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::clear};
-constexpr schema::Row kRows85[] = {  // GetVRouterOspfNeighborResult
+schema::LazyTable kTable85{{nullptr}, "GetVRouterFlowCounterResult", kRows85, 1, nullptr, 0, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::make, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::destroy, &schema::ObjectOps<GetVRouterFlowCounterResult, L>::clear};
+constexpr schema::Row kRows86[] = {  // GetVRouterOspfNeighborResult
   {"neighbors", schema::Local<Json, L>::ref, offsetof(GetVRouterOspfNeighborResult, neighbors), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable85{{nullptr}, "GetVRouterOspfNeighborResult", kRows85, 1, nullptr, 0, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::make, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::destroy, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::clear};
-constexpr schema::Row kRows86[] = {  // GetVRouterRouteTableResult
+schema::LazyTable kTable86{{nullptr}, "GetVRouterOspfNeighborResult", kRows86, 1, nullptr, 0, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::make, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::destroy, &schema::ObjectOps<GetVRouterOspfNeighborResult, L>::clear};
+constexpr schema::Row kRows87[] = {  // GetVRouterRouteTableResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVRouterRouteTableResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable86{{nullptr}, "GetVRouterRouteTableResult", kRows86, 1, nullptr, 0, &schema::ObjectOps<GetVRouterRouteTableResult, L>::make, &schema::ObjectOps<GetVRouterRouteTableResult, L>::destroy, &schema::ObjectOps<GetVRouterRouteTableResult, L>::clear};
-constexpr schema::Row kRows87[] = {  // GetVRouterRouterIdResult
+schema::LazyTable kTable87{{nullptr}, "GetVRouterRouteTableResult", kRows87, 1, nullptr, 0, &schema::ObjectOps<GetVRouterRouteTableResult, L>::make, &schema::ObjectOps<GetVRouterRouteTableResult, L>::destroy, &schema::ObjectOps<GetVRouterRouteTableResult, L>::clear};
+constexpr schema::Row kRows88[] = {  // GetVRouterRouterIdResult
   {"routerId", schema::Local<std::string, L>::ref, offsetof(GetVRouterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable87{{nullptr}, "GetVRouterRouterIdResult", kRows87, 1, nullptr, 0, &schema::ObjectOps<GetVRouterRouterIdResult, L>::make, &schema::ObjectOps<GetVRouterRouterIdResult, L>::destroy, &schema::ObjectOps<GetVRouterRouterIdResult, L>::clear};
-constexpr schema::Row kRows88[] = {  // GetVSwitchTypesResult
-  {"types", schema::Local<Json, L>::ref, offsetof(GetVSwitchTypesResult, types), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable88{{nullptr}, "GetVRouterRouterIdResult", kRows88, 1, nullptr, 0, &schema::ObjectOps<GetVRouterRouterIdResult, L>::make, &schema::ObjectOps<GetVRouterRouterIdResult, L>::destroy, &schema::ObjectOps<GetVRouterRouterIdResult, L>::clear};
+constexpr schema::Row kRows89[] = {  // GetVSwitchTypesResult
+  {"types", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVSwitchTypesResult, types), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable88{{nullptr}, "GetVSwitchTypesResult", kRows88, 1, nullptr, 0, &schema::ObjectOps<GetVSwitchTypesResult, L>::make, &schema::ObjectOps<GetVSwitchTypesResult, L>::destroy, &schema::ObjectOps<GetVSwitchTypesResult, L>::clear};
-constexpr schema::Row kRows89[] = {  // GetVersionResult
+schema::LazyTable kTable89{{nullptr}, "GetVSwitchTypesResult", kRows89, 1, nullptr, 0, &schema::ObjectOps<GetVSwitchTypesResult, L>::make, &schema::ObjectOps<GetVSwitchTypesResult, L>::destroy, &schema::ObjectOps<GetVSwitchTypesResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // GetVersionResult
   {"version", schema::Local<std::string, L>::ref, offsetof(GetVersionResult, version), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable89{{nullptr}, "GetVersionResult", kRows89, 1, nullptr, 0, &schema::ObjectOps<GetVersionResult, L>::make, &schema::ObjectOps<GetVersionResult, L>::destroy, &schema::ObjectOps<GetVersionResult, L>::clear};
-constexpr schema::Row kRows90[] = {  // GetVipAvailablePortResult
+schema::LazyTable kTable90{{nullptr}, "GetVersionResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<GetVersionResult, L>::make, &schema::ObjectOps<GetVersionResult, L>::destroy, &schema::ObjectOps<GetVersionResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // GetVipAvailablePortResult
   {"availablePort", schema::Local<std::vector<std::int32_t>, L>::ref, offsetof(GetVipAvailablePortResult, availablePort), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable90{{nullptr}, "GetVipAvailablePortResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<GetVipAvailablePortResult, L>::make, &schema::ObjectOps<GetVipAvailablePortResult, L>::destroy, &schema::ObjectOps<GetVipAvailablePortResult, L>::clear};
-constexpr schema::Row kRows91[] = {  // GetVirtualRouterSoftwareVersionResult
+schema::LazyTable kTable91{{nullptr}, "GetVipAvailablePortResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<GetVipAvailablePortResult, L>::make, &schema::ObjectOps<GetVipAvailablePortResult, L>::destroy, &schema::ObjectOps<GetVipAvailablePortResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // GetVirtualRouterSoftwareVersionResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVirtualRouterSoftwareVersionResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable91{{nullptr}, "GetVirtualRouterSoftwareVersionResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::make, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::destroy, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::clear};
-constexpr schema::Row kRows92[] = {  // GetVirtualizerInfoResult
+schema::LazyTable kTable92{{nullptr}, "GetVirtualRouterSoftwareVersionResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::make, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::destroy, &schema::ObjectOps<GetVirtualRouterSoftwareVersionResult, L>::clear};
+constexpr schema::Row kRows93[] = {  // GetVirtualizerInfoResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVirtualizerInfoResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable92{{nullptr}, "GetVirtualizerInfoResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<GetVirtualizerInfoResult, L>::make, &schema::ObjectOps<GetVirtualizerInfoResult, L>::destroy, &schema::ObjectOps<GetVirtualizerInfoResult, L>::clear};
-constexpr schema::Row kRows93[] = {  // GetVmAttachableDataVolumeResult
+schema::LazyTable kTable93{{nullptr}, "GetVirtualizerInfoResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<GetVirtualizerInfoResult, L>::make, &schema::ObjectOps<GetVirtualizerInfoResult, L>::destroy, &schema::ObjectOps<GetVirtualizerInfoResult, L>::clear};
+constexpr schema::Row kRows94[] = {  // GetVmAttachableDataVolumeResult
   {"inventories", schema::Local<std::vector<VolumeInventory>, L>::ref, offsetof(GetVmAttachableDataVolumeResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable93{{nullptr}, "GetVmAttachableDataVolumeResult", kRows93, 1, nullptr, 0, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::make, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::destroy, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::clear};
-constexpr schema::Row kRows94[] = {  // GetVmAttachableL3NetworkResult
+schema::LazyTable kTable94{{nullptr}, "GetVmAttachableDataVolumeResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::make, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::destroy, &schema::ObjectOps<GetVmAttachableDataVolumeResult, L>::clear};
+constexpr schema::Row kRows95[] = {  // GetVmAttachableL3NetworkResult
   {"inventories", schema::Local<std::vector<L3NetworkInventory>, L>::ref, offsetof(GetVmAttachableL3NetworkResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable94{{nullptr}, "GetVmAttachableL3NetworkResult", kRows94, 1, nullptr, 0, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::make, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::destroy, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::clear};
-constexpr schema::Row kRows95[] = {  // GetVmBootOrderResult
-  {"orders", schema::Local<Json, L>::ref, offsetof(GetVmBootOrderResult, orders), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable95{{nullptr}, "GetVmAttachableL3NetworkResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::make, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::destroy, &schema::ObjectOps<GetVmAttachableL3NetworkResult, L>::clear};
+constexpr schema::Row kRows96[] = {  // GetVmBootOrderResult
+  {"orders", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmBootOrderResult, orders), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable95{{nullptr}, "GetVmBootOrderResult", kRows95, 1, nullptr, 0, &schema::ObjectOps<GetVmBootOrderResult, L>::make, &schema::ObjectOps<GetVmBootOrderResult, L>::destroy, &schema::ObjectOps<GetVmBootOrderResult, L>::clear};
-constexpr schema::Row kRows96[] = {  // GetVmCapabilitiesResult
+schema::LazyTable kTable96{{nullptr}, "GetVmBootOrderResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<GetVmBootOrderResult, L>::make, &schema::ObjectOps<GetVmBootOrderResult, L>::destroy, &schema::ObjectOps<GetVmBootOrderResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // GetVmCapabilitiesResult
   {"capabilities", schema::Local<std::map<std::string, Json>, L>::ref, offsetof(GetVmCapabilitiesResult, capabilities), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable96{{nullptr}, "GetVmCapabilitiesResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<GetVmCapabilitiesResult, L>::make, &schema::ObjectOps<GetVmCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVmCapabilitiesResult, L>::clear};
-constexpr schema::Row kRows97[] = {  // GetVmConsoleAddressResult
+schema::LazyTable kTable97{{nullptr}, "GetVmCapabilitiesResult", kRows97, 1, nullptr, 0, &schema::ObjectOps<GetVmCapabilitiesResult, L>::make, &schema::ObjectOps<GetVmCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVmCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows98[] = {  // GetVmConsoleAddressResult
   {"hostIp", schema::Local<std::string, L>::ref, offsetof(GetVmConsoleAddressResult, hostIp), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmConsoleAddressResult, port), schema::Location::Body, 0, nullptr},
   {"path", schema::Local<std::string, L>::ref, offsetof(GetVmConsoleAddressResult, path), schema::Location::Body, 0, nullptr},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(GetVmConsoleAddressResult, protocol), schema::Location::Body, 0, nullptr},
   {"vdiPortInfo", schema::Local<std::optional<VdiPortInfo>, L>::ref, offsetof(GetVmConsoleAddressResult, vdiPortInfo), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable97{{nullptr}, "GetVmConsoleAddressResult", kRows97, 5, nullptr, 0, &schema::ObjectOps<GetVmConsoleAddressResult, L>::make, &schema::ObjectOps<GetVmConsoleAddressResult, L>::destroy, &schema::ObjectOps<GetVmConsoleAddressResult, L>::clear};
-constexpr schema::Row kRows98[] = {  // GetVmConsolePasswordResult
+schema::LazyTable kTable98{{nullptr}, "GetVmConsoleAddressResult", kRows98, 5, nullptr, 0, &schema::ObjectOps<GetVmConsoleAddressResult, L>::make, &schema::ObjectOps<GetVmConsoleAddressResult, L>::destroy, &schema::ObjectOps<GetVmConsoleAddressResult, L>::clear};
+constexpr schema::Row kRows99[] = {  // GetVmConsolePasswordResult
   {"password", schema::Local<std::string, L>::ref, offsetof(GetVmConsolePasswordResult, password), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable98{{nullptr}, "GetVmConsolePasswordResult", kRows98, 1, nullptr, 0, &schema::ObjectOps<GetVmConsolePasswordResult, L>::make, &schema::ObjectOps<GetVmConsolePasswordResult, L>::destroy, &schema::ObjectOps<GetVmConsolePasswordResult, L>::clear};
-constexpr schema::Row kRows99[] = {  // GetVmDeviceAddressResult
+schema::LazyTable kTable99{{nullptr}, "GetVmConsolePasswordResult", kRows99, 1, nullptr, 0, &schema::ObjectOps<GetVmConsolePasswordResult, L>::make, &schema::ObjectOps<GetVmConsolePasswordResult, L>::destroy, &schema::ObjectOps<GetVmConsolePasswordResult, L>::clear};
+constexpr schema::Row kRows100[] = {  // GetVmDeviceAddressResult
   {"addresses", schema::Local<Json, L>::ref, offsetof(GetVmDeviceAddressResult, addresses), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable99{{nullptr}, "GetVmDeviceAddressResult", kRows99, 1, nullptr, 0, &schema::ObjectOps<GetVmDeviceAddressResult, L>::make, &schema::ObjectOps<GetVmDeviceAddressResult, L>::destroy, &schema::ObjectOps<GetVmDeviceAddressResult, L>::clear};
-constexpr schema::Row kRows100[] = {  // GetVmEmulatorPinningResult
+schema::LazyTable kTable100{{nullptr}, "GetVmDeviceAddressResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<GetVmDeviceAddressResult, L>::make, &schema::ObjectOps<GetVmDeviceAddressResult, L>::destroy, &schema::ObjectOps<GetVmDeviceAddressResult, L>::clear};
+constexpr schema::Row kRows101[] = {  // GetVmEmulatorPinningResult
   {"emulatorPinning", schema::Local<std::string, L>::ref, offsetof(GetVmEmulatorPinningResult, emulatorPinning), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable100{{nullptr}, "GetVmEmulatorPinningResult", kRows100, 1, nullptr, 0, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::make, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::destroy, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::clear};
-constexpr schema::Row kRows101[] = {  // GetVmGuestToolsInfoResult
+schema::LazyTable kTable101{{nullptr}, "GetVmEmulatorPinningResult", kRows101, 1, nullptr, 0, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::make, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::destroy, &schema::ObjectOps<GetVmEmulatorPinningResult, L>::clear};
+constexpr schema::Row kRows102[] = {  // GetVmGuestToolsInfoResult
   {"version", schema::Local<std::string, L>::ref, offsetof(GetVmGuestToolsInfoResult, version), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(GetVmGuestToolsInfoResult, status), schema::Location::Body, 0, nullptr},
   {"features", schema::Local<Json, L>::ref, offsetof(GetVmGuestToolsInfoResult, features), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable101{{nullptr}, "GetVmGuestToolsInfoResult", kRows101, 3, nullptr, 0, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::make, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::destroy, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::clear};
-constexpr schema::Row kRows102[] = {  // GetVmHostnameResult
+schema::LazyTable kTable102{{nullptr}, "GetVmGuestToolsInfoResult", kRows102, 3, nullptr, 0, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::make, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::destroy, &schema::ObjectOps<GetVmGuestToolsInfoResult, L>::clear};
+constexpr schema::Row kRows103[] = {  // GetVmHostnameResult
   {"hostname", schema::Local<std::string, L>::ref, offsetof(GetVmHostnameResult, hostname), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable102{{nullptr}, "GetVmHostnameResult", kRows102, 1, nullptr, 0, &schema::ObjectOps<GetVmHostnameResult, L>::make, &schema::ObjectOps<GetVmHostnameResult, L>::destroy, &schema::ObjectOps<GetVmHostnameResult, L>::clear};
-constexpr schema::Row kRows103[] = {  // GetVmInstanceFirstBootDeviceResult
+schema::LazyTable kTable103{{nullptr}, "GetVmHostnameResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<GetVmHostnameResult, L>::make, &schema::ObjectOps<GetVmHostnameResult, L>::destroy, &schema::ObjectOps<GetVmHostnameResult, L>::clear};
+constexpr schema::Row kRows104[] = {  // GetVmInstanceFirstBootDeviceResult
   {"firstBootDevice", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceFirstBootDeviceResult, firstBootDevice), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable103{{nullptr}, "GetVmInstanceFirstBootDeviceResult", kRows103, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::make, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::destroy, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::clear};
-constexpr schema::Row kRows104[] = {  // GetVmInstanceHaLevelResult
+schema::LazyTable kTable104{{nullptr}, "GetVmInstanceFirstBootDeviceResult", kRows104, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::make, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::destroy, &schema::ObjectOps<GetVmInstanceFirstBootDeviceResult, L>::clear};
+constexpr schema::Row kRows105[] = {  // GetVmInstanceHaLevelResult
   {"level", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceHaLevelResult, level), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable104{{nullptr}, "GetVmInstanceHaLevelResult", kRows104, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::make, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::destroy, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::clear};
-constexpr schema::Row kRows105[] = {  // GetVmInstanceProtectedRecoveryPointsResult
+schema::LazyTable kTable105{{nullptr}, "GetVmInstanceHaLevelResult", kRows105, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::make, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::destroy, &schema::ObjectOps<GetVmInstanceHaLevelResult, L>::clear};
+constexpr schema::Row kRows106[] = {  // GetVmInstanceProtectedRecoveryPointsResult
   {"recoveryPoints", schema::Local<Json, L>::ref, offsetof(GetVmInstanceProtectedRecoveryPointsResult, recoveryPoints), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable105{{nullptr}, "GetVmInstanceProtectedRecoveryPointsResult", kRows105, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::make, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::destroy, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::clear};
-constexpr schema::Row kRows106[] = {  // GetVmInstanceRecoveryPointsResult
+schema::LazyTable kTable106{{nullptr}, "GetVmInstanceProtectedRecoveryPointsResult", kRows106, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::make, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::destroy, &schema::ObjectOps<GetVmInstanceProtectedRecoveryPointsResult, L>::clear};
+constexpr schema::Row kRows107[] = {  // GetVmInstanceRecoveryPointsResult
   {"recoveryPoints", schema::Local<Json, L>::ref, offsetof(GetVmInstanceRecoveryPointsResult, recoveryPoints), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable106{{nullptr}, "GetVmInstanceRecoveryPointsResult", kRows106, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::make, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::destroy, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::clear};
-constexpr schema::Row kRows107[] = {  // GetVmMigrationCandidateHostsResult
+schema::LazyTable kTable107{{nullptr}, "GetVmInstanceRecoveryPointsResult", kRows107, 1, nullptr, 0, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::make, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::destroy, &schema::ObjectOps<GetVmInstanceRecoveryPointsResult, L>::clear};
+constexpr schema::Row kRows108[] = {  // GetVmMigrationCandidateHostsResult
   {"inventories", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(GetVmMigrationCandidateHostsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable107{{nullptr}, "GetVmMigrationCandidateHostsResult", kRows107, 1, nullptr, 0, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::make, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::destroy, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::clear};
-constexpr schema::Row kRows108[] = {  // GetVmMonitorNumberResult
+schema::LazyTable kTable108{{nullptr}, "GetVmMigrationCandidateHostsResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::make, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::destroy, &schema::ObjectOps<GetVmMigrationCandidateHostsResult, L>::clear};
+constexpr schema::Row kRows109[] = {  // GetVmMonitorNumberResult
   {"monitorNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmMonitorNumberResult, monitorNumber), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable108{{nullptr}, "GetVmMonitorNumberResult", kRows108, 1, nullptr, 0, &schema::ObjectOps<GetVmMonitorNumberResult, L>::make, &schema::ObjectOps<GetVmMonitorNumberResult, L>::destroy, &schema::ObjectOps<GetVmMonitorNumberResult, L>::clear};
-constexpr schema::Row kRows109[] = {  // GetVmNicAttachableEipsResult
+schema::LazyTable kTable109{{nullptr}, "GetVmMonitorNumberResult", kRows109, 1, nullptr, 0, &schema::ObjectOps<GetVmMonitorNumberResult, L>::make, &schema::ObjectOps<GetVmMonitorNumberResult, L>::destroy, &schema::ObjectOps<GetVmMonitorNumberResult, L>::clear};
+constexpr schema::Row kRows110[] = {  // GetVmNicAttachableEipsResult
   {"inventories", schema::Local<std::vector<EipInventory>, L>::ref, offsetof(GetVmNicAttachableEipsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable109{{nullptr}, "GetVmNicAttachableEipsResult", kRows109, 1, nullptr, 0, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::make, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::destroy, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::clear};
-constexpr schema::Row kRows110[] = {  // GetVmNicAttachedNetworkServiceResult
+schema::LazyTable kTable110{{nullptr}, "GetVmNicAttachableEipsResult", kRows110, 1, nullptr, 0, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::make, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::destroy, &schema::ObjectOps<GetVmNicAttachableEipsResult, L>::clear};
+constexpr schema::Row kRows111[] = {  // GetVmNicAttachedNetworkServiceResult
   {"networkServices", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmNicAttachedNetworkServiceResult, networkServices), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable110{{nullptr}, "GetVmNicAttachedNetworkServiceResult", kRows110, 1, nullptr, 0, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::make, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::destroy, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::clear};
-constexpr schema::Row kRows111[] = {  // GetVmNumaResult
+schema::LazyTable kTable111{{nullptr}, "GetVmNicAttachedNetworkServiceResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::make, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::destroy, &schema::ObjectOps<GetVmNicAttachedNetworkServiceResult, L>::clear};
+constexpr schema::Row kRows112[] = {  // GetVmNumaResult
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmNumaResult, enable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable111{{nullptr}, "GetVmNumaResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<GetVmNumaResult, L>::make, &schema::ObjectOps<GetVmNumaResult, L>::destroy, &schema::ObjectOps<GetVmNumaResult, L>::clear};
-constexpr schema::Row kRows112[] = {  // GetVmQgaResult
+schema::LazyTable kTable112{{nullptr}, "GetVmNumaResult", kRows112, 1, nullptr, 0, &schema::ObjectOps<GetVmNumaResult, L>::make, &schema::ObjectOps<GetVmNumaResult, L>::destroy, &schema::ObjectOps<GetVmNumaResult, L>::clear};
+constexpr schema::Row kRows113[] = {  // GetVmQgaResult
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmQgaResult, enable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable112{{nullptr}, "GetVmQgaResult", kRows112, 1, nullptr, 0, &schema::ObjectOps<GetVmQgaResult, L>::make, &schema::ObjectOps<GetVmQgaResult, L>::destroy, &schema::ObjectOps<GetVmQgaResult, L>::clear};
-constexpr schema::Row kRows113[] = {  // GetVmRDPResult
+schema::LazyTable kTable113{{nullptr}, "GetVmQgaResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<GetVmQgaResult, L>::make, &schema::ObjectOps<GetVmQgaResult, L>::destroy, &schema::ObjectOps<GetVmQgaResult, L>::clear};
+constexpr schema::Row kRows114[] = {  // GetVmRDPResult
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmRDPResult, enable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable113{{nullptr}, "GetVmRDPResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<GetVmRDPResult, L>::make, &schema::ObjectOps<GetVmRDPResult, L>::destroy, &schema::ObjectOps<GetVmRDPResult, L>::clear};
-constexpr schema::Row kRows114[] = {  // GetVmSchedulingRulesExecuteStateResult
+schema::LazyTable kTable114{{nullptr}, "GetVmRDPResult", kRows114, 1, nullptr, 0, &schema::ObjectOps<GetVmRDPResult, L>::make, &schema::ObjectOps<GetVmRDPResult, L>::destroy, &schema::ObjectOps<GetVmRDPResult, L>::clear};
+constexpr schema::Row kRows115[] = {  // GetVmSchedulingRulesExecuteStateResult
   {"ruleMapState", schema::Local<Json, L>::ref, offsetof(GetVmSchedulingRulesExecuteStateResult, ruleMapState), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable114{{nullptr}, "GetVmSchedulingRulesExecuteStateResult", kRows114, 1, nullptr, 0, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::make, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::destroy, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::clear};
-constexpr schema::Row kRows115[] = {  // GetVmSshKeyResult
+schema::LazyTable kTable115{{nullptr}, "GetVmSchedulingRulesExecuteStateResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::make, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::destroy, &schema::ObjectOps<GetVmSchedulingRulesExecuteStateResult, L>::clear};
+constexpr schema::Row kRows116[] = {  // GetVmSshKeyResult
   {"sshKey", schema::Local<std::string, L>::ref, offsetof(GetVmSshKeyResult, sshKey), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable115{{nullptr}, "GetVmSshKeyResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<GetVmSshKeyResult, L>::make, &schema::ObjectOps<GetVmSshKeyResult, L>::destroy, &schema::ObjectOps<GetVmSshKeyResult, L>::clear};
-constexpr schema::Row kRows116[] = {  // GetVmStartingCandidateClustersHostsResult
-  {"hosts", schema::Local<Json, L>::ref, offsetof(GetVmStartingCandidateClustersHostsResult, hosts), schema::Location::Body, 0, nullptr},
-  {"clusters", schema::Local<Json, L>::ref, offsetof(GetVmStartingCandidateClustersHostsResult, clusters), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable116{{nullptr}, "GetVmSshKeyResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<GetVmSshKeyResult, L>::make, &schema::ObjectOps<GetVmSshKeyResult, L>::destroy, &schema::ObjectOps<GetVmSshKeyResult, L>::clear};
+constexpr schema::Row kRows117[] = {  // GetVmStartingCandidateClustersHostsResult
+  {"hosts", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(GetVmStartingCandidateClustersHostsResult, hosts), schema::Location::Body, 0, nullptr},
+  {"clusters", schema::Local<std::vector<ClusterInventory>, L>::ref, offsetof(GetVmStartingCandidateClustersHostsResult, clusters), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable116{{nullptr}, "GetVmStartingCandidateClustersHostsResult", kRows116, 2, nullptr, 0, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::make, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::destroy, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::clear};
-constexpr schema::Row kRows117[] = {  // GetVmUsbRedirectResult
+schema::LazyTable kTable117{{nullptr}, "GetVmStartingCandidateClustersHostsResult", kRows117, 2, nullptr, 0, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::make, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::destroy, &schema::ObjectOps<GetVmStartingCandidateClustersHostsResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // GetVmUsbRedirectResult
   {"enable", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmUsbRedirectResult, enable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable117{{nullptr}, "GetVmUsbRedirectResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<GetVmUsbRedirectResult, L>::make, &schema::ObjectOps<GetVmUsbRedirectResult, L>::destroy, &schema::ObjectOps<GetVmUsbRedirectResult, L>::clear};
-constexpr schema::Row kRows118[] = {  // GetVmXmlHookScriptResult
+schema::LazyTable kTable118{{nullptr}, "GetVmUsbRedirectResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<GetVmUsbRedirectResult, L>::make, &schema::ObjectOps<GetVmUsbRedirectResult, L>::destroy, &schema::ObjectOps<GetVmUsbRedirectResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // GetVmXmlHookScriptResult
   {"userDefinedXmlHookScript", schema::Local<std::string, L>::ref, offsetof(GetVmXmlHookScriptResult, userDefinedXmlHookScript), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable118{{nullptr}, "GetVmXmlHookScriptResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::make, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::destroy, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::clear};
-constexpr schema::Row kRows119[] = {  // GetVmXmlResult
-  {"match", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmXmlResult, match), schema::Location::Body, 0, nullptr},
-  {"runningXml", schema::Local<std::string, L>::ref, offsetof(GetVmXmlResult, runningXml), schema::Location::Body, 0, nullptr},
-  {"userDefinedXml", schema::Local<std::string, L>::ref, offsetof(GetVmXmlResult, userDefinedXml), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable119{{nullptr}, "GetVmXmlResult", kRows119, 3, nullptr, 0, &schema::ObjectOps<GetVmXmlResult, L>::make, &schema::ObjectOps<GetVmXmlResult, L>::destroy, &schema::ObjectOps<GetVmXmlResult, L>::clear};
+schema::LazyTable kTable119{{nullptr}, "GetVmXmlHookScriptResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::make, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::destroy, &schema::ObjectOps<GetVmXmlHookScriptResult, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& GetIAM2OrganizationVirtualIDNumberResult::describe() { return schema::lazyTable(kTable0); }
+const schema::TypeDesc& GetHypervisorTypesResult::describe() { return schema::lazyTable(kTable0); }
+
+GetHypervisorTypesResult::GetHypervisorTypesResult() = default;
+GetHypervisorTypesResult::GetHypervisorTypesResult(GetHypervisorTypesResult&&) noexcept = default;
+GetHypervisorTypesResult::~GetHypervisorTypesResult() = default;
+
+const schema::TypeDesc& GetIAM2OrganizationVirtualIDNumberResult::describe() { return schema::lazyTable(kTable1); }
 
 GetIAM2OrganizationVirtualIDNumberResult::GetIAM2OrganizationVirtualIDNumberResult() = default;
 GetIAM2OrganizationVirtualIDNumberResult::GetIAM2OrganizationVirtualIDNumberResult(GetIAM2OrganizationVirtualIDNumberResult&&) noexcept = default;
 GetIAM2OrganizationVirtualIDNumberResult::~GetIAM2OrganizationVirtualIDNumberResult() = default;
 
-const schema::TypeDesc& GetIAM2ProjectsOfVirtualIDResult::describe() { return schema::lazyTable(kTable1); }
+const schema::TypeDesc& GetIAM2ProjectsOfVirtualIDResult::describe() { return schema::lazyTable(kTable2); }
 
 GetIAM2ProjectsOfVirtualIDResult::GetIAM2ProjectsOfVirtualIDResult() = default;
 GetIAM2ProjectsOfVirtualIDResult::GetIAM2ProjectsOfVirtualIDResult(GetIAM2ProjectsOfVirtualIDResult&&) noexcept = default;
 GetIAM2ProjectsOfVirtualIDResult::~GetIAM2ProjectsOfVirtualIDResult() = default;
 
-const schema::TypeDesc& GetIAM2SystemAttributesResult::describe() { return schema::lazyTable(kTable2); }
+const schema::TypeDesc& GetIAM2SystemAttributesResult::describe() { return schema::lazyTable(kTable3); }
 
 GetIAM2SystemAttributesResult::GetIAM2SystemAttributesResult() = default;
 GetIAM2SystemAttributesResult::GetIAM2SystemAttributesResult(GetIAM2SystemAttributesResult&&) noexcept = default;
 GetIAM2SystemAttributesResult::~GetIAM2SystemAttributesResult() = default;
 
-const schema::TypeDesc& GetIAM2VirtualIDAPIPermissionResult::describe() { return schema::lazyTable(kTable3); }
+const schema::TypeDesc& GetIAM2VirtualIDAPIPermissionResult::describe() { return schema::lazyTable(kTable4); }
 
 GetIAM2VirtualIDAPIPermissionResult::GetIAM2VirtualIDAPIPermissionResult() = default;
 GetIAM2VirtualIDAPIPermissionResult::GetIAM2VirtualIDAPIPermissionResult(GetIAM2VirtualIDAPIPermissionResult&&) noexcept = default;
 GetIAM2VirtualIDAPIPermissionResult::~GetIAM2VirtualIDAPIPermissionResult() = default;
 
-const schema::TypeDesc& GetIdentityZoneFromRemoteResult::describe() { return schema::lazyTable(kTable4); }
+const schema::TypeDesc& GetIdentityZoneFromRemoteResult::describe() { return schema::lazyTable(kTable5); }
 
 GetIdentityZoneFromRemoteResult::GetIdentityZoneFromRemoteResult() = default;
 GetIdentityZoneFromRemoteResult::GetIdentityZoneFromRemoteResult(GetIdentityZoneFromRemoteResult&&) noexcept = default;
 GetIdentityZoneFromRemoteResult::~GetIdentityZoneFromRemoteResult() = default;
 
-const schema::TypeDesc& GetImageCandidatesForVmToChangeResult::describe() { return schema::lazyTable(kTable5); }
+const schema::TypeDesc& GetImageCandidatesForVmToChangeResult::describe() { return schema::lazyTable(kTable6); }
 
 GetImageCandidatesForVmToChangeResult::GetImageCandidatesForVmToChangeResult() = default;
 GetImageCandidatesForVmToChangeResult::GetImageCandidatesForVmToChangeResult(GetImageCandidatesForVmToChangeResult&&) noexcept = default;
 GetImageCandidatesForVmToChangeResult::~GetImageCandidatesForVmToChangeResult() = default;
 
-const schema::TypeDesc& GetImageQgaResult::describe() { return schema::lazyTable(kTable6); }
+const schema::TypeDesc& GetImageQgaResult::describe() { return schema::lazyTable(kTable7); }
 
 GetImageQgaResult::GetImageQgaResult() = default;
 GetImageQgaResult::GetImageQgaResult(GetImageQgaResult&&) noexcept = default;
 GetImageQgaResult::~GetImageQgaResult() = default;
 
-const schema::TypeDesc& GetImagesFromImageStoreBackupStorageResult::describe() { return schema::lazyTable(kTable7); }
+const schema::TypeDesc& GetImagesFromImageStoreBackupStorageResult::describe() { return schema::lazyTable(kTable8); }
 
 GetImagesFromImageStoreBackupStorageResult::GetImagesFromImageStoreBackupStorageResult() = default;
 GetImagesFromImageStoreBackupStorageResult::GetImagesFromImageStoreBackupStorageResult(GetImagesFromImageStoreBackupStorageResult&&) noexcept = default;
 GetImagesFromImageStoreBackupStorageResult::~GetImagesFromImageStoreBackupStorageResult() = default;
 
-const schema::TypeDesc& GetInterdependentL3NetworkImageResult::describe() { return schema::lazyTable(kTable8); }
+const schema::TypeDesc& GetInterdependentL3NetworkImageResult::describe() { return schema::lazyTable(kTable9); }
 
 GetInterdependentL3NetworkImageResult::GetInterdependentL3NetworkImageResult() = default;
 GetInterdependentL3NetworkImageResult::GetInterdependentL3NetworkImageResult(GetInterdependentL3NetworkImageResult&&) noexcept = default;
 GetInterdependentL3NetworkImageResult::~GetInterdependentL3NetworkImageResult() = default;
 
-const schema::TypeDesc& GetInterdependentL3NetworksBackupStoragesResult::describe() { return schema::lazyTable(kTable9); }
+const schema::TypeDesc& GetInterdependentL3NetworksBackupStoragesResult::describe() { return schema::lazyTable(kTable10); }
 
 GetInterdependentL3NetworksBackupStoragesResult::GetInterdependentL3NetworksBackupStoragesResult() = default;
 GetInterdependentL3NetworksBackupStoragesResult::GetInterdependentL3NetworksBackupStoragesResult(GetInterdependentL3NetworksBackupStoragesResult&&) noexcept = default;
 GetInterdependentL3NetworksBackupStoragesResult::~GetInterdependentL3NetworksBackupStoragesResult() = default;
 
-const schema::TypeDesc& GetInterfaceServiceTypeStatisticResult::describe() { return schema::lazyTable(kTable10); }
+const schema::TypeDesc& GetInterfaceServiceTypeStatisticResult::describe() { return schema::lazyTable(kTable11); }
 
 GetInterfaceServiceTypeStatisticResult::GetInterfaceServiceTypeStatisticResult() = default;
 GetInterfaceServiceTypeStatisticResult::GetInterfaceServiceTypeStatisticResult(GetInterfaceServiceTypeStatisticResult&&) noexcept = default;
 GetInterfaceServiceTypeStatisticResult::~GetInterfaceServiceTypeStatisticResult() = default;
 
-const schema::TypeDesc& GetIpAddressCapacityResult::describe() { return schema::lazyTable(kTable11); }
+const schema::TypeDesc& GetIpAddressCapacityResult::describe() { return schema::lazyTable(kTable12); }
 
 GetIpAddressCapacityResult::GetIpAddressCapacityResult() = default;
 GetIpAddressCapacityResult::GetIpAddressCapacityResult(GetIpAddressCapacityResult&&) noexcept = default;
 GetIpAddressCapacityResult::~GetIpAddressCapacityResult() = default;
 
-const schema::TypeDesc& GetL2NetworkTypesResult::describe() { return schema::lazyTable(kTable12); }
+const schema::TypeDesc& GetL2NetworkTypesResult::describe() { return schema::lazyTable(kTable13); }
 
 GetL2NetworkTypesResult::GetL2NetworkTypesResult() = default;
 GetL2NetworkTypesResult::GetL2NetworkTypesResult(GetL2NetworkTypesResult&&) noexcept = default;
 GetL2NetworkTypesResult::~GetL2NetworkTypesResult() = default;
 
-const schema::TypeDesc& GetL3NetworkDhcpIpAddressResult::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& GetL3NetworkDhcpIpAddressResult::describe() { return schema::lazyTable(kTable14); }
 
 GetL3NetworkDhcpIpAddressResult::GetL3NetworkDhcpIpAddressResult() = default;
 GetL3NetworkDhcpIpAddressResult::GetL3NetworkDhcpIpAddressResult(GetL3NetworkDhcpIpAddressResult&&) noexcept = default;
 GetL3NetworkDhcpIpAddressResult::~GetL3NetworkDhcpIpAddressResult() = default;
 
-const schema::TypeDesc& GetL3NetworkIpStatisticResult::describe() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& GetL3NetworkIpStatisticResult::describe() { return schema::lazyTable(kTable15); }
 
 GetL3NetworkIpStatisticResult::GetL3NetworkIpStatisticResult() = default;
 GetL3NetworkIpStatisticResult::GetL3NetworkIpStatisticResult(GetL3NetworkIpStatisticResult&&) noexcept = default;
 GetL3NetworkIpStatisticResult::~GetL3NetworkIpStatisticResult() = default;
 
-const schema::TypeDesc& GetL3NetworkMtuResult::describe() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& GetL3NetworkMtuResult::describe() { return schema::lazyTable(kTable16); }
 
 GetL3NetworkMtuResult::GetL3NetworkMtuResult() = default;
 GetL3NetworkMtuResult::GetL3NetworkMtuResult(GetL3NetworkMtuResult&&) noexcept = default;
 GetL3NetworkMtuResult::~GetL3NetworkMtuResult() = default;
 
-const schema::TypeDesc& GetL3NetworkRouterInterfaceIpResult::describe() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& GetL3NetworkRouterInterfaceIpResult::describe() { return schema::lazyTable(kTable17); }
 
 GetL3NetworkRouterInterfaceIpResult::GetL3NetworkRouterInterfaceIpResult() = default;
 GetL3NetworkRouterInterfaceIpResult::GetL3NetworkRouterInterfaceIpResult(GetL3NetworkRouterInterfaceIpResult&&) noexcept = default;
 GetL3NetworkRouterInterfaceIpResult::~GetL3NetworkRouterInterfaceIpResult() = default;
 
-const schema::TypeDesc& GetL3NetworkTypesResult::describe() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& GetL3NetworkTypesResult::describe() { return schema::lazyTable(kTable18); }
 
 GetL3NetworkTypesResult::GetL3NetworkTypesResult() = default;
 GetL3NetworkTypesResult::GetL3NetworkTypesResult(GetL3NetworkTypesResult&&) noexcept = default;
 GetL3NetworkTypesResult::~GetL3NetworkTypesResult() = default;
 
-const schema::TypeDesc& GetLdapEntryResult::describe() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& GetLdapEntryResult::describe() { return schema::lazyTable(kTable19); }
 
 GetLdapEntryResult::GetLdapEntryResult() = default;
 GetLdapEntryResult::GetLdapEntryResult(GetLdapEntryResult&&) noexcept = default;
 GetLdapEntryResult::~GetLdapEntryResult() = default;
 
-const schema::TypeDesc& GetLdapServerAvailableAttributesResult::describe() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& GetLdapServerAvailableAttributesResult::describe() { return schema::lazyTable(kTable20); }
 
 GetLdapServerAvailableAttributesResult::GetLdapServerAvailableAttributesResult() = default;
 GetLdapServerAvailableAttributesResult::GetLdapServerAvailableAttributesResult(GetLdapServerAvailableAttributesResult&&) noexcept = default;
 GetLdapServerAvailableAttributesResult::~GetLdapServerAvailableAttributesResult() = default;
 
-const schema::TypeDesc& GetLicenseAddOnsResult::describe() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& GetLicenseAddOnsResult::describe() { return schema::lazyTable(kTable21); }
 
 GetLicenseAddOnsResult::GetLicenseAddOnsResult() = default;
 GetLicenseAddOnsResult::GetLicenseAddOnsResult(GetLicenseAddOnsResult&&) noexcept = default;
 GetLicenseAddOnsResult::~GetLicenseAddOnsResult() = default;
 
-const schema::TypeDesc& GetLicenseCapabilitiesResult::describe() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& GetLicenseCapabilitiesResult::describe() { return schema::lazyTable(kTable22); }
 
 GetLicenseCapabilitiesResult::GetLicenseCapabilitiesResult() = default;
 GetLicenseCapabilitiesResult::GetLicenseCapabilitiesResult(GetLicenseCapabilitiesResult&&) noexcept = default;
 GetLicenseCapabilitiesResult::~GetLicenseCapabilitiesResult() = default;
 
-const schema::TypeDesc& GetLicenseInfoResult::describe() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& GetLicenseInfoResult::describe() { return schema::lazyTable(kTable23); }
 
 GetLicenseInfoResult::GetLicenseInfoResult() = default;
 GetLicenseInfoResult::GetLicenseInfoResult(GetLicenseInfoResult&&) noexcept = default;
 GetLicenseInfoResult::~GetLicenseInfoResult() = default;
 
-const schema::TypeDesc& GetLicenseUKeyStatusResult::describe() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& GetLicenseUKeyStatusResult::describe() { return schema::lazyTable(kTable24); }
 
 GetLicenseUKeyStatusResult::GetLicenseUKeyStatusResult() = default;
 GetLicenseUKeyStatusResult::GetLicenseUKeyStatusResult(GetLicenseUKeyStatusResult&&) noexcept = default;
 GetLicenseUKeyStatusResult::~GetLicenseUKeyStatusResult() = default;
 
-const schema::TypeDesc& GetLoadBalancerListenerACLEntriesResult::describe() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& GetLoadBalancerListenerACLEntriesResult::describe() { return schema::lazyTable(kTable25); }
 
 GetLoadBalancerListenerACLEntriesResult::GetLoadBalancerListenerACLEntriesResult() = default;
 GetLoadBalancerListenerACLEntriesResult::GetLoadBalancerListenerACLEntriesResult(GetLoadBalancerListenerACLEntriesResult&&) noexcept = default;
 GetLoadBalancerListenerACLEntriesResult::~GetLoadBalancerListenerACLEntriesResult() = default;
 
-const schema::TypeDesc& GetLoadBalancerOwnerResult::describe() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& GetLoadBalancerOwnerResult::describe() { return schema::lazyTable(kTable26); }
 
 GetLoadBalancerOwnerResult::GetLoadBalancerOwnerResult() = default;
 GetLoadBalancerOwnerResult::GetLoadBalancerOwnerResult(GetLoadBalancerOwnerResult&&) noexcept = default;
 GetLoadBalancerOwnerResult::~GetLoadBalancerOwnerResult() = default;
 
-const schema::TypeDesc& GetLocalRaidPhysicalDriveSmartResult::describe() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& GetLocalRaidPhysicalDriveSmartResult::describe() { return schema::lazyTable(kTable27); }
 
 GetLocalRaidPhysicalDriveSmartResult::GetLocalRaidPhysicalDriveSmartResult() = default;
 GetLocalRaidPhysicalDriveSmartResult::GetLocalRaidPhysicalDriveSmartResult(GetLocalRaidPhysicalDriveSmartResult&&) noexcept = default;
 GetLocalRaidPhysicalDriveSmartResult::~GetLocalRaidPhysicalDriveSmartResult() = default;
 
-const schema::TypeDesc& GetLocalStorageHostDiskCapacityResult::describe() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& GetLocalStorageHostDiskCapacityResult::describe() { return schema::lazyTable(kTable28); }
 
 GetLocalStorageHostDiskCapacityResult::GetLocalStorageHostDiskCapacityResult() = default;
 GetLocalStorageHostDiskCapacityResult::GetLocalStorageHostDiskCapacityResult(GetLocalStorageHostDiskCapacityResult&&) noexcept = default;
 GetLocalStorageHostDiskCapacityResult::~GetLocalStorageHostDiskCapacityResult() = default;
 
-const schema::TypeDesc& GetLogConfigurationResult::describe() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& GetLogConfigurationResult::describe() { return schema::lazyTable(kTable29); }
 
 GetLogConfigurationResult::GetLogConfigurationResult() = default;
 GetLogConfigurationResult::GetLogConfigurationResult(GetLogConfigurationResult&&) noexcept = default;
 GetLogConfigurationResult::~GetLogConfigurationResult() = default;
 
-const schema::TypeDesc& GetLoginCaptchaResult::describe() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& GetLoginCaptchaResult::describe() { return schema::lazyTable(kTable30); }
 
 GetLoginCaptchaResult::GetLoginCaptchaResult() = default;
 GetLoginCaptchaResult::GetLoginCaptchaResult(GetLoginCaptchaResult&&) noexcept = default;
 GetLoginCaptchaResult::~GetLoginCaptchaResult() = default;
 
-const schema::TypeDesc& GetLoginProceduresResult::describe() { return schema::lazyTable(kTable30); }
+const schema::TypeDesc& GetLoginProceduresResult::describe() { return schema::lazyTable(kTable31); }
 
 GetLoginProceduresResult::GetLoginProceduresResult() = default;
 GetLoginProceduresResult::GetLoginProceduresResult(GetLoginProceduresResult&&) noexcept = default;
 GetLoginProceduresResult::~GetLoginProceduresResult() = default;
 
-const schema::TypeDesc& GetManagementNodeArchResult::describe() { return schema::lazyTable(kTable31); }
+const schema::TypeDesc& GetManagementNodeArchResult::describe() { return schema::lazyTable(kTable32); }
 
 GetManagementNodeArchResult::GetManagementNodeArchResult() = default;
 GetManagementNodeArchResult::GetManagementNodeArchResult(GetManagementNodeArchResult&&) noexcept = default;
 GetManagementNodeArchResult::~GetManagementNodeArchResult() = default;
 
-const schema::TypeDesc& GetManagementNodeDirCapacityResult::describe() { return schema::lazyTable(kTable32); }
+const schema::TypeDesc& GetManagementNodeDirCapacityResult::describe() { return schema::lazyTable(kTable33); }
 
 GetManagementNodeDirCapacityResult::GetManagementNodeDirCapacityResult() = default;
 GetManagementNodeDirCapacityResult::GetManagementNodeDirCapacityResult(GetManagementNodeDirCapacityResult&&) noexcept = default;
 GetManagementNodeDirCapacityResult::~GetManagementNodeDirCapacityResult() = default;
 
-const schema::TypeDesc& GetManagementNodeOSResult::describe() { return schema::lazyTable(kTable33); }
+const schema::TypeDesc& GetManagementNodeOSResult::describe() { return schema::lazyTable(kTable34); }
 
 GetManagementNodeOSResult::GetManagementNodeOSResult() = default;
 GetManagementNodeOSResult::GetManagementNodeOSResult(GetManagementNodeOSResult&&) noexcept = default;
 GetManagementNodeOSResult::~GetManagementNodeOSResult() = default;
 
-const schema::TypeDesc& GetMdevDeviceCandidatesResult::describe() { return schema::lazyTable(kTable34); }
+const schema::TypeDesc& GetMdevDeviceCandidatesResult::describe() { return schema::lazyTable(kTable35); }
 
 GetMdevDeviceCandidatesResult::GetMdevDeviceCandidatesResult() = default;
 GetMdevDeviceCandidatesResult::GetMdevDeviceCandidatesResult(GetMdevDeviceCandidatesResult&&) noexcept = default;
 GetMdevDeviceCandidatesResult::~GetMdevDeviceCandidatesResult() = default;
 
-const schema::TypeDesc& GetMdevDeviceSpecCandidatesResult::describe() { return schema::lazyTable(kTable35); }
+const schema::TypeDesc& GetMdevDeviceSpecCandidatesResult::describe() { return schema::lazyTable(kTable36); }
 
 GetMdevDeviceSpecCandidatesResult::GetMdevDeviceSpecCandidatesResult() = default;
 GetMdevDeviceSpecCandidatesResult::GetMdevDeviceSpecCandidatesResult(GetMdevDeviceSpecCandidatesResult&&) noexcept = default;
 GetMdevDeviceSpecCandidatesResult::~GetMdevDeviceSpecCandidatesResult() = default;
 
-const schema::TypeDesc& GetMemorySnapshotGroupReferenceResult::describe() { return schema::lazyTable(kTable36); }
+const schema::TypeDesc& GetMemorySnapshotGroupReferenceResult::describe() { return schema::lazyTable(kTable37); }
 
 GetMemorySnapshotGroupReferenceResult::GetMemorySnapshotGroupReferenceResult() = default;
 GetMemorySnapshotGroupReferenceResult::GetMemorySnapshotGroupReferenceResult(GetMemorySnapshotGroupReferenceResult&&) noexcept = default;
 GetMemorySnapshotGroupReferenceResult::~GetMemorySnapshotGroupReferenceResult() = default;
 
-const schema::TypeDesc& GetMetricDataResult::describe() { return schema::lazyTable(kTable37); }
+const schema::TypeDesc& GetMetricDataResult::describe() { return schema::lazyTable(kTable38); }
 
 GetMetricDataResult::GetMetricDataResult() = default;
 GetMetricDataResult::GetMetricDataResult(GetMetricDataResult&&) noexcept = default;
 GetMetricDataResult::~GetMetricDataResult() = default;
 
-const schema::TypeDesc& GetMetricLabelValueResult::describe() { return schema::lazyTable(kTable38); }
+const schema::TypeDesc& GetMetricLabelValueResult::describe() { return schema::lazyTable(kTable39); }
 
 GetMetricLabelValueResult::GetMetricLabelValueResult() = default;
 GetMetricLabelValueResult::GetMetricLabelValueResult(GetMetricLabelValueResult&&) noexcept = default;
 GetMetricLabelValueResult::~GetMetricLabelValueResult() = default;
 
-const schema::TypeDesc& GetMonitorItemResult::describe() { return schema::lazyTable(kTable39); }
+const schema::TypeDesc& GetMonitorItemResult::describe() { return schema::lazyTable(kTable40); }
 
 GetMonitorItemResult::GetMonitorItemResult() = default;
 GetMonitorItemResult::GetMonitorItemResult(GetMonitorItemResult&&) noexcept = default;
 GetMonitorItemResult::~GetMonitorItemResult() = default;
 
-const schema::TypeDesc& GetNicQosResult::describe() { return schema::lazyTable(kTable40); }
+const schema::TypeDesc& GetNicQosResult::describe() { return schema::lazyTable(kTable41); }
 
 GetNicQosResult::GetNicQosResult() = default;
 GetNicQosResult::GetNicQosResult(GetNicQosResult&&) noexcept = default;
 GetNicQosResult::~GetNicQosResult() = default;
 
-const schema::TypeDesc& GetNoTriggerSchedulerJobsResult::describe() { return schema::lazyTable(kTable41); }
+const schema::TypeDesc& GetNoTriggerSchedulerJobsResult::describe() { return schema::lazyTable(kTable42); }
 
 GetNoTriggerSchedulerJobsResult::GetNoTriggerSchedulerJobsResult() = default;
 GetNoTriggerSchedulerJobsResult::GetNoTriggerSchedulerJobsResult(GetNoTriggerSchedulerJobsResult&&) noexcept = default;
 GetNoTriggerSchedulerJobsResult::~GetNoTriggerSchedulerJobsResult() = default;
 
-const schema::TypeDesc& GetOAuth2TokenResult::describe() { return schema::lazyTable(kTable42); }
+const schema::TypeDesc& GetOAuth2TokenResult::describe() { return schema::lazyTable(kTable43); }
 
 GetOAuth2TokenResult::GetOAuth2TokenResult() = default;
 GetOAuth2TokenResult::GetOAuth2TokenResult(GetOAuth2TokenResult&&) noexcept = default;
 GetOAuth2TokenResult::~GetOAuth2TokenResult() = default;
 
-const schema::TypeDesc& GetOrganizationQuotaUsageResult::describe() { return schema::lazyTable(kTable43); }
+const schema::TypeDesc& GetOrganizationQuotaUsageResult::describe() { return schema::lazyTable(kTable44); }
 
 GetOrganizationQuotaUsageResult::GetOrganizationQuotaUsageResult() = default;
 GetOrganizationQuotaUsageResult::GetOrganizationQuotaUsageResult(GetOrganizationQuotaUsageResult&&) noexcept = default;
 GetOrganizationQuotaUsageResult::~GetOrganizationQuotaUsageResult() = default;
 
-const schema::TypeDesc& GetOssBucketFileFromRemoteResult::describe() { return schema::lazyTable(kTable44); }
+const schema::TypeDesc& GetOssBucketFileFromRemoteResult::describe() { return schema::lazyTable(kTable45); }
 
 GetOssBucketFileFromRemoteResult::GetOssBucketFileFromRemoteResult() = default;
 GetOssBucketFileFromRemoteResult::GetOssBucketFileFromRemoteResult(GetOssBucketFileFromRemoteResult&&) noexcept = default;
 GetOssBucketFileFromRemoteResult::~GetOssBucketFileFromRemoteResult() = default;
 
-const schema::TypeDesc& GetOssBucketNameFromRemoteResult::describe() { return schema::lazyTable(kTable45); }
+const schema::TypeDesc& GetOssBucketNameFromRemoteResult::describe() { return schema::lazyTable(kTable46); }
 
 GetOssBucketNameFromRemoteResult::GetOssBucketNameFromRemoteResult() = default;
 GetOssBucketNameFromRemoteResult::GetOssBucketNameFromRemoteResult(GetOssBucketNameFromRemoteResult&&) noexcept = default;
 GetOssBucketNameFromRemoteResult::~GetOssBucketNameFromRemoteResult() = default;
 
-const schema::TypeDesc& GetPciDeviceCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable46); }
+const schema::TypeDesc& GetPciDeviceCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable47); }
 
 GetPciDeviceCandidatesForAttachingVmResult::GetPciDeviceCandidatesForAttachingVmResult() = default;
 GetPciDeviceCandidatesForAttachingVmResult::GetPciDeviceCandidatesForAttachingVmResult(GetPciDeviceCandidatesForAttachingVmResult&&) noexcept = default;
 GetPciDeviceCandidatesForAttachingVmResult::~GetPciDeviceCandidatesForAttachingVmResult() = default;
 
-const schema::TypeDesc& GetPciDeviceCandidatesForNewCreateVmResult::describe() { return schema::lazyTable(kTable47); }
+const schema::TypeDesc& GetPciDeviceCandidatesForNewCreateVmResult::describe() { return schema::lazyTable(kTable48); }
 
 GetPciDeviceCandidatesForNewCreateVmResult::GetPciDeviceCandidatesForNewCreateVmResult() = default;
 GetPciDeviceCandidatesForNewCreateVmResult::GetPciDeviceCandidatesForNewCreateVmResult(GetPciDeviceCandidatesForNewCreateVmResult&&) noexcept = default;
 GetPciDeviceCandidatesForNewCreateVmResult::~GetPciDeviceCandidatesForNewCreateVmResult() = default;
 
-const schema::TypeDesc& GetPciDeviceSpecCandidatesResult::describe() { return schema::lazyTable(kTable48); }
+const schema::TypeDesc& GetPciDeviceSpecCandidatesResult::describe() { return schema::lazyTable(kTable49); }
 
 GetPciDeviceSpecCandidatesResult::GetPciDeviceSpecCandidatesResult() = default;
 GetPciDeviceSpecCandidatesResult::GetPciDeviceSpecCandidatesResult(GetPciDeviceSpecCandidatesResult&&) noexcept = default;
 GetPciDeviceSpecCandidatesResult::~GetPciDeviceSpecCandidatesResult() = default;
 
-const schema::TypeDesc& GetPlatformTimeZoneResult::describe() { return schema::lazyTable(kTable49); }
+const schema::TypeDesc& GetPlatformTimeZoneResult::describe() { return schema::lazyTable(kTable50); }
 
 GetPlatformTimeZoneResult::GetPlatformTimeZoneResult() = default;
 GetPlatformTimeZoneResult::GetPlatformTimeZoneResult(GetPlatformTimeZoneResult&&) noexcept = default;
 GetPlatformTimeZoneResult::~GetPlatformTimeZoneResult() = default;
 
-const schema::TypeDesc& GetPolicyRouteRuleSetFromVirtualRouterResult::describe() { return schema::lazyTable(kTable50); }
+const schema::TypeDesc& GetPolicyRouteRuleSetFromVirtualRouterResult::describe() { return schema::lazyTable(kTable51); }
 
 GetPolicyRouteRuleSetFromVirtualRouterResult::GetPolicyRouteRuleSetFromVirtualRouterResult() = default;
 GetPolicyRouteRuleSetFromVirtualRouterResult::GetPolicyRouteRuleSetFromVirtualRouterResult(GetPolicyRouteRuleSetFromVirtualRouterResult&&) noexcept = default;
 GetPolicyRouteRuleSetFromVirtualRouterResult::~GetPolicyRouteRuleSetFromVirtualRouterResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable51); }
+const schema::TypeDesc& GetPrimaryStorageAllocatorStrategiesResult::describe() { return schema::lazyTable(kTable52); }
 
 GetPrimaryStorageAllocatorStrategiesResult::GetPrimaryStorageAllocatorStrategiesResult() = default;
 GetPrimaryStorageAllocatorStrategiesResult::GetPrimaryStorageAllocatorStrategiesResult(GetPrimaryStorageAllocatorStrategiesResult&&) noexcept = default;
 GetPrimaryStorageAllocatorStrategiesResult::~GetPrimaryStorageAllocatorStrategiesResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageCandidatesForVmMigrationResult::describe() { return schema::lazyTable(kTable52); }
+const schema::TypeDesc& GetPrimaryStorageCandidatesForVmMigrationResult::describe() { return schema::lazyTable(kTable53); }
 
 GetPrimaryStorageCandidatesForVmMigrationResult::GetPrimaryStorageCandidatesForVmMigrationResult() = default;
 GetPrimaryStorageCandidatesForVmMigrationResult::GetPrimaryStorageCandidatesForVmMigrationResult(GetPrimaryStorageCandidatesForVmMigrationResult&&) noexcept = default;
 GetPrimaryStorageCandidatesForVmMigrationResult::~GetPrimaryStorageCandidatesForVmMigrationResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageCandidatesForVolumeMigrationResult::describe() { return schema::lazyTable(kTable53); }
+const schema::TypeDesc& GetPrimaryStorageCandidatesForVolumeMigrationResult::describe() { return schema::lazyTable(kTable54); }
 
 GetPrimaryStorageCandidatesForVolumeMigrationResult::GetPrimaryStorageCandidatesForVolumeMigrationResult() = default;
 GetPrimaryStorageCandidatesForVolumeMigrationResult::GetPrimaryStorageCandidatesForVolumeMigrationResult(GetPrimaryStorageCandidatesForVolumeMigrationResult&&) noexcept = default;
 GetPrimaryStorageCandidatesForVolumeMigrationResult::~GetPrimaryStorageCandidatesForVolumeMigrationResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageCapacityResult::describe() { return schema::lazyTable(kTable54); }
+const schema::TypeDesc& GetPrimaryStorageCapacityResult::describe() { return schema::lazyTable(kTable55); }
 
 GetPrimaryStorageCapacityResult::GetPrimaryStorageCapacityResult() = default;
 GetPrimaryStorageCapacityResult::GetPrimaryStorageCapacityResult(GetPrimaryStorageCapacityResult&&) noexcept = default;
 GetPrimaryStorageCapacityResult::~GetPrimaryStorageCapacityResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageLicenseInfoResult::describe() { return schema::lazyTable(kTable55); }
+const schema::TypeDesc& GetPrimaryStorageLicenseInfoResult::describe() { return schema::lazyTable(kTable56); }
 
 GetPrimaryStorageLicenseInfoResult::GetPrimaryStorageLicenseInfoResult() = default;
 GetPrimaryStorageLicenseInfoResult::GetPrimaryStorageLicenseInfoResult(GetPrimaryStorageLicenseInfoResult&&) noexcept = default;
 GetPrimaryStorageLicenseInfoResult::~GetPrimaryStorageLicenseInfoResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageTypesResult::describe() { return schema::lazyTable(kTable56); }
+const schema::TypeDesc& GetPrimaryStorageTypesResult::describe() { return schema::lazyTable(kTable57); }
 
 GetPrimaryStorageTypesResult::GetPrimaryStorageTypesResult() = default;
 GetPrimaryStorageTypesResult::GetPrimaryStorageTypesResult(GetPrimaryStorageTypesResult&&) noexcept = default;
 GetPrimaryStorageTypesResult::~GetPrimaryStorageTypesResult() = default;
 
-const schema::TypeDesc& GetPrimaryStorageUsageReportResult::describe() { return schema::lazyTable(kTable57); }
+const schema::TypeDesc& GetPrimaryStorageUsageReportResult::describe() { return schema::lazyTable(kTable58); }
 
 GetPrimaryStorageUsageReportResult::GetPrimaryStorageUsageReportResult() = default;
 GetPrimaryStorageUsageReportResult::GetPrimaryStorageUsageReportResult(GetPrimaryStorageUsageReportResult&&) noexcept = default;
 GetPrimaryStorageUsageReportResult::~GetPrimaryStorageUsageReportResult() = default;
 
-const schema::TypeDesc& GetResourceAccountResult::describe() { return schema::lazyTable(kTable58); }
+const schema::TypeDesc& GetResourceAccountResult::describe() { return schema::lazyTable(kTable59); }
 
 GetResourceAccountResult::GetResourceAccountResult() = default;
 GetResourceAccountResult::GetResourceAccountResult(GetResourceAccountResult&&) noexcept = default;
 GetResourceAccountResult::~GetResourceAccountResult() = default;
 
-const schema::TypeDesc& GetResourceBindableConfigResult::describe() { return schema::lazyTable(kTable59); }
+const schema::TypeDesc& GetResourceBindableConfigResult::describe() { return schema::lazyTable(kTable60); }
 
 GetResourceBindableConfigResult::GetResourceBindableConfigResult() = default;
 GetResourceBindableConfigResult::GetResourceBindableConfigResult(GetResourceBindableConfigResult&&) noexcept = default;
 GetResourceBindableConfigResult::~GetResourceBindableConfigResult() = default;
 
-const schema::TypeDesc& GetResourceConfigResult::describe() { return schema::lazyTable(kTable60); }
+const schema::TypeDesc& GetResourceConfigResult::describe() { return schema::lazyTable(kTable61); }
 
 GetResourceConfigResult::GetResourceConfigResult() = default;
 GetResourceConfigResult::GetResourceConfigResult(GetResourceConfigResult&&) noexcept = default;
 GetResourceConfigResult::~GetResourceConfigResult() = default;
 
-const schema::TypeDesc& GetResourceConfigsResult::describe() { return schema::lazyTable(kTable61); }
+const schema::TypeDesc& GetResourceConfigsResult::describe() { return schema::lazyTable(kTable62); }
 
 GetResourceConfigsResult::GetResourceConfigsResult() = default;
 GetResourceConfigsResult::GetResourceConfigsResult(GetResourceConfigsResult&&) noexcept = default;
 GetResourceConfigsResult::~GetResourceConfigsResult() = default;
 
-const schema::TypeDesc& GetResourceFromPublishAppResult::describe() { return schema::lazyTable(kTable62); }
+const schema::TypeDesc& GetResourceFromPublishAppResult::describe() { return schema::lazyTable(kTable63); }
 
 GetResourceFromPublishAppResult::GetResourceFromPublishAppResult() = default;
 GetResourceFromPublishAppResult::GetResourceFromPublishAppResult(GetResourceFromPublishAppResult&&) noexcept = default;
 GetResourceFromPublishAppResult::~GetResourceFromPublishAppResult() = default;
 
-const schema::TypeDesc& GetResourceFromResourceStackResult::describe() { return schema::lazyTable(kTable63); }
+const schema::TypeDesc& GetResourceFromResourceStackResult::describe() { return schema::lazyTable(kTable64); }
 
 GetResourceFromResourceStackResult::GetResourceFromResourceStackResult() = default;
 GetResourceFromResourceStackResult::GetResourceFromResourceStackResult(GetResourceFromResourceStackResult&&) noexcept = default;
 GetResourceFromResourceStackResult::~GetResourceFromResourceStackResult() = default;
 
-const schema::TypeDesc& GetResourceNamesResult::describe() { return schema::lazyTable(kTable64); }
+const schema::TypeDesc& GetResourceNamesResult::describe() { return schema::lazyTable(kTable65); }
 
 GetResourceNamesResult::GetResourceNamesResult() = default;
 GetResourceNamesResult::GetResourceNamesResult(GetResourceNamesResult&&) noexcept = default;
 GetResourceNamesResult::~GetResourceNamesResult() = default;
 
-const schema::TypeDesc& GetResourceStackFromResourceResult::describe() { return schema::lazyTable(kTable65); }
+const schema::TypeDesc& GetResourceStackFromResourceResult::describe() { return schema::lazyTable(kTable66); }
 
 GetResourceStackFromResourceResult::GetResourceStackFromResourceResult() = default;
 GetResourceStackFromResourceResult::GetResourceStackFromResourceResult(GetResourceStackFromResourceResult&&) noexcept = default;
 GetResourceStackFromResourceResult::~GetResourceStackFromResourceResult() = default;
 
-const schema::TypeDesc& GetResourceStackVmStatusResult::describe() { return schema::lazyTable(kTable66); }
+const schema::TypeDesc& GetResourceStackVmStatusResult::describe() { return schema::lazyTable(kTable67); }
 
 GetResourceStackVmStatusResult::GetResourceStackVmStatusResult() = default;
 GetResourceStackVmStatusResult::GetResourceStackVmStatusResult(GetResourceStackVmStatusResult&&) noexcept = default;
 GetResourceStackVmStatusResult::~GetResourceStackVmStatusResult() = default;
 
-const schema::TypeDesc& GetRouteTableVpcVRouterCandidateResult::describe() { return schema::lazyTable(kTable67); }
+const schema::TypeDesc& GetRouteTableVpcVRouterCandidateResult::describe() { return schema::lazyTable(kTable68); }
 
 GetRouteTableVpcVRouterCandidateResult::GetRouteTableVpcVRouterCandidateResult() = default;
 GetRouteTableVpcVRouterCandidateResult::GetRouteTableVpcVRouterCandidateResult(GetRouteTableVpcVRouterCandidateResult&&) noexcept = default;
 GetRouteTableVpcVRouterCandidateResult::~GetRouteTableVpcVRouterCandidateResult() = default;
 
-const schema::TypeDesc& GetSSOClientResult::describe() { return schema::lazyTable(kTable68); }
+const schema::TypeDesc& GetSSOClientResult::describe() { return schema::lazyTable(kTable69); }
 
 GetSSOClientResult::GetSSOClientResult() = default;
 GetSSOClientResult::GetSSOClientResult(GetSSOClientResult&&) noexcept = default;
 GetSSOClientResult::~GetSSOClientResult() = default;
 
-const schema::TypeDesc& GetSchedulerExecutionReportResult::describe() { return schema::lazyTable(kTable69); }
+const schema::TypeDesc& GetSchedulerExecutionReportResult::describe() { return schema::lazyTable(kTable70); }
 
 GetSchedulerExecutionReportResult::GetSchedulerExecutionReportResult() = default;
 GetSchedulerExecutionReportResult::GetSchedulerExecutionReportResult(GetSchedulerExecutionReportResult&&) noexcept = default;
 GetSchedulerExecutionReportResult::~GetSchedulerExecutionReportResult() = default;
 
-const schema::TypeDesc& GetScsiLunCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable70); }
+const schema::TypeDesc& GetScsiLunCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable71); }
 
 GetScsiLunCandidatesForAttachingVmResult::GetScsiLunCandidatesForAttachingVmResult() = default;
 GetScsiLunCandidatesForAttachingVmResult::GetScsiLunCandidatesForAttachingVmResult(GetScsiLunCandidatesForAttachingVmResult&&) noexcept = default;
 GetScsiLunCandidatesForAttachingVmResult::~GetScsiLunCandidatesForAttachingVmResult() = default;
 
-const schema::TypeDesc& GetSharedBlockCandidateResult::describe() { return schema::lazyTable(kTable71); }
+const schema::TypeDesc& GetSharedBlockCandidateResult::describe() { return schema::lazyTable(kTable72); }
 
 GetSharedBlockCandidateResult::GetSharedBlockCandidateResult() = default;
 GetSharedBlockCandidateResult::GetSharedBlockCandidateResult(GetSharedBlockCandidateResult&&) noexcept = default;
 GetSharedBlockCandidateResult::~GetSharedBlockCandidateResult() = default;
 
-const schema::TypeDesc& GetSignatureServerEncryptPublicKeyResult::describe() { return schema::lazyTable(kTable72); }
+const schema::TypeDesc& GetSignatureServerEncryptPublicKeyResult::describe() { return schema::lazyTable(kTable73); }
 
 GetSignatureServerEncryptPublicKeyResult::GetSignatureServerEncryptPublicKeyResult() = default;
 GetSignatureServerEncryptPublicKeyResult::GetSignatureServerEncryptPublicKeyResult(GetSignatureServerEncryptPublicKeyResult&&) noexcept = default;
 GetSignatureServerEncryptPublicKeyResult::~GetSignatureServerEncryptPublicKeyResult() = default;
 
-const schema::TypeDesc& GetSpiceCertificatesResult::describe() { return schema::lazyTable(kTable73); }
+const schema::TypeDesc& GetSpiceCertificatesResult::describe() { return schema::lazyTable(kTable74); }
 
 GetSpiceCertificatesResult::GetSpiceCertificatesResult() = default;
 GetSpiceCertificatesResult::GetSpiceCertificatesResult(GetSpiceCertificatesResult&&) noexcept = default;
 GetSpiceCertificatesResult::~GetSpiceCertificatesResult() = default;
 
-const schema::TypeDesc& GetSupportAPIsResult::describe() { return schema::lazyTable(kTable74); }
+const schema::TypeDesc& GetSupportAPIsResult::describe() { return schema::lazyTable(kTable75); }
 
 GetSupportAPIsResult::GetSupportAPIsResult() = default;
 GetSupportAPIsResult::GetSupportAPIsResult(GetSupportAPIsResult&&) noexcept = default;
 GetSupportAPIsResult::~GetSupportAPIsResult() = default;
 
-const schema::TypeDesc& GetSupportedCloudFormationResourcesResult::describe() { return schema::lazyTable(kTable75); }
+const schema::TypeDesc& GetSupportedCloudFormationResourcesResult::describe() { return schema::lazyTable(kTable76); }
 
 GetSupportedCloudFormationResourcesResult::GetSupportedCloudFormationResourcesResult() = default;
 GetSupportedCloudFormationResourcesResult::GetSupportedCloudFormationResourcesResult(GetSupportedCloudFormationResourcesResult&&) noexcept = default;
 GetSupportedCloudFormationResourcesResult::~GetSupportedCloudFormationResourcesResult() = default;
 
-const schema::TypeDesc& GetSupportedIdentityModelsResult::describe() { return schema::lazyTable(kTable76); }
+const schema::TypeDesc& GetSupportedIdentityModelsResult::describe() { return schema::lazyTable(kTable77); }
 
 GetSupportedIdentityModelsResult::GetSupportedIdentityModelsResult() = default;
 GetSupportedIdentityModelsResult::GetSupportedIdentityModelsResult(GetSupportedIdentityModelsResult&&) noexcept = default;
 GetSupportedIdentityModelsResult::~GetSupportedIdentityModelsResult() = default;
 
-const schema::TypeDesc& GetTaskProgressResult::describe() { return schema::lazyTable(kTable77); }
+const schema::TypeDesc& GetTaskProgressResult::describe() { return schema::lazyTable(kTable78); }
 
 GetTaskProgressResult::GetTaskProgressResult() = default;
 GetTaskProgressResult::GetTaskProgressResult(GetTaskProgressResult&&) noexcept = default;
 GetTaskProgressResult::~GetTaskProgressResult() = default;
 
-const schema::TypeDesc& GetTextTemplateArgResult::describe() { return schema::lazyTable(kTable78); }
+const schema::TypeDesc& GetTextTemplateArgResult::describe() { return schema::lazyTable(kTable79); }
 
 GetTextTemplateArgResult::GetTextTemplateArgResult() = default;
 GetTextTemplateArgResult::GetTextTemplateArgResult(GetTextTemplateArgResult&&) noexcept = default;
 GetTextTemplateArgResult::~GetTextTemplateArgResult() = default;
 
-const schema::TypeDesc& GetTrashOnBackupStorageResult::describe() { return schema::lazyTable(kTable79); }
+const schema::TypeDesc& GetTrashOnBackupStorageResult::describe() { return schema::lazyTable(kTable80); }
 
 GetTrashOnBackupStorageResult::GetTrashOnBackupStorageResult() = default;
 GetTrashOnBackupStorageResult::GetTrashOnBackupStorageResult(GetTrashOnBackupStorageResult&&) noexcept = default;
 GetTrashOnBackupStorageResult::~GetTrashOnBackupStorageResult() = default;
 
-const schema::TypeDesc& GetTrashOnPrimaryStorageResult::describe() { return schema::lazyTable(kTable80); }
+const schema::TypeDesc& GetTrashOnPrimaryStorageResult::describe() { return schema::lazyTable(kTable81); }
 
 GetTrashOnPrimaryStorageResult::GetTrashOnPrimaryStorageResult() = default;
 GetTrashOnPrimaryStorageResult::GetTrashOnPrimaryStorageResult(GetTrashOnPrimaryStorageResult&&) noexcept = default;
 GetTrashOnPrimaryStorageResult::~GetTrashOnPrimaryStorageResult() = default;
 
-const schema::TypeDesc& GetTwoFactorAuthenticationStateResult::describe() { return schema::lazyTable(kTable81); }
+const schema::TypeDesc& GetTwoFactorAuthenticationStateResult::describe() { return schema::lazyTable(kTable82); }
 
 GetTwoFactorAuthenticationStateResult::GetTwoFactorAuthenticationStateResult() = default;
 GetTwoFactorAuthenticationStateResult::GetTwoFactorAuthenticationStateResult(GetTwoFactorAuthenticationStateResult&&) noexcept = default;
 GetTwoFactorAuthenticationStateResult::~GetTwoFactorAuthenticationStateResult() = default;
 
-const schema::TypeDesc& GetUploadImageJobDetailsResult::describe() { return schema::lazyTable(kTable82); }
+const schema::TypeDesc& GetUploadImageJobDetailsResult::describe() { return schema::lazyTable(kTable83); }
 
 GetUploadImageJobDetailsResult::GetUploadImageJobDetailsResult() = default;
 GetUploadImageJobDetailsResult::GetUploadImageJobDetailsResult(GetUploadImageJobDetailsResult&&) noexcept = default;
 GetUploadImageJobDetailsResult::~GetUploadImageJobDetailsResult() = default;
 
-const schema::TypeDesc& GetUsbDeviceCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable83); }
+const schema::TypeDesc& GetUsbDeviceCandidatesForAttachingVmResult::describe() { return schema::lazyTable(kTable84); }
 
 GetUsbDeviceCandidatesForAttachingVmResult::GetUsbDeviceCandidatesForAttachingVmResult() = default;
 GetUsbDeviceCandidatesForAttachingVmResult::GetUsbDeviceCandidatesForAttachingVmResult(GetUsbDeviceCandidatesForAttachingVmResult&&) noexcept = default;
 GetUsbDeviceCandidatesForAttachingVmResult::~GetUsbDeviceCandidatesForAttachingVmResult() = default;
 
-const schema::TypeDesc& GetVRouterFlowCounterResult::describe() { return schema::lazyTable(kTable84); }
+const schema::TypeDesc& GetVRouterFlowCounterResult::describe() { return schema::lazyTable(kTable85); }
 
 GetVRouterFlowCounterResult::GetVRouterFlowCounterResult() = default;
 GetVRouterFlowCounterResult::GetVRouterFlowCounterResult(GetVRouterFlowCounterResult&&) noexcept = default;
 GetVRouterFlowCounterResult::~GetVRouterFlowCounterResult() = default;
 
-const schema::TypeDesc& GetVRouterOspfNeighborResult::describe() { return schema::lazyTable(kTable85); }
+const schema::TypeDesc& GetVRouterOspfNeighborResult::describe() { return schema::lazyTable(kTable86); }
 
 GetVRouterOspfNeighborResult::GetVRouterOspfNeighborResult() = default;
 GetVRouterOspfNeighborResult::GetVRouterOspfNeighborResult(GetVRouterOspfNeighborResult&&) noexcept = default;
 GetVRouterOspfNeighborResult::~GetVRouterOspfNeighborResult() = default;
 
-const schema::TypeDesc& GetVRouterRouteTableResult::describe() { return schema::lazyTable(kTable86); }
+const schema::TypeDesc& GetVRouterRouteTableResult::describe() { return schema::lazyTable(kTable87); }
 
 GetVRouterRouteTableResult::GetVRouterRouteTableResult() = default;
 GetVRouterRouteTableResult::GetVRouterRouteTableResult(GetVRouterRouteTableResult&&) noexcept = default;
 GetVRouterRouteTableResult::~GetVRouterRouteTableResult() = default;
 
-const schema::TypeDesc& GetVRouterRouterIdResult::describe() { return schema::lazyTable(kTable87); }
+const schema::TypeDesc& GetVRouterRouterIdResult::describe() { return schema::lazyTable(kTable88); }
 
 GetVRouterRouterIdResult::GetVRouterRouterIdResult() = default;
 GetVRouterRouterIdResult::GetVRouterRouterIdResult(GetVRouterRouterIdResult&&) noexcept = default;
 GetVRouterRouterIdResult::~GetVRouterRouterIdResult() = default;
 
-const schema::TypeDesc& GetVSwitchTypesResult::describe() { return schema::lazyTable(kTable88); }
+const schema::TypeDesc& GetVSwitchTypesResult::describe() { return schema::lazyTable(kTable89); }
 
 GetVSwitchTypesResult::GetVSwitchTypesResult() = default;
 GetVSwitchTypesResult::GetVSwitchTypesResult(GetVSwitchTypesResult&&) noexcept = default;
 GetVSwitchTypesResult::~GetVSwitchTypesResult() = default;
 
-const schema::TypeDesc& GetVersionResult::describe() { return schema::lazyTable(kTable89); }
+const schema::TypeDesc& GetVersionResult::describe() { return schema::lazyTable(kTable90); }
 
 GetVersionResult::GetVersionResult() = default;
 GetVersionResult::GetVersionResult(GetVersionResult&&) noexcept = default;
 GetVersionResult::~GetVersionResult() = default;
 
-const schema::TypeDesc& GetVipAvailablePortResult::describe() { return schema::lazyTable(kTable90); }
+const schema::TypeDesc& GetVipAvailablePortResult::describe() { return schema::lazyTable(kTable91); }
 
 GetVipAvailablePortResult::GetVipAvailablePortResult() = default;
 GetVipAvailablePortResult::GetVipAvailablePortResult(GetVipAvailablePortResult&&) noexcept = default;
 GetVipAvailablePortResult::~GetVipAvailablePortResult() = default;
 
-const schema::TypeDesc& GetVirtualRouterSoftwareVersionResult::describe() { return schema::lazyTable(kTable91); }
+const schema::TypeDesc& GetVirtualRouterSoftwareVersionResult::describe() { return schema::lazyTable(kTable92); }
 
 GetVirtualRouterSoftwareVersionResult::GetVirtualRouterSoftwareVersionResult() = default;
 GetVirtualRouterSoftwareVersionResult::GetVirtualRouterSoftwareVersionResult(GetVirtualRouterSoftwareVersionResult&&) noexcept = default;
 GetVirtualRouterSoftwareVersionResult::~GetVirtualRouterSoftwareVersionResult() = default;
 
-const schema::TypeDesc& GetVirtualizerInfoResult::describe() { return schema::lazyTable(kTable92); }
+const schema::TypeDesc& GetVirtualizerInfoResult::describe() { return schema::lazyTable(kTable93); }
 
 GetVirtualizerInfoResult::GetVirtualizerInfoResult() = default;
 GetVirtualizerInfoResult::GetVirtualizerInfoResult(GetVirtualizerInfoResult&&) noexcept = default;
 GetVirtualizerInfoResult::~GetVirtualizerInfoResult() = default;
 
-const schema::TypeDesc& GetVmAttachableDataVolumeResult::describe() { return schema::lazyTable(kTable93); }
+const schema::TypeDesc& GetVmAttachableDataVolumeResult::describe() { return schema::lazyTable(kTable94); }
 
 GetVmAttachableDataVolumeResult::GetVmAttachableDataVolumeResult() = default;
 GetVmAttachableDataVolumeResult::GetVmAttachableDataVolumeResult(GetVmAttachableDataVolumeResult&&) noexcept = default;
 GetVmAttachableDataVolumeResult::~GetVmAttachableDataVolumeResult() = default;
 
-const schema::TypeDesc& GetVmAttachableL3NetworkResult::describe() { return schema::lazyTable(kTable94); }
+const schema::TypeDesc& GetVmAttachableL3NetworkResult::describe() { return schema::lazyTable(kTable95); }
 
 GetVmAttachableL3NetworkResult::GetVmAttachableL3NetworkResult() = default;
 GetVmAttachableL3NetworkResult::GetVmAttachableL3NetworkResult(GetVmAttachableL3NetworkResult&&) noexcept = default;
 GetVmAttachableL3NetworkResult::~GetVmAttachableL3NetworkResult() = default;
 
-const schema::TypeDesc& GetVmBootOrderResult::describe() { return schema::lazyTable(kTable95); }
+const schema::TypeDesc& GetVmBootOrderResult::describe() { return schema::lazyTable(kTable96); }
 
 GetVmBootOrderResult::GetVmBootOrderResult() = default;
 GetVmBootOrderResult::GetVmBootOrderResult(GetVmBootOrderResult&&) noexcept = default;
 GetVmBootOrderResult::~GetVmBootOrderResult() = default;
 
-const schema::TypeDesc& GetVmCapabilitiesResult::describe() { return schema::lazyTable(kTable96); }
+const schema::TypeDesc& GetVmCapabilitiesResult::describe() { return schema::lazyTable(kTable97); }
 
 GetVmCapabilitiesResult::GetVmCapabilitiesResult() = default;
 GetVmCapabilitiesResult::GetVmCapabilitiesResult(GetVmCapabilitiesResult&&) noexcept = default;
 GetVmCapabilitiesResult::~GetVmCapabilitiesResult() = default;
 
-const schema::TypeDesc& GetVmConsoleAddressResult::describe() { return schema::lazyTable(kTable97); }
+const schema::TypeDesc& GetVmConsoleAddressResult::describe() { return schema::lazyTable(kTable98); }
 
 GetVmConsoleAddressResult::GetVmConsoleAddressResult() = default;
 GetVmConsoleAddressResult::GetVmConsoleAddressResult(GetVmConsoleAddressResult&&) noexcept = default;
 GetVmConsoleAddressResult::~GetVmConsoleAddressResult() = default;
 
-const schema::TypeDesc& GetVmConsolePasswordResult::describe() { return schema::lazyTable(kTable98); }
+const schema::TypeDesc& GetVmConsolePasswordResult::describe() { return schema::lazyTable(kTable99); }
 
 GetVmConsolePasswordResult::GetVmConsolePasswordResult() = default;
 GetVmConsolePasswordResult::GetVmConsolePasswordResult(GetVmConsolePasswordResult&&) noexcept = default;
 GetVmConsolePasswordResult::~GetVmConsolePasswordResult() = default;
 
-const schema::TypeDesc& GetVmDeviceAddressResult::describe() { return schema::lazyTable(kTable99); }
+const schema::TypeDesc& GetVmDeviceAddressResult::describe() { return schema::lazyTable(kTable100); }
 
 GetVmDeviceAddressResult::GetVmDeviceAddressResult() = default;
 GetVmDeviceAddressResult::GetVmDeviceAddressResult(GetVmDeviceAddressResult&&) noexcept = default;
 GetVmDeviceAddressResult::~GetVmDeviceAddressResult() = default;
 
-const schema::TypeDesc& GetVmEmulatorPinningResult::describe() { return schema::lazyTable(kTable100); }
+const schema::TypeDesc& GetVmEmulatorPinningResult::describe() { return schema::lazyTable(kTable101); }
 
 GetVmEmulatorPinningResult::GetVmEmulatorPinningResult() = default;
 GetVmEmulatorPinningResult::GetVmEmulatorPinningResult(GetVmEmulatorPinningResult&&) noexcept = default;
 GetVmEmulatorPinningResult::~GetVmEmulatorPinningResult() = default;
 
-const schema::TypeDesc& GetVmGuestToolsInfoResult::describe() { return schema::lazyTable(kTable101); }
+const schema::TypeDesc& GetVmGuestToolsInfoResult::describe() { return schema::lazyTable(kTable102); }
 
 GetVmGuestToolsInfoResult::GetVmGuestToolsInfoResult() = default;
 GetVmGuestToolsInfoResult::GetVmGuestToolsInfoResult(GetVmGuestToolsInfoResult&&) noexcept = default;
 GetVmGuestToolsInfoResult::~GetVmGuestToolsInfoResult() = default;
 
-const schema::TypeDesc& GetVmHostnameResult::describe() { return schema::lazyTable(kTable102); }
+const schema::TypeDesc& GetVmHostnameResult::describe() { return schema::lazyTable(kTable103); }
 
 GetVmHostnameResult::GetVmHostnameResult() = default;
 GetVmHostnameResult::GetVmHostnameResult(GetVmHostnameResult&&) noexcept = default;
 GetVmHostnameResult::~GetVmHostnameResult() = default;
 
-const schema::TypeDesc& GetVmInstanceFirstBootDeviceResult::describe() { return schema::lazyTable(kTable103); }
+const schema::TypeDesc& GetVmInstanceFirstBootDeviceResult::describe() { return schema::lazyTable(kTable104); }
 
 GetVmInstanceFirstBootDeviceResult::GetVmInstanceFirstBootDeviceResult() = default;
 GetVmInstanceFirstBootDeviceResult::GetVmInstanceFirstBootDeviceResult(GetVmInstanceFirstBootDeviceResult&&) noexcept = default;
 GetVmInstanceFirstBootDeviceResult::~GetVmInstanceFirstBootDeviceResult() = default;
 
-const schema::TypeDesc& GetVmInstanceHaLevelResult::describe() { return schema::lazyTable(kTable104); }
+const schema::TypeDesc& GetVmInstanceHaLevelResult::describe() { return schema::lazyTable(kTable105); }
 
 GetVmInstanceHaLevelResult::GetVmInstanceHaLevelResult() = default;
 GetVmInstanceHaLevelResult::GetVmInstanceHaLevelResult(GetVmInstanceHaLevelResult&&) noexcept = default;
 GetVmInstanceHaLevelResult::~GetVmInstanceHaLevelResult() = default;
 
-const schema::TypeDesc& GetVmInstanceProtectedRecoveryPointsResult::describe() { return schema::lazyTable(kTable105); }
+const schema::TypeDesc& GetVmInstanceProtectedRecoveryPointsResult::describe() { return schema::lazyTable(kTable106); }
 
 GetVmInstanceProtectedRecoveryPointsResult::GetVmInstanceProtectedRecoveryPointsResult() = default;
 GetVmInstanceProtectedRecoveryPointsResult::GetVmInstanceProtectedRecoveryPointsResult(GetVmInstanceProtectedRecoveryPointsResult&&) noexcept = default;
 GetVmInstanceProtectedRecoveryPointsResult::~GetVmInstanceProtectedRecoveryPointsResult() = default;
 
-const schema::TypeDesc& GetVmInstanceRecoveryPointsResult::describe() { return schema::lazyTable(kTable106); }
+const schema::TypeDesc& GetVmInstanceRecoveryPointsResult::describe() { return schema::lazyTable(kTable107); }
 
 GetVmInstanceRecoveryPointsResult::GetVmInstanceRecoveryPointsResult() = default;
 GetVmInstanceRecoveryPointsResult::GetVmInstanceRecoveryPointsResult(GetVmInstanceRecoveryPointsResult&&) noexcept = default;
 GetVmInstanceRecoveryPointsResult::~GetVmInstanceRecoveryPointsResult() = default;
 
-const schema::TypeDesc& GetVmMigrationCandidateHostsResult::describe() { return schema::lazyTable(kTable107); }
+const schema::TypeDesc& GetVmMigrationCandidateHostsResult::describe() { return schema::lazyTable(kTable108); }
 
 GetVmMigrationCandidateHostsResult::GetVmMigrationCandidateHostsResult() = default;
 GetVmMigrationCandidateHostsResult::GetVmMigrationCandidateHostsResult(GetVmMigrationCandidateHostsResult&&) noexcept = default;
 GetVmMigrationCandidateHostsResult::~GetVmMigrationCandidateHostsResult() = default;
 
-const schema::TypeDesc& GetVmMonitorNumberResult::describe() { return schema::lazyTable(kTable108); }
+const schema::TypeDesc& GetVmMonitorNumberResult::describe() { return schema::lazyTable(kTable109); }
 
 GetVmMonitorNumberResult::GetVmMonitorNumberResult() = default;
 GetVmMonitorNumberResult::GetVmMonitorNumberResult(GetVmMonitorNumberResult&&) noexcept = default;
 GetVmMonitorNumberResult::~GetVmMonitorNumberResult() = default;
 
-const schema::TypeDesc& GetVmNicAttachableEipsResult::describe() { return schema::lazyTable(kTable109); }
+const schema::TypeDesc& GetVmNicAttachableEipsResult::describe() { return schema::lazyTable(kTable110); }
 
 GetVmNicAttachableEipsResult::GetVmNicAttachableEipsResult() = default;
 GetVmNicAttachableEipsResult::GetVmNicAttachableEipsResult(GetVmNicAttachableEipsResult&&) noexcept = default;
 GetVmNicAttachableEipsResult::~GetVmNicAttachableEipsResult() = default;
 
-const schema::TypeDesc& GetVmNicAttachedNetworkServiceResult::describe() { return schema::lazyTable(kTable110); }
+const schema::TypeDesc& GetVmNicAttachedNetworkServiceResult::describe() { return schema::lazyTable(kTable111); }
 
 GetVmNicAttachedNetworkServiceResult::GetVmNicAttachedNetworkServiceResult() = default;
 GetVmNicAttachedNetworkServiceResult::GetVmNicAttachedNetworkServiceResult(GetVmNicAttachedNetworkServiceResult&&) noexcept = default;
 GetVmNicAttachedNetworkServiceResult::~GetVmNicAttachedNetworkServiceResult() = default;
 
-const schema::TypeDesc& GetVmNumaResult::describe() { return schema::lazyTable(kTable111); }
+const schema::TypeDesc& GetVmNumaResult::describe() { return schema::lazyTable(kTable112); }
 
 GetVmNumaResult::GetVmNumaResult() = default;
 GetVmNumaResult::GetVmNumaResult(GetVmNumaResult&&) noexcept = default;
 GetVmNumaResult::~GetVmNumaResult() = default;
 
-const schema::TypeDesc& GetVmQgaResult::describe() { return schema::lazyTable(kTable112); }
+const schema::TypeDesc& GetVmQgaResult::describe() { return schema::lazyTable(kTable113); }
 
 GetVmQgaResult::GetVmQgaResult() = default;
 GetVmQgaResult::GetVmQgaResult(GetVmQgaResult&&) noexcept = default;
 GetVmQgaResult::~GetVmQgaResult() = default;
 
-const schema::TypeDesc& GetVmRDPResult::describe() { return schema::lazyTable(kTable113); }
+const schema::TypeDesc& GetVmRDPResult::describe() { return schema::lazyTable(kTable114); }
 
 GetVmRDPResult::GetVmRDPResult() = default;
 GetVmRDPResult::GetVmRDPResult(GetVmRDPResult&&) noexcept = default;
 GetVmRDPResult::~GetVmRDPResult() = default;
 
-const schema::TypeDesc& GetVmSchedulingRulesExecuteStateResult::describe() { return schema::lazyTable(kTable114); }
+const schema::TypeDesc& GetVmSchedulingRulesExecuteStateResult::describe() { return schema::lazyTable(kTable115); }
 
 GetVmSchedulingRulesExecuteStateResult::GetVmSchedulingRulesExecuteStateResult() = default;
 GetVmSchedulingRulesExecuteStateResult::GetVmSchedulingRulesExecuteStateResult(GetVmSchedulingRulesExecuteStateResult&&) noexcept = default;
 GetVmSchedulingRulesExecuteStateResult::~GetVmSchedulingRulesExecuteStateResult() = default;
 
-const schema::TypeDesc& GetVmSshKeyResult::describe() { return schema::lazyTable(kTable115); }
+const schema::TypeDesc& GetVmSshKeyResult::describe() { return schema::lazyTable(kTable116); }
 
 GetVmSshKeyResult::GetVmSshKeyResult() = default;
 GetVmSshKeyResult::GetVmSshKeyResult(GetVmSshKeyResult&&) noexcept = default;
 GetVmSshKeyResult::~GetVmSshKeyResult() = default;
 
-const schema::TypeDesc& GetVmStartingCandidateClustersHostsResult::describe() { return schema::lazyTable(kTable116); }
+const schema::TypeDesc& GetVmStartingCandidateClustersHostsResult::describe() { return schema::lazyTable(kTable117); }
 
 GetVmStartingCandidateClustersHostsResult::GetVmStartingCandidateClustersHostsResult() = default;
 GetVmStartingCandidateClustersHostsResult::GetVmStartingCandidateClustersHostsResult(GetVmStartingCandidateClustersHostsResult&&) noexcept = default;
 GetVmStartingCandidateClustersHostsResult::~GetVmStartingCandidateClustersHostsResult() = default;
 
-const schema::TypeDesc& GetVmUsbRedirectResult::describe() { return schema::lazyTable(kTable117); }
+const schema::TypeDesc& GetVmUsbRedirectResult::describe() { return schema::lazyTable(kTable118); }
 
 GetVmUsbRedirectResult::GetVmUsbRedirectResult() = default;
 GetVmUsbRedirectResult::GetVmUsbRedirectResult(GetVmUsbRedirectResult&&) noexcept = default;
 GetVmUsbRedirectResult::~GetVmUsbRedirectResult() = default;
 
-const schema::TypeDesc& GetVmXmlHookScriptResult::describe() { return schema::lazyTable(kTable118); }
+const schema::TypeDesc& GetVmXmlHookScriptResult::describe() { return schema::lazyTable(kTable119); }
 
 GetVmXmlHookScriptResult::GetVmXmlHookScriptResult() = default;
 GetVmXmlHookScriptResult::GetVmXmlHookScriptResult(GetVmXmlHookScriptResult&&) noexcept = default;
 GetVmXmlHookScriptResult::~GetVmXmlHookScriptResult() = default;
-
-const schema::TypeDesc& GetVmXmlResult::describe() { return schema::lazyTable(kTable119); }
-
-GetVmXmlResult::GetVmXmlResult() = default;
-GetVmXmlResult::GetVmXmlResult(GetVmXmlResult&&) noexcept = default;
-GetVmXmlResult::~GetVmXmlResult() = default;
 
 }  // namespace zstack

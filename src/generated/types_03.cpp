@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it
 
 #include "zstack/replies.hpp"
+#include "zstack/types/GetVmXmlResult.hpp"
 #include "zstack/types/GetVmsCapabilitiesResult.hpp"
 #include "zstack/types/GetVmsSchedulingStateFromSchedulingRuleResult.hpp"
 #include "zstack/types/GetVmvNUMATopologyResult.hpp"
@@ -121,43 +122,48 @@
 #include "zstack/types/MonitorGroupInstanceInventory.hpp"
 #include "zstack/types/MonitorGroupInventory.hpp"
 #include "zstack/types/MonitorGroupTemplateRefInventory.hpp"
-#include "zstack/types/MonitorTemplateInventory.hpp"
 
 #include <cstddef>
 
 namespace zstack {
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Row kRows0[] = {  // GetVmsCapabilitiesResult
+constexpr schema::Row kRows0[] = {  // GetVmXmlResult
+  {"match", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVmXmlResult, match), schema::Location::Body, 0, nullptr},
+  {"runningXml", schema::Local<std::string, L>::ref, offsetof(GetVmXmlResult, runningXml), schema::Location::Body, 0, nullptr},
+  {"userDefinedXml", schema::Local<std::string, L>::ref, offsetof(GetVmXmlResult, userDefinedXml), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "GetVmXmlResult", kRows0, 3, nullptr, 0, &schema::ObjectOps<GetVmXmlResult, L>::make, &schema::ObjectOps<GetVmXmlResult, L>::destroy, &schema::ObjectOps<GetVmXmlResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // GetVmsCapabilitiesResult
   {"vmsCaps", schema::Local<std::map<std::string, VmCapabilities>, L>::ref, offsetof(GetVmsCapabilitiesResult, vmsCaps), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable0{{nullptr}, "GetVmsCapabilitiesResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::make, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::clear};
-constexpr schema::Row kRows1[] = {  // GetVmsSchedulingStateFromSchedulingRuleResult
+schema::LazyTable kTable1{{nullptr}, "GetVmsCapabilitiesResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::make, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVmsCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // GetVmsSchedulingStateFromSchedulingRuleResult
   {"ruleMapState", schema::Local<Json, L>::ref, offsetof(GetVmsSchedulingStateFromSchedulingRuleResult, ruleMapState), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable1{{nullptr}, "GetVmsSchedulingStateFromSchedulingRuleResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::make, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::destroy, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::clear};
-constexpr schema::Row kRows2[] = {  // GetVmvNUMATopologyResult
+schema::LazyTable kTable2{{nullptr}, "GetVmsSchedulingStateFromSchedulingRuleResult", kRows2, 1, nullptr, 0, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::make, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::destroy, &schema::ObjectOps<GetVmsSchedulingStateFromSchedulingRuleResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // GetVmvNUMATopologyResult
   {"name", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, name), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, uuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(GetVmvNUMATopologyResult, hostUuid), schema::Location::Body, 0, nullptr},
   {"topology", schema::Local<Json, L>::ref, offsetof(GetVmvNUMATopologyResult, topology), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable2{{nullptr}, "GetVmvNUMATopologyResult", kRows2, 4, nullptr, 0, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::make, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::clear};
-constexpr schema::Row kRows3[] = {  // GetVolumeCapabilitiesResult
+schema::LazyTable kTable3{{nullptr}, "GetVmvNUMATopologyResult", kRows3, 4, nullptr, 0, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::make, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::destroy, &schema::ObjectOps<GetVmvNUMATopologyResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // GetVolumeCapabilitiesResult
   {"capabilities", schema::Local<std::map<std::string, Json>, L>::ref, offsetof(GetVolumeCapabilitiesResult, capabilities), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable3{{nullptr}, "GetVolumeCapabilitiesResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::make, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::clear};
-constexpr schema::Row kRows4[] = {  // GetVolumeFormatResult
+schema::LazyTable kTable4{{nullptr}, "GetVolumeCapabilitiesResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::make, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::destroy, &schema::ObjectOps<GetVolumeCapabilitiesResult, L>::clear};
+constexpr schema::Row kRows5[] = {  // GetVolumeFormatResult
   {"formats", schema::Local<std::vector<VolumeFormatReplyStruct>, L>::ref, offsetof(GetVolumeFormatResult, formats), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable4{{nullptr}, "GetVolumeFormatResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<GetVolumeFormatResult, L>::make, &schema::ObjectOps<GetVolumeFormatResult, L>::destroy, &schema::ObjectOps<GetVolumeFormatResult, L>::clear};
-constexpr schema::Row kRows5[] = {  // GetVolumeIoThreadPinResult
+schema::LazyTable kTable5{{nullptr}, "GetVolumeFormatResult", kRows5, 1, nullptr, 0, &schema::ObjectOps<GetVolumeFormatResult, L>::make, &schema::ObjectOps<GetVolumeFormatResult, L>::destroy, &schema::ObjectOps<GetVolumeFormatResult, L>::clear};
+constexpr schema::Row kRows6[] = {  // GetVolumeIoThreadPinResult
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
   {"ioThreadId", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
   {"pin", schema::Local<std::string, L>::ref, offsetof(GetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable5{{nullptr}, "GetVolumeIoThreadPinResult", kRows5, 3, nullptr, 0, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::clear};
-constexpr schema::Row kRows6[] = {  // GetVolumeQosResult
+schema::LazyTable kTable6{{nullptr}, "GetVolumeIoThreadPinResult", kRows6, 3, nullptr, 0, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<GetVolumeIoThreadPinResult, L>::clear};
+constexpr schema::Row kRows7[] = {  // GetVolumeQosResult
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(GetVolumeQosResult, volumeUuid), schema::Location::Body, 0, nullptr},
   {"volumeBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidth), schema::Location::Body, 0, nullptr},
   {"volumeBandwidthRead", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, volumeBandwidthRead), schema::Location::Body, 0, nullptr},
@@ -172,74 +178,74 @@ constexpr schema::Row kRows6[] = {  // GetVolumeQosResult
   {"iopsReadUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsReadUpthreshold), schema::Location::Body, 0, nullptr},
   {"iopsWriteUpthreshold", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeQosResult, iopsWriteUpthreshold), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable6{{nullptr}, "GetVolumeQosResult", kRows6, 13, nullptr, 0, &schema::ObjectOps<GetVolumeQosResult, L>::make, &schema::ObjectOps<GetVolumeQosResult, L>::destroy, &schema::ObjectOps<GetVolumeQosResult, L>::clear};
-constexpr schema::Row kRows7[] = {  // GetVolumeSnapshotSizeResult
+schema::LazyTable kTable7{{nullptr}, "GetVolumeQosResult", kRows7, 13, nullptr, 0, &schema::ObjectOps<GetVolumeQosResult, L>::make, &schema::ObjectOps<GetVolumeQosResult, L>::destroy, &schema::ObjectOps<GetVolumeQosResult, L>::clear};
+constexpr schema::Row kRows8[] = {  // GetVolumeSnapshotSizeResult
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeSnapshotSizeResult, size), schema::Location::Body, 0, nullptr},
   {"actualSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetVolumeSnapshotSizeResult, actualSize), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable7{{nullptr}, "GetVolumeSnapshotSizeResult", kRows7, 2, nullptr, 0, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::make, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::destroy, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::clear};
-constexpr schema::Row kRows8[] = {  // GetVpcAttachedEipResult
+schema::LazyTable kTable8{{nullptr}, "GetVolumeSnapshotSizeResult", kRows8, 2, nullptr, 0, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::make, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::destroy, &schema::ObjectOps<GetVolumeSnapshotSizeResult, L>::clear};
+constexpr schema::Row kRows9[] = {  // GetVpcAttachedEipResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedEipResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable8{{nullptr}, "GetVpcAttachedEipResult", kRows8, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedEipResult, L>::make, &schema::ObjectOps<GetVpcAttachedEipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedEipResult, L>::clear};
-constexpr schema::Row kRows9[] = {  // GetVpcAttachedIpsecResult
+schema::LazyTable kTable9{{nullptr}, "GetVpcAttachedEipResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedEipResult, L>::make, &schema::ObjectOps<GetVpcAttachedEipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedEipResult, L>::clear};
+constexpr schema::Row kRows10[] = {  // GetVpcAttachedIpsecResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedIpsecResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable9{{nullptr}, "GetVpcAttachedIpsecResult", kRows9, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::make, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::clear};
-constexpr schema::Row kRows10[] = {  // GetVpcAttachedLoadBalancerResult
+schema::LazyTable kTable10{{nullptr}, "GetVpcAttachedIpsecResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::make, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedIpsecResult, L>::clear};
+constexpr schema::Row kRows11[] = {  // GetVpcAttachedLoadBalancerResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedLoadBalancerResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable10{{nullptr}, "GetVpcAttachedLoadBalancerResult", kRows10, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::make, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::clear};
-constexpr schema::Row kRows11[] = {  // GetVpcAttachedNetflowResult
+schema::LazyTable kTable11{{nullptr}, "GetVpcAttachedLoadBalancerResult", kRows11, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::make, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedLoadBalancerResult, L>::clear};
+constexpr schema::Row kRows12[] = {  // GetVpcAttachedNetflowResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedNetflowResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable11{{nullptr}, "GetVpcAttachedNetflowResult", kRows11, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::make, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::clear};
-constexpr schema::Row kRows12[] = {  // GetVpcAttachedOspfResult
+schema::LazyTable kTable12{{nullptr}, "GetVpcAttachedNetflowResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::make, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedNetflowResult, L>::clear};
+constexpr schema::Row kRows13[] = {  // GetVpcAttachedOspfResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedOspfResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable12{{nullptr}, "GetVpcAttachedOspfResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::make, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::clear};
-constexpr schema::Row kRows13[] = {  // GetVpcAttachedPortForwardingRulesResult
+schema::LazyTable kTable13{{nullptr}, "GetVpcAttachedOspfResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::make, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedOspfResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // GetVpcAttachedPortForwardingRulesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedPortForwardingRulesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable13{{nullptr}, "GetVpcAttachedPortForwardingRulesResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::make, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::clear};
-constexpr schema::Row kRows14[] = {  // GetVpcAttachedVipResult
+schema::LazyTable kTable14{{nullptr}, "GetVpcAttachedPortForwardingRulesResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::make, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedPortForwardingRulesResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // GetVpcAttachedVipResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcAttachedVipResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable14{{nullptr}, "GetVpcAttachedVipResult", kRows14, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedVipResult, L>::make, &schema::ObjectOps<GetVpcAttachedVipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedVipResult, L>::clear};
-constexpr schema::Row kRows15[] = {  // GetVpcIPsecLogResult
+schema::LazyTable kTable15{{nullptr}, "GetVpcAttachedVipResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<GetVpcAttachedVipResult, L>::make, &schema::ObjectOps<GetVpcAttachedVipResult, L>::destroy, &schema::ObjectOps<GetVpcAttachedVipResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // GetVpcIPsecLogResult
   {"ipsecLog", schema::Local<std::string, L>::ref, offsetof(GetVpcIPsecLogResult, ipsecLog), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable15{{nullptr}, "GetVpcIPsecLogResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<GetVpcIPsecLogResult, L>::make, &schema::ObjectOps<GetVpcIPsecLogResult, L>::destroy, &schema::ObjectOps<GetVpcIPsecLogResult, L>::clear};
-constexpr schema::Row kRows16[] = {  // GetVpcMulticastRouteResult
+schema::LazyTable kTable16{{nullptr}, "GetVpcIPsecLogResult", kRows16, 1, nullptr, 0, &schema::ObjectOps<GetVpcIPsecLogResult, L>::make, &schema::ObjectOps<GetVpcIPsecLogResult, L>::destroy, &schema::ObjectOps<GetVpcIPsecLogResult, L>::clear};
+constexpr schema::Row kRows17[] = {  // GetVpcMulticastRouteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcMulticastRouteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable16{{nullptr}, "GetVpcMulticastRouteResult", kRows16, 1, nullptr, 0, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::make, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::destroy, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::clear};
-constexpr schema::Row kRows17[] = {  // GetVpcVRouterDistributedRoutingConnectionsResult
+schema::LazyTable kTable17{{nullptr}, "GetVpcMulticastRouteResult", kRows17, 1, nullptr, 0, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::make, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::destroy, &schema::ObjectOps<GetVpcMulticastRouteResult, L>::clear};
+constexpr schema::Row kRows18[] = {  // GetVpcVRouterDistributedRoutingConnectionsResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(GetVpcVRouterDistributedRoutingConnectionsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable17{{nullptr}, "GetVpcVRouterDistributedRoutingConnectionsResult", kRows17, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::clear};
-constexpr schema::Row kRows18[] = {  // GetVpcVRouterDistributedRoutingEnabledResult
+schema::LazyTable kTable18{{nullptr}, "GetVpcVRouterDistributedRoutingConnectionsResult", kRows18, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingConnectionsResult, L>::clear};
+constexpr schema::Row kRows19[] = {  // GetVpcVRouterDistributedRoutingEnabledResult
   {"enabled", schema::Local<std::optional<bool>, L>::ref, offsetof(GetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable18{{nullptr}, "GetVpcVRouterDistributedRoutingEnabledResult", kRows18, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
-constexpr schema::Row kRows19[] = {  // GetVpcVRouterNetworkServiceStateResult
+schema::LazyTable kTable19{{nullptr}, "GetVpcVRouterDistributedRoutingEnabledResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
+constexpr schema::Row kRows20[] = {  // GetVpcVRouterNetworkServiceStateResult
   {"state", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable19{{nullptr}, "GetVpcVRouterNetworkServiceStateResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::clear};
-constexpr schema::Row kRows20[] = {  // GetVpcVpnConfigurationFromRemoteResult
+schema::LazyTable kTable20{{nullptr}, "GetVpcVRouterNetworkServiceStateResult", kRows20, 1, nullptr, 0, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<GetVpcVRouterNetworkServiceStateResult, L>::clear};
+constexpr schema::Row kRows21[] = {  // GetVpcVpnConfigurationFromRemoteResult
   {"ikeConf", schema::Local<std::optional<VpcVpnIkeConfigStruct>, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteResult, ikeConf), schema::Location::Body, 0, nullptr},
   {"ipSecConf", schema::Local<std::optional<VpcVpnIpSecConfigStruct>, L>::ref, offsetof(GetVpcVpnConfigurationFromRemoteResult, ipSecConf), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable20{{nullptr}, "GetVpcVpnConfigurationFromRemoteResult", kRows20, 2, nullptr, 0, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::make, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::destroy, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::clear};
-constexpr schema::Row kRows21[] = {  // GetZWatchAlertHistogramResult
+schema::LazyTable kTable21{{nullptr}, "GetVpcVpnConfigurationFromRemoteResult", kRows21, 2, nullptr, 0, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::make, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::destroy, &schema::ObjectOps<GetVpcVpnConfigurationFromRemoteResult, L>::clear};
+constexpr schema::Row kRows22[] = {  // GetZWatchAlertHistogramResult
   {"histograms", schema::Local<Json, L>::ref, offsetof(GetZWatchAlertHistogramResult, histograms), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable21{{nullptr}, "GetZWatchAlertHistogramResult", kRows21, 1, nullptr, 0, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::make, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::destroy, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::clear};
-constexpr schema::Row kRows22[] = {  // GetZoneResult
+schema::LazyTable kTable22{{nullptr}, "GetZWatchAlertHistogramResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::make, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::destroy, &schema::ObjectOps<GetZWatchAlertHistogramResult, L>::clear};
+constexpr schema::Row kRows23[] = {  // GetZoneResult
   {"inventories", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(GetZoneResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable22{{nullptr}, "GetZoneResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<GetZoneResult, L>::make, &schema::ObjectOps<GetZoneResult, L>::destroy, &schema::ObjectOps<GetZoneResult, L>::clear};
-constexpr schema::Row kRows23[] = {  // GlobalConfigInventory
+schema::LazyTable kTable23{{nullptr}, "GetZoneResult", kRows23, 1, nullptr, 0, &schema::ObjectOps<GetZoneResult, L>::make, &schema::ObjectOps<GetZoneResult, L>::destroy, &schema::ObjectOps<GetZoneResult, L>::clear};
+constexpr schema::Row kRows24[] = {  // GlobalConfigInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigInventory, id), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, name), schema::Location::Body, 0, nullptr},
   {"category", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, category), schema::Location::Body, 0, nullptr},
@@ -247,40 +253,40 @@ constexpr schema::Row kRows23[] = {  // GlobalConfigInventory
   {"defaultValue", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
   {"value", schema::Local<std::string, L>::ref, offsetof(GlobalConfigInventory, value), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable23{{nullptr}, "GlobalConfigInventory", kRows23, 6, nullptr, 0, &schema::ObjectOps<GlobalConfigInventory, L>::make, &schema::ObjectOps<GlobalConfigInventory, L>::destroy, &schema::ObjectOps<GlobalConfigInventory, L>::clear};
-constexpr schema::Row kRows24[] = {  // GlobalConfigOptions
+schema::LazyTable kTable24{{nullptr}, "GlobalConfigInventory", kRows24, 6, nullptr, 0, &schema::ObjectOps<GlobalConfigInventory, L>::make, &schema::ObjectOps<GlobalConfigInventory, L>::destroy, &schema::ObjectOps<GlobalConfigInventory, L>::clear};
+constexpr schema::Row kRows25[] = {  // GlobalConfigOptions
   {"validValue", schema::Local<Json, L>::ref, offsetof(GlobalConfigOptions, validValue), schema::Location::Body, 0, nullptr},
   {"numberGreaterThan", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberGreaterThan), schema::Location::Body, 0, nullptr},
   {"numberLessThan", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberLessThan), schema::Location::Body, 0, nullptr},
   {"numberGreaterThanOrEqual", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberGreaterThanOrEqual), schema::Location::Body, 0, nullptr},
   {"numberLessThanOrEqual", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GlobalConfigOptions, numberLessThanOrEqual), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable24{{nullptr}, "GlobalConfigOptions", kRows24, 5, nullptr, 0, &schema::ObjectOps<GlobalConfigOptions, L>::make, &schema::ObjectOps<GlobalConfigOptions, L>::destroy, &schema::ObjectOps<GlobalConfigOptions, L>::clear};
-constexpr schema::Row kRows25[] = {  // GlobalConfigTemplateInventory
+schema::LazyTable kTable25{{nullptr}, "GlobalConfigOptions", kRows25, 5, nullptr, 0, &schema::ObjectOps<GlobalConfigOptions, L>::make, &schema::ObjectOps<GlobalConfigOptions, L>::destroy, &schema::ObjectOps<GlobalConfigOptions, L>::clear};
+constexpr schema::Row kRows26[] = {  // GlobalConfigTemplateInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, uuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, name), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, type), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(GlobalConfigTemplateInventory, description), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "GlobalConfigTemplateInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::make, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::destroy, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::clear};
-constexpr schema::Row kRows26[] = {  // GpuDeviceInventory
+schema::LazyTable kTable26{{nullptr}, "GlobalConfigTemplateInventory", kRows26, 4, nullptr, 0, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::make, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::destroy, &schema::ObjectOps<GlobalConfigTemplateInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // GpuDeviceInventory
   {"serialNumber", schema::Local<std::string, L>::ref, offsetof(GpuDeviceInventory, serialNumber), schema::Location::Body, 0, nullptr},
   {"memory", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GpuDeviceInventory, memory), schema::Location::Body, 0, nullptr},
   {"power", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GpuDeviceInventory, power), schema::Location::Body, 0, nullptr},
   {"isDriverLoaded", schema::Local<std::optional<bool>, L>::ref, offsetof(GpuDeviceInventory, isDriverLoaded), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases26[] = {{&PciDeviceInventory::describe, offsetof(GpuDeviceInventory, uuid) - offsetof(PciDeviceInventory, uuid)}};
-schema::LazyTable kTable26{{nullptr}, "GpuDeviceInventory", kRows26, 4, kBases26, 1, &schema::ObjectOps<GpuDeviceInventory, L>::make, &schema::ObjectOps<GpuDeviceInventory, L>::destroy, &schema::ObjectOps<GpuDeviceInventory, L>::clear};
-constexpr schema::Row kRows27[] = {  // GuestToolsInventory
+constexpr schema::Base kBases27[] = {{&PciDeviceInventory::describe, offsetof(GpuDeviceInventory, uuid) - offsetof(PciDeviceInventory, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "GpuDeviceInventory", kRows27, 4, kBases27, 1, &schema::ObjectOps<GpuDeviceInventory, L>::make, &schema::ObjectOps<GpuDeviceInventory, L>::destroy, &schema::ObjectOps<GpuDeviceInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // GuestToolsInventory
   {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
   {"architecture", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, architecture), schema::Location::Body, 0, nullptr},
   {"hypervisorType", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, hypervisorType), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, version), schema::Location::Body, 0, nullptr},
   {"agentType", schema::Local<std::string, L>::ref, offsetof(GuestToolsInventory, agentType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases27[] = {{&NamedResource::describe, offsetof(GuestToolsInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable27{{nullptr}, "GuestToolsInventory", kRows27, 5, kBases27, 1, &schema::ObjectOps<GuestToolsInventory, L>::make, &schema::ObjectOps<GuestToolsInventory, L>::destroy, &schema::ObjectOps<GuestToolsInventory, L>::clear};
-constexpr schema::Row kRows28[] = {  // GuestToolsStateInventory
+constexpr schema::Base kBases28[] = {{&NamedResource::describe, offsetof(GuestToolsInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable28{{nullptr}, "GuestToolsInventory", kRows28, 5, kBases28, 1, &schema::ObjectOps<GuestToolsInventory, L>::make, &schema::ObjectOps<GuestToolsInventory, L>::destroy, &schema::ObjectOps<GuestToolsInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // GuestToolsStateInventory
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"qgaState", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, qgaState), schema::Location::Body, 0, nullptr},
   {"zwatchState", schema::Local<std::string, L>::ref, offsetof(GuestToolsStateInventory, zwatchState), schema::Location::Body, 0, nullptr},
@@ -290,8 +296,8 @@ constexpr schema::Row kRows28[] = {  // GuestToolsStateInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestToolsStateInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestToolsStateInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable28{{nullptr}, "GuestToolsStateInventory", kRows28, 8, nullptr, 0, &schema::ObjectOps<GuestToolsStateInventory, L>::make, &schema::ObjectOps<GuestToolsStateInventory, L>::destroy, &schema::ObjectOps<GuestToolsStateInventory, L>::clear};
-constexpr schema::Row kRows29[] = {  // GuestVmScriptExecutedRecordDetailInventory
+schema::LazyTable kTable29{{nullptr}, "GuestToolsStateInventory", kRows29, 8, nullptr, 0, &schema::ObjectOps<GuestToolsStateInventory, L>::make, &schema::ObjectOps<GuestToolsStateInventory, L>::destroy, &schema::ObjectOps<GuestToolsStateInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // GuestVmScriptExecutedRecordDetailInventory
   {"recordUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, recordUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"vmName", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, vmName), schema::Location::Body, 0, nullptr},
@@ -303,8 +309,8 @@ constexpr schema::Row kRows29[] = {  // GuestVmScriptExecutedRecordDetailInvento
   {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, startTime), schema::Location::Body, 0, nullptr},
   {"endTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordDetailInventory, endTime), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "GuestVmScriptExecutedRecordDetailInventory", kRows29, 10, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::clear};
-constexpr schema::Row kRows30[] = {  // GuestVmScriptExecutedRecordInventory
+schema::LazyTable kTable30{{nullptr}, "GuestVmScriptExecutedRecordDetailInventory", kRows30, 10, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordDetailInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // GuestVmScriptExecutedRecordInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, uuid), schema::Location::Body, 0, nullptr},
   {"scriptUuid", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, scriptUuid), schema::Location::Body, 0, nullptr},
   {"recordName", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, recordName), schema::Location::Body, 0, nullptr},
@@ -318,37 +324,37 @@ constexpr schema::Row kRows30[] = {  // GuestVmScriptExecutedRecordInventory
   {"startTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, startTime), schema::Location::Body, 0, nullptr},
   {"endTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(GuestVmScriptExecutedRecordInventory, endTime), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable30{{nullptr}, "GuestVmScriptExecutedRecordInventory", kRows30, 12, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::clear};
-constexpr schema::Row kRows31[] = {  // GuestVmScriptInventory
+schema::LazyTable kTable31{{nullptr}, "GuestVmScriptExecutedRecordInventory", kRows31, 12, nullptr, 0, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::make, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptExecutedRecordInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // GuestVmScriptInventory
   {"scriptContent", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, scriptContent), schema::Location::Body, 0, nullptr},
   {"renderParams", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, renderParams), schema::Location::Body, 0, nullptr},
   {"platform", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, platform), schema::Location::Body, 0, nullptr},
   {"scriptType", schema::Local<std::string, L>::ref, offsetof(GuestVmScriptInventory, scriptType), schema::Location::Body, 0, nullptr},
   {"scriptTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GuestVmScriptInventory, scriptTimeout), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases31[] = {{&NamedResource::describe, offsetof(GuestVmScriptInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable31{{nullptr}, "GuestVmScriptInventory", kRows31, 5, kBases31, 1, &schema::ObjectOps<GuestVmScriptInventory, L>::make, &schema::ObjectOps<GuestVmScriptInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptInventory, L>::clear};
-constexpr schema::Row kRows32[] = {  // HaStrategyConditionInventory
+constexpr schema::Base kBases32[] = {{&NamedResource::describe, offsetof(GuestVmScriptInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "GuestVmScriptInventory", kRows32, 5, kBases32, 1, &schema::ObjectOps<GuestVmScriptInventory, L>::make, &schema::ObjectOps<GuestVmScriptInventory, L>::destroy, &schema::ObjectOps<GuestVmScriptInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // HaStrategyConditionInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, name), schema::Location::Body, 0, nullptr},
   {"fencerName", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, fencerName), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(HaStrategyConditionInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases32[] = {{&Resource::describe, offsetof(HaStrategyConditionInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable32{{nullptr}, "HaStrategyConditionInventory", kRows32, 3, kBases32, 1, &schema::ObjectOps<HaStrategyConditionInventory, L>::make, &schema::ObjectOps<HaStrategyConditionInventory, L>::destroy, &schema::ObjectOps<HaStrategyConditionInventory, L>::clear};
-constexpr schema::Row kRows33[] = {  // HardwareL2VxlanNetworkPoolInventory
+constexpr schema::Base kBases33[] = {{&Resource::describe, offsetof(HaStrategyConditionInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable33{{nullptr}, "HaStrategyConditionInventory", kRows33, 3, kBases33, 1, &schema::ObjectOps<HaStrategyConditionInventory, L>::make, &schema::ObjectOps<HaStrategyConditionInventory, L>::destroy, &schema::ObjectOps<HaStrategyConditionInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // HardwareL2VxlanNetworkPoolInventory
   {"sdnControllerUuid", schema::Local<std::string, L>::ref, offsetof(HardwareL2VxlanNetworkPoolInventory, sdnControllerUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases33[] = {{&L2VxlanNetworkPoolInventory::describe, offsetof(HardwareL2VxlanNetworkPoolInventory, uuid) - offsetof(L2VxlanNetworkPoolInventory, uuid)}};
-schema::LazyTable kTable33{{nullptr}, "HardwareL2VxlanNetworkPoolInventory", kRows33, 1, kBases33, 1, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::clear};
-constexpr schema::Row kRows34[] = {  // HostDiskCapacity
+constexpr schema::Base kBases34[] = {{&L2VxlanNetworkPoolInventory::describe, offsetof(HardwareL2VxlanNetworkPoolInventory, uuid) - offsetof(L2VxlanNetworkPoolInventory, uuid)}};
+schema::LazyTable kTable34{{nullptr}, "HardwareL2VxlanNetworkPoolInventory", kRows34, 1, kBases34, 1, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<HardwareL2VxlanNetworkPoolInventory, L>::clear};
+constexpr schema::Row kRows35[] = {  // HostDiskCapacity
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostDiskCapacity, hostUuid), schema::Location::Body, 0, nullptr},
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, availableCapacity), schema::Location::Body, 0, nullptr},
   {"totalPhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, totalPhysicalCapacity), schema::Location::Body, 0, nullptr},
   {"availablePhysicalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(HostDiskCapacity, availablePhysicalCapacity), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable34{{nullptr}, "HostDiskCapacity", kRows34, 5, nullptr, 0, &schema::ObjectOps<HostDiskCapacity, L>::make, &schema::ObjectOps<HostDiskCapacity, L>::destroy, &schema::ObjectOps<HostDiskCapacity, L>::clear};
-constexpr schema::Row kRows35[] = {  // HostInventory
+schema::LazyTable kTable35{{nullptr}, "HostDiskCapacity", kRows35, 5, nullptr, 0, &schema::ObjectOps<HostDiskCapacity, L>::make, &schema::ObjectOps<HostDiskCapacity, L>::destroy, &schema::ObjectOps<HostDiskCapacity, L>::clear};
+constexpr schema::Row kRows36[] = {  // HostInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(HostInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(HostInventory, clusterUuid), schema::Location::Body, 0, nullptr},
   {"managementIp", schema::Local<std::string, L>::ref, offsetof(HostInventory, managementIp), schema::Location::Body, 0, nullptr},
@@ -376,17 +382,17 @@ constexpr schema::Row kRows35[] = {  // HostInventory
   {"temperatureStatus", schema::Local<std::string, L>::ref, offsetof(HostInventory, temperatureStatus), schema::Location::Body, 0, nullptr},
   {"architecture", schema::Local<std::string, L>::ref, offsetof(HostInventory, architecture), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(HostInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable35{{nullptr}, "HostInventory", kRows35, 26, kBases35, 1, &schema::ObjectOps<HostInventory, L>::make, &schema::ObjectOps<HostInventory, L>::destroy, &schema::ObjectOps<HostInventory, L>::clear};
-constexpr schema::Row kRows36[] = {  // HostIpmiInventory
+constexpr schema::Base kBases36[] = {{&NamedResource::describe, offsetof(HostInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable36{{nullptr}, "HostInventory", kRows36, 26, kBases36, 1, &schema::ObjectOps<HostInventory, L>::make, &schema::ObjectOps<HostInventory, L>::destroy, &schema::ObjectOps<HostInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // HostIpmiInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, uuid), schema::Location::Body, 0, nullptr},
   {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiAddress), schema::Location::Body, 0, nullptr},
   {"ipmiUsername", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiUsername), schema::Location::Body, 0, nullptr},
   {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostIpmiInventory, ipmiPort), schema::Location::Body, 0, nullptr},
   {"ipmiPowerStatus", schema::Local<std::string, L>::ref, offsetof(HostIpmiInventory, ipmiPowerStatus), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable36{{nullptr}, "HostIpmiInventory", kRows36, 5, nullptr, 0, &schema::ObjectOps<HostIpmiInventory, L>::make, &schema::ObjectOps<HostIpmiInventory, L>::destroy, &schema::ObjectOps<HostIpmiInventory, L>::clear};
-constexpr schema::Row kRows37[] = {  // HostNetworkBondingInventory
+schema::LazyTable kTable37{{nullptr}, "HostIpmiInventory", kRows37, 5, nullptr, 0, &schema::ObjectOps<HostIpmiInventory, L>::make, &schema::ObjectOps<HostIpmiInventory, L>::destroy, &schema::ObjectOps<HostIpmiInventory, L>::clear};
+constexpr schema::Row kRows38[] = {  // HostNetworkBondingInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"bondingName", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, bondingName), schema::Location::Body, 0, nullptr},
   {"bondingType", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, bondingType), schema::Location::Body, 0, nullptr},
@@ -404,9 +410,9 @@ constexpr schema::Row kRows37[] = {  // HostNetworkBondingInventory
   {"description", schema::Local<std::string, L>::ref, offsetof(HostNetworkBondingInventory, description), schema::Location::Body, 0, nullptr},
   {"slaves", schema::Local<std::vector<HostNetworkInterfaceInventory>, L>::ref, offsetof(HostNetworkBondingInventory, slaves), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases37[] = {{&Resource::describe, offsetof(HostNetworkBondingInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable37{{nullptr}, "HostNetworkBondingInventory", kRows37, 16, kBases37, 1, &schema::ObjectOps<HostNetworkBondingInventory, L>::make, &schema::ObjectOps<HostNetworkBondingInventory, L>::destroy, &schema::ObjectOps<HostNetworkBondingInventory, L>::clear};
-constexpr schema::Row kRows38[] = {  // HostNetworkInterfaceInventory
+constexpr schema::Base kBases38[] = {{&Resource::describe, offsetof(HostNetworkBondingInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable38{{nullptr}, "HostNetworkBondingInventory", kRows38, 16, kBases38, 1, &schema::ObjectOps<HostNetworkBondingInventory, L>::make, &schema::ObjectOps<HostNetworkBondingInventory, L>::destroy, &schema::ObjectOps<HostNetworkBondingInventory, L>::clear};
+constexpr schema::Row kRows39[] = {  // HostNetworkInterfaceInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"bondingUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, bondingUuid), schema::Location::Body, 0, nullptr},
   {"interfaceModel", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, interfaceModel), schema::Location::Body, 0, nullptr},
@@ -428,16 +434,16 @@ constexpr schema::Row kRows38[] = {  // HostNetworkInterfaceInventory
   {"virtStatus", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, virtStatus), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceInventory, description), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases38[] = {{&Resource::describe, offsetof(HostNetworkInterfaceInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable38{{nullptr}, "HostNetworkInterfaceInventory", kRows38, 20, kBases38, 1, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::clear};
-constexpr schema::Row kRows39[] = {  // HostNetworkInterfaceLldpInventory
+constexpr schema::Base kBases39[] = {{&Resource::describe, offsetof(HostNetworkInterfaceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable39{{nullptr}, "HostNetworkInterfaceInventory", kRows39, 20, kBases39, 1, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceInventory, L>::clear};
+constexpr schema::Row kRows40[] = {  // HostNetworkInterfaceLldpInventory
   {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, interfaceUuid), schema::Location::Body, 0, nullptr},
   {"mode", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, mode), schema::Location::Body, 0, nullptr},
   {"neighborDevice", schema::Local<std::optional<HostNetworkInterfaceLldpRefInventory>, L>::ref, offsetof(HostNetworkInterfaceLldpInventory, neighborDevice), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases39[] = {{&Resource::describe, offsetof(HostNetworkInterfaceLldpInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable39{{nullptr}, "HostNetworkInterfaceLldpInventory", kRows39, 3, kBases39, 1, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::clear};
-constexpr schema::Row kRows40[] = {  // HostNetworkInterfaceLldpRefInventory
+constexpr schema::Base kBases40[] = {{&Resource::describe, offsetof(HostNetworkInterfaceLldpInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable40{{nullptr}, "HostNetworkInterfaceLldpInventory", kRows40, 3, kBases40, 1, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpInventory, L>::clear};
+constexpr schema::Row kRows41[] = {  // HostNetworkInterfaceLldpRefInventory
   {"lldpUuid", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, lldpUuid), schema::Location::Body, 0, nullptr},
   {"chassisId", schema::Local<std::string, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, chassisId), schema::Location::Body, 0, nullptr},
   {"timeToLive", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, timeToLive), schema::Location::Body, 0, nullptr},
@@ -453,15 +459,15 @@ constexpr schema::Row kRows40[] = {  // HostNetworkInterfaceLldpRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HostNetworkInterfaceLldpRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable40{{nullptr}, "HostNetworkInterfaceLldpRefInventory", kRows40, 14, nullptr, 0, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::clear};
-constexpr schema::Row kRows41[] = {  // HostOsCategoryInventory
+schema::LazyTable kTable41{{nullptr}, "HostNetworkInterfaceLldpRefInventory", kRows41, 14, nullptr, 0, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::make, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::destroy, &schema::ObjectOps<HostNetworkInterfaceLldpRefInventory, L>::clear};
+constexpr schema::Row kRows42[] = {  // HostOsCategoryInventory
   {"architecture", schema::Local<std::string, L>::ref, offsetof(HostOsCategoryInventory, architecture), schema::Location::Body, 0, nullptr},
   {"osReleaseVersion", schema::Local<std::string, L>::ref, offsetof(HostOsCategoryInventory, osReleaseVersion), schema::Location::Body, 0, nullptr},
   {"metadataList", schema::Local<std::vector<KvmHostHypervisorMetadataInventory>, L>::ref, offsetof(HostOsCategoryInventory, metadataList), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases41[] = {{&Resource::describe, offsetof(HostOsCategoryInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable41{{nullptr}, "HostOsCategoryInventory", kRows41, 3, kBases41, 1, &schema::ObjectOps<HostOsCategoryInventory, L>::make, &schema::ObjectOps<HostOsCategoryInventory, L>::destroy, &schema::ObjectOps<HostOsCategoryInventory, L>::clear};
-constexpr schema::Row kRows42[] = {  // HostPhysicalMemoryInventory
+constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(HostOsCategoryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "HostOsCategoryInventory", kRows42, 3, kBases42, 1, &schema::ObjectOps<HostOsCategoryInventory, L>::make, &schema::ObjectOps<HostOsCategoryInventory, L>::destroy, &schema::ObjectOps<HostOsCategoryInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // HostPhysicalMemoryInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"manufacturer", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, manufacturer), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, size), schema::Location::Body, 0, nullptr},
@@ -473,14 +479,14 @@ constexpr schema::Row kRows42[] = {  // HostPhysicalMemoryInventory
   {"voltage", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, voltage), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(HostPhysicalMemoryInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(HostPhysicalMemoryInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable42{{nullptr}, "HostPhysicalMemoryInventory", kRows42, 10, kBases42, 1, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::make, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::destroy, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::clear};
-constexpr schema::Row kRows43[] = {  // HostSchedulingRuleGroupInventory
+constexpr schema::Base kBases43[] = {{&Resource::describe, offsetof(HostPhysicalMemoryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "HostPhysicalMemoryInventory", kRows43, 10, kBases43, 1, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::make, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::destroy, &schema::ObjectOps<HostPhysicalMemoryInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // HostSchedulingRuleGroupInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(HostSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(HostSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable43{{nullptr}, "HostSchedulingRuleGroupInventory", kRows43, 1, kBases43, 1, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::clear};
-constexpr schema::Row kRows44[] = {  // HybridAccountInventory
+constexpr schema::Base kBases44[] = {{&NamedResource::describe, offsetof(HostSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable44{{nullptr}, "HostSchedulingRuleGroupInventory", kRows44, 1, kBases44, 1, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<HostSchedulingRuleGroupInventory, L>::clear};
+constexpr schema::Row kRows45[] = {  // HybridAccountInventory
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, accountUuid), schema::Location::Body, 0, nullptr},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, userUuid), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, type), schema::Location::Body, 0, nullptr},
@@ -490,9 +496,9 @@ constexpr schema::Row kRows44[] = {  // HybridAccountInventory
   {"hybridUserName", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, hybridUserName), schema::Location::Body, 0, nullptr},
   {"current", schema::Local<std::string, L>::ref, offsetof(HybridAccountInventory, current), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases44[] = {{&NamedResource::describe, offsetof(HybridAccountInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable44{{nullptr}, "HybridAccountInventory", kRows44, 8, kBases44, 1, &schema::ObjectOps<HybridAccountInventory, L>::make, &schema::ObjectOps<HybridAccountInventory, L>::destroy, &schema::ObjectOps<HybridAccountInventory, L>::clear};
-constexpr schema::Row kRows45[] = {  // HybridEipAddressInventory
+constexpr schema::Base kBases45[] = {{&NamedResource::describe, offsetof(HybridAccountInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable45{{nullptr}, "HybridAccountInventory", kRows45, 8, kBases45, 1, &schema::ObjectOps<HybridAccountInventory, L>::make, &schema::ObjectOps<HybridAccountInventory, L>::destroy, &schema::ObjectOps<HybridAccountInventory, L>::clear};
+constexpr schema::Row kRows46[] = {  // HybridEipAddressInventory
   {"eipId", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, eipId), schema::Location::Body, 0, nullptr},
   {"bandWidth", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, bandWidth), schema::Location::Body, 0, nullptr},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
@@ -504,14 +510,14 @@ constexpr schema::Row kRows45[] = {  // HybridEipAddressInventory
   {"chargeType", schema::Local<std::string, L>::ref, offsetof(HybridEipAddressInventory, chargeType), schema::Location::Body, 0, nullptr},
   {"allocateTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(HybridEipAddressInventory, allocateTime), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases45[] = {{&NamedResource::describe, offsetof(HybridEipAddressInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable45{{nullptr}, "HybridEipAddressInventory", kRows45, 10, kBases45, 1, &schema::ObjectOps<HybridEipAddressInventory, L>::make, &schema::ObjectOps<HybridEipAddressInventory, L>::destroy, &schema::ObjectOps<HybridEipAddressInventory, L>::clear};
-constexpr schema::Row kRows46[] = {  // IAM2OrganizationAttributeInventory
+constexpr schema::Base kBases46[] = {{&NamedResource::describe, offsetof(HybridEipAddressInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable46{{nullptr}, "HybridEipAddressInventory", kRows46, 10, kBases46, 1, &schema::ObjectOps<HybridEipAddressInventory, L>::make, &schema::ObjectOps<HybridEipAddressInventory, L>::destroy, &schema::ObjectOps<HybridEipAddressInventory, L>::clear};
+constexpr schema::Row kRows47[] = {  // IAM2OrganizationAttributeInventory
   {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationAttributeInventory, organizationUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases46[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2OrganizationAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
-schema::LazyTable kTable46{{nullptr}, "IAM2OrganizationAttributeInventory", kRows46, 1, kBases46, 1, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::make, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::clear};
-constexpr schema::Row kRows47[] = {  // IAM2OrganizationInventory
+constexpr schema::Base kBases47[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2OrganizationAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable47{{nullptr}, "IAM2OrganizationAttributeInventory", kRows47, 1, kBases47, 1, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::make, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationAttributeInventory, L>::clear};
+constexpr schema::Row kRows48[] = {  // IAM2OrganizationInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, state), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, type), schema::Location::Body, 0, nullptr},
   {"srcType", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, srcType), schema::Location::Body, 0, nullptr},
@@ -519,57 +525,57 @@ constexpr schema::Row kRows47[] = {  // IAM2OrganizationInventory
   {"rootOrganizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationInventory, rootOrganizationUuid), schema::Location::Body, 0, nullptr},
   {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2OrganizationInventory, attributes), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases47[] = {{&NamedResource::describe, offsetof(IAM2OrganizationInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable47{{nullptr}, "IAM2OrganizationInventory", kRows47, 6, kBases47, 1, &schema::ObjectOps<IAM2OrganizationInventory, L>::make, &schema::ObjectOps<IAM2OrganizationInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationInventory, L>::clear};
-constexpr schema::Row kRows48[] = {  // IAM2OrganizationProjectRefInventory
+constexpr schema::Base kBases48[] = {{&NamedResource::describe, offsetof(IAM2OrganizationInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable48{{nullptr}, "IAM2OrganizationInventory", kRows48, 6, kBases48, 1, &schema::ObjectOps<IAM2OrganizationInventory, L>::make, &schema::ObjectOps<IAM2OrganizationInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationInventory, L>::clear};
+constexpr schema::Row kRows49[] = {  // IAM2OrganizationProjectRefInventory
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
   {"organizationUuid", schema::Local<std::string, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, organizationUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2OrganizationProjectRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable48{{nullptr}, "IAM2OrganizationProjectRefInventory", kRows48, 4, nullptr, 0, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::make, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::clear};
-constexpr schema::Row kRows49[] = {  // IAM2ProjectAccountRefInventory
+schema::LazyTable kTable49{{nullptr}, "IAM2OrganizationProjectRefInventory", kRows49, 4, nullptr, 0, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::make, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::destroy, &schema::ObjectOps<IAM2OrganizationProjectRefInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // IAM2ProjectAccountRefInventory
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAccountRefInventory, projectUuid), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2ProjectAccountRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IAM2ProjectAccountRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable49{{nullptr}, "IAM2ProjectAccountRefInventory", kRows49, 4, nullptr, 0, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::make, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::clear};
-constexpr schema::Row kRows50[] = {  // IAM2ProjectAttributeInventory
+schema::LazyTable kTable50{{nullptr}, "IAM2ProjectAccountRefInventory", kRows50, 4, nullptr, 0, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::make, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAccountRefInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // IAM2ProjectAttributeInventory
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectAttributeInventory, projectUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases50[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2ProjectAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
-schema::LazyTable kTable50{{nullptr}, "IAM2ProjectAttributeInventory", kRows50, 1, kBases50, 1, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::make, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::clear};
-constexpr schema::Row kRows51[] = {  // IAM2ProjectInventory
+constexpr schema::Base kBases51[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2ProjectAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "IAM2ProjectAttributeInventory", kRows51, 1, kBases51, 1, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::make, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectAttributeInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // IAM2ProjectInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectInventory, state), schema::Location::Body, 0, nullptr},
   {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2ProjectInventory, attributes), schema::Location::Body, 0, nullptr},
   {"linkedAccountUuid", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectInventory, linkedAccountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(IAM2ProjectInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable51{{nullptr}, "IAM2ProjectInventory", kRows51, 3, kBases51, 1, &schema::ObjectOps<IAM2ProjectInventory, L>::make, &schema::ObjectOps<IAM2ProjectInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectInventory, L>::clear};
-constexpr schema::Row kRows52[] = {  // IAM2ProjectRoleInventory
+constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(IAM2ProjectInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "IAM2ProjectInventory", kRows52, 3, kBases52, 1, &schema::ObjectOps<IAM2ProjectInventory, L>::make, &schema::ObjectOps<IAM2ProjectInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // IAM2ProjectRoleInventory
   {"iam2ProjectRoleType", schema::Local<std::string, L>::ref, offsetof(IAM2ProjectRoleInventory, iam2ProjectRoleType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases52[] = {{&RoleInventory::describe, offsetof(IAM2ProjectRoleInventory, uuid) - offsetof(RoleInventory, uuid)}};
-schema::LazyTable kTable52{{nullptr}, "IAM2ProjectRoleInventory", kRows52, 1, kBases52, 1, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::make, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::clear};
-constexpr schema::Row kRows53[] = {  // IAM2ProjectTemplateInventory
+constexpr schema::Base kBases53[] = {{&RoleInventory::describe, offsetof(IAM2ProjectRoleInventory, uuid) - offsetof(RoleInventory, uuid)}};
+schema::LazyTable kTable53{{nullptr}, "IAM2ProjectRoleInventory", kRows53, 1, kBases53, 1, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::make, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectRoleInventory, L>::clear};
+constexpr schema::Row kRows54[] = {  // IAM2ProjectTemplateInventory
   {"template", schema::Local<std::optional<Template>, L>::ref, offsetof(IAM2ProjectTemplateInventory, template_), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(IAM2ProjectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable53{{nullptr}, "IAM2ProjectTemplateInventory", kRows53, 1, kBases53, 1, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::make, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::clear};
-constexpr schema::Row kRows54[] = {  // IAM2VirtualIDGroupAttributeInventory
+constexpr schema::Base kBases54[] = {{&NamedResource::describe, offsetof(IAM2ProjectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable54{{nullptr}, "IAM2ProjectTemplateInventory", kRows54, 1, kBases54, 1, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::make, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::destroy, &schema::ObjectOps<IAM2ProjectTemplateInventory, L>::clear};
+constexpr schema::Row kRows55[] = {  // IAM2VirtualIDGroupAttributeInventory
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupAttributeInventory, groupUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases54[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2VirtualIDGroupAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
-schema::LazyTable kTable54{{nullptr}, "IAM2VirtualIDGroupAttributeInventory", kRows54, 1, kBases54, 1, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::clear};
-constexpr schema::Row kRows55[] = {  // IAM2VirtualIDGroupInventory
+constexpr schema::Base kBases55[] = {{&IAM2AttributeInventory::describe, offsetof(IAM2VirtualIDGroupAttributeInventory, uuid) - offsetof(IAM2AttributeInventory, uuid)}};
+schema::LazyTable kTable55{{nullptr}, "IAM2VirtualIDGroupAttributeInventory", kRows55, 1, kBases55, 1, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupAttributeInventory, L>::clear};
+constexpr schema::Row kRows56[] = {  // IAM2VirtualIDGroupInventory
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupInventory, projectUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(IAM2VirtualIDGroupInventory, state), schema::Location::Body, 0, nullptr},
   {"attributes", schema::Local<Json, L>::ref, offsetof(IAM2VirtualIDGroupInventory, attributes), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases55[] = {{&NamedResource::describe, offsetof(IAM2VirtualIDGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable55{{nullptr}, "IAM2VirtualIDGroupInventory", kRows55, 3, kBases55, 1, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::clear};
-constexpr schema::Row kRows56[] = {  // IdentityZoneInventory
+constexpr schema::Base kBases56[] = {{&NamedResource::describe, offsetof(IAM2VirtualIDGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable56{{nullptr}, "IAM2VirtualIDGroupInventory", kRows56, 3, kBases56, 1, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::make, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::destroy, &schema::ObjectOps<IAM2VirtualIDGroupInventory, L>::clear};
+constexpr schema::Row kRows57[] = {  // IdentityZoneInventory
   {"closed", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, closed), schema::Location::Body, 0, nullptr},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
   {"zoneId", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, zoneId), schema::Location::Body, 0, nullptr},
@@ -577,9 +583,9 @@ constexpr schema::Row kRows56[] = {  // IdentityZoneInventory
   {"zoneName", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, zoneName), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(IdentityZoneInventory, description), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases56[] = {{&Resource::describe, offsetof(IdentityZoneInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable56{{nullptr}, "IdentityZoneInventory", kRows56, 6, kBases56, 1, &schema::ObjectOps<IdentityZoneInventory, L>::make, &schema::ObjectOps<IdentityZoneInventory, L>::destroy, &schema::ObjectOps<IdentityZoneInventory, L>::clear};
-constexpr schema::Row kRows57[] = {  // ImageBackupStorageRefInventory
+constexpr schema::Base kBases57[] = {{&Resource::describe, offsetof(IdentityZoneInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable57{{nullptr}, "IdentityZoneInventory", kRows57, 6, kBases57, 1, &schema::ObjectOps<IdentityZoneInventory, L>::make, &schema::ObjectOps<IdentityZoneInventory, L>::destroy, &schema::ObjectOps<IdentityZoneInventory, L>::clear};
+constexpr schema::Row kRows58[] = {  // ImageBackupStorageRefInventory
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, imageUuid), schema::Location::Body, 0, nullptr},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
   {"installPath", schema::Local<std::string, L>::ref, offsetof(ImageBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
@@ -589,8 +595,8 @@ constexpr schema::Row kRows57[] = {  // ImageBackupStorageRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageBackupStorageRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageBackupStorageRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable57{{nullptr}, "ImageBackupStorageRefInventory", kRows57, 8, nullptr, 0, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::make, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::clear};
-constexpr schema::Row kRows58[] = {  // ImageCacheInventory
+schema::LazyTable kTable58{{nullptr}, "ImageBackupStorageRefInventory", kRows58, 8, nullptr, 0, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::make, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<ImageBackupStorageRefInventory, L>::clear};
+constexpr schema::Row kRows59[] = {  // ImageCacheInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageCacheInventory, id), schema::Location::Body, 0, nullptr},
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ImageCacheInventory, imageUuid), schema::Location::Body, 0, nullptr},
@@ -602,8 +608,8 @@ constexpr schema::Row kRows58[] = {  // ImageCacheInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageCacheInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ImageCacheInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable58{{nullptr}, "ImageCacheInventory", kRows58, 10, nullptr, 0, &schema::ObjectOps<ImageCacheInventory, L>::make, &schema::ObjectOps<ImageCacheInventory, L>::destroy, &schema::ObjectOps<ImageCacheInventory, L>::clear};
-constexpr schema::Row kRows59[] = {  // ImageInventory
+schema::LazyTable kTable59{{nullptr}, "ImageCacheInventory", kRows59, 10, nullptr, 0, &schema::ObjectOps<ImageCacheInventory, L>::make, &schema::ObjectOps<ImageCacheInventory, L>::destroy, &schema::ObjectOps<ImageCacheInventory, L>::clear};
+constexpr schema::Row kRows60[] = {  // ImageInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(ImageInventory, state), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(ImageInventory, status), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageInventory, size), schema::Location::Body, 0, nullptr},
@@ -621,9 +627,9 @@ constexpr schema::Row kRows59[] = {  // ImageInventory
   {"backupStorageRefs", schema::Local<std::vector<ImageBackupStorageRefInventory>, L>::ref, offsetof(ImageInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
   {"systemTags", schema::Local<std::vector<SystemTagInventory>, L>::ref, offsetof(ImageInventory, systemTags), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases59[] = {{&NamedResource::describe, offsetof(ImageInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable59{{nullptr}, "ImageInventory", kRows59, 16, kBases59, 1, &schema::ObjectOps<ImageInventory, L>::make, &schema::ObjectOps<ImageInventory, L>::destroy, &schema::ObjectOps<ImageInventory, L>::clear};
-constexpr schema::Row kRows60[] = {  // ImagePackageInventory
+constexpr schema::Base kBases60[] = {{&NamedResource::describe, offsetof(ImageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable60{{nullptr}, "ImageInventory", kRows60, 16, kBases60, 1, &schema::ObjectOps<ImageInventory, L>::make, &schema::ObjectOps<ImageInventory, L>::destroy, &schema::ObjectOps<ImageInventory, L>::clear};
+constexpr schema::Row kRows61[] = {  // ImagePackageInventory
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, vmUuid), schema::Location::Body, 0, nullptr},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, state), schema::Location::Body, 0, nullptr},
@@ -632,26 +638,26 @@ constexpr schema::Row kRows60[] = {  // ImagePackageInventory
   {"format", schema::Local<std::string, L>::ref, offsetof(ImagePackageInventory, format), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImagePackageInventory, size), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases60[] = {{&NamedResource::describe, offsetof(ImagePackageInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable60{{nullptr}, "ImagePackageInventory", kRows60, 7, kBases60, 1, &schema::ObjectOps<ImagePackageInventory, L>::make, &schema::ObjectOps<ImagePackageInventory, L>::destroy, &schema::ObjectOps<ImagePackageInventory, L>::clear};
-constexpr schema::Row kRows61[] = {  // ImageReplicationGroupInventory
+constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(ImagePackageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable61{{nullptr}, "ImagePackageInventory", kRows61, 7, kBases61, 1, &schema::ObjectOps<ImagePackageInventory, L>::make, &schema::ObjectOps<ImagePackageInventory, L>::destroy, &schema::ObjectOps<ImagePackageInventory, L>::clear};
+constexpr schema::Row kRows62[] = {  // ImageReplicationGroupInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(ImageReplicationGroupInventory, state), schema::Location::Body, 0, nullptr},
   {"backupStorageRefs", schema::Local<Json, L>::ref, offsetof(ImageReplicationGroupInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(ImageReplicationGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable61{{nullptr}, "ImageReplicationGroupInventory", kRows61, 2, kBases61, 1, &schema::ObjectOps<ImageReplicationGroupInventory, L>::make, &schema::ObjectOps<ImageReplicationGroupInventory, L>::destroy, &schema::ObjectOps<ImageReplicationGroupInventory, L>::clear};
-constexpr schema::Row kRows62[] = {  // ImageStoreBackupStorageInventory
+constexpr schema::Base kBases62[] = {{&NamedResource::describe, offsetof(ImageReplicationGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable62{{nullptr}, "ImageReplicationGroupInventory", kRows62, 2, kBases62, 1, &schema::ObjectOps<ImageReplicationGroupInventory, L>::make, &schema::ObjectOps<ImageReplicationGroupInventory, L>::destroy, &schema::ObjectOps<ImageReplicationGroupInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // ImageStoreBackupStorageInventory
   {"hostname", schema::Local<std::string, L>::ref, offsetof(ImageStoreBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(ImageStoreBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
   {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ImageStoreBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases62[] = {{&BackupStorageInventory::describe, offsetof(ImageStoreBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
-schema::LazyTable kTable62{{nullptr}, "ImageStoreBackupStorageInventory", kRows62, 3, kBases62, 1, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::make, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::destroy, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::clear};
-constexpr schema::Row kRows63[] = {  // ImageStoreGcResult
+constexpr schema::Base kBases63[] = {{&BackupStorageInventory::describe, offsetof(ImageStoreBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable63{{nullptr}, "ImageStoreBackupStorageInventory", kRows63, 3, kBases63, 1, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::make, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::destroy, &schema::ObjectOps<ImageStoreBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows64[] = {  // ImageStoreGcResult
   {"freedSpaceInBytes", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ImageStoreGcResult, freedSpaceInBytes), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable63{{nullptr}, "ImageStoreGcResult", kRows63, 1, nullptr, 0, &schema::ObjectOps<ImageStoreGcResult, L>::make, &schema::ObjectOps<ImageStoreGcResult, L>::destroy, &schema::ObjectOps<ImageStoreGcResult, L>::clear};
-constexpr schema::Row kRows64[] = {  // InstallPathRecycleInventory
+schema::LazyTable kTable64{{nullptr}, "ImageStoreGcResult", kRows64, 1, nullptr, 0, &schema::ObjectOps<ImageStoreGcResult, L>::make, &schema::ObjectOps<ImageStoreGcResult, L>::destroy, &schema::ObjectOps<ImageStoreGcResult, L>::clear};
+constexpr schema::Row kRows65[] = {  // InstallPathRecycleInventory
   {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstallPathRecycleInventory, trashId), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"storageUuid", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, storageUuid), schema::Location::Body, 0, nullptr},
@@ -665,8 +671,8 @@ constexpr schema::Row kRows64[] = {  // InstallPathRecycleInventory
   {"trashType", schema::Local<std::string, L>::ref, offsetof(InstallPathRecycleInventory, trashType), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(InstallPathRecycleInventory, createDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable64{{nullptr}, "InstallPathRecycleInventory", kRows64, 12, nullptr, 0, &schema::ObjectOps<InstallPathRecycleInventory, L>::make, &schema::ObjectOps<InstallPathRecycleInventory, L>::destroy, &schema::ObjectOps<InstallPathRecycleInventory, L>::clear};
-constexpr schema::Row kRows65[] = {  // InstanceOfferingInventory
+schema::LazyTable kTable65{{nullptr}, "InstallPathRecycleInventory", kRows65, 12, nullptr, 0, &schema::ObjectOps<InstallPathRecycleInventory, L>::make, &schema::ObjectOps<InstallPathRecycleInventory, L>::destroy, &schema::ObjectOps<InstallPathRecycleInventory, L>::clear};
+constexpr schema::Row kRows66[] = {  // InstanceOfferingInventory
   {"cpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, cpuNum), schema::Location::Body, 0, nullptr},
   {"cpuSpeed", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, cpuSpeed), schema::Location::Body, 0, nullptr},
   {"memorySize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(InstanceOfferingInventory, memorySize), schema::Location::Body, 0, nullptr},
@@ -676,9 +682,9 @@ constexpr schema::Row kRows65[] = {  // InstanceOfferingInventory
   {"sortKey", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(InstanceOfferingInventory, sortKey), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(InstanceOfferingInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases65[] = {{&NamedResource::describe, offsetof(InstanceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable65{{nullptr}, "InstanceOfferingInventory", kRows65, 8, kBases65, 1, &schema::ObjectOps<InstanceOfferingInventory, L>::make, &schema::ObjectOps<InstanceOfferingInventory, L>::destroy, &schema::ObjectOps<InstanceOfferingInventory, L>::clear};
-constexpr schema::Row kRows66[] = {  // IpCapacityData
+constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(InstanceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable66{{nullptr}, "InstanceOfferingInventory", kRows66, 8, kBases66, 1, &schema::ObjectOps<InstanceOfferingInventory, L>::make, &schema::ObjectOps<InstanceOfferingInventory, L>::destroy, &schema::ObjectOps<InstanceOfferingInventory, L>::clear};
+constexpr schema::Row kRows67[] = {  // IpCapacityData
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(IpCapacityData, resourceUuid), schema::Location::Body, 0, nullptr},
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, availableCapacity), schema::Location::Body, 0, nullptr},
@@ -690,8 +696,8 @@ constexpr schema::Row kRows66[] = {  // IpCapacityData
   {"ipv6AvailableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv6AvailableCapacity), schema::Location::Body, 0, nullptr},
   {"ipv6UsedIpAddressNumber", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IpCapacityData, ipv6UsedIpAddressNumber), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable66{{nullptr}, "IpCapacityData", kRows66, 10, nullptr, 0, &schema::ObjectOps<IpCapacityData, L>::make, &schema::ObjectOps<IpCapacityData, L>::destroy, &schema::ObjectOps<IpCapacityData, L>::clear};
-constexpr schema::Row kRows67[] = {  // IpStatisticData
+schema::LazyTable kTable67{{nullptr}, "IpCapacityData", kRows67, 10, nullptr, 0, &schema::ObjectOps<IpCapacityData, L>::make, &schema::ObjectOps<IpCapacityData, L>::destroy, &schema::ObjectOps<IpCapacityData, L>::clear};
+constexpr schema::Row kRows68[] = {  // IpStatisticData
   {"ip", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, ip), schema::Location::Body, 0, nullptr},
   {"vipUuid", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vipUuid), schema::Location::Body, 0, nullptr},
   {"vipName", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, vipName), schema::Location::Body, 0, nullptr},
@@ -706,21 +712,21 @@ constexpr schema::Row kRows67[] = {  // IpStatisticData
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(IpStatisticData, createDate), schema::Location::Body, 0, nullptr},
   {"ownerName", schema::Local<std::string, L>::ref, offsetof(IpStatisticData, ownerName), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable67{{nullptr}, "IpStatisticData", kRows67, 13, nullptr, 0, &schema::ObjectOps<IpStatisticData, L>::make, &schema::ObjectOps<IpStatisticData, L>::destroy, &schema::ObjectOps<IpStatisticData, L>::clear};
-constexpr schema::Row kRows68[] = {  // IsOpensourceVersionResult
+schema::LazyTable kTable68{{nullptr}, "IpStatisticData", kRows68, 13, nullptr, 0, &schema::ObjectOps<IpStatisticData, L>::make, &schema::ObjectOps<IpStatisticData, L>::destroy, &schema::ObjectOps<IpStatisticData, L>::clear};
+constexpr schema::Row kRows69[] = {  // IsOpensourceVersionResult
   {"opensource", schema::Local<std::optional<bool>, L>::ref, offsetof(IsOpensourceVersionResult, opensource), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable68{{nullptr}, "IsOpensourceVersionResult", kRows68, 1, nullptr, 0, &schema::ObjectOps<IsOpensourceVersionResult, L>::make, &schema::ObjectOps<IsOpensourceVersionResult, L>::destroy, &schema::ObjectOps<IsOpensourceVersionResult, L>::clear};
-constexpr schema::Row kRows69[] = {  // IsVfNicAvailableInL3NetworkResult
+schema::LazyTable kTable69{{nullptr}, "IsOpensourceVersionResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<IsOpensourceVersionResult, L>::make, &schema::ObjectOps<IsOpensourceVersionResult, L>::destroy, &schema::ObjectOps<IsOpensourceVersionResult, L>::clear};
+constexpr schema::Row kRows70[] = {  // IsVfNicAvailableInL3NetworkResult
   {"vfNicAvailable", schema::Local<std::optional<bool>, L>::ref, offsetof(IsVfNicAvailableInL3NetworkResult, vfNicAvailable), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable69{{nullptr}, "IsVfNicAvailableInL3NetworkResult", kRows69, 1, nullptr, 0, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::make, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::destroy, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::clear};
-constexpr schema::Row kRows70[] = {  // IscsiLunInventory
+schema::LazyTable kTable70{{nullptr}, "IsVfNicAvailableInL3NetworkResult", kRows70, 1, nullptr, 0, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::make, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::destroy, &schema::ObjectOps<IsVfNicAvailableInL3NetworkResult, L>::clear};
+constexpr schema::Row kRows71[] = {  // IscsiLunInventory
   {"iscsiTargetUuid", schema::Local<std::string, L>::ref, offsetof(IscsiLunInventory, iscsiTargetUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases70[] = {{&ScsiLunInventory::describe, offsetof(IscsiLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
-schema::LazyTable kTable70{{nullptr}, "IscsiLunInventory", kRows70, 1, kBases70, 1, &schema::ObjectOps<IscsiLunInventory, L>::make, &schema::ObjectOps<IscsiLunInventory, L>::destroy, &schema::ObjectOps<IscsiLunInventory, L>::clear};
-constexpr schema::Row kRows71[] = {  // IscsiServerInventory
+constexpr schema::Base kBases71[] = {{&ScsiLunInventory::describe, offsetof(IscsiLunInventory, uuid) - offsetof(ScsiLunInventory, uuid)}};
+schema::LazyTable kTable71{{nullptr}, "IscsiLunInventory", kRows71, 1, kBases71, 1, &schema::ObjectOps<IscsiLunInventory, L>::make, &schema::ObjectOps<IscsiLunInventory, L>::destroy, &schema::ObjectOps<IscsiLunInventory, L>::clear};
+constexpr schema::Row kRows72[] = {  // IscsiServerInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, name), schema::Location::Body, 0, nullptr},
   {"ip", schema::Local<std::string, L>::ref, offsetof(IscsiServerInventory, ip), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(IscsiServerInventory, port), schema::Location::Body, 0, nullptr},
@@ -730,17 +736,17 @@ constexpr schema::Row kRows71[] = {  // IscsiServerInventory
   {"iscsiTargets", schema::Local<Json, L>::ref, offsetof(IscsiServerInventory, iscsiTargets), schema::Location::Body, 0, nullptr},
   {"iscsiClusterRefs", schema::Local<Json, L>::ref, offsetof(IscsiServerInventory, iscsiClusterRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases71[] = {{&Resource::describe, offsetof(IscsiServerInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable71{{nullptr}, "IscsiServerInventory", kRows71, 8, kBases71, 1, &schema::ObjectOps<IscsiServerInventory, L>::make, &schema::ObjectOps<IscsiServerInventory, L>::destroy, &schema::ObjectOps<IscsiServerInventory, L>::clear};
-constexpr schema::Row kRows72[] = {  // JobDetails
+constexpr schema::Base kBases72[] = {{&Resource::describe, offsetof(IscsiServerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable72{{nullptr}, "IscsiServerInventory", kRows72, 8, kBases72, 1, &schema::ObjectOps<IscsiServerInventory, L>::make, &schema::ObjectOps<IscsiServerInventory, L>::destroy, &schema::ObjectOps<IscsiServerInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // JobDetails
   {"longJobUuid", schema::Local<std::string, L>::ref, offsetof(JobDetails, longJobUuid), schema::Location::Body, 0, nullptr},
   {"longJobState", schema::Local<std::string, L>::ref, offsetof(JobDetails, longJobState), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(JobDetails, imageUuid), schema::Location::Body, 0, nullptr},
   {"imageUploadUrl", schema::Local<std::string, L>::ref, offsetof(JobDetails, imageUploadUrl), schema::Location::Body, 0, nullptr},
   {"offset", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(JobDetails, offset), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable72{{nullptr}, "JobDetails", kRows72, 5, nullptr, 0, &schema::ObjectOps<JobDetails, L>::make, &schema::ObjectOps<JobDetails, L>::destroy, &schema::ObjectOps<JobDetails, L>::clear};
-constexpr schema::Row kRows73[] = {  // JsonLabelInventory
+schema::LazyTable kTable73{{nullptr}, "JobDetails", kRows73, 5, nullptr, 0, &schema::ObjectOps<JobDetails, L>::make, &schema::ObjectOps<JobDetails, L>::destroy, &schema::ObjectOps<JobDetails, L>::clear};
+constexpr schema::Row kRows74[] = {  // JsonLabelInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(JsonLabelInventory, id), schema::Location::Body, 0, nullptr},
   {"labelKey", schema::Local<std::string, L>::ref, offsetof(JsonLabelInventory, labelKey), schema::Location::Body, 0, nullptr},
   {"labelValue", schema::Local<std::string, L>::ref, offsetof(JsonLabelInventory, labelValue), schema::Location::Body, 0, nullptr},
@@ -748,36 +754,36 @@ constexpr schema::Row kRows73[] = {  // JsonLabelInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(JsonLabelInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(JsonLabelInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable73{{nullptr}, "JsonLabelInventory", kRows73, 6, nullptr, 0, &schema::ObjectOps<JsonLabelInventory, L>::make, &schema::ObjectOps<JsonLabelInventory, L>::destroy, &schema::ObjectOps<JsonLabelInventory, L>::clear};
-constexpr schema::Row kRows74[] = {  // KVMHostInventory
+schema::LazyTable kTable74{{nullptr}, "JsonLabelInventory", kRows74, 6, nullptr, 0, &schema::ObjectOps<JsonLabelInventory, L>::make, &schema::ObjectOps<JsonLabelInventory, L>::destroy, &schema::ObjectOps<JsonLabelInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // KVMHostInventory
   {"username", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, username), schema::Location::Body, 0, nullptr},
   {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(KVMHostInventory, sshPort), schema::Location::Body, 0, nullptr},
   {"osDistribution", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osDistribution), schema::Location::Body, 0, nullptr},
   {"osRelease", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osRelease), schema::Location::Body, 0, nullptr},
   {"osVersion", schema::Local<std::string, L>::ref, offsetof(KVMHostInventory, osVersion), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases74[] = {{&HostInventory::describe, offsetof(KVMHostInventory, uuid) - offsetof(HostInventory, uuid)}};
-schema::LazyTable kTable74{{nullptr}, "KVMHostInventory", kRows74, 5, kBases74, 1, &schema::ObjectOps<KVMHostInventory, L>::make, &schema::ObjectOps<KVMHostInventory, L>::destroy, &schema::ObjectOps<KVMHostInventory, L>::clear};
-constexpr schema::Row kRows75[] = {  // KvmHostHypervisorMetadataInventory
+constexpr schema::Base kBases75[] = {{&HostInventory::describe, offsetof(KVMHostInventory, uuid) - offsetof(HostInventory, uuid)}};
+schema::LazyTable kTable75{{nullptr}, "KVMHostInventory", kRows75, 5, kBases75, 1, &schema::ObjectOps<KVMHostInventory, L>::make, &schema::ObjectOps<KVMHostInventory, L>::destroy, &schema::ObjectOps<KVMHostInventory, L>::clear};
+constexpr schema::Row kRows76[] = {  // KvmHostHypervisorMetadataInventory
   {"categoryUuid", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, categoryUuid), schema::Location::Body, 0, nullptr},
   {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
   {"hypervisor", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, hypervisor), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(KvmHostHypervisorMetadataInventory, version), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases75[] = {{&Resource::describe, offsetof(KvmHostHypervisorMetadataInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable75{{nullptr}, "KvmHostHypervisorMetadataInventory", kRows75, 4, kBases75, 1, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::make, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::destroy, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::clear};
-constexpr schema::Row kRows76[] = {  // KvmHypervisorInfoInventory
+constexpr schema::Base kBases76[] = {{&Resource::describe, offsetof(KvmHostHypervisorMetadataInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable76{{nullptr}, "KvmHostHypervisorMetadataInventory", kRows76, 4, kBases76, 1, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::make, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::destroy, &schema::ObjectOps<KvmHostHypervisorMetadataInventory, L>::clear};
+constexpr schema::Row kRows77[] = {  // KvmHypervisorInfoInventory
   {"hypervisor", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, hypervisor), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, version), schema::Location::Body, 0, nullptr},
   {"matchState", schema::Local<std::string, L>::ref, offsetof(KvmHypervisorInfoInventory, matchState), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases76[] = {{&Resource::describe, offsetof(KvmHypervisorInfoInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable76{{nullptr}, "KvmHypervisorInfoInventory", kRows76, 3, kBases76, 1, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::make, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::destroy, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::clear};
-constexpr schema::Row kRows77[] = {  // KvmRunShellResult
+constexpr schema::Base kBases77[] = {{&Resource::describe, offsetof(KvmHypervisorInfoInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable77{{nullptr}, "KvmHypervisorInfoInventory", kRows77, 3, kBases77, 1, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::make, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::destroy, &schema::ObjectOps<KvmHypervisorInfoInventory, L>::clear};
+constexpr schema::Row kRows78[] = {  // KvmRunShellResult
   {"inventory", schema::Local<std::map<std::string, ShellResult>, L>::ref, offsetof(KvmRunShellResult, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable77{{nullptr}, "KvmRunShellResult", kRows77, 1, nullptr, 0, &schema::ObjectOps<KvmRunShellResult, L>::make, &schema::ObjectOps<KvmRunShellResult, L>::destroy, &schema::ObjectOps<KvmRunShellResult, L>::clear};
-constexpr schema::Row kRows78[] = {  // L2NetworkData
+schema::LazyTable kTable78{{nullptr}, "KvmRunShellResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<KvmRunShellResult, L>::make, &schema::ObjectOps<KvmRunShellResult, L>::destroy, &schema::ObjectOps<KvmRunShellResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // L2NetworkData
   {"uuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, uuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, name), schema::Location::Body, 0, nullptr},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkData, poolUuid), schema::Location::Body, 0, nullptr},
@@ -790,8 +796,8 @@ constexpr schema::Row kRows78[] = {  // L2NetworkData
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L2NetworkData, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(L2NetworkData, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable78{{nullptr}, "L2NetworkData", kRows78, 11, nullptr, 0, &schema::ObjectOps<L2NetworkData, L>::make, &schema::ObjectOps<L2NetworkData, L>::destroy, &schema::ObjectOps<L2NetworkData, L>::clear};
-constexpr schema::Row kRows79[] = {  // L2NetworkInventory
+schema::LazyTable kTable79{{nullptr}, "L2NetworkData", kRows79, 11, nullptr, 0, &schema::ObjectOps<L2NetworkData, L>::make, &schema::ObjectOps<L2NetworkData, L>::destroy, &schema::ObjectOps<L2NetworkData, L>::clear};
+constexpr schema::Row kRows80[] = {  // L2NetworkInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, physicalInterface), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, type), schema::Location::Body, 0, nullptr},
@@ -801,67 +807,67 @@ constexpr schema::Row kRows79[] = {  // L2NetworkInventory
   {"pvlan", schema::Local<std::string, L>::ref, offsetof(L2NetworkInventory, pvlan), schema::Location::Body, 0, nullptr},
   {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(L2NetworkInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases79[] = {{&NamedResource::describe, offsetof(L2NetworkInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable79{{nullptr}, "L2NetworkInventory", kRows79, 8, kBases79, 1, &schema::ObjectOps<L2NetworkInventory, L>::make, &schema::ObjectOps<L2NetworkInventory, L>::destroy, &schema::ObjectOps<L2NetworkInventory, L>::clear};
-constexpr schema::Row kRows80[] = {  // L2PortGroupNetworkInventory
+constexpr schema::Base kBases80[] = {{&NamedResource::describe, offsetof(L2NetworkInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable80{{nullptr}, "L2NetworkInventory", kRows80, 8, kBases80, 1, &schema::ObjectOps<L2NetworkInventory, L>::make, &schema::ObjectOps<L2NetworkInventory, L>::destroy, &schema::ObjectOps<L2NetworkInventory, L>::clear};
+constexpr schema::Row kRows81[] = {  // L2PortGroupNetworkInventory
   {"vSwitchUuid", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vSwitchUuid), schema::Location::Body, 0, nullptr},
   {"vlanMode", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanMode), schema::Location::Body, 0, nullptr},
   {"vlanId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanId), schema::Location::Body, 0, nullptr},
   {"vlanRanges", schema::Local<std::string, L>::ref, offsetof(L2PortGroupNetworkInventory, vlanRanges), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases80[] = {{&L2NetworkInventory::describe, offsetof(L2PortGroupNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
-schema::LazyTable kTable80{{nullptr}, "L2PortGroupNetworkInventory", kRows80, 4, kBases80, 1, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::make, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::destroy, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::clear};
-constexpr schema::Row kRows81[] = {  // L2VirtualSwitchNetworkInventory
+constexpr schema::Base kBases81[] = {{&L2NetworkInventory::describe, offsetof(L2PortGroupNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable81{{nullptr}, "L2PortGroupNetworkInventory", kRows81, 4, kBases81, 1, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::make, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::destroy, &schema::ObjectOps<L2PortGroupNetworkInventory, L>::clear};
+constexpr schema::Row kRows82[] = {  // L2VirtualSwitchNetworkInventory
   {"isDistributed", schema::Local<std::optional<bool>, L>::ref, offsetof(L2VirtualSwitchNetworkInventory, isDistributed), schema::Location::Body, 0, nullptr},
   {"portGroups", schema::Local<Json, L>::ref, offsetof(L2VirtualSwitchNetworkInventory, portGroups), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases81[] = {{&L2NetworkInventory::describe, offsetof(L2VirtualSwitchNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
-schema::LazyTable kTable81{{nullptr}, "L2VirtualSwitchNetworkInventory", kRows81, 2, kBases81, 1, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::make, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::destroy, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::clear};
-constexpr schema::Row kRows82[] = {  // L2VlanNetworkInventory
+constexpr schema::Base kBases82[] = {{&L2NetworkInventory::describe, offsetof(L2VirtualSwitchNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable82{{nullptr}, "L2VirtualSwitchNetworkInventory", kRows82, 2, kBases82, 1, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::make, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::destroy, &schema::ObjectOps<L2VirtualSwitchNetworkInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // L2VlanNetworkInventory
   {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2VlanNetworkInventory, vlan), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases82[] = {{&L2NetworkInventory::describe, offsetof(L2VlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
-schema::LazyTable kTable82{{nullptr}, "L2VlanNetworkInventory", kRows82, 1, kBases82, 1, &schema::ObjectOps<L2VlanNetworkInventory, L>::make, &schema::ObjectOps<L2VlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VlanNetworkInventory, L>::clear};
-constexpr schema::Row kRows83[] = {  // L2VxlanNetworkInventory
+constexpr schema::Base kBases83[] = {{&L2NetworkInventory::describe, offsetof(L2VlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "L2VlanNetworkInventory", kRows83, 1, kBases83, 1, &schema::ObjectOps<L2VlanNetworkInventory, L>::make, &schema::ObjectOps<L2VlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VlanNetworkInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // L2VxlanNetworkInventory
   {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(L2VxlanNetworkInventory, vni), schema::Location::Body, 0, nullptr},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(L2VxlanNetworkInventory, poolUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases83[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
-schema::LazyTable kTable83{{nullptr}, "L2VxlanNetworkInventory", kRows83, 2, kBases83, 1, &schema::ObjectOps<L2VxlanNetworkInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkInventory, L>::clear};
-constexpr schema::Row kRows84[] = {  // L2VxlanNetworkPoolInventory
+constexpr schema::Base kBases84[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable84{{nullptr}, "L2VxlanNetworkInventory", kRows84, 2, kBases84, 1, &schema::ObjectOps<L2VxlanNetworkInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkInventory, L>::clear};
+constexpr schema::Row kRows85[] = {  // L2VxlanNetworkPoolInventory
   {"attachedVtepRefs", schema::Local<std::vector<VtepInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVtepRefs), schema::Location::Body, 0, nullptr},
   {"remoteVteps", schema::Local<std::vector<RemoteVtepInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, remoteVteps), schema::Location::Body, 0, nullptr},
   {"attachedVxlanNetworkRefs", schema::Local<std::vector<L2VxlanNetworkInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVxlanNetworkRefs), schema::Location::Body, 0, nullptr},
   {"attachedVniRanges", schema::Local<std::vector<VniRangeInventory>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedVniRanges), schema::Location::Body, 0, nullptr},
   {"attachedCidrs", schema::Local<std::map<std::string, std::string>, L>::ref, offsetof(L2VxlanNetworkPoolInventory, attachedCidrs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases84[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkPoolInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
-schema::LazyTable kTable84{{nullptr}, "L2VxlanNetworkPoolInventory", kRows84, 5, kBases84, 1, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::clear};
-constexpr schema::Row kRows85[] = {  // LdapAccountRefInventory
+constexpr schema::Base kBases85[] = {{&L2NetworkInventory::describe, offsetof(L2VxlanNetworkPoolInventory, uuid) - offsetof(L2NetworkInventory, uuid)}};
+schema::LazyTable kTable85{{nullptr}, "L2VxlanNetworkPoolInventory", kRows85, 5, kBases85, 1, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::make, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::destroy, &schema::ObjectOps<L2VxlanNetworkPoolInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // LdapAccountRefInventory
   {"ldapUid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
   {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(LdapAccountRefInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases85[] = {{&Resource::describe, offsetof(LdapAccountRefInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable85{{nullptr}, "LdapAccountRefInventory", kRows85, 3, kBases85, 1, &schema::ObjectOps<LdapAccountRefInventory, L>::make, &schema::ObjectOps<LdapAccountRefInventory, L>::destroy, &schema::ObjectOps<LdapAccountRefInventory, L>::clear};
-constexpr schema::Row kRows86[] = {  // LdapResourceRefInventory
+constexpr schema::Base kBases86[] = {{&Resource::describe, offsetof(LdapAccountRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable86{{nullptr}, "LdapAccountRefInventory", kRows86, 3, kBases86, 1, &schema::ObjectOps<LdapAccountRefInventory, L>::make, &schema::ObjectOps<LdapAccountRefInventory, L>::destroy, &schema::ObjectOps<LdapAccountRefInventory, L>::clear};
+constexpr schema::Row kRows87[] = {  // LdapResourceRefInventory
   {"ldapUid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, ldapUid), schema::Location::Body, 0, nullptr},
   {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, ldapServerUuid), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(LdapResourceRefInventory, resourceType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases86[] = {{&Resource::describe, offsetof(LdapResourceRefInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable86{{nullptr}, "LdapResourceRefInventory", kRows86, 4, kBases86, 1, &schema::ObjectOps<LdapResourceRefInventory, L>::make, &schema::ObjectOps<LdapResourceRefInventory, L>::destroy, &schema::ObjectOps<LdapResourceRefInventory, L>::clear};
-constexpr schema::Row kRows87[] = {  // LdapServerInventory
+constexpr schema::Base kBases87[] = {{&Resource::describe, offsetof(LdapResourceRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable87{{nullptr}, "LdapResourceRefInventory", kRows87, 4, kBases87, 1, &schema::ObjectOps<LdapResourceRefInventory, L>::make, &schema::ObjectOps<LdapResourceRefInventory, L>::destroy, &schema::ObjectOps<LdapResourceRefInventory, L>::clear};
+constexpr schema::Row kRows88[] = {  // LdapServerInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, url), schema::Location::Body, 0, nullptr},
   {"base", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, base), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, username), schema::Location::Body, 0, nullptr},
   {"scope", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, scope), schema::Location::Body, 0, nullptr},
   {"encryption", schema::Local<std::string, L>::ref, offsetof(LdapServerInventory, encryption), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases87[] = {{&NamedResource::describe, offsetof(LdapServerInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable87{{nullptr}, "LdapServerInventory", kRows87, 5, kBases87, 1, &schema::ObjectOps<LdapServerInventory, L>::make, &schema::ObjectOps<LdapServerInventory, L>::destroy, &schema::ObjectOps<LdapServerInventory, L>::clear};
-constexpr schema::Row kRows88[] = {  // LicenseInventory
+constexpr schema::Base kBases88[] = {{&NamedResource::describe, offsetof(LdapServerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable88{{nullptr}, "LdapServerInventory", kRows88, 5, kBases88, 1, &schema::ObjectOps<LdapServerInventory, L>::make, &schema::ObjectOps<LdapServerInventory, L>::destroy, &schema::ObjectOps<LdapServerInventory, L>::clear};
+constexpr schema::Row kRows89[] = {  // LicenseInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, uuid), schema::Location::Body, 0, nullptr},
   {"user", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, user), schema::Location::Body, 0, nullptr},
   {"prodInfo", schema::Local<std::string, L>::ref, offsetof(LicenseInventory, prodInfo), schema::Location::Body, 0, nullptr},
@@ -882,38 +888,38 @@ constexpr schema::Row kRows88[] = {  // LicenseInventory
   {"availableCpuNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, availableCpuNum), schema::Location::Body, 0, nullptr},
   {"availableVmNum", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LicenseInventory, availableVmNum), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable88{{nullptr}, "LicenseInventory", kRows88, 19, nullptr, 0, &schema::ObjectOps<LicenseInventory, L>::make, &schema::ObjectOps<LicenseInventory, L>::destroy, &schema::ObjectOps<LicenseInventory, L>::clear};
-constexpr schema::Row kRows89[] = {  // ListVMsFromKVMHostResult
+schema::LazyTable kTable89{{nullptr}, "LicenseInventory", kRows89, 19, nullptr, 0, &schema::ObjectOps<LicenseInventory, L>::make, &schema::ObjectOps<LicenseInventory, L>::destroy, &schema::ObjectOps<LicenseInventory, L>::clear};
+constexpr schema::Row kRows90[] = {  // ListVMsFromKVMHostResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(ListVMsFromKVMHostResult, inventories), schema::Location::Body, 0, nullptr},
   {"libvirtVersion", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostResult, libvirtVersion), schema::Location::Body, 0, nullptr},
   {"qemuVersion", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostResult, qemuVersion), schema::Location::Body, 0, nullptr},
   {"v2vCaps", schema::Local<Json, L>::ref, offsetof(ListVMsFromKVMHostResult, v2vCaps), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable89{{nullptr}, "ListVMsFromKVMHostResult", kRows89, 4, nullptr, 0, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::make, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::destroy, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::clear};
-constexpr schema::Row kRows90[] = {  // ListVmSchedulingRulesFromExecuteStateResult
-  {"uuids", schema::Local<Json, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateResult, uuids), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable90{{nullptr}, "ListVMsFromKVMHostResult", kRows90, 4, nullptr, 0, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::make, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::destroy, &schema::ObjectOps<ListVMsFromKVMHostResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // ListVmSchedulingRulesFromExecuteStateResult
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ListVmSchedulingRulesFromExecuteStateResult, uuids), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable90{{nullptr}, "ListVmSchedulingRulesFromExecuteStateResult", kRows90, 1, nullptr, 0, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::make, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::destroy, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::clear};
-constexpr schema::Row kRows91[] = {  // ListVmsFromSchedulingStateResult
-  {"uuids", schema::Local<Json, L>::ref, offsetof(ListVmsFromSchedulingStateResult, uuids), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable91{{nullptr}, "ListVmSchedulingRulesFromExecuteStateResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::make, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::destroy, &schema::ObjectOps<ListVmSchedulingRulesFromExecuteStateResult, L>::clear};
+constexpr schema::Row kRows92[] = {  // ListVmsFromSchedulingStateResult
+  {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ListVmsFromSchedulingStateResult, uuids), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable91{{nullptr}, "ListVmsFromSchedulingStateResult", kRows91, 1, nullptr, 0, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::make, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::destroy, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::clear};
-constexpr schema::Row kRows92[] = {  // LoadBalancerListerAcl
+schema::LazyTable kTable92{{nullptr}, "ListVmsFromSchedulingStateResult", kRows92, 1, nullptr, 0, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::make, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::destroy, &schema::ObjectOps<ListVmsFromSchedulingStateResult, L>::clear};
+constexpr schema::Row kRows93[] = {  // LoadBalancerListerAcl
   {"aclUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListerAcl, aclUuid), schema::Location::Body, 0, nullptr},
   {"listenerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerListerAcl, listenerUuid), schema::Location::Body, 0, nullptr},
   {"serverGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(LoadBalancerListerAcl, serverGroupUuids), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable92{{nullptr}, "LoadBalancerListerAcl", kRows92, 3, nullptr, 0, &schema::ObjectOps<LoadBalancerListerAcl, L>::make, &schema::ObjectOps<LoadBalancerListerAcl, L>::destroy, &schema::ObjectOps<LoadBalancerListerAcl, L>::clear};
-constexpr schema::Row kRows93[] = {  // LoadBalancerServerGroupInventory
+schema::LazyTable kTable93{{nullptr}, "LoadBalancerListerAcl", kRows93, 3, nullptr, 0, &schema::ObjectOps<LoadBalancerListerAcl, L>::make, &schema::ObjectOps<LoadBalancerListerAcl, L>::destroy, &schema::ObjectOps<LoadBalancerListerAcl, L>::clear};
+constexpr schema::Row kRows94[] = {  // LoadBalancerServerGroupInventory
   {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupInventory, loadBalancerUuid), schema::Location::Body, 0, nullptr},
   {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoadBalancerServerGroupInventory, ipVersion), schema::Location::Body, 0, nullptr},
   {"listenerServerGroupRefs", schema::Local<std::vector<LoadBalancerListenerServerGroupRefInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, listenerServerGroupRefs), schema::Location::Body, 0, nullptr},
   {"serverIps", schema::Local<std::vector<LoadBalancerServerGroupServerIpInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, serverIps), schema::Location::Body, 0, nullptr},
   {"vmNicRefs", schema::Local<std::vector<LoadBalancerServerGroupVmNicRefInventory>, L>::ref, offsetof(LoadBalancerServerGroupInventory, vmNicRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases93[] = {{&NamedResource::describe, offsetof(LoadBalancerServerGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable93{{nullptr}, "LoadBalancerServerGroupInventory", kRows93, 5, kBases93, 1, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::clear};
-constexpr schema::Row kRows94[] = {  // LoadBalancerServerGroupServerIpInventory
+constexpr schema::Base kBases94[] = {{&NamedResource::describe, offsetof(LoadBalancerServerGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable94{{nullptr}, "LoadBalancerServerGroupInventory", kRows94, 5, kBases94, 1, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // LoadBalancerServerGroupServerIpInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, id), schema::Location::Body, 0, nullptr},
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
   {"ipAddress", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, ipAddress), schema::Location::Body, 0, nullptr},
@@ -922,8 +928,8 @@ constexpr schema::Row kRows94[] = {  // LoadBalancerServerGroupServerIpInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupServerIpInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable94{{nullptr}, "LoadBalancerServerGroupServerIpInventory", kRows94, 7, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::clear};
-constexpr schema::Row kRows95[] = {  // LoadBalancerServerGroupVmNicRefInventory
+schema::LazyTable kTable95{{nullptr}, "LoadBalancerServerGroupServerIpInventory", kRows95, 7, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupServerIpInventory, L>::clear};
+constexpr schema::Row kRows96[] = {  // LoadBalancerServerGroupVmNicRefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, id), schema::Location::Body, 0, nullptr},
   {"serverGroupUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, serverGroupUuid), schema::Location::Body, 0, nullptr},
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
@@ -933,12 +939,12 @@ constexpr schema::Row kRows95[] = {  // LoadBalancerServerGroupVmNicRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LoadBalancerServerGroupVmNicRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable95{{nullptr}, "LoadBalancerServerGroupVmNicRefInventory", kRows95, 8, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::clear};
-constexpr schema::Row kRows96[] = {  // LocalStorageGetVolumeMigratableResult
+schema::LazyTable kTable96{{nullptr}, "LoadBalancerServerGroupVmNicRefInventory", kRows96, 8, nullptr, 0, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::make, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::destroy, &schema::ObjectOps<LoadBalancerServerGroupVmNicRefInventory, L>::clear};
+constexpr schema::Row kRows97[] = {  // LocalStorageGetVolumeMigratableResult
   {"inventories", schema::Local<std::vector<HostInventory>, L>::ref, offsetof(LocalStorageGetVolumeMigratableResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable96{{nullptr}, "LocalStorageGetVolumeMigratableResult", kRows96, 1, nullptr, 0, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::make, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::destroy, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::clear};
-constexpr schema::Row kRows97[] = {  // LocalStorageResourceRefInventory
+schema::LazyTable kTable97{{nullptr}, "LocalStorageGetVolumeMigratableResult", kRows97, 1, nullptr, 0, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::make, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::destroy, &schema::ObjectOps<LocalStorageGetVolumeMigratableResult, L>::clear};
+constexpr schema::Row kRows98[] = {  // LocalStorageResourceRefInventory
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(LocalStorageResourceRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
@@ -947,19 +953,19 @@ constexpr schema::Row kRows97[] = {  // LocalStorageResourceRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LocalStorageResourceRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(LocalStorageResourceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable97{{nullptr}, "LocalStorageResourceRefInventory", kRows97, 7, nullptr, 0, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::make, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::destroy, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::clear};
-constexpr schema::Row kRows98[] = {  // LogInByLdapResult
+schema::LazyTable kTable98{{nullptr}, "LocalStorageResourceRefInventory", kRows98, 7, nullptr, 0, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::make, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::destroy, &schema::ObjectOps<LocalStorageResourceRefInventory, L>::clear};
+constexpr schema::Row kRows99[] = {  // LogInByLdapResult
   {"inventory", schema::Local<std::optional<SessionInventory>, L>::ref, offsetof(LogInByLdapResult, inventory), schema::Location::Body, 0, nullptr},
   {"accountInventory", schema::Local<std::optional<AccountInventory>, L>::ref, offsetof(LogInByLdapResult, accountInventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable98{{nullptr}, "LogInByLdapResult", kRows98, 2, nullptr, 0, &schema::ObjectOps<LogInByLdapResult, L>::make, &schema::ObjectOps<LogInByLdapResult, L>::destroy, &schema::ObjectOps<LogInByLdapResult, L>::clear};
-constexpr schema::Row kRows99[] = {  // LoginAuthenticationProcedureDesc
+schema::LazyTable kTable99{{nullptr}, "LogInByLdapResult", kRows99, 2, nullptr, 0, &schema::ObjectOps<LogInByLdapResult, L>::make, &schema::ObjectOps<LogInByLdapResult, L>::destroy, &schema::ObjectOps<LogInByLdapResult, L>::clear};
+constexpr schema::Row kRows100[] = {  // LoginAuthenticationProcedureDesc
   {"order", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(LoginAuthenticationProcedureDesc, order), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(LoginAuthenticationProcedureDesc, name), schema::Location::Body, 0, nullptr},
   {"properties", schema::Local<std::map<std::string, std::string>, L>::ref, offsetof(LoginAuthenticationProcedureDesc, properties), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable99{{nullptr}, "LoginAuthenticationProcedureDesc", kRows99, 3, nullptr, 0, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::make, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::destroy, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::clear};
-constexpr schema::Row kRows100[] = {  // LongJobInventory
+schema::LazyTable kTable100{{nullptr}, "LoginAuthenticationProcedureDesc", kRows100, 3, nullptr, 0, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::make, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::destroy, &schema::ObjectOps<LoginAuthenticationProcedureDesc, L>::clear};
+constexpr schema::Row kRows101[] = {  // LongJobInventory
   {"apiId", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, apiId), schema::Location::Body, 0, nullptr},
   {"jobName", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, jobName), schema::Location::Body, 0, nullptr},
   {"jobData", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, jobData), schema::Location::Body, 0, nullptr},
@@ -969,9 +975,9 @@ constexpr schema::Row kRows100[] = {  // LongJobInventory
   {"managementNodeUuid", schema::Local<std::string, L>::ref, offsetof(LongJobInventory, managementNodeUuid), schema::Location::Body, 0, nullptr},
   {"executeTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(LongJobInventory, executeTime), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases100[] = {{&NamedResource::describe, offsetof(LongJobInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable100{{nullptr}, "LongJobInventory", kRows100, 8, kBases100, 1, &schema::ObjectOps<LongJobInventory, L>::make, &schema::ObjectOps<LongJobInventory, L>::destroy, &schema::ObjectOps<LongJobInventory, L>::clear};
-constexpr schema::Row kRows101[] = {  // LunInventory
+constexpr schema::Base kBases101[] = {{&NamedResource::describe, offsetof(LongJobInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable101{{nullptr}, "LongJobInventory", kRows101, 8, kBases101, 1, &schema::ObjectOps<LongJobInventory, L>::make, &schema::ObjectOps<LongJobInventory, L>::destroy, &schema::ObjectOps<LongJobInventory, L>::clear};
+constexpr schema::Row kRows102[] = {  // LunInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(LunInventory, name), schema::Location::Body, 0, nullptr},
   {"wwid", schema::Local<std::string, L>::ref, offsetof(LunInventory, wwid), schema::Location::Body, 0, nullptr},
   {"vendor", schema::Local<std::string, L>::ref, offsetof(LunInventory, vendor), schema::Location::Body, 0, nullptr},
@@ -986,16 +992,16 @@ constexpr schema::Row kRows101[] = {  // LunInventory
   {"multipathDeviceUuid", schema::Local<std::string, L>::ref, offsetof(LunInventory, multipathDeviceUuid), schema::Location::Body, 0, nullptr},
   {"source", schema::Local<std::string, L>::ref, offsetof(LunInventory, source), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases101[] = {{&Resource::describe, offsetof(LunInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable101{{nullptr}, "LunInventory", kRows101, 13, kBases101, 1, &schema::ObjectOps<LunInventory, L>::make, &schema::ObjectOps<LunInventory, L>::destroy, &schema::ObjectOps<LunInventory, L>::clear};
-constexpr schema::Row kRows102[] = {  // ManagementNodeInventory
+constexpr schema::Base kBases102[] = {{&Resource::describe, offsetof(LunInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable102{{nullptr}, "LunInventory", kRows102, 13, kBases102, 1, &schema::ObjectOps<LunInventory, L>::make, &schema::ObjectOps<LunInventory, L>::destroy, &schema::ObjectOps<LunInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // ManagementNodeInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ManagementNodeInventory, uuid), schema::Location::Body, 0, nullptr},
   {"hostName", schema::Local<std::string, L>::ref, offsetof(ManagementNodeInventory, hostName), schema::Location::Body, 0, nullptr},
   {"joinDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ManagementNodeInventory, joinDate), schema::Location::Body, 0, nullptr},
   {"heartBeat", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ManagementNodeInventory, heartBeat), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable102{{nullptr}, "ManagementNodeInventory", kRows102, 4, nullptr, 0, &schema::ObjectOps<ManagementNodeInventory, L>::make, &schema::ObjectOps<ManagementNodeInventory, L>::destroy, &schema::ObjectOps<ManagementNodeInventory, L>::clear};
-constexpr schema::Row kRows103[] = {  // MdevDeviceInventory
+schema::LazyTable kTable103{{nullptr}, "ManagementNodeInventory", kRows103, 4, nullptr, 0, &schema::ObjectOps<ManagementNodeInventory, L>::make, &schema::ObjectOps<ManagementNodeInventory, L>::destroy, &schema::ObjectOps<ManagementNodeInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // MdevDeviceInventory
   {"parentUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
   {"mttyUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, mttyUuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
@@ -1007,29 +1013,29 @@ constexpr schema::Row kRows103[] = {  // MdevDeviceInventory
   {"chooser", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, chooser), schema::Location::Body, 0, nullptr},
   {"vendor", schema::Local<std::string, L>::ref, offsetof(MdevDeviceInventory, vendor), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases103[] = {{&NamedResource::describe, offsetof(MdevDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable103{{nullptr}, "MdevDeviceInventory", kRows103, 10, kBases103, 1, &schema::ObjectOps<MdevDeviceInventory, L>::make, &schema::ObjectOps<MdevDeviceInventory, L>::destroy, &schema::ObjectOps<MdevDeviceInventory, L>::clear};
-constexpr schema::Row kRows104[] = {  // MdevDeviceSpecInventory
+constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(MdevDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable104{{nullptr}, "MdevDeviceInventory", kRows104, 10, kBases104, 1, &schema::ObjectOps<MdevDeviceInventory, L>::make, &schema::ObjectOps<MdevDeviceInventory, L>::destroy, &schema::ObjectOps<MdevDeviceInventory, L>::clear};
+constexpr schema::Row kRows105[] = {  // MdevDeviceSpecInventory
   {"specification", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, specification), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, state), schema::Location::Body, 0, nullptr},
   {"vendor", schema::Local<std::string, L>::ref, offsetof(MdevDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(MdevDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable104{{nullptr}, "MdevDeviceSpecInventory", kRows104, 4, kBases104, 1, &schema::ObjectOps<MdevDeviceSpecInventory, L>::make, &schema::ObjectOps<MdevDeviceSpecInventory, L>::destroy, &schema::ObjectOps<MdevDeviceSpecInventory, L>::clear};
-constexpr schema::Row kRows105[] = {  // MediaInventory
+constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(MdevDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "MdevDeviceSpecInventory", kRows105, 4, kBases105, 1, &schema::ObjectOps<MdevDeviceSpecInventory, L>::make, &schema::ObjectOps<MdevDeviceSpecInventory, L>::destroy, &schema::ObjectOps<MdevDeviceSpecInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // MediaInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(MediaInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(MediaInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(MediaInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable105{{nullptr}, "MediaInventory", kRows105, 2, kBases105, 1, &schema::ObjectOps<MediaInventory, L>::make, &schema::ObjectOps<MediaInventory, L>::destroy, &schema::ObjectOps<MediaInventory, L>::clear};
-constexpr schema::Row kRows106[] = {  // MetricDataHttpReceiverInventory
+constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(MediaInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable106{{nullptr}, "MediaInventory", kRows106, 2, kBases106, 1, &schema::ObjectOps<MediaInventory, L>::make, &schema::ObjectOps<MediaInventory, L>::destroy, &schema::ObjectOps<MediaInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // MetricDataHttpReceiverInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(MetricDataHttpReceiverInventory, url), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(MetricDataHttpReceiverInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(MetricDataHttpReceiverInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable106{{nullptr}, "MetricDataHttpReceiverInventory", kRows106, 2, kBases106, 1, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::make, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::destroy, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::clear};
-constexpr schema::Row kRows107[] = {  // MetricRuleTemplateInventory
+constexpr schema::Base kBases107[] = {{&NamedResource::describe, offsetof(MetricDataHttpReceiverInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable107{{nullptr}, "MetricDataHttpReceiverInventory", kRows107, 2, kBases107, 1, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::make, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::destroy, &schema::ObjectOps<MetricDataHttpReceiverInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // MetricRuleTemplateInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, name), schema::Location::Body, 0, nullptr},
   {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, monitorTemplateUuid), schema::Location::Body, 0, nullptr},
   {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, comparisonOperator), schema::Location::Body, 0, nullptr},
@@ -1043,9 +1049,9 @@ constexpr schema::Row kRows107[] = {  // MetricRuleTemplateInventory
   {"labels", schema::Local<std::string, L>::ref, offsetof(MetricRuleTemplateInventory, labels), schema::Location::Body, 0, nullptr},
   {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(MetricRuleTemplateInventory, enableRecovery), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases107[] = {{&Resource::describe, offsetof(MetricRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable107{{nullptr}, "MetricRuleTemplateInventory", kRows107, 12, kBases107, 1, &schema::ObjectOps<MetricRuleTemplateInventory, L>::make, &schema::ObjectOps<MetricRuleTemplateInventory, L>::destroy, &schema::ObjectOps<MetricRuleTemplateInventory, L>::clear};
-constexpr schema::Row kRows108[] = {  // MetricTemplateInventory
+constexpr schema::Base kBases108[] = {{&Resource::describe, offsetof(MetricRuleTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "MetricRuleTemplateInventory", kRows108, 12, kBases108, 1, &schema::ObjectOps<MetricRuleTemplateInventory, L>::make, &schema::ObjectOps<MetricRuleTemplateInventory, L>::destroy, &schema::ObjectOps<MetricRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // MetricTemplateInventory
   {"receiverUuid", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, receiverUuid), schema::Location::Body, 0, nullptr},
   {"template", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, template_), schema::Location::Body, 0, nullptr},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, namespace_), schema::Location::Body, 0, nullptr},
@@ -1053,23 +1059,23 @@ constexpr schema::Row kRows108[] = {  // MetricTemplateInventory
   {"labelsJsonStr", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, labelsJsonStr), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(MetricTemplateInventory, description), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases108[] = {{&Resource::describe, offsetof(MetricTemplateInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable108{{nullptr}, "MetricTemplateInventory", kRows108, 6, kBases108, 1, &schema::ObjectOps<MetricTemplateInventory, L>::make, &schema::ObjectOps<MetricTemplateInventory, L>::destroy, &schema::ObjectOps<MetricTemplateInventory, L>::clear};
-constexpr schema::Row kRows109[] = {  // MiniHostInfo
+constexpr schema::Base kBases109[] = {{&Resource::describe, offsetof(MetricTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable109{{nullptr}, "MetricTemplateInventory", kRows109, 6, kBases109, 1, &schema::ObjectOps<MetricTemplateInventory, L>::make, &schema::ObjectOps<MetricTemplateInventory, L>::destroy, &schema::ObjectOps<MetricTemplateInventory, L>::clear};
+constexpr schema::Row kRows110[] = {  // MiniHostInfo
   {"sn", schema::Local<std::string, L>::ref, offsetof(MiniHostInfo, sn), schema::Location::Body, 0, nullptr},
   {"dnsAddresses", schema::Local<Json, L>::ref, offsetof(MiniHostInfo, dnsAddresses), schema::Location::Body, 0, nullptr},
   {"ipmi", schema::Local<std::optional<MiniNetworkConfigStruct>, L>::ref, offsetof(MiniHostInfo, ipmi), schema::Location::Body, 0, nullptr},
   {"mgmt", schema::Local<std::optional<MiniNetworkConfigStruct>, L>::ref, offsetof(MiniHostInfo, mgmt), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable109{{nullptr}, "MiniHostInfo", kRows109, 4, nullptr, 0, &schema::ObjectOps<MiniHostInfo, L>::make, &schema::ObjectOps<MiniHostInfo, L>::destroy, &schema::ObjectOps<MiniHostInfo, L>::clear};
-constexpr schema::Row kRows110[] = {  // MiniNetworkConfigStruct
+schema::LazyTable kTable110{{nullptr}, "MiniHostInfo", kRows110, 4, nullptr, 0, &schema::ObjectOps<MiniHostInfo, L>::make, &schema::ObjectOps<MiniHostInfo, L>::destroy, &schema::ObjectOps<MiniHostInfo, L>::clear};
+constexpr schema::Row kRows111[] = {  // MiniNetworkConfigStruct
   {"gw", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, gw), schema::Location::Body, 0, nullptr},
   {"ip", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, ip), schema::Location::Body, 0, nullptr},
   {"vlan", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, vlan), schema::Location::Body, 0, nullptr},
   {"bond", schema::Local<std::string, L>::ref, offsetof(MiniNetworkConfigStruct, bond), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable110{{nullptr}, "MiniNetworkConfigStruct", kRows110, 4, nullptr, 0, &schema::ObjectOps<MiniNetworkConfigStruct, L>::make, &schema::ObjectOps<MiniNetworkConfigStruct, L>::destroy, &schema::ObjectOps<MiniNetworkConfigStruct, L>::clear};
-constexpr schema::Row kRows111[] = {  // MiniStorageHostRefInventory
+schema::LazyTable kTable111{{nullptr}, "MiniNetworkConfigStruct", kRows111, 4, nullptr, 0, &schema::ObjectOps<MiniNetworkConfigStruct, L>::make, &schema::ObjectOps<MiniNetworkConfigStruct, L>::destroy, &schema::ObjectOps<MiniNetworkConfigStruct, L>::clear};
+constexpr schema::Row kRows112[] = {  // MiniStorageHostRefInventory
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageHostRefInventory, totalCapacity), schema::Location::Body, 0, nullptr},
@@ -1080,14 +1086,14 @@ constexpr schema::Row kRows111[] = {  // MiniStorageHostRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MiniStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MiniStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable111{{nullptr}, "MiniStorageHostRefInventory", kRows111, 9, nullptr, 0, &schema::ObjectOps<MiniStorageHostRefInventory, L>::make, &schema::ObjectOps<MiniStorageHostRefInventory, L>::destroy, &schema::ObjectOps<MiniStorageHostRefInventory, L>::clear};
-constexpr schema::Row kRows112[] = {  // MiniStorageInventory
+schema::LazyTable kTable112{{nullptr}, "MiniStorageHostRefInventory", kRows112, 9, nullptr, 0, &schema::ObjectOps<MiniStorageHostRefInventory, L>::make, &schema::ObjectOps<MiniStorageHostRefInventory, L>::destroy, &schema::ObjectOps<MiniStorageHostRefInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // MiniStorageInventory
   {"miniStorageType", schema::Local<std::string, L>::ref, offsetof(MiniStorageInventory, miniStorageType), schema::Location::Body, 0, nullptr},
   {"diskIdentifier", schema::Local<std::string, L>::ref, offsetof(MiniStorageInventory, diskIdentifier), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases112[] = {{&PrimaryStorageInventory::describe, offsetof(MiniStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
-schema::LazyTable kTable112{{nullptr}, "MiniStorageInventory", kRows112, 2, kBases112, 1, &schema::ObjectOps<MiniStorageInventory, L>::make, &schema::ObjectOps<MiniStorageInventory, L>::destroy, &schema::ObjectOps<MiniStorageInventory, L>::clear};
-constexpr schema::Row kRows113[] = {  // MiniStorageResourceReplicationInventory
+constexpr schema::Base kBases113[] = {{&PrimaryStorageInventory::describe, offsetof(MiniStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable113{{nullptr}, "MiniStorageInventory", kRows113, 2, kBases113, 1, &schema::ObjectOps<MiniStorageInventory, L>::make, &schema::ObjectOps<MiniStorageInventory, L>::destroy, &schema::ObjectOps<MiniStorageInventory, L>::clear};
+constexpr schema::Row kRows114[] = {  // MiniStorageResourceReplicationInventory
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
@@ -1098,51 +1104,46 @@ constexpr schema::Row kRows113[] = {  // MiniStorageResourceReplicationInventory
   {"diskStatus", schema::Local<std::string, L>::ref, offsetof(MiniStorageResourceReplicationInventory, diskStatus), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MiniStorageResourceReplicationInventory, size), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases113[] = {{&Resource::describe, offsetof(MiniStorageResourceReplicationInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable113{{nullptr}, "MiniStorageResourceReplicationInventory", kRows113, 9, kBases113, 1, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::make, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::destroy, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::clear};
-constexpr schema::Row kRows114[] = {  // MonitorGroupAlarmInventory
+constexpr schema::Base kBases114[] = {{&Resource::describe, offsetof(MiniStorageResourceReplicationInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable114{{nullptr}, "MiniStorageResourceReplicationInventory", kRows114, 9, kBases114, 1, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::make, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::destroy, &schema::ObjectOps<MiniStorageResourceReplicationInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // MonitorGroupAlarmInventory
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, groupUuid), schema::Location::Body, 0, nullptr},
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, alarmUuid), schema::Location::Body, 0, nullptr},
   {"metricRuleTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, metricRuleTemplateUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorGroupAlarmInventory, createDate), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupAlarmInventory, uuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable114{{nullptr}, "MonitorGroupAlarmInventory", kRows114, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::make, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::destroy, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::clear};
-constexpr schema::Row kRows115[] = {  // MonitorGroupEventSubscriptionInventory
+schema::LazyTable kTable115{{nullptr}, "MonitorGroupAlarmInventory", kRows115, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::make, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::destroy, &schema::ObjectOps<MonitorGroupAlarmInventory, L>::clear};
+constexpr schema::Row kRows116[] = {  // MonitorGroupEventSubscriptionInventory
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, groupUuid), schema::Location::Body, 0, nullptr},
   {"eventSubscriptionUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, eventSubscriptionUuid), schema::Location::Body, 0, nullptr},
   {"eventRuleTemplateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, eventRuleTemplateUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, createDate), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupEventSubscriptionInventory, uuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable115{{nullptr}, "MonitorGroupEventSubscriptionInventory", kRows115, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::make, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::destroy, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::clear};
-constexpr schema::Row kRows116[] = {  // MonitorGroupInstanceInventory
+schema::LazyTable kTable116{{nullptr}, "MonitorGroupEventSubscriptionInventory", kRows116, 5, nullptr, 0, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::make, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::destroy, &schema::ObjectOps<MonitorGroupEventSubscriptionInventory, L>::clear};
+constexpr schema::Row kRows117[] = {  // MonitorGroupInstanceInventory
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, groupUuid), schema::Location::Body, 0, nullptr},
   {"instanceResourceType", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, instanceResourceType), schema::Location::Body, 0, nullptr},
   {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, instanceUuid), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInstanceInventory, status), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases116[] = {{&Resource::describe, offsetof(MonitorGroupInstanceInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable116{{nullptr}, "MonitorGroupInstanceInventory", kRows116, 4, kBases116, 1, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::make, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::clear};
-constexpr schema::Row kRows117[] = {  // MonitorGroupInventory
+constexpr schema::Base kBases117[] = {{&Resource::describe, offsetof(MonitorGroupInstanceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable117{{nullptr}, "MonitorGroupInstanceInventory", kRows117, 4, kBases117, 1, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::make, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInstanceInventory, L>::clear};
+constexpr schema::Row kRows118[] = {  // MonitorGroupInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInventory, state), schema::Location::Body, 0, nullptr},
   {"actions", schema::Local<std::string, L>::ref, offsetof(MonitorGroupInventory, actions), schema::Location::Body, 0, nullptr},
   {"monitorGroupTemplateRefs", schema::Local<Json, L>::ref, offsetof(MonitorGroupInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases117[] = {{&NamedResource::describe, offsetof(MonitorGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable117{{nullptr}, "MonitorGroupInventory", kRows117, 3, kBases117, 1, &schema::ObjectOps<MonitorGroupInventory, L>::make, &schema::ObjectOps<MonitorGroupInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInventory, L>::clear};
-constexpr schema::Row kRows118[] = {  // MonitorGroupTemplateRefInventory
+constexpr schema::Base kBases118[] = {{&NamedResource::describe, offsetof(MonitorGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable118{{nullptr}, "MonitorGroupInventory", kRows118, 3, kBases118, 1, &schema::ObjectOps<MonitorGroupInventory, L>::make, &schema::ObjectOps<MonitorGroupInventory, L>::destroy, &schema::ObjectOps<MonitorGroupInventory, L>::clear};
+constexpr schema::Row kRows119[] = {  // MonitorGroupTemplateRefInventory
   {"templateUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupTemplateRefInventory, templateUuid), schema::Location::Body, 0, nullptr},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(MonitorGroupTemplateRefInventory, groupUuid), schema::Location::Body, 0, nullptr},
   {"isApplied", schema::Local<std::optional<bool>, L>::ref, offsetof(MonitorGroupTemplateRefInventory, isApplied), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases118[] = {{&Resource::describe, offsetof(MonitorGroupTemplateRefInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable118{{nullptr}, "MonitorGroupTemplateRefInventory", kRows118, 3, kBases118, 1, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::make, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::destroy, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::clear};
-constexpr schema::Row kRows119[] = {  // MonitorTemplateInventory
-  {"monitorGroupTemplateRefs", schema::Local<Json, L>::ref, offsetof(MonitorTemplateInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
-};
-constexpr schema::Base kBases119[] = {{&NamedResource::describe, offsetof(MonitorTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable119{{nullptr}, "MonitorTemplateInventory", kRows119, 1, kBases119, 1, &schema::ObjectOps<MonitorTemplateInventory, L>::make, &schema::ObjectOps<MonitorTemplateInventory, L>::destroy, &schema::ObjectOps<MonitorTemplateInventory, L>::clear};
+constexpr schema::Base kBases119[] = {{&Resource::describe, offsetof(MonitorGroupTemplateRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable119{{nullptr}, "MonitorGroupTemplateRefInventory", kRows119, 3, kBases119, 1, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::make, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::destroy, &schema::ObjectOps<MonitorGroupTemplateRefInventory, L>::clear};
 constexpr schema::Row kRows120[] = {  // InventoryReply<GlobalConfigInventory>
   {"inventory", schema::Local<std::optional<GlobalConfigInventory>, L>::ref, offsetof(InventoryReply<GlobalConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
@@ -1617,736 +1618,727 @@ constexpr schema::Row kRows223[] = {  // QueryReply<MonitorGroupTemplateRefInven
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorGroupTemplateRefInventory>, total), schema::Location::Body, 0, nullptr},
 };
 schema::LazyTable kTable223{{nullptr}, "QueryReply<MonitorGroupTemplateRefInventory>", kRows223, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorGroupTemplateRefInventory>, L>::clear};
-constexpr schema::Row kRows224[] = {  // InventoryReply<MonitorTemplateInventory>
-  {"inventory", schema::Local<std::optional<MonitorTemplateInventory>, L>::ref, offsetof(InventoryReply<MonitorTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable224{{nullptr}, "InventoryReply<MonitorTemplateInventory>", kRows224, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::clear};
-constexpr schema::Row kRows225[] = {  // QueryReply<MonitorTemplateInventory>
-  {"inventories", schema::Local<std::vector<MonitorTemplateInventory>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
-  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, total), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable225{{nullptr}, "QueryReply<MonitorTemplateInventory>", kRows225, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& GetVmsCapabilitiesResult::describe() { return schema::lazyTable(kTable0); }
+const schema::TypeDesc& GetVmXmlResult::describe() { return schema::lazyTable(kTable0); }
+
+GetVmXmlResult::GetVmXmlResult() = default;
+GetVmXmlResult::GetVmXmlResult(GetVmXmlResult&&) noexcept = default;
+GetVmXmlResult::~GetVmXmlResult() = default;
+
+const schema::TypeDesc& GetVmsCapabilitiesResult::describe() { return schema::lazyTable(kTable1); }
 
 GetVmsCapabilitiesResult::GetVmsCapabilitiesResult() = default;
 GetVmsCapabilitiesResult::GetVmsCapabilitiesResult(GetVmsCapabilitiesResult&&) noexcept = default;
 GetVmsCapabilitiesResult::~GetVmsCapabilitiesResult() = default;
 
-const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleResult::describe() { return schema::lazyTable(kTable1); }
+const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleResult::describe() { return schema::lazyTable(kTable2); }
 
 GetVmsSchedulingStateFromSchedulingRuleResult::GetVmsSchedulingStateFromSchedulingRuleResult() = default;
 GetVmsSchedulingStateFromSchedulingRuleResult::GetVmsSchedulingStateFromSchedulingRuleResult(GetVmsSchedulingStateFromSchedulingRuleResult&&) noexcept = default;
 GetVmsSchedulingStateFromSchedulingRuleResult::~GetVmsSchedulingStateFromSchedulingRuleResult() = default;
 
-const schema::TypeDesc& GetVmvNUMATopologyResult::describe() { return schema::lazyTable(kTable2); }
+const schema::TypeDesc& GetVmvNUMATopologyResult::describe() { return schema::lazyTable(kTable3); }
 
 GetVmvNUMATopologyResult::GetVmvNUMATopologyResult() = default;
 GetVmvNUMATopologyResult::GetVmvNUMATopologyResult(GetVmvNUMATopologyResult&&) noexcept = default;
 GetVmvNUMATopologyResult::~GetVmvNUMATopologyResult() = default;
 
-const schema::TypeDesc& GetVolumeCapabilitiesResult::describe() { return schema::lazyTable(kTable3); }
+const schema::TypeDesc& GetVolumeCapabilitiesResult::describe() { return schema::lazyTable(kTable4); }
 
 GetVolumeCapabilitiesResult::GetVolumeCapabilitiesResult() = default;
 GetVolumeCapabilitiesResult::GetVolumeCapabilitiesResult(GetVolumeCapabilitiesResult&&) noexcept = default;
 GetVolumeCapabilitiesResult::~GetVolumeCapabilitiesResult() = default;
 
-const schema::TypeDesc& GetVolumeFormatResult::describe() { return schema::lazyTable(kTable4); }
+const schema::TypeDesc& GetVolumeFormatResult::describe() { return schema::lazyTable(kTable5); }
 
 GetVolumeFormatResult::GetVolumeFormatResult() = default;
 GetVolumeFormatResult::GetVolumeFormatResult(GetVolumeFormatResult&&) noexcept = default;
 GetVolumeFormatResult::~GetVolumeFormatResult() = default;
 
-const schema::TypeDesc& GetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable5); }
+const schema::TypeDesc& GetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable6); }
 
 GetVolumeIoThreadPinResult::GetVolumeIoThreadPinResult() = default;
 GetVolumeIoThreadPinResult::GetVolumeIoThreadPinResult(GetVolumeIoThreadPinResult&&) noexcept = default;
 GetVolumeIoThreadPinResult::~GetVolumeIoThreadPinResult() = default;
 
-const schema::TypeDesc& GetVolumeQosResult::describe() { return schema::lazyTable(kTable6); }
+const schema::TypeDesc& GetVolumeQosResult::describe() { return schema::lazyTable(kTable7); }
 
 GetVolumeQosResult::GetVolumeQosResult() = default;
 GetVolumeQosResult::GetVolumeQosResult(GetVolumeQosResult&&) noexcept = default;
 GetVolumeQosResult::~GetVolumeQosResult() = default;
 
-const schema::TypeDesc& GetVolumeSnapshotSizeResult::describe() { return schema::lazyTable(kTable7); }
+const schema::TypeDesc& GetVolumeSnapshotSizeResult::describe() { return schema::lazyTable(kTable8); }
 
 GetVolumeSnapshotSizeResult::GetVolumeSnapshotSizeResult() = default;
 GetVolumeSnapshotSizeResult::GetVolumeSnapshotSizeResult(GetVolumeSnapshotSizeResult&&) noexcept = default;
 GetVolumeSnapshotSizeResult::~GetVolumeSnapshotSizeResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedEipResult::describe() { return schema::lazyTable(kTable8); }
+const schema::TypeDesc& GetVpcAttachedEipResult::describe() { return schema::lazyTable(kTable9); }
 
 GetVpcAttachedEipResult::GetVpcAttachedEipResult() = default;
 GetVpcAttachedEipResult::GetVpcAttachedEipResult(GetVpcAttachedEipResult&&) noexcept = default;
 GetVpcAttachedEipResult::~GetVpcAttachedEipResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedIpsecResult::describe() { return schema::lazyTable(kTable9); }
+const schema::TypeDesc& GetVpcAttachedIpsecResult::describe() { return schema::lazyTable(kTable10); }
 
 GetVpcAttachedIpsecResult::GetVpcAttachedIpsecResult() = default;
 GetVpcAttachedIpsecResult::GetVpcAttachedIpsecResult(GetVpcAttachedIpsecResult&&) noexcept = default;
 GetVpcAttachedIpsecResult::~GetVpcAttachedIpsecResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedLoadBalancerResult::describe() { return schema::lazyTable(kTable10); }
+const schema::TypeDesc& GetVpcAttachedLoadBalancerResult::describe() { return schema::lazyTable(kTable11); }
 
 GetVpcAttachedLoadBalancerResult::GetVpcAttachedLoadBalancerResult() = default;
 GetVpcAttachedLoadBalancerResult::GetVpcAttachedLoadBalancerResult(GetVpcAttachedLoadBalancerResult&&) noexcept = default;
 GetVpcAttachedLoadBalancerResult::~GetVpcAttachedLoadBalancerResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedNetflowResult::describe() { return schema::lazyTable(kTable11); }
+const schema::TypeDesc& GetVpcAttachedNetflowResult::describe() { return schema::lazyTable(kTable12); }
 
 GetVpcAttachedNetflowResult::GetVpcAttachedNetflowResult() = default;
 GetVpcAttachedNetflowResult::GetVpcAttachedNetflowResult(GetVpcAttachedNetflowResult&&) noexcept = default;
 GetVpcAttachedNetflowResult::~GetVpcAttachedNetflowResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedOspfResult::describe() { return schema::lazyTable(kTable12); }
+const schema::TypeDesc& GetVpcAttachedOspfResult::describe() { return schema::lazyTable(kTable13); }
 
 GetVpcAttachedOspfResult::GetVpcAttachedOspfResult() = default;
 GetVpcAttachedOspfResult::GetVpcAttachedOspfResult(GetVpcAttachedOspfResult&&) noexcept = default;
 GetVpcAttachedOspfResult::~GetVpcAttachedOspfResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedPortForwardingRulesResult::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& GetVpcAttachedPortForwardingRulesResult::describe() { return schema::lazyTable(kTable14); }
 
 GetVpcAttachedPortForwardingRulesResult::GetVpcAttachedPortForwardingRulesResult() = default;
 GetVpcAttachedPortForwardingRulesResult::GetVpcAttachedPortForwardingRulesResult(GetVpcAttachedPortForwardingRulesResult&&) noexcept = default;
 GetVpcAttachedPortForwardingRulesResult::~GetVpcAttachedPortForwardingRulesResult() = default;
 
-const schema::TypeDesc& GetVpcAttachedVipResult::describe() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& GetVpcAttachedVipResult::describe() { return schema::lazyTable(kTable15); }
 
 GetVpcAttachedVipResult::GetVpcAttachedVipResult() = default;
 GetVpcAttachedVipResult::GetVpcAttachedVipResult(GetVpcAttachedVipResult&&) noexcept = default;
 GetVpcAttachedVipResult::~GetVpcAttachedVipResult() = default;
 
-const schema::TypeDesc& GetVpcIPsecLogResult::describe() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& GetVpcIPsecLogResult::describe() { return schema::lazyTable(kTable16); }
 
 GetVpcIPsecLogResult::GetVpcIPsecLogResult() = default;
 GetVpcIPsecLogResult::GetVpcIPsecLogResult(GetVpcIPsecLogResult&&) noexcept = default;
 GetVpcIPsecLogResult::~GetVpcIPsecLogResult() = default;
 
-const schema::TypeDesc& GetVpcMulticastRouteResult::describe() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& GetVpcMulticastRouteResult::describe() { return schema::lazyTable(kTable17); }
 
 GetVpcMulticastRouteResult::GetVpcMulticastRouteResult() = default;
 GetVpcMulticastRouteResult::GetVpcMulticastRouteResult(GetVpcMulticastRouteResult&&) noexcept = default;
 GetVpcMulticastRouteResult::~GetVpcMulticastRouteResult() = default;
 
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsResult::describe() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingConnectionsResult::describe() { return schema::lazyTable(kTable18); }
 
 GetVpcVRouterDistributedRoutingConnectionsResult::GetVpcVRouterDistributedRoutingConnectionsResult() = default;
 GetVpcVRouterDistributedRoutingConnectionsResult::GetVpcVRouterDistributedRoutingConnectionsResult(GetVpcVRouterDistributedRoutingConnectionsResult&&) noexcept = default;
 GetVpcVRouterDistributedRoutingConnectionsResult::~GetVpcVRouterDistributedRoutingConnectionsResult() = default;
 
-const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& GetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable19); }
 
 GetVpcVRouterDistributedRoutingEnabledResult::GetVpcVRouterDistributedRoutingEnabledResult() = default;
 GetVpcVRouterDistributedRoutingEnabledResult::GetVpcVRouterDistributedRoutingEnabledResult(GetVpcVRouterDistributedRoutingEnabledResult&&) noexcept = default;
 GetVpcVRouterDistributedRoutingEnabledResult::~GetVpcVRouterDistributedRoutingEnabledResult() = default;
 
-const schema::TypeDesc& GetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& GetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable20); }
 
 GetVpcVRouterNetworkServiceStateResult::GetVpcVRouterNetworkServiceStateResult() = default;
 GetVpcVRouterNetworkServiceStateResult::GetVpcVRouterNetworkServiceStateResult(GetVpcVRouterNetworkServiceStateResult&&) noexcept = default;
 GetVpcVRouterNetworkServiceStateResult::~GetVpcVRouterNetworkServiceStateResult() = default;
 
-const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteResult::describe() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& GetVpcVpnConfigurationFromRemoteResult::describe() { return schema::lazyTable(kTable21); }
 
 GetVpcVpnConfigurationFromRemoteResult::GetVpcVpnConfigurationFromRemoteResult() = default;
 GetVpcVpnConfigurationFromRemoteResult::GetVpcVpnConfigurationFromRemoteResult(GetVpcVpnConfigurationFromRemoteResult&&) noexcept = default;
 GetVpcVpnConfigurationFromRemoteResult::~GetVpcVpnConfigurationFromRemoteResult() = default;
 
-const schema::TypeDesc& GetZWatchAlertHistogramResult::describe() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& GetZWatchAlertHistogramResult::describe() { return schema::lazyTable(kTable22); }
 
 GetZWatchAlertHistogramResult::GetZWatchAlertHistogramResult() = default;
 GetZWatchAlertHistogramResult::GetZWatchAlertHistogramResult(GetZWatchAlertHistogramResult&&) noexcept = default;
 GetZWatchAlertHistogramResult::~GetZWatchAlertHistogramResult() = default;
 
-const schema::TypeDesc& GetZoneResult::describe() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& GetZoneResult::describe() { return schema::lazyTable(kTable23); }
 
 GetZoneResult::GetZoneResult() = default;
 GetZoneResult::GetZoneResult(GetZoneResult&&) noexcept = default;
 GetZoneResult::~GetZoneResult() = default;
 
-const schema::TypeDesc& GlobalConfigInventory::describe() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& GlobalConfigInventory::describe() { return schema::lazyTable(kTable24); }
 
 GlobalConfigInventory::GlobalConfigInventory() = default;
 GlobalConfigInventory::GlobalConfigInventory(GlobalConfigInventory&&) noexcept = default;
 GlobalConfigInventory::~GlobalConfigInventory() = default;
 
-const schema::TypeDesc& GlobalConfigOptions::describe() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& GlobalConfigOptions::describe() { return schema::lazyTable(kTable25); }
 
 GlobalConfigOptions::GlobalConfigOptions() = default;
 GlobalConfigOptions::GlobalConfigOptions(GlobalConfigOptions&&) noexcept = default;
 GlobalConfigOptions::~GlobalConfigOptions() = default;
 
-const schema::TypeDesc& GlobalConfigTemplateInventory::describe() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& GlobalConfigTemplateInventory::describe() { return schema::lazyTable(kTable26); }
 
 GlobalConfigTemplateInventory::GlobalConfigTemplateInventory() = default;
 GlobalConfigTemplateInventory::GlobalConfigTemplateInventory(GlobalConfigTemplateInventory&&) noexcept = default;
 GlobalConfigTemplateInventory::~GlobalConfigTemplateInventory() = default;
 
-const schema::TypeDesc& GpuDeviceInventory::describe() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& GpuDeviceInventory::describe() { return schema::lazyTable(kTable27); }
 
 GpuDeviceInventory::GpuDeviceInventory() = default;
 GpuDeviceInventory::GpuDeviceInventory(GpuDeviceInventory&&) noexcept = default;
 GpuDeviceInventory::~GpuDeviceInventory() = default;
 
-const schema::TypeDesc& GuestToolsInventory::describe() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& GuestToolsInventory::describe() { return schema::lazyTable(kTable28); }
 
 GuestToolsInventory::GuestToolsInventory() = default;
 GuestToolsInventory::GuestToolsInventory(GuestToolsInventory&&) noexcept = default;
 GuestToolsInventory::~GuestToolsInventory() = default;
 
-const schema::TypeDesc& GuestToolsStateInventory::describe() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& GuestToolsStateInventory::describe() { return schema::lazyTable(kTable29); }
 
 GuestToolsStateInventory::GuestToolsStateInventory() = default;
 GuestToolsStateInventory::GuestToolsStateInventory(GuestToolsStateInventory&&) noexcept = default;
 GuestToolsStateInventory::~GuestToolsStateInventory() = default;
 
-const schema::TypeDesc& GuestVmScriptExecutedRecordDetailInventory::describe() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& GuestVmScriptExecutedRecordDetailInventory::describe() { return schema::lazyTable(kTable30); }
 
 GuestVmScriptExecutedRecordDetailInventory::GuestVmScriptExecutedRecordDetailInventory() = default;
 GuestVmScriptExecutedRecordDetailInventory::GuestVmScriptExecutedRecordDetailInventory(GuestVmScriptExecutedRecordDetailInventory&&) noexcept = default;
 GuestVmScriptExecutedRecordDetailInventory::~GuestVmScriptExecutedRecordDetailInventory() = default;
 
-const schema::TypeDesc& GuestVmScriptExecutedRecordInventory::describe() { return schema::lazyTable(kTable30); }
+const schema::TypeDesc& GuestVmScriptExecutedRecordInventory::describe() { return schema::lazyTable(kTable31); }
 
 GuestVmScriptExecutedRecordInventory::GuestVmScriptExecutedRecordInventory() = default;
 GuestVmScriptExecutedRecordInventory::GuestVmScriptExecutedRecordInventory(GuestVmScriptExecutedRecordInventory&&) noexcept = default;
 GuestVmScriptExecutedRecordInventory::~GuestVmScriptExecutedRecordInventory() = default;
 
-const schema::TypeDesc& GuestVmScriptInventory::describe() { return schema::lazyTable(kTable31); }
+const schema::TypeDesc& GuestVmScriptInventory::describe() { return schema::lazyTable(kTable32); }
 
 GuestVmScriptInventory::GuestVmScriptInventory() = default;
 GuestVmScriptInventory::GuestVmScriptInventory(GuestVmScriptInventory&&) noexcept = default;
 GuestVmScriptInventory::~GuestVmScriptInventory() = default;
 
-const schema::TypeDesc& HaStrategyConditionInventory::describe() { return schema::lazyTable(kTable32); }
+const schema::TypeDesc& HaStrategyConditionInventory::describe() { return schema::lazyTable(kTable33); }
 
 HaStrategyConditionInventory::HaStrategyConditionInventory() = default;
 HaStrategyConditionInventory::HaStrategyConditionInventory(HaStrategyConditionInventory&&) noexcept = default;
 HaStrategyConditionInventory::~HaStrategyConditionInventory() = default;
 
-const schema::TypeDesc& HardwareL2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable33); }
+const schema::TypeDesc& HardwareL2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable34); }
 
 HardwareL2VxlanNetworkPoolInventory::HardwareL2VxlanNetworkPoolInventory() = default;
 HardwareL2VxlanNetworkPoolInventory::HardwareL2VxlanNetworkPoolInventory(HardwareL2VxlanNetworkPoolInventory&&) noexcept = default;
 HardwareL2VxlanNetworkPoolInventory::~HardwareL2VxlanNetworkPoolInventory() = default;
 
-const schema::TypeDesc& HostDiskCapacity::describe() { return schema::lazyTable(kTable34); }
+const schema::TypeDesc& HostDiskCapacity::describe() { return schema::lazyTable(kTable35); }
 
 HostDiskCapacity::HostDiskCapacity() = default;
 HostDiskCapacity::HostDiskCapacity(HostDiskCapacity&&) noexcept = default;
 HostDiskCapacity::~HostDiskCapacity() = default;
 
-const schema::TypeDesc& HostInventory::describe() { return schema::lazyTable(kTable35); }
+const schema::TypeDesc& HostInventory::describe() { return schema::lazyTable(kTable36); }
 
 HostInventory::HostInventory() = default;
 HostInventory::HostInventory(HostInventory&&) noexcept = default;
 HostInventory::~HostInventory() = default;
 
-const schema::TypeDesc& HostIpmiInventory::describe() { return schema::lazyTable(kTable36); }
+const schema::TypeDesc& HostIpmiInventory::describe() { return schema::lazyTable(kTable37); }
 
 HostIpmiInventory::HostIpmiInventory() = default;
 HostIpmiInventory::HostIpmiInventory(HostIpmiInventory&&) noexcept = default;
 HostIpmiInventory::~HostIpmiInventory() = default;
 
-const schema::TypeDesc& HostNetworkBondingInventory::describe() { return schema::lazyTable(kTable37); }
+const schema::TypeDesc& HostNetworkBondingInventory::describe() { return schema::lazyTable(kTable38); }
 
 HostNetworkBondingInventory::HostNetworkBondingInventory() = default;
 HostNetworkBondingInventory::HostNetworkBondingInventory(HostNetworkBondingInventory&&) noexcept = default;
 HostNetworkBondingInventory::~HostNetworkBondingInventory() = default;
 
-const schema::TypeDesc& HostNetworkInterfaceInventory::describe() { return schema::lazyTable(kTable38); }
+const schema::TypeDesc& HostNetworkInterfaceInventory::describe() { return schema::lazyTable(kTable39); }
 
 HostNetworkInterfaceInventory::HostNetworkInterfaceInventory() = default;
 HostNetworkInterfaceInventory::HostNetworkInterfaceInventory(HostNetworkInterfaceInventory&&) noexcept = default;
 HostNetworkInterfaceInventory::~HostNetworkInterfaceInventory() = default;
 
-const schema::TypeDesc& HostNetworkInterfaceLldpInventory::describe() { return schema::lazyTable(kTable39); }
+const schema::TypeDesc& HostNetworkInterfaceLldpInventory::describe() { return schema::lazyTable(kTable40); }
 
 HostNetworkInterfaceLldpInventory::HostNetworkInterfaceLldpInventory() = default;
 HostNetworkInterfaceLldpInventory::HostNetworkInterfaceLldpInventory(HostNetworkInterfaceLldpInventory&&) noexcept = default;
 HostNetworkInterfaceLldpInventory::~HostNetworkInterfaceLldpInventory() = default;
 
-const schema::TypeDesc& HostNetworkInterfaceLldpRefInventory::describe() { return schema::lazyTable(kTable40); }
+const schema::TypeDesc& HostNetworkInterfaceLldpRefInventory::describe() { return schema::lazyTable(kTable41); }
 
 HostNetworkInterfaceLldpRefInventory::HostNetworkInterfaceLldpRefInventory() = default;
 HostNetworkInterfaceLldpRefInventory::HostNetworkInterfaceLldpRefInventory(HostNetworkInterfaceLldpRefInventory&&) noexcept = default;
 HostNetworkInterfaceLldpRefInventory::~HostNetworkInterfaceLldpRefInventory() = default;
 
-const schema::TypeDesc& HostOsCategoryInventory::describe() { return schema::lazyTable(kTable41); }
+const schema::TypeDesc& HostOsCategoryInventory::describe() { return schema::lazyTable(kTable42); }
 
 HostOsCategoryInventory::HostOsCategoryInventory() = default;
 HostOsCategoryInventory::HostOsCategoryInventory(HostOsCategoryInventory&&) noexcept = default;
 HostOsCategoryInventory::~HostOsCategoryInventory() = default;
 
-const schema::TypeDesc& HostPhysicalMemoryInventory::describe() { return schema::lazyTable(kTable42); }
+const schema::TypeDesc& HostPhysicalMemoryInventory::describe() { return schema::lazyTable(kTable43); }
 
 HostPhysicalMemoryInventory::HostPhysicalMemoryInventory() = default;
 HostPhysicalMemoryInventory::HostPhysicalMemoryInventory(HostPhysicalMemoryInventory&&) noexcept = default;
 HostPhysicalMemoryInventory::~HostPhysicalMemoryInventory() = default;
 
-const schema::TypeDesc& HostSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable43); }
+const schema::TypeDesc& HostSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable44); }
 
 HostSchedulingRuleGroupInventory::HostSchedulingRuleGroupInventory() = default;
 HostSchedulingRuleGroupInventory::HostSchedulingRuleGroupInventory(HostSchedulingRuleGroupInventory&&) noexcept = default;
 HostSchedulingRuleGroupInventory::~HostSchedulingRuleGroupInventory() = default;
 
-const schema::TypeDesc& HybridAccountInventory::describe() { return schema::lazyTable(kTable44); }
+const schema::TypeDesc& HybridAccountInventory::describe() { return schema::lazyTable(kTable45); }
 
 HybridAccountInventory::HybridAccountInventory() = default;
 HybridAccountInventory::HybridAccountInventory(HybridAccountInventory&&) noexcept = default;
 HybridAccountInventory::~HybridAccountInventory() = default;
 
-const schema::TypeDesc& HybridEipAddressInventory::describe() { return schema::lazyTable(kTable45); }
+const schema::TypeDesc& HybridEipAddressInventory::describe() { return schema::lazyTable(kTable46); }
 
 HybridEipAddressInventory::HybridEipAddressInventory() = default;
 HybridEipAddressInventory::HybridEipAddressInventory(HybridEipAddressInventory&&) noexcept = default;
 HybridEipAddressInventory::~HybridEipAddressInventory() = default;
 
-const schema::TypeDesc& IAM2OrganizationAttributeInventory::describe() { return schema::lazyTable(kTable46); }
+const schema::TypeDesc& IAM2OrganizationAttributeInventory::describe() { return schema::lazyTable(kTable47); }
 
 IAM2OrganizationAttributeInventory::IAM2OrganizationAttributeInventory() = default;
 IAM2OrganizationAttributeInventory::IAM2OrganizationAttributeInventory(IAM2OrganizationAttributeInventory&&) noexcept = default;
 IAM2OrganizationAttributeInventory::~IAM2OrganizationAttributeInventory() = default;
 
-const schema::TypeDesc& IAM2OrganizationInventory::describe() { return schema::lazyTable(kTable47); }
+const schema::TypeDesc& IAM2OrganizationInventory::describe() { return schema::lazyTable(kTable48); }
 
 IAM2OrganizationInventory::IAM2OrganizationInventory() = default;
 IAM2OrganizationInventory::IAM2OrganizationInventory(IAM2OrganizationInventory&&) noexcept = default;
 IAM2OrganizationInventory::~IAM2OrganizationInventory() = default;
 
-const schema::TypeDesc& IAM2OrganizationProjectRefInventory::describe() { return schema::lazyTable(kTable48); }
+const schema::TypeDesc& IAM2OrganizationProjectRefInventory::describe() { return schema::lazyTable(kTable49); }
 
 IAM2OrganizationProjectRefInventory::IAM2OrganizationProjectRefInventory() = default;
 IAM2OrganizationProjectRefInventory::IAM2OrganizationProjectRefInventory(IAM2OrganizationProjectRefInventory&&) noexcept = default;
 IAM2OrganizationProjectRefInventory::~IAM2OrganizationProjectRefInventory() = default;
 
-const schema::TypeDesc& IAM2ProjectAccountRefInventory::describe() { return schema::lazyTable(kTable49); }
+const schema::TypeDesc& IAM2ProjectAccountRefInventory::describe() { return schema::lazyTable(kTable50); }
 
 IAM2ProjectAccountRefInventory::IAM2ProjectAccountRefInventory() = default;
 IAM2ProjectAccountRefInventory::IAM2ProjectAccountRefInventory(IAM2ProjectAccountRefInventory&&) noexcept = default;
 IAM2ProjectAccountRefInventory::~IAM2ProjectAccountRefInventory() = default;
 
-const schema::TypeDesc& IAM2ProjectAttributeInventory::describe() { return schema::lazyTable(kTable50); }
+const schema::TypeDesc& IAM2ProjectAttributeInventory::describe() { return schema::lazyTable(kTable51); }
 
 IAM2ProjectAttributeInventory::IAM2ProjectAttributeInventory() = default;
 IAM2ProjectAttributeInventory::IAM2ProjectAttributeInventory(IAM2ProjectAttributeInventory&&) noexcept = default;
 IAM2ProjectAttributeInventory::~IAM2ProjectAttributeInventory() = default;
 
-const schema::TypeDesc& IAM2ProjectInventory::describe() { return schema::lazyTable(kTable51); }
+const schema::TypeDesc& IAM2ProjectInventory::describe() { return schema::lazyTable(kTable52); }
 
 IAM2ProjectInventory::IAM2ProjectInventory() = default;
 IAM2ProjectInventory::IAM2ProjectInventory(IAM2ProjectInventory&&) noexcept = default;
 IAM2ProjectInventory::~IAM2ProjectInventory() = default;
 
-const schema::TypeDesc& IAM2ProjectRoleInventory::describe() { return schema::lazyTable(kTable52); }
+const schema::TypeDesc& IAM2ProjectRoleInventory::describe() { return schema::lazyTable(kTable53); }
 
 IAM2ProjectRoleInventory::IAM2ProjectRoleInventory() = default;
 IAM2ProjectRoleInventory::IAM2ProjectRoleInventory(IAM2ProjectRoleInventory&&) noexcept = default;
 IAM2ProjectRoleInventory::~IAM2ProjectRoleInventory() = default;
 
-const schema::TypeDesc& IAM2ProjectTemplateInventory::describe() { return schema::lazyTable(kTable53); }
+const schema::TypeDesc& IAM2ProjectTemplateInventory::describe() { return schema::lazyTable(kTable54); }
 
 IAM2ProjectTemplateInventory::IAM2ProjectTemplateInventory() = default;
 IAM2ProjectTemplateInventory::IAM2ProjectTemplateInventory(IAM2ProjectTemplateInventory&&) noexcept = default;
 IAM2ProjectTemplateInventory::~IAM2ProjectTemplateInventory() = default;
 
-const schema::TypeDesc& IAM2VirtualIDGroupAttributeInventory::describe() { return schema::lazyTable(kTable54); }
+const schema::TypeDesc& IAM2VirtualIDGroupAttributeInventory::describe() { return schema::lazyTable(kTable55); }
 
 IAM2VirtualIDGroupAttributeInventory::IAM2VirtualIDGroupAttributeInventory() = default;
 IAM2VirtualIDGroupAttributeInventory::IAM2VirtualIDGroupAttributeInventory(IAM2VirtualIDGroupAttributeInventory&&) noexcept = default;
 IAM2VirtualIDGroupAttributeInventory::~IAM2VirtualIDGroupAttributeInventory() = default;
 
-const schema::TypeDesc& IAM2VirtualIDGroupInventory::describe() { return schema::lazyTable(kTable55); }
+const schema::TypeDesc& IAM2VirtualIDGroupInventory::describe() { return schema::lazyTable(kTable56); }
 
 IAM2VirtualIDGroupInventory::IAM2VirtualIDGroupInventory() = default;
 IAM2VirtualIDGroupInventory::IAM2VirtualIDGroupInventory(IAM2VirtualIDGroupInventory&&) noexcept = default;
 IAM2VirtualIDGroupInventory::~IAM2VirtualIDGroupInventory() = default;
 
-const schema::TypeDesc& IdentityZoneInventory::describe() { return schema::lazyTable(kTable56); }
+const schema::TypeDesc& IdentityZoneInventory::describe() { return schema::lazyTable(kTable57); }
 
 IdentityZoneInventory::IdentityZoneInventory() = default;
 IdentityZoneInventory::IdentityZoneInventory(IdentityZoneInventory&&) noexcept = default;
 IdentityZoneInventory::~IdentityZoneInventory() = default;
 
-const schema::TypeDesc& ImageBackupStorageRefInventory::describe() { return schema::lazyTable(kTable57); }
+const schema::TypeDesc& ImageBackupStorageRefInventory::describe() { return schema::lazyTable(kTable58); }
 
 ImageBackupStorageRefInventory::ImageBackupStorageRefInventory() = default;
 ImageBackupStorageRefInventory::ImageBackupStorageRefInventory(ImageBackupStorageRefInventory&&) noexcept = default;
 ImageBackupStorageRefInventory::~ImageBackupStorageRefInventory() = default;
 
-const schema::TypeDesc& ImageCacheInventory::describe() { return schema::lazyTable(kTable58); }
+const schema::TypeDesc& ImageCacheInventory::describe() { return schema::lazyTable(kTable59); }
 
 ImageCacheInventory::ImageCacheInventory() = default;
 ImageCacheInventory::ImageCacheInventory(ImageCacheInventory&&) noexcept = default;
 ImageCacheInventory::~ImageCacheInventory() = default;
 
-const schema::TypeDesc& ImageInventory::describe() { return schema::lazyTable(kTable59); }
+const schema::TypeDesc& ImageInventory::describe() { return schema::lazyTable(kTable60); }
 
 ImageInventory::ImageInventory() = default;
 ImageInventory::ImageInventory(ImageInventory&&) noexcept = default;
 ImageInventory::~ImageInventory() = default;
 
-const schema::TypeDesc& ImagePackageInventory::describe() { return schema::lazyTable(kTable60); }
+const schema::TypeDesc& ImagePackageInventory::describe() { return schema::lazyTable(kTable61); }
 
 ImagePackageInventory::ImagePackageInventory() = default;
 ImagePackageInventory::ImagePackageInventory(ImagePackageInventory&&) noexcept = default;
 ImagePackageInventory::~ImagePackageInventory() = default;
 
-const schema::TypeDesc& ImageReplicationGroupInventory::describe() { return schema::lazyTable(kTable61); }
+const schema::TypeDesc& ImageReplicationGroupInventory::describe() { return schema::lazyTable(kTable62); }
 
 ImageReplicationGroupInventory::ImageReplicationGroupInventory() = default;
 ImageReplicationGroupInventory::ImageReplicationGroupInventory(ImageReplicationGroupInventory&&) noexcept = default;
 ImageReplicationGroupInventory::~ImageReplicationGroupInventory() = default;
 
-const schema::TypeDesc& ImageStoreBackupStorageInventory::describe() { return schema::lazyTable(kTable62); }
+const schema::TypeDesc& ImageStoreBackupStorageInventory::describe() { return schema::lazyTable(kTable63); }
 
 ImageStoreBackupStorageInventory::ImageStoreBackupStorageInventory() = default;
 ImageStoreBackupStorageInventory::ImageStoreBackupStorageInventory(ImageStoreBackupStorageInventory&&) noexcept = default;
 ImageStoreBackupStorageInventory::~ImageStoreBackupStorageInventory() = default;
 
-const schema::TypeDesc& ImageStoreGcResult::describe() { return schema::lazyTable(kTable63); }
+const schema::TypeDesc& ImageStoreGcResult::describe() { return schema::lazyTable(kTable64); }
 
 ImageStoreGcResult::ImageStoreGcResult() = default;
 ImageStoreGcResult::ImageStoreGcResult(ImageStoreGcResult&&) noexcept = default;
 ImageStoreGcResult::~ImageStoreGcResult() = default;
 
-const schema::TypeDesc& InstallPathRecycleInventory::describe() { return schema::lazyTable(kTable64); }
+const schema::TypeDesc& InstallPathRecycleInventory::describe() { return schema::lazyTable(kTable65); }
 
 InstallPathRecycleInventory::InstallPathRecycleInventory() = default;
 InstallPathRecycleInventory::InstallPathRecycleInventory(InstallPathRecycleInventory&&) noexcept = default;
 InstallPathRecycleInventory::~InstallPathRecycleInventory() = default;
 
-const schema::TypeDesc& InstanceOfferingInventory::describe() { return schema::lazyTable(kTable65); }
+const schema::TypeDesc& InstanceOfferingInventory::describe() { return schema::lazyTable(kTable66); }
 
 InstanceOfferingInventory::InstanceOfferingInventory() = default;
 InstanceOfferingInventory::InstanceOfferingInventory(InstanceOfferingInventory&&) noexcept = default;
 InstanceOfferingInventory::~InstanceOfferingInventory() = default;
 
-const schema::TypeDesc& IpCapacityData::describe() { return schema::lazyTable(kTable66); }
+const schema::TypeDesc& IpCapacityData::describe() { return schema::lazyTable(kTable67); }
 
 IpCapacityData::IpCapacityData() = default;
 IpCapacityData::IpCapacityData(IpCapacityData&&) noexcept = default;
 IpCapacityData::~IpCapacityData() = default;
 
-const schema::TypeDesc& IpStatisticData::describe() { return schema::lazyTable(kTable67); }
+const schema::TypeDesc& IpStatisticData::describe() { return schema::lazyTable(kTable68); }
 
 IpStatisticData::IpStatisticData() = default;
 IpStatisticData::IpStatisticData(IpStatisticData&&) noexcept = default;
 IpStatisticData::~IpStatisticData() = default;
 
-const schema::TypeDesc& IsOpensourceVersionResult::describe() { return schema::lazyTable(kTable68); }
+const schema::TypeDesc& IsOpensourceVersionResult::describe() { return schema::lazyTable(kTable69); }
 
 IsOpensourceVersionResult::IsOpensourceVersionResult() = default;
 IsOpensourceVersionResult::IsOpensourceVersionResult(IsOpensourceVersionResult&&) noexcept = default;
 IsOpensourceVersionResult::~IsOpensourceVersionResult() = default;
 
-const schema::TypeDesc& IsVfNicAvailableInL3NetworkResult::describe() { return schema::lazyTable(kTable69); }
+const schema::TypeDesc& IsVfNicAvailableInL3NetworkResult::describe() { return schema::lazyTable(kTable70); }
 
 IsVfNicAvailableInL3NetworkResult::IsVfNicAvailableInL3NetworkResult() = default;
 IsVfNicAvailableInL3NetworkResult::IsVfNicAvailableInL3NetworkResult(IsVfNicAvailableInL3NetworkResult&&) noexcept = default;
 IsVfNicAvailableInL3NetworkResult::~IsVfNicAvailableInL3NetworkResult() = default;
 
-const schema::TypeDesc& IscsiLunInventory::describe() { return schema::lazyTable(kTable70); }
+const schema::TypeDesc& IscsiLunInventory::describe() { return schema::lazyTable(kTable71); }
 
 IscsiLunInventory::IscsiLunInventory() = default;
 IscsiLunInventory::IscsiLunInventory(IscsiLunInventory&&) noexcept = default;
 IscsiLunInventory::~IscsiLunInventory() = default;
 
-const schema::TypeDesc& IscsiServerInventory::describe() { return schema::lazyTable(kTable71); }
+const schema::TypeDesc& IscsiServerInventory::describe() { return schema::lazyTable(kTable72); }
 
 IscsiServerInventory::IscsiServerInventory() = default;
 IscsiServerInventory::IscsiServerInventory(IscsiServerInventory&&) noexcept = default;
 IscsiServerInventory::~IscsiServerInventory() = default;
 
-const schema::TypeDesc& JobDetails::describe() { return schema::lazyTable(kTable72); }
+const schema::TypeDesc& JobDetails::describe() { return schema::lazyTable(kTable73); }
 
 JobDetails::JobDetails() = default;
 JobDetails::JobDetails(JobDetails&&) noexcept = default;
 JobDetails::~JobDetails() = default;
 
-const schema::TypeDesc& JsonLabelInventory::describe() { return schema::lazyTable(kTable73); }
+const schema::TypeDesc& JsonLabelInventory::describe() { return schema::lazyTable(kTable74); }
 
 JsonLabelInventory::JsonLabelInventory() = default;
 JsonLabelInventory::JsonLabelInventory(JsonLabelInventory&&) noexcept = default;
 JsonLabelInventory::~JsonLabelInventory() = default;
 
-const schema::TypeDesc& KVMHostInventory::describe() { return schema::lazyTable(kTable74); }
+const schema::TypeDesc& KVMHostInventory::describe() { return schema::lazyTable(kTable75); }
 
 KVMHostInventory::KVMHostInventory() = default;
 KVMHostInventory::KVMHostInventory(KVMHostInventory&&) noexcept = default;
 KVMHostInventory::~KVMHostInventory() = default;
 
-const schema::TypeDesc& KvmHostHypervisorMetadataInventory::describe() { return schema::lazyTable(kTable75); }
+const schema::TypeDesc& KvmHostHypervisorMetadataInventory::describe() { return schema::lazyTable(kTable76); }
 
 KvmHostHypervisorMetadataInventory::KvmHostHypervisorMetadataInventory() = default;
 KvmHostHypervisorMetadataInventory::KvmHostHypervisorMetadataInventory(KvmHostHypervisorMetadataInventory&&) noexcept = default;
 KvmHostHypervisorMetadataInventory::~KvmHostHypervisorMetadataInventory() = default;
 
-const schema::TypeDesc& KvmHypervisorInfoInventory::describe() { return schema::lazyTable(kTable76); }
+const schema::TypeDesc& KvmHypervisorInfoInventory::describe() { return schema::lazyTable(kTable77); }
 
 KvmHypervisorInfoInventory::KvmHypervisorInfoInventory() = default;
 KvmHypervisorInfoInventory::KvmHypervisorInfoInventory(KvmHypervisorInfoInventory&&) noexcept = default;
 KvmHypervisorInfoInventory::~KvmHypervisorInfoInventory() = default;
 
-const schema::TypeDesc& KvmRunShellResult::describe() { return schema::lazyTable(kTable77); }
+const schema::TypeDesc& KvmRunShellResult::describe() { return schema::lazyTable(kTable78); }
 
 KvmRunShellResult::KvmRunShellResult() = default;
 KvmRunShellResult::KvmRunShellResult(KvmRunShellResult&&) noexcept = default;
 KvmRunShellResult::~KvmRunShellResult() = default;
 
-const schema::TypeDesc& L2NetworkData::describe() { return schema::lazyTable(kTable78); }
+const schema::TypeDesc& L2NetworkData::describe() { return schema::lazyTable(kTable79); }
 
 L2NetworkData::L2NetworkData() = default;
 L2NetworkData::L2NetworkData(L2NetworkData&&) noexcept = default;
 L2NetworkData::~L2NetworkData() = default;
 
-const schema::TypeDesc& L2NetworkInventory::describe() { return schema::lazyTable(kTable79); }
+const schema::TypeDesc& L2NetworkInventory::describe() { return schema::lazyTable(kTable80); }
 
 L2NetworkInventory::L2NetworkInventory() = default;
 L2NetworkInventory::L2NetworkInventory(L2NetworkInventory&&) noexcept = default;
 L2NetworkInventory::~L2NetworkInventory() = default;
 
-const schema::TypeDesc& L2PortGroupNetworkInventory::describe() { return schema::lazyTable(kTable80); }
+const schema::TypeDesc& L2PortGroupNetworkInventory::describe() { return schema::lazyTable(kTable81); }
 
 L2PortGroupNetworkInventory::L2PortGroupNetworkInventory() = default;
 L2PortGroupNetworkInventory::L2PortGroupNetworkInventory(L2PortGroupNetworkInventory&&) noexcept = default;
 L2PortGroupNetworkInventory::~L2PortGroupNetworkInventory() = default;
 
-const schema::TypeDesc& L2VirtualSwitchNetworkInventory::describe() { return schema::lazyTable(kTable81); }
+const schema::TypeDesc& L2VirtualSwitchNetworkInventory::describe() { return schema::lazyTable(kTable82); }
 
 L2VirtualSwitchNetworkInventory::L2VirtualSwitchNetworkInventory() = default;
 L2VirtualSwitchNetworkInventory::L2VirtualSwitchNetworkInventory(L2VirtualSwitchNetworkInventory&&) noexcept = default;
 L2VirtualSwitchNetworkInventory::~L2VirtualSwitchNetworkInventory() = default;
 
-const schema::TypeDesc& L2VlanNetworkInventory::describe() { return schema::lazyTable(kTable82); }
+const schema::TypeDesc& L2VlanNetworkInventory::describe() { return schema::lazyTable(kTable83); }
 
 L2VlanNetworkInventory::L2VlanNetworkInventory() = default;
 L2VlanNetworkInventory::L2VlanNetworkInventory(L2VlanNetworkInventory&&) noexcept = default;
 L2VlanNetworkInventory::~L2VlanNetworkInventory() = default;
 
-const schema::TypeDesc& L2VxlanNetworkInventory::describe() { return schema::lazyTable(kTable83); }
+const schema::TypeDesc& L2VxlanNetworkInventory::describe() { return schema::lazyTable(kTable84); }
 
 L2VxlanNetworkInventory::L2VxlanNetworkInventory() = default;
 L2VxlanNetworkInventory::L2VxlanNetworkInventory(L2VxlanNetworkInventory&&) noexcept = default;
 L2VxlanNetworkInventory::~L2VxlanNetworkInventory() = default;
 
-const schema::TypeDesc& L2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable84); }
+const schema::TypeDesc& L2VxlanNetworkPoolInventory::describe() { return schema::lazyTable(kTable85); }
 
 L2VxlanNetworkPoolInventory::L2VxlanNetworkPoolInventory() = default;
 L2VxlanNetworkPoolInventory::L2VxlanNetworkPoolInventory(L2VxlanNetworkPoolInventory&&) noexcept = default;
 L2VxlanNetworkPoolInventory::~L2VxlanNetworkPoolInventory() = default;
 
-const schema::TypeDesc& LdapAccountRefInventory::describe() { return schema::lazyTable(kTable85); }
+const schema::TypeDesc& LdapAccountRefInventory::describe() { return schema::lazyTable(kTable86); }
 
 LdapAccountRefInventory::LdapAccountRefInventory() = default;
 LdapAccountRefInventory::LdapAccountRefInventory(LdapAccountRefInventory&&) noexcept = default;
 LdapAccountRefInventory::~LdapAccountRefInventory() = default;
 
-const schema::TypeDesc& LdapResourceRefInventory::describe() { return schema::lazyTable(kTable86); }
+const schema::TypeDesc& LdapResourceRefInventory::describe() { return schema::lazyTable(kTable87); }
 
 LdapResourceRefInventory::LdapResourceRefInventory() = default;
 LdapResourceRefInventory::LdapResourceRefInventory(LdapResourceRefInventory&&) noexcept = default;
 LdapResourceRefInventory::~LdapResourceRefInventory() = default;
 
-const schema::TypeDesc& LdapServerInventory::describe() { return schema::lazyTable(kTable87); }
+const schema::TypeDesc& LdapServerInventory::describe() { return schema::lazyTable(kTable88); }
 
 LdapServerInventory::LdapServerInventory() = default;
 LdapServerInventory::LdapServerInventory(LdapServerInventory&&) noexcept = default;
 LdapServerInventory::~LdapServerInventory() = default;
 
-const schema::TypeDesc& LicenseInventory::describe() { return schema::lazyTable(kTable88); }
+const schema::TypeDesc& LicenseInventory::describe() { return schema::lazyTable(kTable89); }
 
 LicenseInventory::LicenseInventory() = default;
 LicenseInventory::LicenseInventory(LicenseInventory&&) noexcept = default;
 LicenseInventory::~LicenseInventory() = default;
 
-const schema::TypeDesc& ListVMsFromKVMHostResult::describe() { return schema::lazyTable(kTable89); }
+const schema::TypeDesc& ListVMsFromKVMHostResult::describe() { return schema::lazyTable(kTable90); }
 
 ListVMsFromKVMHostResult::ListVMsFromKVMHostResult() = default;
 ListVMsFromKVMHostResult::ListVMsFromKVMHostResult(ListVMsFromKVMHostResult&&) noexcept = default;
 ListVMsFromKVMHostResult::~ListVMsFromKVMHostResult() = default;
 
-const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateResult::describe() { return schema::lazyTable(kTable90); }
+const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateResult::describe() { return schema::lazyTable(kTable91); }
 
 ListVmSchedulingRulesFromExecuteStateResult::ListVmSchedulingRulesFromExecuteStateResult() = default;
 ListVmSchedulingRulesFromExecuteStateResult::ListVmSchedulingRulesFromExecuteStateResult(ListVmSchedulingRulesFromExecuteStateResult&&) noexcept = default;
 ListVmSchedulingRulesFromExecuteStateResult::~ListVmSchedulingRulesFromExecuteStateResult() = default;
 
-const schema::TypeDesc& ListVmsFromSchedulingStateResult::describe() { return schema::lazyTable(kTable91); }
+const schema::TypeDesc& ListVmsFromSchedulingStateResult::describe() { return schema::lazyTable(kTable92); }
 
 ListVmsFromSchedulingStateResult::ListVmsFromSchedulingStateResult() = default;
 ListVmsFromSchedulingStateResult::ListVmsFromSchedulingStateResult(ListVmsFromSchedulingStateResult&&) noexcept = default;
 ListVmsFromSchedulingStateResult::~ListVmsFromSchedulingStateResult() = default;
 
-const schema::TypeDesc& LoadBalancerListerAcl::describe() { return schema::lazyTable(kTable92); }
+const schema::TypeDesc& LoadBalancerListerAcl::describe() { return schema::lazyTable(kTable93); }
 
 LoadBalancerListerAcl::LoadBalancerListerAcl() = default;
 LoadBalancerListerAcl::LoadBalancerListerAcl(LoadBalancerListerAcl&&) noexcept = default;
 LoadBalancerListerAcl::~LoadBalancerListerAcl() = default;
 
-const schema::TypeDesc& LoadBalancerServerGroupInventory::describe() { return schema::lazyTable(kTable93); }
+const schema::TypeDesc& LoadBalancerServerGroupInventory::describe() { return schema::lazyTable(kTable94); }
 
 LoadBalancerServerGroupInventory::LoadBalancerServerGroupInventory() = default;
 LoadBalancerServerGroupInventory::LoadBalancerServerGroupInventory(LoadBalancerServerGroupInventory&&) noexcept = default;
 LoadBalancerServerGroupInventory::~LoadBalancerServerGroupInventory() = default;
 
-const schema::TypeDesc& LoadBalancerServerGroupServerIpInventory::describe() { return schema::lazyTable(kTable94); }
+const schema::TypeDesc& LoadBalancerServerGroupServerIpInventory::describe() { return schema::lazyTable(kTable95); }
 
 LoadBalancerServerGroupServerIpInventory::LoadBalancerServerGroupServerIpInventory() = default;
 LoadBalancerServerGroupServerIpInventory::LoadBalancerServerGroupServerIpInventory(LoadBalancerServerGroupServerIpInventory&&) noexcept = default;
 LoadBalancerServerGroupServerIpInventory::~LoadBalancerServerGroupServerIpInventory() = default;
 
-const schema::TypeDesc& LoadBalancerServerGroupVmNicRefInventory::describe() { return schema::lazyTable(kTable95); }
+const schema::TypeDesc& LoadBalancerServerGroupVmNicRefInventory::describe() { return schema::lazyTable(kTable96); }
 
 LoadBalancerServerGroupVmNicRefInventory::LoadBalancerServerGroupVmNicRefInventory() = default;
 LoadBalancerServerGroupVmNicRefInventory::LoadBalancerServerGroupVmNicRefInventory(LoadBalancerServerGroupVmNicRefInventory&&) noexcept = default;
 LoadBalancerServerGroupVmNicRefInventory::~LoadBalancerServerGroupVmNicRefInventory() = default;
 
-const schema::TypeDesc& LocalStorageGetVolumeMigratableResult::describe() { return schema::lazyTable(kTable96); }
+const schema::TypeDesc& LocalStorageGetVolumeMigratableResult::describe() { return schema::lazyTable(kTable97); }
 
 LocalStorageGetVolumeMigratableResult::LocalStorageGetVolumeMigratableResult() = default;
 LocalStorageGetVolumeMigratableResult::LocalStorageGetVolumeMigratableResult(LocalStorageGetVolumeMigratableResult&&) noexcept = default;
 LocalStorageGetVolumeMigratableResult::~LocalStorageGetVolumeMigratableResult() = default;
 
-const schema::TypeDesc& LocalStorageResourceRefInventory::describe() { return schema::lazyTable(kTable97); }
+const schema::TypeDesc& LocalStorageResourceRefInventory::describe() { return schema::lazyTable(kTable98); }
 
 LocalStorageResourceRefInventory::LocalStorageResourceRefInventory() = default;
 LocalStorageResourceRefInventory::LocalStorageResourceRefInventory(LocalStorageResourceRefInventory&&) noexcept = default;
 LocalStorageResourceRefInventory::~LocalStorageResourceRefInventory() = default;
 
-const schema::TypeDesc& LogInByLdapResult::describe() { return schema::lazyTable(kTable98); }
+const schema::TypeDesc& LogInByLdapResult::describe() { return schema::lazyTable(kTable99); }
 
 LogInByLdapResult::LogInByLdapResult() = default;
 LogInByLdapResult::LogInByLdapResult(LogInByLdapResult&&) noexcept = default;
 LogInByLdapResult::~LogInByLdapResult() = default;
 
-const schema::TypeDesc& LoginAuthenticationProcedureDesc::describe() { return schema::lazyTable(kTable99); }
+const schema::TypeDesc& LoginAuthenticationProcedureDesc::describe() { return schema::lazyTable(kTable100); }
 
 LoginAuthenticationProcedureDesc::LoginAuthenticationProcedureDesc() = default;
 LoginAuthenticationProcedureDesc::LoginAuthenticationProcedureDesc(LoginAuthenticationProcedureDesc&&) noexcept = default;
 LoginAuthenticationProcedureDesc::~LoginAuthenticationProcedureDesc() = default;
 
-const schema::TypeDesc& LongJobInventory::describe() { return schema::lazyTable(kTable100); }
+const schema::TypeDesc& LongJobInventory::describe() { return schema::lazyTable(kTable101); }
 
 LongJobInventory::LongJobInventory() = default;
 LongJobInventory::LongJobInventory(LongJobInventory&&) noexcept = default;
 LongJobInventory::~LongJobInventory() = default;
 
-const schema::TypeDesc& LunInventory::describe() { return schema::lazyTable(kTable101); }
+const schema::TypeDesc& LunInventory::describe() { return schema::lazyTable(kTable102); }
 
 LunInventory::LunInventory() = default;
 LunInventory::LunInventory(LunInventory&&) noexcept = default;
 LunInventory::~LunInventory() = default;
 
-const schema::TypeDesc& ManagementNodeInventory::describe() { return schema::lazyTable(kTable102); }
+const schema::TypeDesc& ManagementNodeInventory::describe() { return schema::lazyTable(kTable103); }
 
 ManagementNodeInventory::ManagementNodeInventory() = default;
 ManagementNodeInventory::ManagementNodeInventory(ManagementNodeInventory&&) noexcept = default;
 ManagementNodeInventory::~ManagementNodeInventory() = default;
 
-const schema::TypeDesc& MdevDeviceInventory::describe() { return schema::lazyTable(kTable103); }
+const schema::TypeDesc& MdevDeviceInventory::describe() { return schema::lazyTable(kTable104); }
 
 MdevDeviceInventory::MdevDeviceInventory() = default;
 MdevDeviceInventory::MdevDeviceInventory(MdevDeviceInventory&&) noexcept = default;
 MdevDeviceInventory::~MdevDeviceInventory() = default;
 
-const schema::TypeDesc& MdevDeviceSpecInventory::describe() { return schema::lazyTable(kTable104); }
+const schema::TypeDesc& MdevDeviceSpecInventory::describe() { return schema::lazyTable(kTable105); }
 
 MdevDeviceSpecInventory::MdevDeviceSpecInventory() = default;
 MdevDeviceSpecInventory::MdevDeviceSpecInventory(MdevDeviceSpecInventory&&) noexcept = default;
 MdevDeviceSpecInventory::~MdevDeviceSpecInventory() = default;
 
-const schema::TypeDesc& MediaInventory::describe() { return schema::lazyTable(kTable105); }
+const schema::TypeDesc& MediaInventory::describe() { return schema::lazyTable(kTable106); }
 
 MediaInventory::MediaInventory() = default;
 MediaInventory::MediaInventory(MediaInventory&&) noexcept = default;
 MediaInventory::~MediaInventory() = default;
 
-const schema::TypeDesc& MetricDataHttpReceiverInventory::describe() { return schema::lazyTable(kTable106); }
+const schema::TypeDesc& MetricDataHttpReceiverInventory::describe() { return schema::lazyTable(kTable107); }
 
 MetricDataHttpReceiverInventory::MetricDataHttpReceiverInventory() = default;
 MetricDataHttpReceiverInventory::MetricDataHttpReceiverInventory(MetricDataHttpReceiverInventory&&) noexcept = default;
 MetricDataHttpReceiverInventory::~MetricDataHttpReceiverInventory() = default;
 
-const schema::TypeDesc& MetricRuleTemplateInventory::describe() { return schema::lazyTable(kTable107); }
+const schema::TypeDesc& MetricRuleTemplateInventory::describe() { return schema::lazyTable(kTable108); }
 
 MetricRuleTemplateInventory::MetricRuleTemplateInventory() = default;
 MetricRuleTemplateInventory::MetricRuleTemplateInventory(MetricRuleTemplateInventory&&) noexcept = default;
 MetricRuleTemplateInventory::~MetricRuleTemplateInventory() = default;
 
-const schema::TypeDesc& MetricTemplateInventory::describe() { return schema::lazyTable(kTable108); }
+const schema::TypeDesc& MetricTemplateInventory::describe() { return schema::lazyTable(kTable109); }
 
 MetricTemplateInventory::MetricTemplateInventory() = default;
 MetricTemplateInventory::MetricTemplateInventory(MetricTemplateInventory&&) noexcept = default;
 MetricTemplateInventory::~MetricTemplateInventory() = default;
 
-const schema::TypeDesc& MiniHostInfo::describe() { return schema::lazyTable(kTable109); }
+const schema::TypeDesc& MiniHostInfo::describe() { return schema::lazyTable(kTable110); }
 
 MiniHostInfo::MiniHostInfo() = default;
 MiniHostInfo::MiniHostInfo(MiniHostInfo&&) noexcept = default;
 MiniHostInfo::~MiniHostInfo() = default;
 
-const schema::TypeDesc& MiniNetworkConfigStruct::describe() { return schema::lazyTable(kTable110); }
+const schema::TypeDesc& MiniNetworkConfigStruct::describe() { return schema::lazyTable(kTable111); }
 
 MiniNetworkConfigStruct::MiniNetworkConfigStruct() = default;
 MiniNetworkConfigStruct::MiniNetworkConfigStruct(MiniNetworkConfigStruct&&) noexcept = default;
 MiniNetworkConfigStruct::~MiniNetworkConfigStruct() = default;
 
-const schema::TypeDesc& MiniStorageHostRefInventory::describe() { return schema::lazyTable(kTable111); }
+const schema::TypeDesc& MiniStorageHostRefInventory::describe() { return schema::lazyTable(kTable112); }
 
 MiniStorageHostRefInventory::MiniStorageHostRefInventory() = default;
 MiniStorageHostRefInventory::MiniStorageHostRefInventory(MiniStorageHostRefInventory&&) noexcept = default;
 MiniStorageHostRefInventory::~MiniStorageHostRefInventory() = default;
 
-const schema::TypeDesc& MiniStorageInventory::describe() { return schema::lazyTable(kTable112); }
+const schema::TypeDesc& MiniStorageInventory::describe() { return schema::lazyTable(kTable113); }
 
 MiniStorageInventory::MiniStorageInventory() = default;
 MiniStorageInventory::MiniStorageInventory(MiniStorageInventory&&) noexcept = default;
 MiniStorageInventory::~MiniStorageInventory() = default;
 
-const schema::TypeDesc& MiniStorageResourceReplicationInventory::describe() { return schema::lazyTable(kTable113); }
+const schema::TypeDesc& MiniStorageResourceReplicationInventory::describe() { return schema::lazyTable(kTable114); }
 
 MiniStorageResourceReplicationInventory::MiniStorageResourceReplicationInventory() = default;
 MiniStorageResourceReplicationInventory::MiniStorageResourceReplicationInventory(MiniStorageResourceReplicationInventory&&) noexcept = default;
 MiniStorageResourceReplicationInventory::~MiniStorageResourceReplicationInventory() = default;
 
-const schema::TypeDesc& MonitorGroupAlarmInventory::describe() { return schema::lazyTable(kTable114); }
+const schema::TypeDesc& MonitorGroupAlarmInventory::describe() { return schema::lazyTable(kTable115); }
 
 MonitorGroupAlarmInventory::MonitorGroupAlarmInventory() = default;
 MonitorGroupAlarmInventory::MonitorGroupAlarmInventory(MonitorGroupAlarmInventory&&) noexcept = default;
 MonitorGroupAlarmInventory::~MonitorGroupAlarmInventory() = default;
 
-const schema::TypeDesc& MonitorGroupEventSubscriptionInventory::describe() { return schema::lazyTable(kTable115); }
+const schema::TypeDesc& MonitorGroupEventSubscriptionInventory::describe() { return schema::lazyTable(kTable116); }
 
 MonitorGroupEventSubscriptionInventory::MonitorGroupEventSubscriptionInventory() = default;
 MonitorGroupEventSubscriptionInventory::MonitorGroupEventSubscriptionInventory(MonitorGroupEventSubscriptionInventory&&) noexcept = default;
 MonitorGroupEventSubscriptionInventory::~MonitorGroupEventSubscriptionInventory() = default;
 
-const schema::TypeDesc& MonitorGroupInstanceInventory::describe() { return schema::lazyTable(kTable116); }
+const schema::TypeDesc& MonitorGroupInstanceInventory::describe() { return schema::lazyTable(kTable117); }
 
 MonitorGroupInstanceInventory::MonitorGroupInstanceInventory() = default;
 MonitorGroupInstanceInventory::MonitorGroupInstanceInventory(MonitorGroupInstanceInventory&&) noexcept = default;
 MonitorGroupInstanceInventory::~MonitorGroupInstanceInventory() = default;
 
-const schema::TypeDesc& MonitorGroupInventory::describe() { return schema::lazyTable(kTable117); }
+const schema::TypeDesc& MonitorGroupInventory::describe() { return schema::lazyTable(kTable118); }
 
 MonitorGroupInventory::MonitorGroupInventory() = default;
 MonitorGroupInventory::MonitorGroupInventory(MonitorGroupInventory&&) noexcept = default;
 MonitorGroupInventory::~MonitorGroupInventory() = default;
 
-const schema::TypeDesc& MonitorGroupTemplateRefInventory::describe() { return schema::lazyTable(kTable118); }
+const schema::TypeDesc& MonitorGroupTemplateRefInventory::describe() { return schema::lazyTable(kTable119); }
 
 MonitorGroupTemplateRefInventory::MonitorGroupTemplateRefInventory() = default;
 MonitorGroupTemplateRefInventory::MonitorGroupTemplateRefInventory(MonitorGroupTemplateRefInventory&&) noexcept = default;
 MonitorGroupTemplateRefInventory::~MonitorGroupTemplateRefInventory() = default;
-
-const schema::TypeDesc& MonitorTemplateInventory::describe() { return schema::lazyTable(kTable119); }
-
-MonitorTemplateInventory::MonitorTemplateInventory() = default;
-MonitorTemplateInventory::MonitorTemplateInventory(MonitorTemplateInventory&&) noexcept = default;
-MonitorTemplateInventory::~MonitorTemplateInventory() = default;
 
 const schema::TypeDesc& GlobalConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable120); }
 
@@ -2555,9 +2547,5 @@ const schema::TypeDesc& MonitorGroupInventory::describeQueryReply() { return sch
 const schema::TypeDesc& MonitorGroupTemplateRefInventory::describeInventoryReply() { return schema::lazyTable(kTable222); }
 
 const schema::TypeDesc& MonitorGroupTemplateRefInventory::describeQueryReply() { return schema::lazyTable(kTable223); }
-
-const schema::TypeDesc& MonitorTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable224); }
-
-const schema::TypeDesc& MonitorTemplateInventory::describeQueryReply() { return schema::lazyTable(kTable225); }
 
 }  // namespace zstack

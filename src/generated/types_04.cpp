@@ -2,6 +2,7 @@
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it
 
 #include "zstack/replies.hpp"
+#include "zstack/types/MonitorTemplateInventory.hpp"
 #include "zstack/types/MonitorTriggerActionInventory.hpp"
 #include "zstack/types/MonitorTriggerInventory.hpp"
 #include "zstack/types/MountVmInstanceRecoveryPointResult.hpp"
@@ -113,6 +114,7 @@
 #include "zstack/types/SdnControllerInventory.hpp"
 #include "zstack/types/SdnVniRange.hpp"
 #include "zstack/types/SecretResourcePoolInventory.hpp"
+#include "zstack/types/SecurityGroupRulePriorityAO.hpp"
 #include "zstack/types/SecurityMachineEncryptResult.hpp"
 #include "zstack/types/SecurityMachineInventory.hpp"
 #include "zstack/types/SelfTestLocalRaidResult.hpp"
@@ -120,22 +122,25 @@
 #include "zstack/types/SetSecurityMachineKeyResult.hpp"
 #include "zstack/types/SetServiceTypeOnHostNetworkBondingResult.hpp"
 #include "zstack/types/SetServiceTypeOnHostNetworkInterfaceResult.hpp"
-#include "zstack/types/SetVRouterRouterIdResult.hpp"
-#include "zstack/types/SetVmNicSecurityGroupResult.hpp"
 
 #include <cstddef>
 
 namespace zstack {
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Row kRows0[] = {  // MonitorTriggerActionInventory
+constexpr schema::Row kRows0[] = {  // MonitorTemplateInventory
+  {"monitorGroupTemplateRefs", schema::Local<Json, L>::ref, offsetof(MonitorTemplateInventory, monitorGroupTemplateRefs), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(MonitorTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "MonitorTemplateInventory", kRows0, 1, kBases0, 1, &schema::ObjectOps<MonitorTemplateInventory, L>::make, &schema::ObjectOps<MonitorTemplateInventory, L>::destroy, &schema::ObjectOps<MonitorTemplateInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // MonitorTriggerActionInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerActionInventory, state), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerActionInventory, type), schema::Location::Body, 0, nullptr},
   {"triggerUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(MonitorTriggerActionInventory, triggerUuids), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(MonitorTriggerActionInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable0{{nullptr}, "MonitorTriggerActionInventory", kRows0, 3, kBases0, 1, &schema::ObjectOps<MonitorTriggerActionInventory, L>::make, &schema::ObjectOps<MonitorTriggerActionInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerActionInventory, L>::clear};
-constexpr schema::Row kRows1[] = {  // MonitorTriggerInventory
+constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(MonitorTriggerActionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "MonitorTriggerActionInventory", kRows1, 3, kBases1, 1, &schema::ObjectOps<MonitorTriggerActionInventory, L>::make, &schema::ObjectOps<MonitorTriggerActionInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerActionInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // MonitorTriggerInventory
   {"expression", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, expression), schema::Location::Body, 0, nullptr},
   {"recoveryExpression", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, recoveryExpression), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, status), schema::Location::Body, 0, nullptr},
@@ -144,50 +149,50 @@ constexpr schema::Row kRows1[] = {  // MonitorTriggerInventory
   {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(MonitorTriggerInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
   {"lastStatusChangeTime", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(MonitorTriggerInventory, lastStatusChangeTime), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(MonitorTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable1{{nullptr}, "MonitorTriggerInventory", kRows1, 7, kBases1, 1, &schema::ObjectOps<MonitorTriggerInventory, L>::make, &schema::ObjectOps<MonitorTriggerInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerInventory, L>::clear};
-constexpr schema::Row kRows2[] = {  // MountVmInstanceRecoveryPointResult
+constexpr schema::Base kBases2[] = {{&NamedResource::describe, offsetof(MonitorTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable2{{nullptr}, "MonitorTriggerInventory", kRows2, 7, kBases2, 1, &schema::ObjectOps<MonitorTriggerInventory, L>::make, &schema::ObjectOps<MonitorTriggerInventory, L>::destroy, &schema::ObjectOps<MonitorTriggerInventory, L>::clear};
+constexpr schema::Row kRows3[] = {  // MountVmInstanceRecoveryPointResult
   {"resourcePath", schema::Local<std::string, L>::ref, offsetof(MountVmInstanceRecoveryPointResult, resourcePath), schema::Location::Body, 0, nullptr},
   {"failedVolumes", schema::Local<Json, L>::ref, offsetof(MountVmInstanceRecoveryPointResult, failedVolumes), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable2{{nullptr}, "MountVmInstanceRecoveryPointResult", kRows2, 2, nullptr, 0, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::make, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::destroy, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::clear};
-constexpr schema::Row kRows3[] = {  // MttyDeviceInventory
+schema::LazyTable kTable3{{nullptr}, "MountVmInstanceRecoveryPointResult", kRows3, 2, nullptr, 0, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::make, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::destroy, &schema::ObjectOps<MountVmInstanceRecoveryPointResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // MttyDeviceInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, state), schema::Location::Body, 0, nullptr},
   {"virtStatus", schema::Local<std::string, L>::ref, offsetof(MttyDeviceInventory, virtStatus), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases3[] = {{&NamedResource::describe, offsetof(MttyDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable3{{nullptr}, "MttyDeviceInventory", kRows3, 4, kBases3, 1, &schema::ObjectOps<MttyDeviceInventory, L>::make, &schema::ObjectOps<MttyDeviceInventory, L>::destroy, &schema::ObjectOps<MttyDeviceInventory, L>::clear};
-constexpr schema::Row kRows4[] = {  // MulticastRouterInventory
+constexpr schema::Base kBases4[] = {{&NamedResource::describe, offsetof(MttyDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "MttyDeviceInventory", kRows4, 4, kBases4, 1, &schema::ObjectOps<MttyDeviceInventory, L>::make, &schema::ObjectOps<MttyDeviceInventory, L>::destroy, &schema::ObjectOps<MttyDeviceInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // MulticastRouterInventory
   {"description", schema::Local<std::string, L>::ref, offsetof(MulticastRouterInventory, description), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(MulticastRouterInventory, state), schema::Location::Body, 0, nullptr},
   {"rpGroups", schema::Local<Json, L>::ref, offsetof(MulticastRouterInventory, rpGroups), schema::Location::Body, 0, nullptr},
   {"vpcVrs", schema::Local<Json, L>::ref, offsetof(MulticastRouterInventory, vpcVrs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases4[] = {{&Resource::describe, offsetof(MulticastRouterInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable4{{nullptr}, "MulticastRouterInventory", kRows4, 4, kBases4, 1, &schema::ObjectOps<MulticastRouterInventory, L>::make, &schema::ObjectOps<MulticastRouterInventory, L>::destroy, &schema::ObjectOps<MulticastRouterInventory, L>::clear};
-constexpr schema::Row kRows5[] = {  // NasFileSystemInventory
+constexpr schema::Base kBases5[] = {{&Resource::describe, offsetof(MulticastRouterInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "MulticastRouterInventory", kRows5, 4, kBases5, 1, &schema::ObjectOps<MulticastRouterInventory, L>::make, &schema::ObjectOps<MulticastRouterInventory, L>::destroy, &schema::ObjectOps<MulticastRouterInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // NasFileSystemInventory
   {"protocol", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, protocol), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, type), schema::Location::Body, 0, nullptr},
   {"fileSystemId", schema::Local<std::string, L>::ref, offsetof(NasFileSystemInventory, fileSystemId), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases5[] = {{&NamedResource::describe, offsetof(NasFileSystemInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable5{{nullptr}, "NasFileSystemInventory", kRows5, 3, kBases5, 1, &schema::ObjectOps<NasFileSystemInventory, L>::make, &schema::ObjectOps<NasFileSystemInventory, L>::destroy, &schema::ObjectOps<NasFileSystemInventory, L>::clear};
-constexpr schema::Row kRows6[] = {  // NasMountTargetInventory
+constexpr schema::Base kBases6[] = {{&NamedResource::describe, offsetof(NasFileSystemInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable6{{nullptr}, "NasFileSystemInventory", kRows6, 3, kBases6, 1, &schema::ObjectOps<NasFileSystemInventory, L>::make, &schema::ObjectOps<NasFileSystemInventory, L>::destroy, &schema::ObjectOps<NasFileSystemInventory, L>::clear};
+constexpr schema::Row kRows7[] = {  // NasMountTargetInventory
   {"mountDomain", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, mountDomain), schema::Location::Body, 0, nullptr},
   {"nasFileSystemUuid", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, nasFileSystemUuid), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(NasMountTargetInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases6[] = {{&NamedResource::describe, offsetof(NasMountTargetInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable6{{nullptr}, "NasMountTargetInventory", kRows6, 3, kBases6, 1, &schema::ObjectOps<NasMountTargetInventory, L>::make, &schema::ObjectOps<NasMountTargetInventory, L>::destroy, &schema::ObjectOps<NasMountTargetInventory, L>::clear};
-constexpr schema::Row kRows7[] = {  // NvmeLunInventory
+constexpr schema::Base kBases7[] = {{&NamedResource::describe, offsetof(NasMountTargetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "NasMountTargetInventory", kRows7, 3, kBases7, 1, &schema::ObjectOps<NasMountTargetInventory, L>::make, &schema::ObjectOps<NasMountTargetInventory, L>::destroy, &schema::ObjectOps<NasMountTargetInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // NvmeLunInventory
   {"nvmeTargetUuid", schema::Local<std::string, L>::ref, offsetof(NvmeLunInventory, nvmeTargetUuid), schema::Location::Body, 0, nullptr},
   {"nvmeLunHostRefs", schema::Local<Json, L>::ref, offsetof(NvmeLunInventory, nvmeLunHostRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases7[] = {{&LunInventory::describe, offsetof(NvmeLunInventory, uuid) - offsetof(LunInventory, uuid)}};
-schema::LazyTable kTable7{{nullptr}, "NvmeLunInventory", kRows7, 2, kBases7, 1, &schema::ObjectOps<NvmeLunInventory, L>::make, &schema::ObjectOps<NvmeLunInventory, L>::destroy, &schema::ObjectOps<NvmeLunInventory, L>::clear};
-constexpr schema::Row kRows8[] = {  // NvmeServerInventory
+constexpr schema::Base kBases8[] = {{&LunInventory::describe, offsetof(NvmeLunInventory, uuid) - offsetof(LunInventory, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "NvmeLunInventory", kRows8, 2, kBases8, 1, &schema::ObjectOps<NvmeLunInventory, L>::make, &schema::ObjectOps<NvmeLunInventory, L>::destroy, &schema::ObjectOps<NvmeLunInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // NvmeServerInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, name), schema::Location::Body, 0, nullptr},
   {"ip", schema::Local<std::string, L>::ref, offsetof(NvmeServerInventory, ip), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(NvmeServerInventory, port), schema::Location::Body, 0, nullptr},
@@ -196,18 +201,18 @@ constexpr schema::Row kRows8[] = {  // NvmeServerInventory
   {"nvmeTargets", schema::Local<Json, L>::ref, offsetof(NvmeServerInventory, nvmeTargets), schema::Location::Body, 0, nullptr},
   {"nvmeClusterRefs", schema::Local<Json, L>::ref, offsetof(NvmeServerInventory, nvmeClusterRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases8[] = {{&Resource::describe, offsetof(NvmeServerInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable8{{nullptr}, "NvmeServerInventory", kRows8, 7, kBases8, 1, &schema::ObjectOps<NvmeServerInventory, L>::make, &schema::ObjectOps<NvmeServerInventory, L>::destroy, &schema::ObjectOps<NvmeServerInventory, L>::clear};
-constexpr schema::Row kRows9[] = {  // NvmeTargetInventory
+constexpr schema::Base kBases9[] = {{&Resource::describe, offsetof(NvmeServerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "NvmeServerInventory", kRows9, 7, kBases9, 1, &schema::ObjectOps<NvmeServerInventory, L>::make, &schema::ObjectOps<NvmeServerInventory, L>::destroy, &schema::ObjectOps<NvmeServerInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // NvmeTargetInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, name), schema::Location::Body, 0, nullptr},
   {"nqn", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, nqn), schema::Location::Body, 0, nullptr},
   {"nvmeServerUuid", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, nvmeServerUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(NvmeTargetInventory, state), schema::Location::Body, 0, nullptr},
   {"nvmeLuns", schema::Local<Json, L>::ref, offsetof(NvmeTargetInventory, nvmeLuns), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases9[] = {{&Resource::describe, offsetof(NvmeTargetInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable9{{nullptr}, "NvmeTargetInventory", kRows9, 5, kBases9, 1, &schema::ObjectOps<NvmeTargetInventory, L>::make, &schema::ObjectOps<NvmeTargetInventory, L>::destroy, &schema::ObjectOps<NvmeTargetInventory, L>::clear};
-constexpr schema::Row kRows10[] = {  // OAuth2ClientInventory
+constexpr schema::Base kBases10[] = {{&Resource::describe, offsetof(NvmeTargetInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable10{{nullptr}, "NvmeTargetInventory", kRows10, 5, kBases10, 1, &schema::ObjectOps<NvmeTargetInventory, L>::make, &schema::ObjectOps<NvmeTargetInventory, L>::destroy, &schema::ObjectOps<NvmeTargetInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // OAuth2ClientInventory
   {"clientId", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, clientId), schema::Location::Body, 0, nullptr},
   {"clientSecret", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, clientSecret), schema::Location::Body, 0, nullptr},
   {"authorizationUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, authorizationUrl), schema::Location::Body, 0, nullptr},
@@ -218,31 +223,31 @@ constexpr schema::Row kRows10[] = {  // OAuth2ClientInventory
   {"logoutUrl", schema::Local<std::string, L>::ref, offsetof(OAuth2ClientInventory, logoutUrl), schema::Location::Body, 0, nullptr},
   {"scopeList", schema::Local<Json, L>::ref, offsetof(OAuth2ClientInventory, scopeList), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases10[] = {{&SSOClientInventory::describe, offsetof(OAuth2ClientInventory, uuid) - offsetof(SSOClientInventory, uuid)}};
-schema::LazyTable kTable10{{nullptr}, "OAuth2ClientInventory", kRows10, 9, kBases10, 1, &schema::ObjectOps<OAuth2ClientInventory, L>::make, &schema::ObjectOps<OAuth2ClientInventory, L>::destroy, &schema::ObjectOps<OAuth2ClientInventory, L>::clear};
-constexpr schema::Row kRows11[] = {  // OAuth2TokenInventory
+constexpr schema::Base kBases11[] = {{&SSOClientInventory::describe, offsetof(OAuth2ClientInventory, uuid) - offsetof(SSOClientInventory, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "OAuth2ClientInventory", kRows11, 9, kBases11, 1, &schema::ObjectOps<OAuth2ClientInventory, L>::make, &schema::ObjectOps<OAuth2ClientInventory, L>::destroy, &schema::ObjectOps<OAuth2ClientInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // OAuth2TokenInventory
   {"accessToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, accessToken), schema::Location::Body, 0, nullptr},
   {"idToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, idToken), schema::Location::Body, 0, nullptr},
   {"refreshToken", schema::Local<std::string, L>::ref, offsetof(OAuth2TokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases11[] = {{&SSOTokenInventory::describe, offsetof(OAuth2TokenInventory, uuid) - offsetof(SSOTokenInventory, uuid)}};
-schema::LazyTable kTable11{{nullptr}, "OAuth2TokenInventory", kRows11, 3, kBases11, 1, &schema::ObjectOps<OAuth2TokenInventory, L>::make, &schema::ObjectOps<OAuth2TokenInventory, L>::destroy, &schema::ObjectOps<OAuth2TokenInventory, L>::clear};
-constexpr schema::Row kRows12[] = {  // OssBucketInventory
+constexpr schema::Base kBases12[] = {{&SSOTokenInventory::describe, offsetof(OAuth2TokenInventory, uuid) - offsetof(SSOTokenInventory, uuid)}};
+schema::LazyTable kTable12{{nullptr}, "OAuth2TokenInventory", kRows12, 3, kBases12, 1, &schema::ObjectOps<OAuth2TokenInventory, L>::make, &schema::ObjectOps<OAuth2TokenInventory, L>::destroy, &schema::ObjectOps<OAuth2TokenInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // OssBucketInventory
   {"bucketName", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, bucketName), schema::Location::Body, 0, nullptr},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
   {"current", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, current), schema::Location::Body, 0, nullptr},
   {"regionName", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, regionName), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(OssBucketInventory, description), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases12[] = {{&Resource::describe, offsetof(OssBucketInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable12{{nullptr}, "OssBucketInventory", kRows12, 5, kBases12, 1, &schema::ObjectOps<OssBucketInventory, L>::make, &schema::ObjectOps<OssBucketInventory, L>::destroy, &schema::ObjectOps<OssBucketInventory, L>::clear};
-constexpr schema::Row kRows13[] = {  // OvfCpuInfo
+constexpr schema::Base kBases13[] = {{&Resource::describe, offsetof(OssBucketInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable13{{nullptr}, "OssBucketInventory", kRows13, 5, kBases13, 1, &schema::ObjectOps<OssBucketInventory, L>::make, &schema::ObjectOps<OssBucketInventory, L>::destroy, &schema::ObjectOps<OssBucketInventory, L>::clear};
+constexpr schema::Row kRows14[] = {  // OvfCpuInfo
   {"instanceId", schema::Local<std::string, L>::ref, offsetof(OvfCpuInfo, instanceId), schema::Location::Body, 0, nullptr},
   {"quantity", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfCpuInfo, quantity), schema::Location::Body, 0, nullptr},
   {"coresPerSocket", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfCpuInfo, coresPerSocket), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable13{{nullptr}, "OvfCpuInfo", kRows13, 3, nullptr, 0, &schema::ObjectOps<OvfCpuInfo, L>::make, &schema::ObjectOps<OvfCpuInfo, L>::destroy, &schema::ObjectOps<OvfCpuInfo, L>::clear};
-constexpr schema::Row kRows14[] = {  // OvfInfo
+schema::LazyTable kTable14{{nullptr}, "OvfCpuInfo", kRows14, 3, nullptr, 0, &schema::ObjectOps<OvfCpuInfo, L>::make, &schema::ObjectOps<OvfCpuInfo, L>::destroy, &schema::ObjectOps<OvfCpuInfo, L>::clear};
+constexpr schema::Row kRows15[] = {  // OvfInfo
   {"disks", schema::Local<Json, L>::ref, offsetof(OvfInfo, disks), schema::Location::Body, 0, nullptr},
   {"networks", schema::Local<Json, L>::ref, offsetof(OvfInfo, networks), schema::Location::Body, 0, nullptr},
   {"cpu", schema::Local<std::optional<OvfCpuInfo>, L>::ref, offsetof(OvfInfo, cpu), schema::Location::Body, 0, nullptr},
@@ -254,35 +259,35 @@ constexpr schema::Row kRows14[] = {  // OvfInfo
   {"cdDrivers", schema::Local<Json, L>::ref, offsetof(OvfInfo, cdDrivers), schema::Location::Body, 0, nullptr},
   {"volumes", schema::Local<Json, L>::ref, offsetof(OvfInfo, volumes), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable14{{nullptr}, "OvfInfo", kRows14, 10, nullptr, 0, &schema::ObjectOps<OvfInfo, L>::make, &schema::ObjectOps<OvfInfo, L>::destroy, &schema::ObjectOps<OvfInfo, L>::clear};
-constexpr schema::Row kRows15[] = {  // OvfMemoryInfo
+schema::LazyTable kTable15{{nullptr}, "OvfInfo", kRows15, 10, nullptr, 0, &schema::ObjectOps<OvfInfo, L>::make, &schema::ObjectOps<OvfInfo, L>::destroy, &schema::ObjectOps<OvfInfo, L>::clear};
+constexpr schema::Row kRows16[] = {  // OvfMemoryInfo
   {"instanceId", schema::Local<std::string, L>::ref, offsetof(OvfMemoryInfo, instanceId), schema::Location::Body, 0, nullptr},
   {"quantity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(OvfMemoryInfo, quantity), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable15{{nullptr}, "OvfMemoryInfo", kRows15, 2, nullptr, 0, &schema::ObjectOps<OvfMemoryInfo, L>::make, &schema::ObjectOps<OvfMemoryInfo, L>::destroy, &schema::ObjectOps<OvfMemoryInfo, L>::clear};
-constexpr schema::Row kRows16[] = {  // OvfOSInfo
+schema::LazyTable kTable16{{nullptr}, "OvfMemoryInfo", kRows16, 2, nullptr, 0, &schema::ObjectOps<OvfMemoryInfo, L>::make, &schema::ObjectOps<OvfMemoryInfo, L>::destroy, &schema::ObjectOps<OvfMemoryInfo, L>::clear};
+constexpr schema::Row kRows17[] = {  // OvfOSInfo
   {"id", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(OvfOSInfo, id), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, version), schema::Location::Body, 0, nullptr},
   {"osType", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, osType), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(OvfOSInfo, description), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable16{{nullptr}, "OvfOSInfo", kRows16, 4, nullptr, 0, &schema::ObjectOps<OvfOSInfo, L>::make, &schema::ObjectOps<OvfOSInfo, L>::destroy, &schema::ObjectOps<OvfOSInfo, L>::clear};
-constexpr schema::Row kRows17[] = {  // OvfSystemInfo
+schema::LazyTable kTable17{{nullptr}, "OvfOSInfo", kRows17, 4, nullptr, 0, &schema::ObjectOps<OvfOSInfo, L>::make, &schema::ObjectOps<OvfOSInfo, L>::destroy, &schema::ObjectOps<OvfOSInfo, L>::clear};
+constexpr schema::Row kRows18[] = {  // OvfSystemInfo
   {"virtualSystemType", schema::Local<std::string, L>::ref, offsetof(OvfSystemInfo, virtualSystemType), schema::Location::Body, 0, nullptr},
   {"firmwareType", schema::Local<std::string, L>::ref, offsetof(OvfSystemInfo, firmwareType), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable17{{nullptr}, "OvfSystemInfo", kRows17, 2, nullptr, 0, &schema::ObjectOps<OvfSystemInfo, L>::make, &schema::ObjectOps<OvfSystemInfo, L>::destroy, &schema::ObjectOps<OvfSystemInfo, L>::clear};
-constexpr schema::Row kRows18[] = {  // Pagination
+schema::LazyTable kTable18{{nullptr}, "OvfSystemInfo", kRows18, 2, nullptr, 0, &schema::ObjectOps<OvfSystemInfo, L>::make, &schema::ObjectOps<OvfSystemInfo, L>::destroy, &schema::ObjectOps<OvfSystemInfo, L>::clear};
+constexpr schema::Row kRows19[] = {  // Pagination
   {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, start), schema::Location::Body, 0, nullptr},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, limit), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(Pagination, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable18{{nullptr}, "Pagination", kRows18, 3, nullptr, 0, &schema::ObjectOps<Pagination, L>::make, &schema::ObjectOps<Pagination, L>::destroy, &schema::ObjectOps<Pagination, L>::clear};
-constexpr schema::Row kRows19[] = {  // ParseOvfResult
+schema::LazyTable kTable19{{nullptr}, "Pagination", kRows19, 3, nullptr, 0, &schema::ObjectOps<Pagination, L>::make, &schema::ObjectOps<Pagination, L>::destroy, &schema::ObjectOps<Pagination, L>::clear};
+constexpr schema::Row kRows20[] = {  // ParseOvfResult
   {"ovfInfo", schema::Local<std::optional<OvfInfo>, L>::ref, offsetof(ParseOvfResult, ovfInfo), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable19{{nullptr}, "ParseOvfResult", kRows19, 1, nullptr, 0, &schema::ObjectOps<ParseOvfResult, L>::make, &schema::ObjectOps<ParseOvfResult, L>::destroy, &schema::ObjectOps<ParseOvfResult, L>::clear};
-constexpr schema::Row kRows20[] = {  // PciDeviceInventory
+schema::LazyTable kTable20{{nullptr}, "ParseOvfResult", kRows20, 1, nullptr, 0, &schema::ObjectOps<ParseOvfResult, L>::make, &schema::ObjectOps<ParseOvfResult, L>::destroy, &schema::ObjectOps<ParseOvfResult, L>::clear};
+constexpr schema::Row kRows21[] = {  // PciDeviceInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"parentUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, parentUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(PciDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
@@ -305,14 +310,14 @@ constexpr schema::Row kRows20[] = {  // PciDeviceInventory
   {"matchedPciDeviceOfferingRef", schema::Local<Json, L>::ref, offsetof(PciDeviceInventory, matchedPciDeviceOfferingRef), schema::Location::Body, 0, nullptr},
   {"mdevSpecRefs", schema::Local<Json, L>::ref, offsetof(PciDeviceInventory, mdevSpecRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(PciDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable20{{nullptr}, "PciDeviceInventory", kRows20, 21, kBases20, 1, &schema::ObjectOps<PciDeviceInventory, L>::make, &schema::ObjectOps<PciDeviceInventory, L>::destroy, &schema::ObjectOps<PciDeviceInventory, L>::clear};
-constexpr schema::Row kRows21[] = {  // PciDeviceMetaData
+constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(PciDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "PciDeviceInventory", kRows21, 21, kBases21, 1, &schema::ObjectOps<PciDeviceInventory, L>::make, &schema::ObjectOps<PciDeviceInventory, L>::destroy, &schema::ObjectOps<PciDeviceInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // PciDeviceMetaData
   {"metaData", schema::Local<std::string, L>::ref, offsetof(PciDeviceMetaData, metaData), schema::Location::Body, 0, nullptr},
   {"metaDataEntries", schema::Local<Json, L>::ref, offsetof(PciDeviceMetaData, metaDataEntries), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable21{{nullptr}, "PciDeviceMetaData", kRows21, 2, nullptr, 0, &schema::ObjectOps<PciDeviceMetaData, L>::make, &schema::ObjectOps<PciDeviceMetaData, L>::destroy, &schema::ObjectOps<PciDeviceMetaData, L>::clear};
-constexpr schema::Row kRows22[] = {  // PciDeviceOfferingInventory
+schema::LazyTable kTable22{{nullptr}, "PciDeviceMetaData", kRows22, 2, nullptr, 0, &schema::ObjectOps<PciDeviceMetaData, L>::make, &schema::ObjectOps<PciDeviceMetaData, L>::destroy, &schema::ObjectOps<PciDeviceMetaData, L>::clear};
+constexpr schema::Row kRows23[] = {  // PciDeviceOfferingInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, type), schema::Location::Body, 0, nullptr},
   {"vendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, vendorId), schema::Location::Body, 0, nullptr},
   {"deviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceOfferingInventory, deviceId), schema::Location::Body, 0, nullptr},
@@ -322,9 +327,9 @@ constexpr schema::Row kRows22[] = {  // PciDeviceOfferingInventory
   {"attachedInstanceOfferings", schema::Local<Json, L>::ref, offsetof(PciDeviceOfferingInventory, attachedInstanceOfferings), schema::Location::Body, 0, nullptr},
   {"matchedPciDevices", schema::Local<Json, L>::ref, offsetof(PciDeviceOfferingInventory, matchedPciDevices), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases22[] = {{&NamedResource::describe, offsetof(PciDeviceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable22{{nullptr}, "PciDeviceOfferingInventory", kRows22, 8, kBases22, 1, &schema::ObjectOps<PciDeviceOfferingInventory, L>::make, &schema::ObjectOps<PciDeviceOfferingInventory, L>::destroy, &schema::ObjectOps<PciDeviceOfferingInventory, L>::clear};
-constexpr schema::Row kRows23[] = {  // PciDeviceSpecInventory
+constexpr schema::Base kBases23[] = {{&NamedResource::describe, offsetof(PciDeviceOfferingInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable23{{nullptr}, "PciDeviceOfferingInventory", kRows23, 8, kBases23, 1, &schema::ObjectOps<PciDeviceOfferingInventory, L>::make, &schema::ObjectOps<PciDeviceOfferingInventory, L>::destroy, &schema::ObjectOps<PciDeviceOfferingInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // PciDeviceSpecInventory
   {"vendorId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, vendorId), schema::Location::Body, 0, nullptr},
   {"vendor", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, vendor), schema::Location::Body, 0, nullptr},
   {"deviceId", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, deviceId), schema::Location::Body, 0, nullptr},
@@ -339,18 +344,18 @@ constexpr schema::Row kRows23[] = {  // PciDeviceSpecInventory
   {"romVersion", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, romVersion), schema::Location::Body, 0, nullptr},
   {"romMd5sum", schema::Local<std::string, L>::ref, offsetof(PciDeviceSpecInventory, romMd5sum), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases23[] = {{&NamedResource::describe, offsetof(PciDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable23{{nullptr}, "PciDeviceSpecInventory", kRows23, 13, kBases23, 1, &schema::ObjectOps<PciDeviceSpecInventory, L>::make, &schema::ObjectOps<PciDeviceSpecInventory, L>::destroy, &schema::ObjectOps<PciDeviceSpecInventory, L>::clear};
-constexpr schema::Base kBases24[] = {{&TaskInfo::describe, offsetof(PendingTaskInfo, name) - offsetof(TaskInfo, name)}};
-schema::LazyTable kTable24{{nullptr}, "PendingTaskInfo", nullptr, 0, kBases24, 1, &schema::ObjectOps<PendingTaskInfo, L>::make, &schema::ObjectOps<PendingTaskInfo, L>::destroy, &schema::ObjectOps<PendingTaskInfo, L>::clear};
-constexpr schema::Row kRows25[] = {  // PolicyInventory
+constexpr schema::Base kBases24[] = {{&NamedResource::describe, offsetof(PciDeviceSpecInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable24{{nullptr}, "PciDeviceSpecInventory", kRows24, 13, kBases24, 1, &schema::ObjectOps<PciDeviceSpecInventory, L>::make, &schema::ObjectOps<PciDeviceSpecInventory, L>::destroy, &schema::ObjectOps<PciDeviceSpecInventory, L>::clear};
+constexpr schema::Base kBases25[] = {{&TaskInfo::describe, offsetof(PendingTaskInfo, name) - offsetof(TaskInfo, name)}};
+schema::LazyTable kTable25{{nullptr}, "PendingTaskInfo", nullptr, 0, kBases25, 1, &schema::ObjectOps<PendingTaskInfo, L>::make, &schema::ObjectOps<PendingTaskInfo, L>::destroy, &schema::ObjectOps<PendingTaskInfo, L>::clear};
+constexpr schema::Row kRows26[] = {  // PolicyInventory
   {"statements", schema::Local<std::vector<PolicyStatement>, L>::ref, offsetof(PolicyInventory, statements), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, name), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, uuid), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(PolicyInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "PolicyInventory", kRows25, 4, nullptr, 0, &schema::ObjectOps<PolicyInventory, L>::make, &schema::ObjectOps<PolicyInventory, L>::destroy, &schema::ObjectOps<PolicyInventory, L>::clear};
-constexpr schema::Row kRows26[] = {  // PolicyRouteRuleInventory
+schema::LazyTable kTable26{{nullptr}, "PolicyInventory", kRows26, 4, nullptr, 0, &schema::ObjectOps<PolicyInventory, L>::make, &schema::ObjectOps<PolicyInventory, L>::destroy, &schema::ObjectOps<PolicyInventory, L>::clear};
+constexpr schema::Row kRows27[] = {  // PolicyRouteRuleInventory
   {"ruleNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteRuleInventory, ruleNumber), schema::Location::Body, 0, nullptr},
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, tableUuid), schema::Location::Body, 0, nullptr},
@@ -361,71 +366,71 @@ constexpr schema::Row kRows26[] = {  // PolicyRouteRuleInventory
   {"protocol", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, protocol), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases26[] = {{&Resource::describe, offsetof(PolicyRouteRuleInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable26{{nullptr}, "PolicyRouteRuleInventory", kRows26, 9, kBases26, 1, &schema::ObjectOps<PolicyRouteRuleInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleInventory, L>::clear};
-constexpr schema::Row kRows27[] = {  // PolicyRouteRuleSetInventory
+constexpr schema::Base kBases27[] = {{&Resource::describe, offsetof(PolicyRouteRuleInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable27{{nullptr}, "PolicyRouteRuleInventory", kRows27, 9, kBases27, 1, &schema::ObjectOps<PolicyRouteRuleInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleInventory, L>::clear};
+constexpr schema::Row kRows28[] = {  // PolicyRouteRuleSetInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetInventory, type), schema::Location::Body, 0, nullptr},
   {"rules", schema::Local<Json, L>::ref, offsetof(PolicyRouteRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
   {"l3Refs", schema::Local<Json, L>::ref, offsetof(PolicyRouteRuleSetInventory, l3Refs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases27[] = {{&NamedResource::describe, offsetof(PolicyRouteRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable27{{nullptr}, "PolicyRouteRuleSetInventory", kRows27, 3, kBases27, 1, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::clear};
-constexpr schema::Row kRows28[] = {  // PolicyRouteRuleSetL3RefInventory
+constexpr schema::Base kBases28[] = {{&NamedResource::describe, offsetof(PolicyRouteRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable28{{nullptr}, "PolicyRouteRuleSetInventory", kRows28, 3, kBases28, 1, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetInventory, L>::clear};
+constexpr schema::Row kRows29[] = {  // PolicyRouteRuleSetL3RefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable28{{nullptr}, "PolicyRouteRuleSetL3RefInventory", kRows28, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::clear};
-constexpr schema::Row kRows29[] = {  // PolicyRouteRuleSetVRouterRefInventory
+schema::LazyTable kTable29{{nullptr}, "PolicyRouteRuleSetL3RefInventory", kRows29, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetL3RefInventory, L>::clear};
+constexpr schema::Row kRows30[] = {  // PolicyRouteRuleSetVRouterRefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteRuleSetVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "PolicyRouteRuleSetVRouterRefInventory", kRows29, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::clear};
-constexpr schema::Row kRows30[] = {  // PolicyRouteTableInventory
+schema::LazyTable kTable30{{nullptr}, "PolicyRouteRuleSetVRouterRefInventory", kRows30, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteRuleSetVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows31[] = {  // PolicyRouteTableInventory
   {"tableNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteTableInventory, tableNumber), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableInventory, description), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableInventory, type), schema::Location::Body, 0, nullptr},
   {"routes", schema::Local<Json, L>::ref, offsetof(PolicyRouteTableInventory, routes), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases30[] = {{&Resource::describe, offsetof(PolicyRouteTableInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable30{{nullptr}, "PolicyRouteTableInventory", kRows30, 4, kBases30, 1, &schema::ObjectOps<PolicyRouteTableInventory, L>::make, &schema::ObjectOps<PolicyRouteTableInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableInventory, L>::clear};
-constexpr schema::Row kRows31[] = {  // PolicyRouteTableRouteEntryInventory
+constexpr schema::Base kBases31[] = {{&Resource::describe, offsetof(PolicyRouteTableInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable31{{nullptr}, "PolicyRouteTableInventory", kRows31, 4, kBases31, 1, &schema::ObjectOps<PolicyRouteTableInventory, L>::make, &schema::ObjectOps<PolicyRouteTableInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableInventory, L>::clear};
+constexpr schema::Row kRows32[] = {  // PolicyRouteTableRouteEntryInventory
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, tableUuid), schema::Location::Body, 0, nullptr},
   {"destinationCidr", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, destinationCidr), schema::Location::Body, 0, nullptr},
   {"nextHopIp", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, nextHopIp), schema::Location::Body, 0, nullptr},
   {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(PolicyRouteTableRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases31[] = {{&Resource::describe, offsetof(PolicyRouteTableRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable31{{nullptr}, "PolicyRouteTableRouteEntryInventory", kRows31, 4, kBases31, 1, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::make, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::clear};
-constexpr schema::Row kRows32[] = {  // PolicyRouteTableVRouterRefInventory
+constexpr schema::Base kBases32[] = {{&Resource::describe, offsetof(PolicyRouteTableRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable32{{nullptr}, "PolicyRouteTableRouteEntryInventory", kRows32, 4, kBases32, 1, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::make, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows33[] = {  // PolicyRouteTableVRouterRefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, tableUuid), schema::Location::Body, 0, nullptr},
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(PolicyRouteTableVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable32{{nullptr}, "PolicyRouteTableVRouterRefInventory", kRows32, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::clear};
-constexpr schema::Row kRows33[] = {  // PolicyStatement
+schema::LazyTable kTable33{{nullptr}, "PolicyRouteTableVRouterRefInventory", kRows33, 5, nullptr, 0, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::make, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::destroy, &schema::ObjectOps<PolicyRouteTableVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows34[] = {  // PolicyStatement
   {"name", schema::Local<std::string, L>::ref, offsetof(PolicyStatement, name), schema::Location::Body, 0, nullptr},
   {"effect", schema::Local<std::string, L>::ref, offsetof(PolicyStatement, effect), schema::Location::Body, 0, nullptr},
   {"principals", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, principals), schema::Location::Body, 0, nullptr},
   {"actions", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, actions), schema::Location::Body, 0, nullptr},
   {"resources", schema::Local<std::vector<std::string>, L>::ref, offsetof(PolicyStatement, resources), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable33{{nullptr}, "PolicyStatement", kRows33, 5, nullptr, 0, &schema::ObjectOps<PolicyStatement, L>::make, &schema::ObjectOps<PolicyStatement, L>::destroy, &schema::ObjectOps<PolicyStatement, L>::clear};
-constexpr schema::Row kRows34[] = {  // PortMirrorInventory
+schema::LazyTable kTable34{{nullptr}, "PolicyStatement", kRows34, 5, nullptr, 0, &schema::ObjectOps<PolicyStatement, L>::make, &schema::ObjectOps<PolicyStatement, L>::destroy, &schema::ObjectOps<PolicyStatement, L>::clear};
+constexpr schema::Row kRows35[] = {  // PortMirrorInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(PortMirrorInventory, state), schema::Location::Body, 0, nullptr},
   {"mirrorNetworkUuid", schema::Local<std::string, L>::ref, offsetof(PortMirrorInventory, mirrorNetworkUuid), schema::Location::Body, 0, nullptr},
   {"sessions", schema::Local<Json, L>::ref, offsetof(PortMirrorInventory, sessions), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases34[] = {{&NamedResource::describe, offsetof(PortMirrorInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable34{{nullptr}, "PortMirrorInventory", kRows34, 3, kBases34, 1, &schema::ObjectOps<PortMirrorInventory, L>::make, &schema::ObjectOps<PortMirrorInventory, L>::destroy, &schema::ObjectOps<PortMirrorInventory, L>::clear};
-constexpr schema::Row kRows35[] = {  // PortMirrorSessionInventory
+constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(PortMirrorInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable35{{nullptr}, "PortMirrorInventory", kRows35, 3, kBases35, 1, &schema::ObjectOps<PortMirrorInventory, L>::make, &schema::ObjectOps<PortMirrorInventory, L>::destroy, &schema::ObjectOps<PortMirrorInventory, L>::clear};
+constexpr schema::Row kRows36[] = {  // PortMirrorSessionInventory
   {"status", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, status), schema::Location::Body, 0, nullptr},
   {"internalId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PortMirrorSessionInventory, internalId), schema::Location::Body, 0, nullptr},
   {"srcEndPoint", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, srcEndPoint), schema::Location::Body, 0, nullptr},
@@ -433,13 +438,13 @@ constexpr schema::Row kRows35[] = {  // PortMirrorSessionInventory
   {"dstEndPoint", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, dstEndPoint), schema::Location::Body, 0, nullptr},
   {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(PortMirrorSessionInventory, portMirrorUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases35[] = {{&NamedResource::describe, offsetof(PortMirrorSessionInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable35{{nullptr}, "PortMirrorSessionInventory", kRows35, 6, kBases35, 1, &schema::ObjectOps<PortMirrorSessionInventory, L>::make, &schema::ObjectOps<PortMirrorSessionInventory, L>::destroy, &schema::ObjectOps<PortMirrorSessionInventory, L>::clear};
-constexpr schema::Row kRows36[] = {  // PowerOffHostResult
+constexpr schema::Base kBases36[] = {{&NamedResource::describe, offsetof(PortMirrorSessionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable36{{nullptr}, "PortMirrorSessionInventory", kRows36, 6, kBases36, 1, &schema::ObjectOps<PortMirrorSessionInventory, L>::make, &schema::ObjectOps<PortMirrorSessionInventory, L>::destroy, &schema::ObjectOps<PortMirrorSessionInventory, L>::clear};
+constexpr schema::Row kRows37[] = {  // PowerOffHostResult
   {"results", schema::Local<Json, L>::ref, offsetof(PowerOffHostResult, results), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable36{{nullptr}, "PowerOffHostResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<PowerOffHostResult, L>::make, &schema::ObjectOps<PowerOffHostResult, L>::destroy, &schema::ObjectOps<PowerOffHostResult, L>::clear};
-constexpr schema::Row kRows37[] = {  // PreconfigurationTemplateInventory
+schema::LazyTable kTable37{{nullptr}, "PowerOffHostResult", kRows37, 1, nullptr, 0, &schema::ObjectOps<PowerOffHostResult, L>::make, &schema::ObjectOps<PowerOffHostResult, L>::destroy, &schema::ObjectOps<PowerOffHostResult, L>::clear};
+constexpr schema::Row kRows38[] = {  // PreconfigurationTemplateInventory
   {"distribution", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, distribution), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, type), schema::Location::Body, 0, nullptr},
   {"content", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, content), schema::Location::Body, 0, nullptr},
@@ -448,18 +453,18 @@ constexpr schema::Row kRows37[] = {  // PreconfigurationTemplateInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(PreconfigurationTemplateInventory, state), schema::Location::Body, 0, nullptr},
   {"customParams", schema::Local<Json, L>::ref, offsetof(PreconfigurationTemplateInventory, customParams), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases37[] = {{&NamedResource::describe, offsetof(PreconfigurationTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable37{{nullptr}, "PreconfigurationTemplateInventory", kRows37, 7, kBases37, 1, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::make, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::destroy, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::clear};
-constexpr schema::Row kRows38[] = {  // PreviewResourceStackResult
+constexpr schema::Base kBases38[] = {{&NamedResource::describe, offsetof(PreconfigurationTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable38{{nullptr}, "PreconfigurationTemplateInventory", kRows38, 7, kBases38, 1, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::make, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::destroy, &schema::ObjectOps<PreconfigurationTemplateInventory, L>::clear};
+constexpr schema::Row kRows39[] = {  // PreviewResourceStackResult
   {"preview", schema::Local<std::optional<PreviewResourceStruct>, L>::ref, offsetof(PreviewResourceStackResult, preview), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable38{{nullptr}, "PreviewResourceStackResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<PreviewResourceStackResult, L>::make, &schema::ObjectOps<PreviewResourceStackResult, L>::destroy, &schema::ObjectOps<PreviewResourceStackResult, L>::clear};
-constexpr schema::Row kRows39[] = {  // PreviewResourceStruct
+schema::LazyTable kTable39{{nullptr}, "PreviewResourceStackResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<PreviewResourceStackResult, L>::make, &schema::ObjectOps<PreviewResourceStackResult, L>::destroy, &schema::ObjectOps<PreviewResourceStackResult, L>::clear};
+constexpr schema::Row kRows40[] = {  // PreviewResourceStruct
   {"actions", schema::Local<Json, L>::ref, offsetof(PreviewResourceStruct, actions), schema::Location::Body, 0, nullptr},
   {"conditions", schema::Local<Json, L>::ref, offsetof(PreviewResourceStruct, conditions), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable39{{nullptr}, "PreviewResourceStruct", kRows39, 2, nullptr, 0, &schema::ObjectOps<PreviewResourceStruct, L>::make, &schema::ObjectOps<PreviewResourceStruct, L>::destroy, &schema::ObjectOps<PreviewResourceStruct, L>::clear};
-constexpr schema::Row kRows40[] = {  // PriceInventory
+schema::LazyTable kTable40{{nullptr}, "PreviewResourceStruct", kRows40, 2, nullptr, 0, &schema::ObjectOps<PreviewResourceStruct, L>::make, &schema::ObjectOps<PreviewResourceStruct, L>::destroy, &schema::ObjectOps<PreviewResourceStruct, L>::clear};
+constexpr schema::Row kRows41[] = {  // PriceInventory
   {"resourceName", schema::Local<std::string, L>::ref, offsetof(PriceInventory, resourceName), schema::Location::Body, 0, nullptr},
   {"resourceUnit", schema::Local<std::string, L>::ref, offsetof(PriceInventory, resourceUnit), schema::Location::Body, 0, nullptr},
   {"timeUnit", schema::Local<std::string, L>::ref, offsetof(PriceInventory, timeUnit), schema::Location::Body, 0, nullptr},
@@ -470,11 +475,11 @@ constexpr schema::Row kRows40[] = {  // PriceInventory
   {"pciDeviceOfferings", schema::Local<Json, L>::ref, offsetof(PriceInventory, pciDeviceOfferings), schema::Location::Body, 0, nullptr},
   {"bareMetal2VmOfferings", schema::Local<Json, L>::ref, offsetof(PriceInventory, bareMetal2VmOfferings), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases40[] = {{&Resource::describe, offsetof(PriceInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable40{{nullptr}, "PriceInventory", kRows40, 9, kBases40, 1, &schema::ObjectOps<PriceInventory, L>::make, &schema::ObjectOps<PriceInventory, L>::destroy, &schema::ObjectOps<PriceInventory, L>::clear};
-constexpr schema::Base kBases41[] = {{&NamedResource::describe, offsetof(PriceTableInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable41{{nullptr}, "PriceTableInventory", nullptr, 0, kBases41, 1, &schema::ObjectOps<PriceTableInventory, L>::make, &schema::ObjectOps<PriceTableInventory, L>::destroy, &schema::ObjectOps<PriceTableInventory, L>::clear};
-constexpr schema::Row kRows42[] = {  // PrimaryStorageInventory
+constexpr schema::Base kBases41[] = {{&Resource::describe, offsetof(PriceInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable41{{nullptr}, "PriceInventory", kRows41, 9, kBases41, 1, &schema::ObjectOps<PriceInventory, L>::make, &schema::ObjectOps<PriceInventory, L>::destroy, &schema::ObjectOps<PriceInventory, L>::clear};
+constexpr schema::Base kBases42[] = {{&NamedResource::describe, offsetof(PriceTableInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable42{{nullptr}, "PriceTableInventory", nullptr, 0, kBases42, 1, &schema::ObjectOps<PriceTableInventory, L>::make, &schema::ObjectOps<PriceTableInventory, L>::destroy, &schema::ObjectOps<PriceTableInventory, L>::clear};
+constexpr schema::Row kRows43[] = {  // PrimaryStorageInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"url", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, url), schema::Location::Body, 0, nullptr},
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrimaryStorageInventory, totalCapacity), schema::Location::Body, 0, nullptr},
@@ -488,30 +493,30 @@ constexpr schema::Row kRows42[] = {  // PrimaryStorageInventory
   {"mountPath", schema::Local<std::string, L>::ref, offsetof(PrimaryStorageInventory, mountPath), schema::Location::Body, 0, nullptr},
   {"attachedClusterUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(PrimaryStorageInventory, attachedClusterUuids), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases42[] = {{&NamedResource::describe, offsetof(PrimaryStorageInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable42{{nullptr}, "PrimaryStorageInventory", kRows42, 12, kBases42, 1, &schema::ObjectOps<PrimaryStorageInventory, L>::make, &schema::ObjectOps<PrimaryStorageInventory, L>::destroy, &schema::ObjectOps<PrimaryStorageInventory, L>::clear};
-constexpr schema::Row kRows43[] = {  // ProgressProperty
+constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(PrimaryStorageInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "PrimaryStorageInventory", kRows43, 12, kBases43, 1, &schema::ObjectOps<PrimaryStorageInventory, L>::make, &schema::ObjectOps<PrimaryStorageInventory, L>::destroy, &schema::ObjectOps<PrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // ProgressProperty
   {"progress", schema::Local<std::string, L>::ref, offsetof(ProgressProperty, progress), schema::Location::Body, 0, nullptr},
   {"stage", schema::Local<std::string, L>::ref, offsetof(ProgressProperty, stage), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable43{{nullptr}, "ProgressProperty", kRows43, 2, nullptr, 0, &schema::ObjectOps<ProgressProperty, L>::make, &schema::ObjectOps<ProgressProperty, L>::destroy, &schema::ObjectOps<ProgressProperty, L>::clear};
-constexpr schema::Row kRows44[] = {  // PrometheusQueryLabelValuesResult
+schema::LazyTable kTable44{{nullptr}, "ProgressProperty", kRows44, 2, nullptr, 0, &schema::ObjectOps<ProgressProperty, L>::make, &schema::ObjectOps<ProgressProperty, L>::destroy, &schema::ObjectOps<ProgressProperty, L>::clear};
+constexpr schema::Row kRows45[] = {  // PrometheusQueryLabelValuesResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryLabelValuesResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable44{{nullptr}, "PrometheusQueryLabelValuesResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::make, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::destroy, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::clear};
-constexpr schema::Row kRows45[] = {  // PrometheusQueryMetadataResult
+schema::LazyTable kTable45{{nullptr}, "PrometheusQueryLabelValuesResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::make, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::destroy, &schema::ObjectOps<PrometheusQueryLabelValuesResult, L>::clear};
+constexpr schema::Row kRows46[] = {  // PrometheusQueryMetadataResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryMetadataResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable45{{nullptr}, "PrometheusQueryMetadataResult", kRows45, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::make, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::clear};
-constexpr schema::Row kRows46[] = {  // PrometheusQueryPassThroughResult
+schema::LazyTable kTable46{{nullptr}, "PrometheusQueryMetadataResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::make, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryMetadataResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // PrometheusQueryPassThroughResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryPassThroughResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable46{{nullptr}, "PrometheusQueryPassThroughResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::make, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::destroy, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::clear};
-constexpr schema::Row kRows47[] = {  // PrometheusQueryVmMonitoringDataResult
+schema::LazyTable kTable47{{nullptr}, "PrometheusQueryPassThroughResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::make, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::destroy, &schema::ObjectOps<PrometheusQueryPassThroughResult, L>::clear};
+constexpr schema::Row kRows48[] = {  // PrometheusQueryVmMonitoringDataResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(PrometheusQueryVmMonitoringDataResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable47{{nullptr}, "PrometheusQueryVmMonitoringDataResult", kRows47, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::make, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::clear};
-constexpr schema::Row kRows48[] = {  // PublishAppInventory
+schema::LazyTable kTable48{{nullptr}, "PrometheusQueryVmMonitoringDataResult", kRows48, 1, nullptr, 0, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::make, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::destroy, &schema::ObjectOps<PrometheusQueryVmMonitoringDataResult, L>::clear};
+constexpr schema::Row kRows49[] = {  // PublishAppInventory
   {"templateContent", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, templateContent), schema::Location::Body, 0, nullptr},
   {"appMetaData", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, appMetaData), schema::Location::Body, 0, nullptr},
   {"preParams", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, preParams), schema::Location::Body, 0, nullptr},
@@ -522,23 +527,23 @@ constexpr schema::Row kRows48[] = {  // PublishAppInventory
   {"version", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, version), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(PublishAppInventory, status), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases48[] = {{&NamedResource::describe, offsetof(PublishAppInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable48{{nullptr}, "PublishAppInventory", kRows48, 9, kBases48, 1, &schema::ObjectOps<PublishAppInventory, L>::make, &schema::ObjectOps<PublishAppInventory, L>::destroy, &schema::ObjectOps<PublishAppInventory, L>::clear};
-constexpr schema::Row kRows49[] = {  // QuotaInventory
+constexpr schema::Base kBases49[] = {{&NamedResource::describe, offsetof(PublishAppInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable49{{nullptr}, "PublishAppInventory", kRows49, 9, kBases49, 1, &schema::ObjectOps<PublishAppInventory, L>::make, &schema::ObjectOps<PublishAppInventory, L>::destroy, &schema::ObjectOps<PublishAppInventory, L>::clear};
+constexpr schema::Row kRows50[] = {  // QuotaInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, name), schema::Location::Body, 0, nullptr},
   {"identityUuid", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, identityUuid), schema::Location::Body, 0, nullptr},
   {"identityType", schema::Local<std::string, L>::ref, offsetof(QuotaInventory, identityType), schema::Location::Body, 0, nullptr},
   {"value", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaInventory, value), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases49[] = {{&Resource::describe, offsetof(QuotaInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable49{{nullptr}, "QuotaInventory", kRows49, 4, kBases49, 1, &schema::ObjectOps<QuotaInventory, L>::make, &schema::ObjectOps<QuotaInventory, L>::destroy, &schema::ObjectOps<QuotaInventory, L>::clear};
-constexpr schema::Row kRows50[] = {  // QuotaUsage
+constexpr schema::Base kBases50[] = {{&Resource::describe, offsetof(QuotaInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable50{{nullptr}, "QuotaInventory", kRows50, 4, kBases50, 1, &schema::ObjectOps<QuotaInventory, L>::make, &schema::ObjectOps<QuotaInventory, L>::destroy, &schema::ObjectOps<QuotaInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // QuotaUsage
   {"name", schema::Local<std::string, L>::ref, offsetof(QuotaUsage, name), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaUsage, total), schema::Location::Body, 0, nullptr},
   {"used", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QuotaUsage, used), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable50{{nullptr}, "QuotaUsage", kRows50, 3, nullptr, 0, &schema::ObjectOps<QuotaUsage, L>::make, &schema::ObjectOps<QuotaUsage, L>::destroy, &schema::ObjectOps<QuotaUsage, L>::clear};
-constexpr schema::Row kRows51[] = {  // RaidPhysicalDriveInventory
+schema::LazyTable kTable51{{nullptr}, "QuotaUsage", kRows51, 3, nullptr, 0, &schema::ObjectOps<QuotaUsage, L>::make, &schema::ObjectOps<QuotaUsage, L>::destroy, &schema::ObjectOps<QuotaUsage, L>::clear};
+constexpr schema::Row kRows52[] = {  // RaidPhysicalDriveInventory
   {"raidLevel", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, raidLevel), schema::Location::Body, 0, nullptr},
   {"raidControllerUuid", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, raidControllerUuid), schema::Location::Body, 0, nullptr},
   {"enclosureDeviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, enclosureDeviceId), schema::Location::Body, 0, nullptr},
@@ -555,67 +560,67 @@ constexpr schema::Row kRows51[] = {  // RaidPhysicalDriveInventory
   {"mediaType", schema::Local<std::string, L>::ref, offsetof(RaidPhysicalDriveInventory, mediaType), schema::Location::Body, 0, nullptr},
   {"rotationRate", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RaidPhysicalDriveInventory, rotationRate), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(RaidPhysicalDriveInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable51{{nullptr}, "RaidPhysicalDriveInventory", kRows51, 15, kBases51, 1, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::make, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::destroy, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::clear};
-constexpr schema::Row kRows52[] = {  // ReclaimSpaceFromImageStoreResult
+constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(RaidPhysicalDriveInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "RaidPhysicalDriveInventory", kRows52, 15, kBases52, 1, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::make, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::destroy, &schema::ObjectOps<RaidPhysicalDriveInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // ReclaimSpaceFromImageStoreResult
   {"gcResult", schema::Local<std::optional<ImageStoreGcResult>, L>::ref, offsetof(ReclaimSpaceFromImageStoreResult, gcResult), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable52{{nullptr}, "ReclaimSpaceFromImageStoreResult", kRows52, 1, nullptr, 0, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::make, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::destroy, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::clear};
-constexpr schema::Row kRows53[] = {  // ReconnectConsoleProxyAgentResult
+schema::LazyTable kTable53{{nullptr}, "ReclaimSpaceFromImageStoreResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::make, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::destroy, &schema::ObjectOps<ReclaimSpaceFromImageStoreResult, L>::clear};
+constexpr schema::Row kRows54[] = {  // ReconnectConsoleProxyAgentResult
   {"inventory", schema::Local<std::map<std::string, Json>, L>::ref, offsetof(ReconnectConsoleProxyAgentResult, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable53{{nullptr}, "ReconnectConsoleProxyAgentResult", kRows53, 1, nullptr, 0, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::make, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::destroy, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::clear};
-constexpr schema::Row kRows54[] = {  // RecoverDatabaseFromBackupResult
+schema::LazyTable kTable54{{nullptr}, "ReconnectConsoleProxyAgentResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::make, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::destroy, &schema::ObjectOps<ReconnectConsoleProxyAgentResult, L>::clear};
+constexpr schema::Row kRows55[] = {  // RecoverDatabaseFromBackupResult
   {"logListenPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RecoverDatabaseFromBackupResult, logListenPort), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable54{{nullptr}, "RecoverDatabaseFromBackupResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::make, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::destroy, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::clear};
-constexpr schema::Row kRows55[] = {  // RefreshCaptchaResult
+schema::LazyTable kTable55{{nullptr}, "RecoverDatabaseFromBackupResult", kRows55, 1, nullptr, 0, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::make, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::destroy, &schema::ObjectOps<RecoverDatabaseFromBackupResult, L>::clear};
+constexpr schema::Row kRows56[] = {  // RefreshCaptchaResult
   {"captchaUuid", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaResult, captchaUuid), schema::Location::Body, 0, nullptr},
   {"captcha", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaResult, captcha), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable55{{nullptr}, "RefreshCaptchaResult", kRows55, 2, nullptr, 0, &schema::ObjectOps<RefreshCaptchaResult, L>::make, &schema::ObjectOps<RefreshCaptchaResult, L>::destroy, &schema::ObjectOps<RefreshCaptchaResult, L>::clear};
-constexpr schema::Row kRows56[] = {  // RefreshFiberChannelStorageResult
+schema::LazyTable kTable56{{nullptr}, "RefreshCaptchaResult", kRows56, 2, nullptr, 0, &schema::ObjectOps<RefreshCaptchaResult, L>::make, &schema::ObjectOps<RefreshCaptchaResult, L>::destroy, &schema::ObjectOps<RefreshCaptchaResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // RefreshFiberChannelStorageResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshFiberChannelStorageResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable56{{nullptr}, "RefreshFiberChannelStorageResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::make, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::destroy, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::clear};
-constexpr schema::Row kRows57[] = {  // RefreshLocalRaidResult
+schema::LazyTable kTable57{{nullptr}, "RefreshFiberChannelStorageResult", kRows57, 1, nullptr, 0, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::make, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::destroy, &schema::ObjectOps<RefreshFiberChannelStorageResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // RefreshLocalRaidResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshLocalRaidResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable57{{nullptr}, "RefreshLocalRaidResult", kRows57, 1, nullptr, 0, &schema::ObjectOps<RefreshLocalRaidResult, L>::make, &schema::ObjectOps<RefreshLocalRaidResult, L>::destroy, &schema::ObjectOps<RefreshLocalRaidResult, L>::clear};
-constexpr schema::Row kRows58[] = {  // RefreshNvmeTargetResult
+schema::LazyTable kTable58{{nullptr}, "RefreshLocalRaidResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<RefreshLocalRaidResult, L>::make, &schema::ObjectOps<RefreshLocalRaidResult, L>::destroy, &schema::ObjectOps<RefreshLocalRaidResult, L>::clear};
+constexpr schema::Row kRows59[] = {  // RefreshNvmeTargetResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(RefreshNvmeTargetResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable58{{nullptr}, "RefreshNvmeTargetResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<RefreshNvmeTargetResult, L>::make, &schema::ObjectOps<RefreshNvmeTargetResult, L>::destroy, &schema::ObjectOps<RefreshNvmeTargetResult, L>::clear};
-constexpr schema::Row kRows59[] = {  // RegisterLicenseRequestedApplicationResult
+schema::LazyTable kTable59{{nullptr}, "RefreshNvmeTargetResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<RefreshNvmeTargetResult, L>::make, &schema::ObjectOps<RefreshNvmeTargetResult, L>::destroy, &schema::ObjectOps<RefreshNvmeTargetResult, L>::clear};
+constexpr schema::Row kRows60[] = {  // RegisterLicenseRequestedApplicationResult
   {"appId", schema::Local<std::string, L>::ref, offsetof(RegisterLicenseRequestedApplicationResult, appId), schema::Location::Body, 0, nullptr},
   {"servicePubKey", schema::Local<std::string, L>::ref, offsetof(RegisterLicenseRequestedApplicationResult, servicePubKey), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable59{{nullptr}, "RegisterLicenseRequestedApplicationResult", kRows59, 2, nullptr, 0, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::make, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::destroy, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::clear};
-constexpr schema::Row kRows60[] = {  // RemoteVtepInventory
+schema::LazyTable kTable60{{nullptr}, "RegisterLicenseRequestedApplicationResult", kRows60, 2, nullptr, 0, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::make, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::destroy, &schema::ObjectOps<RegisterLicenseRequestedApplicationResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // RemoteVtepInventory
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, clusterUuid), schema::Location::Body, 0, nullptr},
   {"vtepIp", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RemoteVtepInventory, port), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, type), schema::Location::Body, 0, nullptr},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(RemoteVtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases60[] = {{&Resource::describe, offsetof(RemoteVtepInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable60{{nullptr}, "RemoteVtepInventory", kRows60, 5, kBases60, 1, &schema::ObjectOps<RemoteVtepInventory, L>::make, &schema::ObjectOps<RemoteVtepInventory, L>::destroy, &schema::ObjectOps<RemoteVtepInventory, L>::clear};
-constexpr schema::Row kRows61[] = {  // ResourceConfigInventory
+constexpr schema::Base kBases61[] = {{&Resource::describe, offsetof(RemoteVtepInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable61{{nullptr}, "RemoteVtepInventory", kRows61, 5, kBases61, 1, &schema::ObjectOps<RemoteVtepInventory, L>::make, &schema::ObjectOps<RemoteVtepInventory, L>::destroy, &schema::ObjectOps<RemoteVtepInventory, L>::clear};
+constexpr schema::Row kRows62[] = {  // ResourceConfigInventory
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, resourceType), schema::Location::Body, 0, nullptr},
   {"category", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, category), schema::Location::Body, 0, nullptr},
   {"value", schema::Local<std::string, L>::ref, offsetof(ResourceConfigInventory, value), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases61[] = {{&NamedResource::describe, offsetof(ResourceConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable61{{nullptr}, "ResourceConfigInventory", kRows61, 4, kBases61, 1, &schema::ObjectOps<ResourceConfigInventory, L>::make, &schema::ObjectOps<ResourceConfigInventory, L>::destroy, &schema::ObjectOps<ResourceConfigInventory, L>::clear};
-constexpr schema::Row kRows62[] = {  // ResourceInventory
+constexpr schema::Base kBases62[] = {{&NamedResource::describe, offsetof(ResourceConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable62{{nullptr}, "ResourceConfigInventory", kRows62, 4, kBases62, 1, &schema::ObjectOps<ResourceConfigInventory, L>::make, &schema::ObjectOps<ResourceConfigInventory, L>::destroy, &schema::ObjectOps<ResourceConfigInventory, L>::clear};
+constexpr schema::Row kRows63[] = {  // ResourceInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, uuid), schema::Location::Body, 0, nullptr},
   {"resourceName", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, resourceName), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, resourceType), schema::Location::Body, 0, nullptr},
   {"concreteResourceType", schema::Local<std::string, L>::ref, offsetof(ResourceInventory, concreteResourceType), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable62{{nullptr}, "ResourceInventory", kRows62, 4, nullptr, 0, &schema::ObjectOps<ResourceInventory, L>::make, &schema::ObjectOps<ResourceInventory, L>::destroy, &schema::ObjectOps<ResourceInventory, L>::clear};
-constexpr schema::Row kRows63[] = {  // ResourceStackInventory
+schema::LazyTable kTable63{{nullptr}, "ResourceInventory", kRows63, 4, nullptr, 0, &schema::ObjectOps<ResourceInventory, L>::make, &schema::ObjectOps<ResourceInventory, L>::destroy, &schema::ObjectOps<ResourceInventory, L>::clear};
+constexpr schema::Row kRows64[] = {  // ResourceStackInventory
   {"version", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, version), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, type), schema::Location::Body, 0, nullptr},
   {"templateContent", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, templateContent), schema::Location::Body, 0, nullptr},
@@ -625,171 +630,171 @@ constexpr schema::Row kRows63[] = {  // ResourceStackInventory
   {"outputs", schema::Local<std::string, L>::ref, offsetof(ResourceStackInventory, outputs), schema::Location::Body, 0, nullptr},
   {"enableRollback", schema::Local<std::optional<bool>, L>::ref, offsetof(ResourceStackInventory, enableRollback), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases63[] = {{&NamedResource::describe, offsetof(ResourceStackInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable63{{nullptr}, "ResourceStackInventory", kRows63, 8, kBases63, 1, &schema::ObjectOps<ResourceStackInventory, L>::make, &schema::ObjectOps<ResourceStackInventory, L>::destroy, &schema::ObjectOps<ResourceStackInventory, L>::clear};
-constexpr schema::Row kRows64[] = {  // RevertSnapshotGroupResult
+constexpr schema::Base kBases64[] = {{&NamedResource::describe, offsetof(ResourceStackInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable64{{nullptr}, "ResourceStackInventory", kRows64, 8, kBases64, 1, &schema::ObjectOps<ResourceStackInventory, L>::make, &schema::ObjectOps<ResourceStackInventory, L>::destroy, &schema::ObjectOps<ResourceStackInventory, L>::clear};
+constexpr schema::Row kRows65[] = {  // RevertSnapshotGroupResult
   {"snapshotUuid", schema::Local<std::string, L>::ref, offsetof(RevertSnapshotGroupResult, snapshotUuid), schema::Location::Body, 0, nullptr},
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(RevertSnapshotGroupResult, volumeUuid), schema::Location::Body, 0, nullptr},
   {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(RevertSnapshotGroupResult, success), schema::Location::Body, 0, nullptr},
   {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(RevertSnapshotGroupResult, error), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable64{{nullptr}, "RevertSnapshotGroupResult", kRows64, 4, nullptr, 0, &schema::ObjectOps<RevertSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertSnapshotGroupResult, L>::clear};
-constexpr schema::Row kRows65[] = {  // RevertVmFromSnapshotGroupResult
+schema::LazyTable kTable65{{nullptr}, "RevertSnapshotGroupResult", kRows65, 4, nullptr, 0, &schema::ObjectOps<RevertSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows66[] = {  // RevertVmFromSnapshotGroupResult
   {"results", schema::Local<std::vector<RevertSnapshotGroupResult>, L>::ref, offsetof(RevertVmFromSnapshotGroupResult, results), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable65{{nullptr}, "RevertVmFromSnapshotGroupResult", kRows65, 1, nullptr, 0, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::clear};
-constexpr schema::Row kRows66[] = {  // RoleInventory
+schema::LazyTable kTable66{{nullptr}, "RevertVmFromSnapshotGroupResult", kRows66, 1, nullptr, 0, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::make, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::destroy, &schema::ObjectOps<RevertVmFromSnapshotGroupResult, L>::clear};
+constexpr schema::Row kRows67[] = {  // RoleInventory
   {"identity", schema::Local<std::string, L>::ref, offsetof(RoleInventory, identity), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(RoleInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(RoleInventory, state), schema::Location::Body, 0, nullptr},
   {"statements", schema::Local<std::vector<RolePolicyStatementInventory>, L>::ref, offsetof(RoleInventory, statements), schema::Location::Body, 0, nullptr},
   {"policies", schema::Local<std::vector<RolePolicyRefInventory>, L>::ref, offsetof(RoleInventory, policies), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(RoleInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable66{{nullptr}, "RoleInventory", kRows66, 5, kBases66, 1, &schema::ObjectOps<RoleInventory, L>::make, &schema::ObjectOps<RoleInventory, L>::destroy, &schema::ObjectOps<RoleInventory, L>::clear};
-constexpr schema::Row kRows67[] = {  // RolePolicyRefInventory
+constexpr schema::Base kBases67[] = {{&NamedResource::describe, offsetof(RoleInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable67{{nullptr}, "RoleInventory", kRows67, 5, kBases67, 1, &schema::ObjectOps<RoleInventory, L>::make, &schema::ObjectOps<RoleInventory, L>::destroy, &schema::ObjectOps<RoleInventory, L>::clear};
+constexpr schema::Row kRows68[] = {  // RolePolicyRefInventory
   {"roleUuid", schema::Local<std::string, L>::ref, offsetof(RolePolicyRefInventory, roleUuid), schema::Location::Body, 0, nullptr},
   {"policyUuid", schema::Local<std::string, L>::ref, offsetof(RolePolicyRefInventory, policyUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(RolePolicyRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(RolePolicyRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable67{{nullptr}, "RolePolicyRefInventory", kRows67, 4, nullptr, 0, &schema::ObjectOps<RolePolicyRefInventory, L>::make, &schema::ObjectOps<RolePolicyRefInventory, L>::destroy, &schema::ObjectOps<RolePolicyRefInventory, L>::clear};
-constexpr schema::Row kRows68[] = {  // RolePolicyStatementInventory
+schema::LazyTable kTable68{{nullptr}, "RolePolicyRefInventory", kRows68, 4, nullptr, 0, &schema::ObjectOps<RolePolicyRefInventory, L>::make, &schema::ObjectOps<RolePolicyRefInventory, L>::destroy, &schema::ObjectOps<RolePolicyRefInventory, L>::clear};
+constexpr schema::Row kRows69[] = {  // RolePolicyStatementInventory
   {"statement", schema::Local<std::optional<PolicyStatement>, L>::ref, offsetof(RolePolicyStatementInventory, statement), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases68[] = {{&Resource::describe, offsetof(RolePolicyStatementInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable68{{nullptr}, "RolePolicyStatementInventory", kRows68, 1, kBases68, 1, &schema::ObjectOps<RolePolicyStatementInventory, L>::make, &schema::ObjectOps<RolePolicyStatementInventory, L>::destroy, &schema::ObjectOps<RolePolicyStatementInventory, L>::clear};
-constexpr schema::Row kRows69[] = {  // RouterAreaInventory
+constexpr schema::Base kBases69[] = {{&Resource::describe, offsetof(RolePolicyStatementInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable69{{nullptr}, "RolePolicyStatementInventory", kRows69, 1, kBases69, 1, &schema::ObjectOps<RolePolicyStatementInventory, L>::make, &schema::ObjectOps<RolePolicyStatementInventory, L>::destroy, &schema::ObjectOps<RolePolicyStatementInventory, L>::clear};
+constexpr schema::Row kRows70[] = {  // RouterAreaInventory
   {"areaId", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, areaId), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, type), schema::Location::Body, 0, nullptr},
   {"authentication", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, authentication), schema::Location::Body, 0, nullptr},
   {"password", schema::Local<std::string, L>::ref, offsetof(RouterAreaInventory, password), schema::Location::Body, 0, nullptr},
   {"keyId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(RouterAreaInventory, keyId), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases69[] = {{&Resource::describe, offsetof(RouterAreaInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable69{{nullptr}, "RouterAreaInventory", kRows69, 5, kBases69, 1, &schema::ObjectOps<RouterAreaInventory, L>::make, &schema::ObjectOps<RouterAreaInventory, L>::destroy, &schema::ObjectOps<RouterAreaInventory, L>::clear};
-constexpr schema::Base kBases70[] = {{&TaskInfo::describe, offsetof(RunningTaskInfo, name) - offsetof(TaskInfo, name)}};
-schema::LazyTable kTable70{{nullptr}, "RunningTaskInfo", nullptr, 0, kBases70, 1, &schema::ObjectOps<RunningTaskInfo, L>::make, &schema::ObjectOps<RunningTaskInfo, L>::destroy, &schema::ObjectOps<RunningTaskInfo, L>::clear};
-constexpr schema::Row kRows71[] = {  // SNSAliyunSmsEndpointInventory
+constexpr schema::Base kBases70[] = {{&Resource::describe, offsetof(RouterAreaInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable70{{nullptr}, "RouterAreaInventory", kRows70, 5, kBases70, 1, &schema::ObjectOps<RouterAreaInventory, L>::make, &schema::ObjectOps<RouterAreaInventory, L>::destroy, &schema::ObjectOps<RouterAreaInventory, L>::clear};
+constexpr schema::Base kBases71[] = {{&TaskInfo::describe, offsetof(RunningTaskInfo, name) - offsetof(TaskInfo, name)}};
+schema::LazyTable kTable71{{nullptr}, "RunningTaskInfo", nullptr, 0, kBases71, 1, &schema::ObjectOps<RunningTaskInfo, L>::make, &schema::ObjectOps<RunningTaskInfo, L>::destroy, &schema::ObjectOps<RunningTaskInfo, L>::clear};
+constexpr schema::Row kRows72[] = {  // SNSAliyunSmsEndpointInventory
   {"receivers", schema::Local<Json, L>::ref, offsetof(SNSAliyunSmsEndpointInventory, receivers), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases71[] = {{&SNSUniversalSmsEndpointInventory::describe, offsetof(SNSAliyunSmsEndpointInventory, uuid) - offsetof(SNSUniversalSmsEndpointInventory, uuid)}};
-schema::LazyTable kTable71{{nullptr}, "SNSAliyunSmsEndpointInventory", kRows71, 1, kBases71, 1, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::clear};
-constexpr schema::Row kRows72[] = {  // SNSApplicationEndpointInventory
+constexpr schema::Base kBases72[] = {{&SNSUniversalSmsEndpointInventory::describe, offsetof(SNSAliyunSmsEndpointInventory, uuid) - offsetof(SNSUniversalSmsEndpointInventory, uuid)}};
+schema::LazyTable kTable72{{nullptr}, "SNSAliyunSmsEndpointInventory", kRows72, 1, kBases72, 1, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSAliyunSmsEndpointInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // SNSApplicationEndpointInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, state), schema::Location::Body, 0, nullptr},
   {"platformUuid", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, platformUuid), schema::Location::Body, 0, nullptr},
   {"connectionStatus", schema::Local<std::string, L>::ref, offsetof(SNSApplicationEndpointInventory, connectionStatus), schema::Location::Body, 0, nullptr},
   {"platform", schema::Local<std::optional<SNSApplicationPlatformInventory>, L>::ref, offsetof(SNSApplicationEndpointInventory, platform), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases72[] = {{&NamedResource::describe, offsetof(SNSApplicationEndpointInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable72{{nullptr}, "SNSApplicationEndpointInventory", kRows72, 5, kBases72, 1, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::make, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::destroy, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::clear};
-constexpr schema::Row kRows73[] = {  // SNSApplicationPlatformInventory
+constexpr schema::Base kBases73[] = {{&NamedResource::describe, offsetof(SNSApplicationEndpointInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable73{{nullptr}, "SNSApplicationEndpointInventory", kRows73, 5, kBases73, 1, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::make, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::destroy, &schema::ObjectOps<SNSApplicationEndpointInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // SNSApplicationPlatformInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(SNSApplicationPlatformInventory, state), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(SNSApplicationPlatformInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases73[] = {{&NamedResource::describe, offsetof(SNSApplicationPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable73{{nullptr}, "SNSApplicationPlatformInventory", kRows73, 2, kBases73, 1, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::make, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::destroy, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::clear};
-constexpr schema::Row kRows74[] = {  // SNSDingTalkAtPersonInventory
+constexpr schema::Base kBases74[] = {{&NamedResource::describe, offsetof(SNSApplicationPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "SNSApplicationPlatformInventory", kRows74, 2, kBases74, 1, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::make, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::destroy, &schema::ObjectOps<SNSApplicationPlatformInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // SNSDingTalkAtPersonInventory
   {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, phoneNumber), schema::Location::Body, 0, nullptr},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
   {"remark", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases74[] = {{&Resource::describe, offsetof(SNSDingTalkAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable74{{nullptr}, "SNSDingTalkAtPersonInventory", kRows74, 3, kBases74, 1, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::make, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::clear};
-constexpr schema::Row kRows75[] = {  // SNSDingTalkEndpointInventory
+constexpr schema::Base kBases75[] = {{&Resource::describe, offsetof(SNSDingTalkAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable75{{nullptr}, "SNSDingTalkAtPersonInventory", kRows75, 3, kBases75, 1, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::make, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkAtPersonInventory, L>::clear};
+constexpr schema::Row kRows76[] = {  // SNSDingTalkEndpointInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkEndpointInventory, url), schema::Location::Body, 0, nullptr},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSDingTalkEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
   {"secret", schema::Local<std::string, L>::ref, offsetof(SNSDingTalkEndpointInventory, secret), schema::Location::Body, 0, nullptr},
   {"atPersonPhoneNumbers", schema::Local<Json, L>::ref, offsetof(SNSDingTalkEndpointInventory, atPersonPhoneNumbers), schema::Location::Body, 0, nullptr},
   {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSDingTalkEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases75[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSDingTalkEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable75{{nullptr}, "SNSDingTalkEndpointInventory", kRows75, 5, kBases75, 1, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::make, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::clear};
-constexpr schema::Row kRows76[] = {  // SNSDingTalkTestConnectionResult
+constexpr schema::Base kBases76[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSDingTalkEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable76{{nullptr}, "SNSDingTalkEndpointInventory", kRows76, 5, kBases76, 1, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::make, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::destroy, &schema::ObjectOps<SNSDingTalkEndpointInventory, L>::clear};
+constexpr schema::Row kRows77[] = {  // SNSDingTalkTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSDingTalkTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSDingTalkTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable76{{nullptr}, "SNSDingTalkTestConnectionResult", kRows76, 2, nullptr, 0, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::make, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::clear};
-constexpr schema::Row kRows77[] = {  // SNSEmailAddressInventory
+schema::LazyTable kTable77{{nullptr}, "SNSDingTalkTestConnectionResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::make, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSDingTalkTestConnectionResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // SNSEmailAddressInventory
   {"emailAddress", schema::Local<std::string, L>::ref, offsetof(SNSEmailAddressInventory, emailAddress), schema::Location::Body, 0, nullptr},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSEmailAddressInventory, endpointUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases77[] = {{&Resource::describe, offsetof(SNSEmailAddressInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable77{{nullptr}, "SNSEmailAddressInventory", kRows77, 2, kBases77, 1, &schema::ObjectOps<SNSEmailAddressInventory, L>::make, &schema::ObjectOps<SNSEmailAddressInventory, L>::destroy, &schema::ObjectOps<SNSEmailAddressInventory, L>::clear};
-constexpr schema::Row kRows78[] = {  // SNSEmailEndpointInventory
+constexpr schema::Base kBases78[] = {{&Resource::describe, offsetof(SNSEmailAddressInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable78{{nullptr}, "SNSEmailAddressInventory", kRows78, 2, kBases78, 1, &schema::ObjectOps<SNSEmailAddressInventory, L>::make, &schema::ObjectOps<SNSEmailAddressInventory, L>::destroy, &schema::ObjectOps<SNSEmailAddressInventory, L>::clear};
+constexpr schema::Row kRows79[] = {  // SNSEmailEndpointInventory
   {"email", schema::Local<std::string, L>::ref, offsetof(SNSEmailEndpointInventory, email), schema::Location::Body, 0, nullptr},
   {"emailAddresses", schema::Local<Json, L>::ref, offsetof(SNSEmailEndpointInventory, emailAddresses), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases78[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSEmailEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable78{{nullptr}, "SNSEmailEndpointInventory", kRows78, 2, kBases78, 1, &schema::ObjectOps<SNSEmailEndpointInventory, L>::make, &schema::ObjectOps<SNSEmailEndpointInventory, L>::destroy, &schema::ObjectOps<SNSEmailEndpointInventory, L>::clear};
-constexpr schema::Row kRows79[] = {  // SNSEmailPlatformInventory
+constexpr schema::Base kBases79[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSEmailEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable79{{nullptr}, "SNSEmailEndpointInventory", kRows79, 2, kBases79, 1, &schema::ObjectOps<SNSEmailEndpointInventory, L>::make, &schema::ObjectOps<SNSEmailEndpointInventory, L>::destroy, &schema::ObjectOps<SNSEmailEndpointInventory, L>::clear};
+constexpr schema::Row kRows80[] = {  // SNSEmailPlatformInventory
   {"smtpServer", schema::Local<std::string, L>::ref, offsetof(SNSEmailPlatformInventory, smtpServer), schema::Location::Body, 0, nullptr},
   {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SNSEmailPlatformInventory, smtpPort), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(SNSEmailPlatformInventory, username), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases79[] = {{&SNSApplicationPlatformInventory::describe, offsetof(SNSEmailPlatformInventory, uuid) - offsetof(SNSApplicationPlatformInventory, uuid)}};
-schema::LazyTable kTable79{{nullptr}, "SNSEmailPlatformInventory", kRows79, 3, kBases79, 1, &schema::ObjectOps<SNSEmailPlatformInventory, L>::make, &schema::ObjectOps<SNSEmailPlatformInventory, L>::destroy, &schema::ObjectOps<SNSEmailPlatformInventory, L>::clear};
-constexpr schema::Row kRows80[] = {  // SNSEmailTestConnectionResult
+constexpr schema::Base kBases80[] = {{&SNSApplicationPlatformInventory::describe, offsetof(SNSEmailPlatformInventory, uuid) - offsetof(SNSApplicationPlatformInventory, uuid)}};
+schema::LazyTable kTable80{{nullptr}, "SNSEmailPlatformInventory", kRows80, 3, kBases80, 1, &schema::ObjectOps<SNSEmailPlatformInventory, L>::make, &schema::ObjectOps<SNSEmailPlatformInventory, L>::destroy, &schema::ObjectOps<SNSEmailPlatformInventory, L>::clear};
+constexpr schema::Row kRows81[] = {  // SNSEmailTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSEmailTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSEmailTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable80{{nullptr}, "SNSEmailTestConnectionResult", kRows80, 2, nullptr, 0, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::make, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::clear};
-constexpr schema::Row kRows81[] = {  // SNSEndpointThirdpartyAlertHistoryInventory
+schema::LazyTable kTable81{{nullptr}, "SNSEmailTestConnectionResult", kRows81, 2, nullptr, 0, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::make, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSEmailTestConnectionResult, L>::clear};
+constexpr schema::Row kRows82[] = {  // SNSEndpointThirdpartyAlertHistoryInventory
   {"alertUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, alertUuid), schema::Location::Body, 0, nullptr},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, endpointUuid), schema::Location::Body, 0, nullptr},
   {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, subscriptionUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SNSEndpointThirdpartyAlertHistoryInventory, createDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable81{{nullptr}, "SNSEndpointThirdpartyAlertHistoryInventory", kRows81, 4, nullptr, 0, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::make, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::destroy, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::clear};
-constexpr schema::Row kRows82[] = {  // SNSFeiShuAtPersonInventory
+schema::LazyTable kTable82{{nullptr}, "SNSEndpointThirdpartyAlertHistoryInventory", kRows82, 4, nullptr, 0, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::make, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::destroy, &schema::ObjectOps<SNSEndpointThirdpartyAlertHistoryInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // SNSFeiShuAtPersonInventory
   {"userId", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
   {"remark", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases82[] = {{&Resource::describe, offsetof(SNSFeiShuAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable82{{nullptr}, "SNSFeiShuAtPersonInventory", kRows82, 3, kBases82, 1, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::make, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::clear};
-constexpr schema::Row kRows83[] = {  // SNSFeiShuEndpointInventory
+constexpr schema::Base kBases83[] = {{&Resource::describe, offsetof(SNSFeiShuAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "SNSFeiShuAtPersonInventory", kRows83, 3, kBases83, 1, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::make, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuAtPersonInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // SNSFeiShuEndpointInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuEndpointInventory, url), schema::Location::Body, 0, nullptr},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSFeiShuEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
   {"atPersonUserIds", schema::Local<Json, L>::ref, offsetof(SNSFeiShuEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
   {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSFeiShuEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
   {"secret", schema::Local<std::string, L>::ref, offsetof(SNSFeiShuEndpointInventory, secret), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases83[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSFeiShuEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable83{{nullptr}, "SNSFeiShuEndpointInventory", kRows83, 5, kBases83, 1, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::make, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::clear};
-constexpr schema::Row kRows84[] = {  // SNSFeiShuTestConnectionResult
+constexpr schema::Base kBases84[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSFeiShuEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable84{{nullptr}, "SNSFeiShuEndpointInventory", kRows84, 5, kBases84, 1, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::make, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::destroy, &schema::ObjectOps<SNSFeiShuEndpointInventory, L>::clear};
+constexpr schema::Row kRows85[] = {  // SNSFeiShuTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSFeiShuTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSFeiShuTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable84{{nullptr}, "SNSFeiShuTestConnectionResult", kRows84, 2, nullptr, 0, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::make, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::clear};
-constexpr schema::Row kRows85[] = {  // SNSHttpEndpointInventory
+schema::LazyTable kTable85{{nullptr}, "SNSFeiShuTestConnectionResult", kRows85, 2, nullptr, 0, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::make, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSFeiShuTestConnectionResult, L>::clear};
+constexpr schema::Row kRows86[] = {  // SNSHttpEndpointInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(SNSHttpEndpointInventory, url), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(SNSHttpEndpointInventory, username), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases85[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSHttpEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable85{{nullptr}, "SNSHttpEndpointInventory", kRows85, 2, kBases85, 1, &schema::ObjectOps<SNSHttpEndpointInventory, L>::make, &schema::ObjectOps<SNSHttpEndpointInventory, L>::destroy, &schema::ObjectOps<SNSHttpEndpointInventory, L>::clear};
-constexpr schema::Row kRows86[] = {  // SNSHttpTestConnectionResult
+constexpr schema::Base kBases86[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSHttpEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable86{{nullptr}, "SNSHttpEndpointInventory", kRows86, 2, kBases86, 1, &schema::ObjectOps<SNSHttpEndpointInventory, L>::make, &schema::ObjectOps<SNSHttpEndpointInventory, L>::destroy, &schema::ObjectOps<SNSHttpEndpointInventory, L>::clear};
+constexpr schema::Row kRows87[] = {  // SNSHttpTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSHttpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<std::string, L>::ref, offsetof(SNSHttpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable86{{nullptr}, "SNSHttpTestConnectionResult", kRows86, 2, nullptr, 0, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::make, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::clear};
-constexpr schema::Row kRows87[] = {  // SNSMicrosoftTeamsEndpointInventory
+schema::LazyTable kTable87{{nullptr}, "SNSHttpTestConnectionResult", kRows87, 2, nullptr, 0, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::make, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSHttpTestConnectionResult, L>::clear};
+constexpr schema::Row kRows88[] = {  // SNSMicrosoftTeamsEndpointInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(SNSMicrosoftTeamsEndpointInventory, url), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases87[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSMicrosoftTeamsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable87{{nullptr}, "SNSMicrosoftTeamsEndpointInventory", kRows87, 1, kBases87, 1, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::clear};
-constexpr schema::Row kRows88[] = {  // SNSMicrosoftTeamsTestConnectionResult
+constexpr schema::Base kBases88[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSMicrosoftTeamsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable88{{nullptr}, "SNSMicrosoftTeamsEndpointInventory", kRows88, 1, kBases88, 1, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsEndpointInventory, L>::clear};
+constexpr schema::Row kRows89[] = {  // SNSMicrosoftTeamsTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSMicrosoftTeamsTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable88{{nullptr}, "SNSMicrosoftTeamsTestConnectionResult", kRows88, 2, nullptr, 0, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::clear};
-constexpr schema::Row kRows89[] = {  // SNSSnmpTestConnectionResult
+schema::LazyTable kTable89{{nullptr}, "SNSMicrosoftTeamsTestConnectionResult", kRows89, 2, nullptr, 0, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::make, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSMicrosoftTeamsTestConnectionResult, L>::clear};
+constexpr schema::Row kRows90[] = {  // SNSSnmpTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSSnmpTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSSnmpTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable89{{nullptr}, "SNSSnmpTestConnectionResult", kRows89, 2, nullptr, 0, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::make, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::clear};
-constexpr schema::Row kRows90[] = {  // SNSTextTemplateInventory
+schema::LazyTable kTable90{{nullptr}, "SNSSnmpTestConnectionResult", kRows90, 2, nullptr, 0, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::make, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSSnmpTestConnectionResult, L>::clear};
+constexpr schema::Row kRows91[] = {  // SNSTextTemplateInventory
   {"applicationPlatformType", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, applicationPlatformType), schema::Location::Body, 0, nullptr},
   {"subject", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, subject), schema::Location::Body, 0, nullptr},
   {"recoverySubject", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, recoverySubject), schema::Location::Body, 0, nullptr},
@@ -798,87 +803,87 @@ constexpr schema::Row kRows90[] = {  // SNSTextTemplateInventory
   {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSTextTemplateInventory, defaultTemplate), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(SNSTextTemplateInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases90[] = {{&NamedResource::describe, offsetof(SNSTextTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable90{{nullptr}, "SNSTextTemplateInventory", kRows90, 7, kBases90, 1, &schema::ObjectOps<SNSTextTemplateInventory, L>::make, &schema::ObjectOps<SNSTextTemplateInventory, L>::destroy, &schema::ObjectOps<SNSTextTemplateInventory, L>::clear};
-constexpr schema::Row kRows91[] = {  // SNSTopicInventory
+constexpr schema::Base kBases91[] = {{&NamedResource::describe, offsetof(SNSTextTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable91{{nullptr}, "SNSTextTemplateInventory", kRows91, 7, kBases91, 1, &schema::ObjectOps<SNSTextTemplateInventory, L>::make, &schema::ObjectOps<SNSTextTemplateInventory, L>::destroy, &schema::ObjectOps<SNSTextTemplateInventory, L>::clear};
+constexpr schema::Row kRows92[] = {  // SNSTopicInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(SNSTopicInventory, state), schema::Location::Body, 0, nullptr},
   {"locale", schema::Local<std::string, L>::ref, offsetof(SNSTopicInventory, locale), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases91[] = {{&NamedResource::describe, offsetof(SNSTopicInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable91{{nullptr}, "SNSTopicInventory", kRows91, 2, kBases91, 1, &schema::ObjectOps<SNSTopicInventory, L>::make, &schema::ObjectOps<SNSTopicInventory, L>::destroy, &schema::ObjectOps<SNSTopicInventory, L>::clear};
-constexpr schema::Row kRows92[] = {  // SNSUniversalSmsEndpointInventory
+constexpr schema::Base kBases92[] = {{&NamedResource::describe, offsetof(SNSTopicInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable92{{nullptr}, "SNSTopicInventory", kRows92, 2, kBases92, 1, &schema::ObjectOps<SNSTopicInventory, L>::make, &schema::ObjectOps<SNSTopicInventory, L>::destroy, &schema::ObjectOps<SNSTopicInventory, L>::clear};
+constexpr schema::Row kRows93[] = {  // SNSUniversalSmsEndpointInventory
   {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeyId), schema::Location::Body, 0, nullptr},
   {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, smsAccessKeySecret), schema::Location::Body, 0, nullptr},
   {"supplier", schema::Local<std::string, L>::ref, offsetof(SNSUniversalSmsEndpointInventory, supplier), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases92[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSUniversalSmsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable92{{nullptr}, "SNSUniversalSmsEndpointInventory", kRows92, 3, kBases92, 1, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::clear};
-constexpr schema::Row kRows93[] = {  // SNSWeComAtPersonInventory
+constexpr schema::Base kBases93[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSUniversalSmsEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable93{{nullptr}, "SNSUniversalSmsEndpointInventory", kRows93, 3, kBases93, 1, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::make, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::destroy, &schema::ObjectOps<SNSUniversalSmsEndpointInventory, L>::clear};
+constexpr schema::Row kRows94[] = {  // SNSWeComAtPersonInventory
   {"userId", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, userId), schema::Location::Body, 0, nullptr},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, endpointUuid), schema::Location::Body, 0, nullptr},
   {"remark", schema::Local<std::string, L>::ref, offsetof(SNSWeComAtPersonInventory, remark), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases93[] = {{&Resource::describe, offsetof(SNSWeComAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable93{{nullptr}, "SNSWeComAtPersonInventory", kRows93, 3, kBases93, 1, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::make, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::clear};
-constexpr schema::Row kRows94[] = {  // SNSWeComEndpointInventory
+constexpr schema::Base kBases94[] = {{&Resource::describe, offsetof(SNSWeComAtPersonInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable94{{nullptr}, "SNSWeComAtPersonInventory", kRows94, 3, kBases94, 1, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::make, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::destroy, &schema::ObjectOps<SNSWeComAtPersonInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // SNSWeComEndpointInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(SNSWeComEndpointInventory, url), schema::Location::Body, 0, nullptr},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSWeComEndpointInventory, atAll), schema::Location::Body, 0, nullptr},
   {"atPersonUserIds", schema::Local<Json, L>::ref, offsetof(SNSWeComEndpointInventory, atPersonUserIds), schema::Location::Body, 0, nullptr},
   {"atPersonList", schema::Local<Json, L>::ref, offsetof(SNSWeComEndpointInventory, atPersonList), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases94[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSWeComEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
-schema::LazyTable kTable94{{nullptr}, "SNSWeComEndpointInventory", kRows94, 4, kBases94, 1, &schema::ObjectOps<SNSWeComEndpointInventory, L>::make, &schema::ObjectOps<SNSWeComEndpointInventory, L>::destroy, &schema::ObjectOps<SNSWeComEndpointInventory, L>::clear};
-constexpr schema::Row kRows95[] = {  // SNSWeComTestConnectionResult
+constexpr schema::Base kBases95[] = {{&SNSApplicationEndpointInventory::describe, offsetof(SNSWeComEndpointInventory, uuid) - offsetof(SNSApplicationEndpointInventory, uuid)}};
+schema::LazyTable kTable95{{nullptr}, "SNSWeComEndpointInventory", kRows95, 4, kBases95, 1, &schema::ObjectOps<SNSWeComEndpointInventory, L>::make, &schema::ObjectOps<SNSWeComEndpointInventory, L>::destroy, &schema::ObjectOps<SNSWeComEndpointInventory, L>::clear};
+constexpr schema::Row kRows96[] = {  // SNSWeComTestConnectionResult
   {"connected", schema::Local<std::optional<bool>, L>::ref, offsetof(SNSWeComTestConnectionResult, connected), schema::Location::Body, 0, nullptr},
   {"webhookResp", schema::Local<Json, L>::ref, offsetof(SNSWeComTestConnectionResult, webhookResp), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable95{{nullptr}, "SNSWeComTestConnectionResult", kRows95, 2, nullptr, 0, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::make, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::clear};
-constexpr schema::Row kRows96[] = {  // SSOClientInventory
+schema::LazyTable kTable96{{nullptr}, "SNSWeComTestConnectionResult", kRows96, 2, nullptr, 0, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::make, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::destroy, &schema::ObjectOps<SNSWeComTestConnectionResult, L>::clear};
+constexpr schema::Row kRows97[] = {  // SSOClientInventory
   {"clientType", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, clientType), schema::Location::Body, 0, nullptr},
   {"loginType", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, loginType), schema::Location::Body, 0, nullptr},
   {"loginMNUrl", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, loginMNUrl), schema::Location::Body, 0, nullptr},
   {"redirectUrl", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, redirectUrl), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(SSOClientInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases96[] = {{&NamedResource::describe, offsetof(SSOClientInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable96{{nullptr}, "SSOClientInventory", kRows96, 5, kBases96, 1, &schema::ObjectOps<SSOClientInventory, L>::make, &schema::ObjectOps<SSOClientInventory, L>::destroy, &schema::ObjectOps<SSOClientInventory, L>::clear};
-constexpr schema::Row kRows97[] = {  // SSORedirectTemplateInventory
+constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(SSOClientInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable97{{nullptr}, "SSOClientInventory", kRows97, 5, kBases97, 1, &schema::ObjectOps<SSOClientInventory, L>::make, &schema::ObjectOps<SSOClientInventory, L>::destroy, &schema::ObjectOps<SSOClientInventory, L>::clear};
+constexpr schema::Row kRows98[] = {  // SSORedirectTemplateInventory
   {"clientUuid", schema::Local<std::string, L>::ref, offsetof(SSORedirectTemplateInventory, clientUuid), schema::Location::Body, 0, nullptr},
   {"redirectTemplate", schema::Local<std::string, L>::ref, offsetof(SSORedirectTemplateInventory, redirectTemplate), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(SSORedirectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable97{{nullptr}, "SSORedirectTemplateInventory", kRows97, 2, kBases97, 1, &schema::ObjectOps<SSORedirectTemplateInventory, L>::make, &schema::ObjectOps<SSORedirectTemplateInventory, L>::destroy, &schema::ObjectOps<SSORedirectTemplateInventory, L>::clear};
-constexpr schema::Row kRows98[] = {  // SSOServerTokenInventory
+constexpr schema::Base kBases98[] = {{&NamedResource::describe, offsetof(SSORedirectTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable98{{nullptr}, "SSORedirectTemplateInventory", kRows98, 2, kBases98, 1, &schema::ObjectOps<SSORedirectTemplateInventory, L>::make, &schema::ObjectOps<SSORedirectTemplateInventory, L>::destroy, &schema::ObjectOps<SSORedirectTemplateInventory, L>::clear};
+constexpr schema::Row kRows99[] = {  // SSOServerTokenInventory
   {"accessToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, accessToken), schema::Location::Body, 0, nullptr},
   {"idToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, idToken), schema::Location::Body, 0, nullptr},
   {"refreshToken", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, refreshToken), schema::Location::Body, 0, nullptr},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(SSOServerTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases98[] = {{&Resource::describe, offsetof(SSOServerTokenInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable98{{nullptr}, "SSOServerTokenInventory", kRows98, 4, kBases98, 1, &schema::ObjectOps<SSOServerTokenInventory, L>::make, &schema::ObjectOps<SSOServerTokenInventory, L>::destroy, &schema::ObjectOps<SSOServerTokenInventory, L>::clear};
-constexpr schema::Row kRows99[] = {  // SSOTokenInventory
+constexpr schema::Base kBases99[] = {{&Resource::describe, offsetof(SSOServerTokenInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable99{{nullptr}, "SSOServerTokenInventory", kRows99, 4, kBases99, 1, &schema::ObjectOps<SSOServerTokenInventory, L>::make, &schema::ObjectOps<SSOServerTokenInventory, L>::destroy, &schema::ObjectOps<SSOServerTokenInventory, L>::clear};
+constexpr schema::Row kRows100[] = {  // SSOTokenInventory
   {"clientUuid", schema::Local<std::string, L>::ref, offsetof(SSOTokenInventory, clientUuid), schema::Location::Body, 0, nullptr},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(SSOTokenInventory, userUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases99[] = {{&Resource::describe, offsetof(SSOTokenInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable99{{nullptr}, "SSOTokenInventory", kRows99, 2, kBases99, 1, &schema::ObjectOps<SSOTokenInventory, L>::make, &schema::ObjectOps<SSOTokenInventory, L>::destroy, &schema::ObjectOps<SSOTokenInventory, L>::clear};
-constexpr schema::Row kRows100[] = {  // SchedulerJobGroupInventory
+constexpr schema::Base kBases100[] = {{&Resource::describe, offsetof(SSOTokenInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable100{{nullptr}, "SSOTokenInventory", kRows100, 2, kBases100, 1, &schema::ObjectOps<SSOTokenInventory, L>::make, &schema::ObjectOps<SSOTokenInventory, L>::destroy, &schema::ObjectOps<SSOTokenInventory, L>::clear};
+constexpr schema::Row kRows101[] = {  // SchedulerJobGroupInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, state), schema::Location::Body, 0, nullptr},
   {"jobType", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, jobType), schema::Location::Body, 0, nullptr},
   {"jobData", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupInventory, jobData), schema::Location::Body, 0, nullptr},
   {"triggersUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobGroupInventory, triggersUuid), schema::Location::Body, 0, nullptr},
   {"jobsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobGroupInventory, jobsUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases100[] = {{&NamedResource::describe, offsetof(SchedulerJobGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable100{{nullptr}, "SchedulerJobGroupInventory", kRows100, 5, kBases100, 1, &schema::ObjectOps<SchedulerJobGroupInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupInventory, L>::clear};
-constexpr schema::Row kRows101[] = {  // SchedulerJobGroupSchedulerTriggerRefInventory
+constexpr schema::Base kBases101[] = {{&NamedResource::describe, offsetof(SchedulerJobGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable101{{nullptr}, "SchedulerJobGroupInventory", kRows101, 5, kBases101, 1, &schema::ObjectOps<SchedulerJobGroupInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupInventory, L>::clear};
+constexpr schema::Row kRows102[] = {  // SchedulerJobGroupSchedulerTriggerRefInventory
   {"schedulerJobGroupUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerJobGroupUuid), schema::Location::Body, 0, nullptr},
   {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SchedulerJobGroupSchedulerTriggerRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable101{{nullptr}, "SchedulerJobGroupSchedulerTriggerRefInventory", kRows101, 4, nullptr, 0, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::clear};
-constexpr schema::Row kRows102[] = {  // SchedulerJobHistoryInventory
+schema::LazyTable kTable102{{nullptr}, "SchedulerJobGroupSchedulerTriggerRefInventory", kRows102, 4, nullptr, 0, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::make, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::destroy, &schema::ObjectOps<SchedulerJobGroupSchedulerTriggerRefInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // SchedulerJobHistoryInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SchedulerJobHistoryInventory, id), schema::Location::Body, 0, nullptr},
   {"triggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, triggerUuid), schema::Location::Body, 0, nullptr},
   {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
@@ -892,8 +897,8 @@ constexpr schema::Row kRows102[] = {  // SchedulerJobHistoryInventory
   {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(SchedulerJobHistoryInventory, success), schema::Location::Body, 0, nullptr},
   {"fireInstanceId", schema::Local<std::string, L>::ref, offsetof(SchedulerJobHistoryInventory, fireInstanceId), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable102{{nullptr}, "SchedulerJobHistoryInventory", kRows102, 12, nullptr, 0, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::make, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::destroy, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::clear};
-constexpr schema::Row kRows103[] = {  // SchedulerJobInventory
+schema::LazyTable kTable103{{nullptr}, "SchedulerJobHistoryInventory", kRows103, 12, nullptr, 0, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::make, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::destroy, &schema::ObjectOps<SchedulerJobHistoryInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // SchedulerJobInventory
   {"targetResourceUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, targetResourceUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, state), schema::Location::Body, 0, nullptr},
   {"jobData", schema::Local<std::string, L>::ref, offsetof(SchedulerJobInventory, jobData), schema::Location::Body, 0, nullptr},
@@ -901,15 +906,15 @@ constexpr schema::Row kRows103[] = {  // SchedulerJobInventory
   {"triggersUuid", schema::Local<Json, L>::ref, offsetof(SchedulerJobInventory, triggersUuid), schema::Location::Body, 0, nullptr},
   {"schedulerJobGroupUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SchedulerJobInventory, schedulerJobGroupUuids), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases103[] = {{&NamedResource::describe, offsetof(SchedulerJobInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable103{{nullptr}, "SchedulerJobInventory", kRows103, 6, kBases103, 1, &schema::ObjectOps<SchedulerJobInventory, L>::make, &schema::ObjectOps<SchedulerJobInventory, L>::destroy, &schema::ObjectOps<SchedulerJobInventory, L>::clear};
-constexpr schema::Row kRows104[] = {  // SchedulerJobSchedulerTriggerInventory
+constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(SchedulerJobInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable104{{nullptr}, "SchedulerJobInventory", kRows104, 6, kBases104, 1, &schema::ObjectOps<SchedulerJobInventory, L>::make, &schema::ObjectOps<SchedulerJobInventory, L>::destroy, &schema::ObjectOps<SchedulerJobInventory, L>::clear};
+constexpr schema::Row kRows105[] = {  // SchedulerJobSchedulerTriggerInventory
   {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerJobUuid), schema::Location::Body, 0, nullptr},
   {"schedulerTriggerUuid", schema::Local<std::string, L>::ref, offsetof(SchedulerJobSchedulerTriggerInventory, schedulerTriggerUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases104[] = {{&Resource::describe, offsetof(SchedulerJobSchedulerTriggerInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable104{{nullptr}, "SchedulerJobSchedulerTriggerInventory", kRows104, 2, kBases104, 1, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::clear};
-constexpr schema::Row kRows105[] = {  // SchedulerTriggerInventory
+constexpr schema::Base kBases105[] = {{&Resource::describe, offsetof(SchedulerJobSchedulerTriggerInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "SchedulerJobSchedulerTriggerInventory", kRows105, 2, kBases105, 1, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerJobSchedulerTriggerInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // SchedulerTriggerInventory
   {"cron", schema::Local<std::string, L>::ref, offsetof(SchedulerTriggerInventory, cron), schema::Location::Body, 0, nullptr},
   {"schedulerType", schema::Local<std::string, L>::ref, offsetof(SchedulerTriggerInventory, schedulerType), schema::Location::Body, 0, nullptr},
   {"schedulerInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SchedulerTriggerInventory, schedulerInterval), schema::Location::Body, 0, nullptr},
@@ -919,21 +924,21 @@ constexpr schema::Row kRows105[] = {  // SchedulerTriggerInventory
   {"jobsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerTriggerInventory, jobsUuid), schema::Location::Body, 0, nullptr},
   {"jobGroupsUuid", schema::Local<Json, L>::ref, offsetof(SchedulerTriggerInventory, jobGroupsUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(SchedulerTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable105{{nullptr}, "SchedulerTriggerInventory", kRows105, 8, kBases105, 1, &schema::ObjectOps<SchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerTriggerInventory, L>::clear};
-constexpr schema::Row kRows106[] = {  // ScsiLunClusterStatusInventory
+constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(SchedulerTriggerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable106{{nullptr}, "SchedulerTriggerInventory", kRows106, 8, kBases106, 1, &schema::ObjectOps<SchedulerTriggerInventory, L>::make, &schema::ObjectOps<SchedulerTriggerInventory, L>::destroy, &schema::ObjectOps<SchedulerTriggerInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // ScsiLunClusterStatusInventory
   {"attachedHosts", schema::Local<Json, L>::ref, offsetof(ScsiLunClusterStatusInventory, attachedHosts), schema::Location::Body, 0, nullptr},
   {"unattachedHosts", schema::Local<Json, L>::ref, offsetof(ScsiLunClusterStatusInventory, unattachedHosts), schema::Location::Body, 0, nullptr},
   {"isAllHostsAttached", schema::Local<std::optional<bool>, L>::ref, offsetof(ScsiLunClusterStatusInventory, isAllHostsAttached), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable106{{nullptr}, "ScsiLunClusterStatusInventory", kRows106, 3, nullptr, 0, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::make, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::destroy, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::clear};
-constexpr schema::Row kRows107[] = {  // ScsiLunInventory
+schema::LazyTable kTable107{{nullptr}, "ScsiLunClusterStatusInventory", kRows107, 3, nullptr, 0, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::make, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::destroy, &schema::ObjectOps<ScsiLunClusterStatusInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // ScsiLunInventory
   {"scsiLunHostRefs", schema::Local<Json, L>::ref, offsetof(ScsiLunInventory, scsiLunHostRefs), schema::Location::Body, 0, nullptr},
   {"scsiLunVmInstanceRefs", schema::Local<Json, L>::ref, offsetof(ScsiLunInventory, scsiLunVmInstanceRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases107[] = {{&LunInventory::describe, offsetof(ScsiLunInventory, uuid) - offsetof(LunInventory, uuid)}};
-schema::LazyTable kTable107{{nullptr}, "ScsiLunInventory", kRows107, 2, kBases107, 1, &schema::ObjectOps<ScsiLunInventory, L>::make, &schema::ObjectOps<ScsiLunInventory, L>::destroy, &schema::ObjectOps<ScsiLunInventory, L>::clear};
-constexpr schema::Row kRows108[] = {  // SdnControllerInventory
+constexpr schema::Base kBases108[] = {{&LunInventory::describe, offsetof(ScsiLunInventory, uuid) - offsetof(LunInventory, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "ScsiLunInventory", kRows108, 2, kBases108, 1, &schema::ObjectOps<ScsiLunInventory, L>::make, &schema::ObjectOps<ScsiLunInventory, L>::destroy, &schema::ObjectOps<ScsiLunInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // SdnControllerInventory
   {"vendorType", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, vendorType), schema::Location::Body, 0, nullptr},
   {"ip", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, ip), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(SdnControllerInventory, username), schema::Location::Body, 0, nullptr},
@@ -941,14 +946,14 @@ constexpr schema::Row kRows108[] = {  // SdnControllerInventory
   {"vniRanges", schema::Local<std::vector<SdnVniRange>, L>::ref, offsetof(SdnControllerInventory, vniRanges), schema::Location::Body, 0, nullptr},
   {"vxlanPools", schema::Local<std::vector<HardwareL2VxlanNetworkPoolInventory>, L>::ref, offsetof(SdnControllerInventory, vxlanPools), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases108[] = {{&NamedResource::describe, offsetof(SdnControllerInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable108{{nullptr}, "SdnControllerInventory", kRows108, 6, kBases108, 1, &schema::ObjectOps<SdnControllerInventory, L>::make, &schema::ObjectOps<SdnControllerInventory, L>::destroy, &schema::ObjectOps<SdnControllerInventory, L>::clear};
-constexpr schema::Row kRows109[] = {  // SdnVniRange
+constexpr schema::Base kBases109[] = {{&NamedResource::describe, offsetof(SdnControllerInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable109{{nullptr}, "SdnControllerInventory", kRows109, 6, kBases109, 1, &schema::ObjectOps<SdnControllerInventory, L>::make, &schema::ObjectOps<SdnControllerInventory, L>::destroy, &schema::ObjectOps<SdnControllerInventory, L>::clear};
+constexpr schema::Row kRows110[] = {  // SdnVniRange
   {"startVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SdnVniRange, startVni), schema::Location::Body, 0, nullptr},
   {"endVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SdnVniRange, endVni), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable109{{nullptr}, "SdnVniRange", kRows109, 2, nullptr, 0, &schema::ObjectOps<SdnVniRange, L>::make, &schema::ObjectOps<SdnVniRange, L>::destroy, &schema::ObjectOps<SdnVniRange, L>::clear};
-constexpr schema::Row kRows110[] = {  // SecretResourcePoolInventory
+schema::LazyTable kTable110{{nullptr}, "SdnVniRange", kRows110, 2, nullptr, 0, &schema::ObjectOps<SdnVniRange, L>::make, &schema::ObjectOps<SdnVniRange, L>::destroy, &schema::ObjectOps<SdnVniRange, L>::clear};
+constexpr schema::Row kRows111[] = {  // SecretResourcePoolInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, type), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, state), schema::Location::Body, 0, nullptr},
@@ -957,13 +962,18 @@ constexpr schema::Row kRows110[] = {  // SecretResourcePoolInventory
   {"heartbeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecretResourcePoolInventory, heartbeatInterval), schema::Location::Body, 0, nullptr},
   {"ability", schema::Local<std::string, L>::ref, offsetof(SecretResourcePoolInventory, ability), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases110[] = {{&NamedResource::describe, offsetof(SecretResourcePoolInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable110{{nullptr}, "SecretResourcePoolInventory", kRows110, 7, kBases110, 1, &schema::ObjectOps<SecretResourcePoolInventory, L>::make, &schema::ObjectOps<SecretResourcePoolInventory, L>::destroy, &schema::ObjectOps<SecretResourcePoolInventory, L>::clear};
-constexpr schema::Row kRows111[] = {  // SecurityMachineEncryptResult
+constexpr schema::Base kBases111[] = {{&NamedResource::describe, offsetof(SecretResourcePoolInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable111{{nullptr}, "SecretResourcePoolInventory", kRows111, 7, kBases111, 1, &schema::ObjectOps<SecretResourcePoolInventory, L>::make, &schema::ObjectOps<SecretResourcePoolInventory, L>::destroy, &schema::ObjectOps<SecretResourcePoolInventory, L>::clear};
+constexpr schema::Row kRows112[] = {  // SecurityGroupRulePriorityAO
+  {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(SecurityGroupRulePriorityAO, ruleUuid), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRulePriorityAO, priority), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable112{{nullptr}, "SecurityGroupRulePriorityAO", kRows112, 2, nullptr, 0, &schema::ObjectOps<SecurityGroupRulePriorityAO, L>::make, &schema::ObjectOps<SecurityGroupRulePriorityAO, L>::destroy, &schema::ObjectOps<SecurityGroupRulePriorityAO, L>::clear};
+constexpr schema::Row kRows113[] = {  // SecurityMachineEncryptResult
   {"text", schema::Local<std::string, L>::ref, offsetof(SecurityMachineEncryptResult, text), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable111{{nullptr}, "SecurityMachineEncryptResult", kRows111, 1, nullptr, 0, &schema::ObjectOps<SecurityMachineEncryptResult, L>::make, &schema::ObjectOps<SecurityMachineEncryptResult, L>::destroy, &schema::ObjectOps<SecurityMachineEncryptResult, L>::clear};
-constexpr schema::Row kRows112[] = {  // SecurityMachineInventory
+schema::LazyTable kTable113{{nullptr}, "SecurityMachineEncryptResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<SecurityMachineEncryptResult, L>::make, &schema::ObjectOps<SecurityMachineEncryptResult, L>::destroy, &schema::ObjectOps<SecurityMachineEncryptResult, L>::clear};
+constexpr schema::Row kRows114[] = {  // SecurityMachineInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"secretResourcePoolUuid", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, secretResourcePoolUuid), schema::Location::Body, 0, nullptr},
   {"managementIp", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, managementIp), schema::Location::Body, 0, nullptr},
@@ -972,1463 +982,1468 @@ constexpr schema::Row kRows112[] = {  // SecurityMachineInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, state), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(SecurityMachineInventory, status), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases112[] = {{&NamedResource::describe, offsetof(SecurityMachineInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable112{{nullptr}, "SecurityMachineInventory", kRows112, 7, kBases112, 1, &schema::ObjectOps<SecurityMachineInventory, L>::make, &schema::ObjectOps<SecurityMachineInventory, L>::destroy, &schema::ObjectOps<SecurityMachineInventory, L>::clear};
-constexpr schema::Row kRows113[] = {  // SelfTestLocalRaidResult
+constexpr schema::Base kBases114[] = {{&NamedResource::describe, offsetof(SecurityMachineInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable114{{nullptr}, "SecurityMachineInventory", kRows114, 7, kBases114, 1, &schema::ObjectOps<SecurityMachineInventory, L>::make, &schema::ObjectOps<SecurityMachineInventory, L>::destroy, &schema::ObjectOps<SecurityMachineInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // SelfTestLocalRaidResult
   {"result", schema::Local<std::string, L>::ref, offsetof(SelfTestLocalRaidResult, result), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable113{{nullptr}, "SelfTestLocalRaidResult", kRows113, 1, nullptr, 0, &schema::ObjectOps<SelfTestLocalRaidResult, L>::make, &schema::ObjectOps<SelfTestLocalRaidResult, L>::destroy, &schema::ObjectOps<SelfTestLocalRaidResult, L>::clear};
-constexpr schema::Row kRows114[] = {  // SetFlowMeterRouterIdResult
+schema::LazyTable kTable115{{nullptr}, "SelfTestLocalRaidResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<SelfTestLocalRaidResult, L>::make, &schema::ObjectOps<SelfTestLocalRaidResult, L>::destroy, &schema::ObjectOps<SelfTestLocalRaidResult, L>::clear};
+constexpr schema::Row kRows116[] = {  // SetFlowMeterRouterIdResult
   {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetFlowMeterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable114{{nullptr}, "SetFlowMeterRouterIdResult", kRows114, 1, nullptr, 0, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::clear};
-constexpr schema::Row kRows115[] = {  // SetSecurityMachineKeyResult
+schema::LazyTable kTable116{{nullptr}, "SetFlowMeterRouterIdResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::make, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::destroy, &schema::ObjectOps<SetFlowMeterRouterIdResult, L>::clear};
+constexpr schema::Row kRows117[] = {  // SetSecurityMachineKeyResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SetSecurityMachineKeyResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable115{{nullptr}, "SetSecurityMachineKeyResult", kRows115, 1, nullptr, 0, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::make, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::destroy, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::clear};
-constexpr schema::Row kRows116[] = {  // SetServiceTypeOnHostNetworkBondingResult
+schema::LazyTable kTable117{{nullptr}, "SetSecurityMachineKeyResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::make, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::destroy, &schema::ObjectOps<SetSecurityMachineKeyResult, L>::clear};
+constexpr schema::Row kRows118[] = {  // SetServiceTypeOnHostNetworkBondingResult
   {"inventory", schema::Local<Json, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingResult, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable116{{nullptr}, "SetServiceTypeOnHostNetworkBondingResult", kRows116, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::clear};
-constexpr schema::Row kRows117[] = {  // SetServiceTypeOnHostNetworkInterfaceResult
+schema::LazyTable kTable118{{nullptr}, "SetServiceTypeOnHostNetworkBondingResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkBondingResult, L>::clear};
+constexpr schema::Row kRows119[] = {  // SetServiceTypeOnHostNetworkInterfaceResult
   {"inventory", schema::Local<Json, L>::ref, offsetof(SetServiceTypeOnHostNetworkInterfaceResult, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable117{{nullptr}, "SetServiceTypeOnHostNetworkInterfaceResult", kRows117, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::clear};
-constexpr schema::Row kRows118[] = {  // SetVRouterRouterIdResult
-  {"routerId", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable119{{nullptr}, "SetServiceTypeOnHostNetworkInterfaceResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::make, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::destroy, &schema::ObjectOps<SetServiceTypeOnHostNetworkInterfaceResult, L>::clear};
+constexpr schema::Row kRows120[] = {  // InventoryReply<MonitorTemplateInventory>
+  {"inventory", schema::Local<std::optional<MonitorTemplateInventory>, L>::ref, offsetof(InventoryReply<MonitorTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable118{{nullptr}, "SetVRouterRouterIdResult", kRows118, 1, nullptr, 0, &schema::ObjectOps<SetVRouterRouterIdResult, L>::make, &schema::ObjectOps<SetVRouterRouterIdResult, L>::destroy, &schema::ObjectOps<SetVRouterRouterIdResult, L>::clear};
-constexpr schema::Row kRows119[] = {  // SetVmNicSecurityGroupResult
-  {"inventory", schema::Local<std::vector<VmNicSecurityGroupRefInventory>, L>::ref, offsetof(SetVmNicSecurityGroupResult, inventory), schema::Location::Body, 0, nullptr},
+schema::LazyTable kTable120{{nullptr}, "InventoryReply<MonitorTemplateInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTemplateInventory>, L>::clear};
+constexpr schema::Row kRows121[] = {  // QueryReply<MonitorTemplateInventory>
+  {"inventories", schema::Local<std::vector<MonitorTemplateInventory>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
+  {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTemplateInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable119{{nullptr}, "SetVmNicSecurityGroupResult", kRows119, 1, nullptr, 0, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::make, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::destroy, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::clear};
-constexpr schema::Row kRows120[] = {  // InventoryReply<MonitorTriggerActionInventory>
+schema::LazyTable kTable121{{nullptr}, "QueryReply<MonitorTemplateInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTemplateInventory>, L>::clear};
+constexpr schema::Row kRows122[] = {  // InventoryReply<MonitorTriggerActionInventory>
   {"inventory", schema::Local<std::optional<MonitorTriggerActionInventory>, L>::ref, offsetof(InventoryReply<MonitorTriggerActionInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable120{{nullptr}, "InventoryReply<MonitorTriggerActionInventory>", kRows120, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::clear};
-constexpr schema::Row kRows121[] = {  // QueryReply<MonitorTriggerActionInventory>
+schema::LazyTable kTable122{{nullptr}, "InventoryReply<MonitorTriggerActionInventory>", kRows122, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerActionInventory>, L>::clear};
+constexpr schema::Row kRows123[] = {  // QueryReply<MonitorTriggerActionInventory>
   {"inventories", schema::Local<std::vector<MonitorTriggerActionInventory>, L>::ref, offsetof(QueryReply<MonitorTriggerActionInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTriggerActionInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable121{{nullptr}, "QueryReply<MonitorTriggerActionInventory>", kRows121, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::clear};
-constexpr schema::Row kRows122[] = {  // InventoryReply<MonitorTriggerInventory>
+schema::LazyTable kTable123{{nullptr}, "QueryReply<MonitorTriggerActionInventory>", kRows123, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerActionInventory>, L>::clear};
+constexpr schema::Row kRows124[] = {  // InventoryReply<MonitorTriggerInventory>
   {"inventory", schema::Local<std::optional<MonitorTriggerInventory>, L>::ref, offsetof(InventoryReply<MonitorTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable122{{nullptr}, "InventoryReply<MonitorTriggerInventory>", kRows122, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::clear};
-constexpr schema::Row kRows123[] = {  // QueryReply<MonitorTriggerInventory>
+schema::LazyTable kTable124{{nullptr}, "InventoryReply<MonitorTriggerInventory>", kRows124, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MonitorTriggerInventory>, L>::clear};
+constexpr schema::Row kRows125[] = {  // QueryReply<MonitorTriggerInventory>
   {"inventories", schema::Local<std::vector<MonitorTriggerInventory>, L>::ref, offsetof(QueryReply<MonitorTriggerInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MonitorTriggerInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable123{{nullptr}, "QueryReply<MonitorTriggerInventory>", kRows123, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::clear};
-constexpr schema::Row kRows124[] = {  // QueryReply<MttyDeviceInventory>
+schema::LazyTable kTable125{{nullptr}, "QueryReply<MonitorTriggerInventory>", kRows125, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MonitorTriggerInventory>, L>::clear};
+constexpr schema::Row kRows126[] = {  // QueryReply<MttyDeviceInventory>
   {"inventories", schema::Local<std::vector<MttyDeviceInventory>, L>::ref, offsetof(QueryReply<MttyDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MttyDeviceInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable124{{nullptr}, "QueryReply<MttyDeviceInventory>", kRows124, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::clear};
-constexpr schema::Row kRows125[] = {  // InventoryReply<MulticastRouterInventory>
+schema::LazyTable kTable126{{nullptr}, "QueryReply<MttyDeviceInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MttyDeviceInventory>, L>::clear};
+constexpr schema::Row kRows127[] = {  // InventoryReply<MulticastRouterInventory>
   {"inventory", schema::Local<std::optional<MulticastRouterInventory>, L>::ref, offsetof(InventoryReply<MulticastRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable125{{nullptr}, "InventoryReply<MulticastRouterInventory>", kRows125, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::clear};
-constexpr schema::Row kRows126[] = {  // QueryReply<MulticastRouterInventory>
+schema::LazyTable kTable127{{nullptr}, "InventoryReply<MulticastRouterInventory>", kRows127, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<MulticastRouterInventory>, L>::clear};
+constexpr schema::Row kRows128[] = {  // QueryReply<MulticastRouterInventory>
   {"inventories", schema::Local<std::vector<MulticastRouterInventory>, L>::ref, offsetof(QueryReply<MulticastRouterInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<MulticastRouterInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable126{{nullptr}, "QueryReply<MulticastRouterInventory>", kRows126, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::clear};
-constexpr schema::Row kRows127[] = {  // InventoryReply<NasFileSystemInventory>
+schema::LazyTable kTable128{{nullptr}, "QueryReply<MulticastRouterInventory>", kRows128, 2, nullptr, 0, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::make, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::destroy, &schema::ObjectOps<QueryReply<MulticastRouterInventory>, L>::clear};
+constexpr schema::Row kRows129[] = {  // InventoryReply<NasFileSystemInventory>
   {"inventory", schema::Local<std::optional<NasFileSystemInventory>, L>::ref, offsetof(InventoryReply<NasFileSystemInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable127{{nullptr}, "InventoryReply<NasFileSystemInventory>", kRows127, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::clear};
-constexpr schema::Row kRows128[] = {  // QueryReply<NasFileSystemInventory>
+schema::LazyTable kTable129{{nullptr}, "InventoryReply<NasFileSystemInventory>", kRows129, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasFileSystemInventory>, L>::clear};
+constexpr schema::Row kRows130[] = {  // QueryReply<NasFileSystemInventory>
   {"inventories", schema::Local<std::vector<NasFileSystemInventory>, L>::ref, offsetof(QueryReply<NasFileSystemInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NasFileSystemInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable128{{nullptr}, "QueryReply<NasFileSystemInventory>", kRows128, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::clear};
-constexpr schema::Row kRows129[] = {  // InventoryReply<NasMountTargetInventory>
+schema::LazyTable kTable130{{nullptr}, "QueryReply<NasFileSystemInventory>", kRows130, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::make, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasFileSystemInventory>, L>::clear};
+constexpr schema::Row kRows131[] = {  // InventoryReply<NasMountTargetInventory>
   {"inventory", schema::Local<std::optional<NasMountTargetInventory>, L>::ref, offsetof(InventoryReply<NasMountTargetInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable129{{nullptr}, "InventoryReply<NasMountTargetInventory>", kRows129, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::clear};
-constexpr schema::Row kRows130[] = {  // QueryReply<NasMountTargetInventory>
+schema::LazyTable kTable131{{nullptr}, "InventoryReply<NasMountTargetInventory>", kRows131, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NasMountTargetInventory>, L>::clear};
+constexpr schema::Row kRows132[] = {  // QueryReply<NasMountTargetInventory>
   {"inventories", schema::Local<std::vector<NasMountTargetInventory>, L>::ref, offsetof(QueryReply<NasMountTargetInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NasMountTargetInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable130{{nullptr}, "QueryReply<NasMountTargetInventory>", kRows130, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::clear};
-constexpr schema::Row kRows131[] = {  // QueryReply<NvmeLunInventory>
+schema::LazyTable kTable132{{nullptr}, "QueryReply<NasMountTargetInventory>", kRows132, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NasMountTargetInventory>, L>::clear};
+constexpr schema::Row kRows133[] = {  // QueryReply<NvmeLunInventory>
   {"inventories", schema::Local<std::vector<NvmeLunInventory>, L>::ref, offsetof(QueryReply<NvmeLunInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeLunInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable131{{nullptr}, "QueryReply<NvmeLunInventory>", kRows131, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::clear};
-constexpr schema::Row kRows132[] = {  // InventoryReply<NvmeServerInventory>
+schema::LazyTable kTable133{{nullptr}, "QueryReply<NvmeLunInventory>", kRows133, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeLunInventory>, L>::clear};
+constexpr schema::Row kRows134[] = {  // InventoryReply<NvmeServerInventory>
   {"inventory", schema::Local<std::optional<NvmeServerInventory>, L>::ref, offsetof(InventoryReply<NvmeServerInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable132{{nullptr}, "InventoryReply<NvmeServerInventory>", kRows132, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::clear};
-constexpr schema::Row kRows133[] = {  // QueryReply<NvmeServerInventory>
+schema::LazyTable kTable134{{nullptr}, "InventoryReply<NvmeServerInventory>", kRows134, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<NvmeServerInventory>, L>::clear};
+constexpr schema::Row kRows135[] = {  // QueryReply<NvmeServerInventory>
   {"inventories", schema::Local<std::vector<NvmeServerInventory>, L>::ref, offsetof(QueryReply<NvmeServerInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeServerInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable133{{nullptr}, "QueryReply<NvmeServerInventory>", kRows133, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::clear};
-constexpr schema::Row kRows134[] = {  // QueryReply<NvmeTargetInventory>
+schema::LazyTable kTable135{{nullptr}, "QueryReply<NvmeServerInventory>", kRows135, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeServerInventory>, L>::clear};
+constexpr schema::Row kRows136[] = {  // QueryReply<NvmeTargetInventory>
   {"inventories", schema::Local<std::vector<NvmeTargetInventory>, L>::ref, offsetof(QueryReply<NvmeTargetInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<NvmeTargetInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable134{{nullptr}, "QueryReply<NvmeTargetInventory>", kRows134, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::clear};
-constexpr schema::Row kRows135[] = {  // InventoryReply<OAuth2ClientInventory>
+schema::LazyTable kTable136{{nullptr}, "QueryReply<NvmeTargetInventory>", kRows136, 2, nullptr, 0, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::make, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<NvmeTargetInventory>, L>::clear};
+constexpr schema::Row kRows137[] = {  // InventoryReply<OAuth2ClientInventory>
   {"inventory", schema::Local<std::optional<OAuth2ClientInventory>, L>::ref, offsetof(InventoryReply<OAuth2ClientInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable135{{nullptr}, "InventoryReply<OAuth2ClientInventory>", kRows135, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::make, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::clear};
-constexpr schema::Row kRows136[] = {  // InventoryReply<OssBucketInventory>
+schema::LazyTable kTable137{{nullptr}, "InventoryReply<OAuth2ClientInventory>", kRows137, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::make, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OAuth2ClientInventory>, L>::clear};
+constexpr schema::Row kRows138[] = {  // InventoryReply<OssBucketInventory>
   {"inventory", schema::Local<std::optional<OssBucketInventory>, L>::ref, offsetof(InventoryReply<OssBucketInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable136{{nullptr}, "InventoryReply<OssBucketInventory>", kRows136, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::make, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::clear};
-constexpr schema::Row kRows137[] = {  // InventoryReply<PciDeviceInventory>
+schema::LazyTable kTable138{{nullptr}, "InventoryReply<OssBucketInventory>", kRows138, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::make, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<OssBucketInventory>, L>::clear};
+constexpr schema::Row kRows139[] = {  // InventoryReply<PciDeviceInventory>
   {"inventory", schema::Local<std::optional<PciDeviceInventory>, L>::ref, offsetof(InventoryReply<PciDeviceInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable137{{nullptr}, "InventoryReply<PciDeviceInventory>", kRows137, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::clear};
-constexpr schema::Row kRows138[] = {  // QueryReply<PciDeviceInventory>
+schema::LazyTable kTable139{{nullptr}, "InventoryReply<PciDeviceInventory>", kRows139, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows140[] = {  // QueryReply<PciDeviceInventory>
   {"inventories", schema::Local<std::vector<PciDeviceInventory>, L>::ref, offsetof(QueryReply<PciDeviceInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable138{{nullptr}, "QueryReply<PciDeviceInventory>", kRows138, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::clear};
-constexpr schema::Row kRows139[] = {  // InventoryReply<PciDeviceOfferingInventory>
+schema::LazyTable kTable140{{nullptr}, "QueryReply<PciDeviceInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceInventory>, L>::clear};
+constexpr schema::Row kRows141[] = {  // InventoryReply<PciDeviceOfferingInventory>
   {"inventory", schema::Local<std::optional<PciDeviceOfferingInventory>, L>::ref, offsetof(InventoryReply<PciDeviceOfferingInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable139{{nullptr}, "InventoryReply<PciDeviceOfferingInventory>", kRows139, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::clear};
-constexpr schema::Row kRows140[] = {  // QueryReply<PciDeviceOfferingInventory>
+schema::LazyTable kTable141{{nullptr}, "InventoryReply<PciDeviceOfferingInventory>", kRows141, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows142[] = {  // QueryReply<PciDeviceOfferingInventory>
   {"inventories", schema::Local<std::vector<PciDeviceOfferingInventory>, L>::ref, offsetof(QueryReply<PciDeviceOfferingInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceOfferingInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable140{{nullptr}, "QueryReply<PciDeviceOfferingInventory>", kRows140, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::clear};
-constexpr schema::Row kRows141[] = {  // InventoryReply<PciDeviceSpecInventory>
+schema::LazyTable kTable142{{nullptr}, "QueryReply<PciDeviceOfferingInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceOfferingInventory>, L>::clear};
+constexpr schema::Row kRows143[] = {  // InventoryReply<PciDeviceSpecInventory>
   {"inventory", schema::Local<std::optional<PciDeviceSpecInventory>, L>::ref, offsetof(InventoryReply<PciDeviceSpecInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable141{{nullptr}, "InventoryReply<PciDeviceSpecInventory>", kRows141, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::clear};
-constexpr schema::Row kRows142[] = {  // QueryReply<PciDeviceSpecInventory>
+schema::LazyTable kTable143{{nullptr}, "InventoryReply<PciDeviceSpecInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PciDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows144[] = {  // QueryReply<PciDeviceSpecInventory>
   {"inventories", schema::Local<std::vector<PciDeviceSpecInventory>, L>::ref, offsetof(QueryReply<PciDeviceSpecInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PciDeviceSpecInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable142{{nullptr}, "QueryReply<PciDeviceSpecInventory>", kRows142, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::clear};
-constexpr schema::Row kRows143[] = {  // InventoryReply<PolicyInventory>
+schema::LazyTable kTable144{{nullptr}, "QueryReply<PciDeviceSpecInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::make, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PciDeviceSpecInventory>, L>::clear};
+constexpr schema::Row kRows145[] = {  // InventoryReply<PolicyInventory>
   {"inventory", schema::Local<std::optional<PolicyInventory>, L>::ref, offsetof(InventoryReply<PolicyInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable143{{nullptr}, "InventoryReply<PolicyInventory>", kRows143, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::clear};
-constexpr schema::Row kRows144[] = {  // QueryReply<PolicyInventory>
+schema::LazyTable kTable145{{nullptr}, "InventoryReply<PolicyInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyInventory>, L>::clear};
+constexpr schema::Row kRows146[] = {  // QueryReply<PolicyInventory>
   {"inventories", schema::Local<std::vector<PolicyInventory>, L>::ref, offsetof(QueryReply<PolicyInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable144{{nullptr}, "QueryReply<PolicyInventory>", kRows144, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::clear};
-constexpr schema::Row kRows145[] = {  // InventoryReply<PolicyRouteRuleInventory>
+schema::LazyTable kTable146{{nullptr}, "QueryReply<PolicyInventory>", kRows146, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyInventory>, L>::clear};
+constexpr schema::Row kRows147[] = {  // InventoryReply<PolicyRouteRuleInventory>
   {"inventory", schema::Local<std::optional<PolicyRouteRuleInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteRuleInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable145{{nullptr}, "InventoryReply<PolicyRouteRuleInventory>", kRows145, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::clear};
-constexpr schema::Row kRows146[] = {  // QueryReply<PolicyRouteRuleInventory>
+schema::LazyTable kTable147{{nullptr}, "InventoryReply<PolicyRouteRuleInventory>", kRows147, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleInventory>, L>::clear};
+constexpr schema::Row kRows148[] = {  // QueryReply<PolicyRouteRuleInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteRuleInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable146{{nullptr}, "QueryReply<PolicyRouteRuleInventory>", kRows146, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::clear};
-constexpr schema::Row kRows147[] = {  // InventoryReply<PolicyRouteRuleSetInventory>
+schema::LazyTable kTable148{{nullptr}, "QueryReply<PolicyRouteRuleInventory>", kRows148, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleInventory>, L>::clear};
+constexpr schema::Row kRows149[] = {  // InventoryReply<PolicyRouteRuleSetInventory>
   {"inventory", schema::Local<std::optional<PolicyRouteRuleSetInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteRuleSetInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable147{{nullptr}, "InventoryReply<PolicyRouteRuleSetInventory>", kRows147, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::clear};
-constexpr schema::Row kRows148[] = {  // QueryReply<PolicyRouteRuleSetInventory>
+schema::LazyTable kTable149{{nullptr}, "InventoryReply<PolicyRouteRuleSetInventory>", kRows149, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteRuleSetInventory>, L>::clear};
+constexpr schema::Row kRows150[] = {  // QueryReply<PolicyRouteRuleSetInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteRuleSetInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable148{{nullptr}, "QueryReply<PolicyRouteRuleSetInventory>", kRows148, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::clear};
-constexpr schema::Row kRows149[] = {  // QueryReply<PolicyRouteRuleSetL3RefInventory>
+schema::LazyTable kTable150{{nullptr}, "QueryReply<PolicyRouteRuleSetInventory>", kRows150, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetInventory>, L>::clear};
+constexpr schema::Row kRows151[] = {  // QueryReply<PolicyRouteRuleSetL3RefInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteRuleSetL3RefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetL3RefInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetL3RefInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable149{{nullptr}, "QueryReply<PolicyRouteRuleSetL3RefInventory>", kRows149, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::clear};
-constexpr schema::Row kRows150[] = {  // QueryReply<PolicyRouteRuleSetVRouterRefInventory>
+schema::LazyTable kTable151{{nullptr}, "QueryReply<PolicyRouteRuleSetL3RefInventory>", kRows151, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetL3RefInventory>, L>::clear};
+constexpr schema::Row kRows152[] = {  // QueryReply<PolicyRouteRuleSetVRouterRefInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteRuleSetVRouterRefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetVRouterRefInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteRuleSetVRouterRefInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable150{{nullptr}, "QueryReply<PolicyRouteRuleSetVRouterRefInventory>", kRows150, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::clear};
-constexpr schema::Row kRows151[] = {  // InventoryReply<PolicyRouteTableInventory>
+schema::LazyTable kTable152{{nullptr}, "QueryReply<PolicyRouteRuleSetVRouterRefInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteRuleSetVRouterRefInventory>, L>::clear};
+constexpr schema::Row kRows153[] = {  // InventoryReply<PolicyRouteTableInventory>
   {"inventory", schema::Local<std::optional<PolicyRouteTableInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteTableInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable151{{nullptr}, "InventoryReply<PolicyRouteTableInventory>", kRows151, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::clear};
-constexpr schema::Row kRows152[] = {  // QueryReply<PolicyRouteTableInventory>
+schema::LazyTable kTable153{{nullptr}, "InventoryReply<PolicyRouteTableInventory>", kRows153, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows154[] = {  // QueryReply<PolicyRouteTableInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteTableInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable152{{nullptr}, "QueryReply<PolicyRouteTableInventory>", kRows152, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::clear};
-constexpr schema::Row kRows153[] = {  // InventoryReply<PolicyRouteTableRouteEntryInventory>
+schema::LazyTable kTable154{{nullptr}, "QueryReply<PolicyRouteTableInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableInventory>, L>::clear};
+constexpr schema::Row kRows155[] = {  // InventoryReply<PolicyRouteTableRouteEntryInventory>
   {"inventory", schema::Local<std::optional<PolicyRouteTableRouteEntryInventory>, L>::ref, offsetof(InventoryReply<PolicyRouteTableRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable153{{nullptr}, "InventoryReply<PolicyRouteTableRouteEntryInventory>", kRows153, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
-constexpr schema::Row kRows154[] = {  // QueryReply<PolicyRouteTableRouteEntryInventory>
+schema::LazyTable kTable155{{nullptr}, "InventoryReply<PolicyRouteTableRouteEntryInventory>", kRows155, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows156[] = {  // QueryReply<PolicyRouteTableRouteEntryInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteTableRouteEntryInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableRouteEntryInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableRouteEntryInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable154{{nullptr}, "QueryReply<PolicyRouteTableRouteEntryInventory>", kRows154, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
-constexpr schema::Row kRows155[] = {  // QueryReply<PolicyRouteTableVRouterRefInventory>
+schema::LazyTable kTable156{{nullptr}, "QueryReply<PolicyRouteTableRouteEntryInventory>", kRows156, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows157[] = {  // QueryReply<PolicyRouteTableVRouterRefInventory>
   {"inventories", schema::Local<std::vector<PolicyRouteTableVRouterRefInventory>, L>::ref, offsetof(QueryReply<PolicyRouteTableVRouterRefInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PolicyRouteTableVRouterRefInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable155{{nullptr}, "QueryReply<PolicyRouteTableVRouterRefInventory>", kRows155, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::clear};
-constexpr schema::Row kRows156[] = {  // InventoryReply<PortMirrorInventory>
+schema::LazyTable kTable157{{nullptr}, "QueryReply<PolicyRouteTableVRouterRefInventory>", kRows157, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::make, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PolicyRouteTableVRouterRefInventory>, L>::clear};
+constexpr schema::Row kRows158[] = {  // InventoryReply<PortMirrorInventory>
   {"inventory", schema::Local<std::optional<PortMirrorInventory>, L>::ref, offsetof(InventoryReply<PortMirrorInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable156{{nullptr}, "InventoryReply<PortMirrorInventory>", kRows156, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::clear};
-constexpr schema::Row kRows157[] = {  // QueryReply<PortMirrorInventory>
+schema::LazyTable kTable158{{nullptr}, "InventoryReply<PortMirrorInventory>", kRows158, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorInventory>, L>::clear};
+constexpr schema::Row kRows159[] = {  // QueryReply<PortMirrorInventory>
   {"inventories", schema::Local<std::vector<PortMirrorInventory>, L>::ref, offsetof(QueryReply<PortMirrorInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PortMirrorInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable157{{nullptr}, "QueryReply<PortMirrorInventory>", kRows157, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::clear};
-constexpr schema::Row kRows158[] = {  // InventoryReply<PortMirrorSessionInventory>
+schema::LazyTable kTable159{{nullptr}, "QueryReply<PortMirrorInventory>", kRows159, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorInventory>, L>::clear};
+constexpr schema::Row kRows160[] = {  // InventoryReply<PortMirrorSessionInventory>
   {"inventory", schema::Local<std::optional<PortMirrorSessionInventory>, L>::ref, offsetof(InventoryReply<PortMirrorSessionInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable158{{nullptr}, "InventoryReply<PortMirrorSessionInventory>", kRows158, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::clear};
-constexpr schema::Row kRows159[] = {  // QueryReply<PortMirrorSessionInventory>
+schema::LazyTable kTable160{{nullptr}, "InventoryReply<PortMirrorSessionInventory>", kRows160, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PortMirrorSessionInventory>, L>::clear};
+constexpr schema::Row kRows161[] = {  // QueryReply<PortMirrorSessionInventory>
   {"inventories", schema::Local<std::vector<PortMirrorSessionInventory>, L>::ref, offsetof(QueryReply<PortMirrorSessionInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PortMirrorSessionInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable159{{nullptr}, "QueryReply<PortMirrorSessionInventory>", kRows159, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::clear};
-constexpr schema::Row kRows160[] = {  // InventoryReply<PreconfigurationTemplateInventory>
+schema::LazyTable kTable161{{nullptr}, "QueryReply<PortMirrorSessionInventory>", kRows161, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::make, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PortMirrorSessionInventory>, L>::clear};
+constexpr schema::Row kRows162[] = {  // InventoryReply<PreconfigurationTemplateInventory>
   {"inventory", schema::Local<std::optional<PreconfigurationTemplateInventory>, L>::ref, offsetof(InventoryReply<PreconfigurationTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable160{{nullptr}, "InventoryReply<PreconfigurationTemplateInventory>", kRows160, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::clear};
-constexpr schema::Row kRows161[] = {  // InventoryReply<PriceInventory>
+schema::LazyTable kTable162{{nullptr}, "InventoryReply<PreconfigurationTemplateInventory>", kRows162, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PreconfigurationTemplateInventory>, L>::clear};
+constexpr schema::Row kRows163[] = {  // InventoryReply<PriceInventory>
   {"inventory", schema::Local<std::optional<PriceInventory>, L>::ref, offsetof(InventoryReply<PriceInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable161{{nullptr}, "InventoryReply<PriceInventory>", kRows161, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::clear};
-constexpr schema::Row kRows162[] = {  // InventoryReply<PriceTableInventory>
+schema::LazyTable kTable163{{nullptr}, "InventoryReply<PriceInventory>", kRows163, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceInventory>, L>::clear};
+constexpr schema::Row kRows164[] = {  // InventoryReply<PriceTableInventory>
   {"inventory", schema::Local<std::optional<PriceTableInventory>, L>::ref, offsetof(InventoryReply<PriceTableInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable162{{nullptr}, "InventoryReply<PriceTableInventory>", kRows162, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::clear};
-constexpr schema::Row kRows163[] = {  // InventoryReply<PrimaryStorageInventory>
+schema::LazyTable kTable164{{nullptr}, "InventoryReply<PriceTableInventory>", kRows164, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::make, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PriceTableInventory>, L>::clear};
+constexpr schema::Row kRows165[] = {  // InventoryReply<PrimaryStorageInventory>
   {"inventory", schema::Local<std::optional<PrimaryStorageInventory>, L>::ref, offsetof(InventoryReply<PrimaryStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable163{{nullptr}, "InventoryReply<PrimaryStorageInventory>", kRows163, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::clear};
-constexpr schema::Row kRows164[] = {  // QueryReply<PrimaryStorageInventory>
+schema::LazyTable kTable165{{nullptr}, "InventoryReply<PrimaryStorageInventory>", kRows165, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows166[] = {  // QueryReply<PrimaryStorageInventory>
   {"inventories", schema::Local<std::vector<PrimaryStorageInventory>, L>::ref, offsetof(QueryReply<PrimaryStorageInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PrimaryStorageInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable164{{nullptr}, "QueryReply<PrimaryStorageInventory>", kRows164, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::clear};
-constexpr schema::Row kRows165[] = {  // InventoryReply<PublishAppInventory>
+schema::LazyTable kTable166{{nullptr}, "QueryReply<PrimaryStorageInventory>", kRows166, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::make, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PrimaryStorageInventory>, L>::clear};
+constexpr schema::Row kRows167[] = {  // InventoryReply<PublishAppInventory>
   {"inventory", schema::Local<std::optional<PublishAppInventory>, L>::ref, offsetof(InventoryReply<PublishAppInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable165{{nullptr}, "InventoryReply<PublishAppInventory>", kRows165, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::clear};
-constexpr schema::Row kRows166[] = {  // QueryReply<PublishAppInventory>
+schema::LazyTable kTable167{{nullptr}, "InventoryReply<PublishAppInventory>", kRows167, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<PublishAppInventory>, L>::clear};
+constexpr schema::Row kRows168[] = {  // QueryReply<PublishAppInventory>
   {"inventories", schema::Local<std::vector<PublishAppInventory>, L>::ref, offsetof(QueryReply<PublishAppInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<PublishAppInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable166{{nullptr}, "QueryReply<PublishAppInventory>", kRows166, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::clear};
-constexpr schema::Row kRows167[] = {  // InventoryReply<QuotaInventory>
+schema::LazyTable kTable168{{nullptr}, "QueryReply<PublishAppInventory>", kRows168, 2, nullptr, 0, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::make, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::destroy, &schema::ObjectOps<QueryReply<PublishAppInventory>, L>::clear};
+constexpr schema::Row kRows169[] = {  // InventoryReply<QuotaInventory>
   {"inventory", schema::Local<std::optional<QuotaInventory>, L>::ref, offsetof(InventoryReply<QuotaInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable167{{nullptr}, "InventoryReply<QuotaInventory>", kRows167, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::make, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::clear};
-constexpr schema::Row kRows168[] = {  // QueryReply<QuotaInventory>
+schema::LazyTable kTable169{{nullptr}, "InventoryReply<QuotaInventory>", kRows169, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::make, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<QuotaInventory>, L>::clear};
+constexpr schema::Row kRows170[] = {  // QueryReply<QuotaInventory>
   {"inventories", schema::Local<std::vector<QuotaInventory>, L>::ref, offsetof(QueryReply<QuotaInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<QuotaInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable168{{nullptr}, "QueryReply<QuotaInventory>", kRows168, 2, nullptr, 0, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::make, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::clear};
-constexpr schema::Row kRows169[] = {  // InventoryReply<RaidPhysicalDriveInventory>
+schema::LazyTable kTable170{{nullptr}, "QueryReply<QuotaInventory>", kRows170, 2, nullptr, 0, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::make, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::destroy, &schema::ObjectOps<QueryReply<QuotaInventory>, L>::clear};
+constexpr schema::Row kRows171[] = {  // InventoryReply<RaidPhysicalDriveInventory>
   {"inventory", schema::Local<std::optional<RaidPhysicalDriveInventory>, L>::ref, offsetof(InventoryReply<RaidPhysicalDriveInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable169{{nullptr}, "InventoryReply<RaidPhysicalDriveInventory>", kRows169, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::make, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::clear};
-constexpr schema::Row kRows170[] = {  // InventoryReply<RemoteVtepInventory>
+schema::LazyTable kTable171{{nullptr}, "InventoryReply<RaidPhysicalDriveInventory>", kRows171, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::make, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RaidPhysicalDriveInventory>, L>::clear};
+constexpr schema::Row kRows172[] = {  // InventoryReply<RemoteVtepInventory>
   {"inventory", schema::Local<std::optional<RemoteVtepInventory>, L>::ref, offsetof(InventoryReply<RemoteVtepInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable170{{nullptr}, "InventoryReply<RemoteVtepInventory>", kRows170, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::clear};
-constexpr schema::Row kRows171[] = {  // InventoryReply<ResourceConfigInventory>
+schema::LazyTable kTable172{{nullptr}, "InventoryReply<RemoteVtepInventory>", kRows172, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RemoteVtepInventory>, L>::clear};
+constexpr schema::Row kRows173[] = {  // InventoryReply<ResourceConfigInventory>
   {"inventory", schema::Local<std::optional<ResourceConfigInventory>, L>::ref, offsetof(InventoryReply<ResourceConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable171{{nullptr}, "InventoryReply<ResourceConfigInventory>", kRows171, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::clear};
-constexpr schema::Row kRows172[] = {  // QueryReply<ResourceConfigInventory>
+schema::LazyTable kTable173{{nullptr}, "InventoryReply<ResourceConfigInventory>", kRows173, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceConfigInventory>, L>::clear};
+constexpr schema::Row kRows174[] = {  // QueryReply<ResourceConfigInventory>
   {"inventories", schema::Local<std::vector<ResourceConfigInventory>, L>::ref, offsetof(QueryReply<ResourceConfigInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ResourceConfigInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable172{{nullptr}, "QueryReply<ResourceConfigInventory>", kRows172, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::clear};
-constexpr schema::Row kRows173[] = {  // InventoryReply<ResourceStackInventory>
+schema::LazyTable kTable174{{nullptr}, "QueryReply<ResourceConfigInventory>", kRows174, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceConfigInventory>, L>::clear};
+constexpr schema::Row kRows175[] = {  // InventoryReply<ResourceStackInventory>
   {"inventory", schema::Local<std::optional<ResourceStackInventory>, L>::ref, offsetof(InventoryReply<ResourceStackInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable173{{nullptr}, "InventoryReply<ResourceStackInventory>", kRows173, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::clear};
-constexpr schema::Row kRows174[] = {  // QueryReply<ResourceStackInventory>
+schema::LazyTable kTable175{{nullptr}, "InventoryReply<ResourceStackInventory>", kRows175, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ResourceStackInventory>, L>::clear};
+constexpr schema::Row kRows176[] = {  // QueryReply<ResourceStackInventory>
   {"inventories", schema::Local<std::vector<ResourceStackInventory>, L>::ref, offsetof(QueryReply<ResourceStackInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ResourceStackInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable174{{nullptr}, "QueryReply<ResourceStackInventory>", kRows174, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::clear};
-constexpr schema::Row kRows175[] = {  // InventoryReply<RoleInventory>
+schema::LazyTable kTable176{{nullptr}, "QueryReply<ResourceStackInventory>", kRows176, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::make, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ResourceStackInventory>, L>::clear};
+constexpr schema::Row kRows177[] = {  // InventoryReply<RoleInventory>
   {"inventory", schema::Local<std::optional<RoleInventory>, L>::ref, offsetof(InventoryReply<RoleInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable175{{nullptr}, "InventoryReply<RoleInventory>", kRows175, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::make, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::clear};
-constexpr schema::Row kRows176[] = {  // QueryReply<RoleInventory>
+schema::LazyTable kTable177{{nullptr}, "InventoryReply<RoleInventory>", kRows177, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::make, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RoleInventory>, L>::clear};
+constexpr schema::Row kRows178[] = {  // QueryReply<RoleInventory>
   {"inventories", schema::Local<std::vector<RoleInventory>, L>::ref, offsetof(QueryReply<RoleInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<RoleInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable176{{nullptr}, "QueryReply<RoleInventory>", kRows176, 2, nullptr, 0, &schema::ObjectOps<QueryReply<RoleInventory>, L>::make, &schema::ObjectOps<QueryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<RoleInventory>, L>::clear};
-constexpr schema::Row kRows177[] = {  // InventoryReply<RouterAreaInventory>
+schema::LazyTable kTable178{{nullptr}, "QueryReply<RoleInventory>", kRows178, 2, nullptr, 0, &schema::ObjectOps<QueryReply<RoleInventory>, L>::make, &schema::ObjectOps<QueryReply<RoleInventory>, L>::destroy, &schema::ObjectOps<QueryReply<RoleInventory>, L>::clear};
+constexpr schema::Row kRows179[] = {  // InventoryReply<RouterAreaInventory>
   {"inventory", schema::Local<std::optional<RouterAreaInventory>, L>::ref, offsetof(InventoryReply<RouterAreaInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable177{{nullptr}, "InventoryReply<RouterAreaInventory>", kRows177, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::make, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::clear};
-constexpr schema::Row kRows178[] = {  // InventoryReply<SNSAliyunSmsEndpointInventory>
+schema::LazyTable kTable179{{nullptr}, "InventoryReply<RouterAreaInventory>", kRows179, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::make, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<RouterAreaInventory>, L>::clear};
+constexpr schema::Row kRows180[] = {  // InventoryReply<SNSAliyunSmsEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSAliyunSmsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSAliyunSmsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable178{{nullptr}, "InventoryReply<SNSAliyunSmsEndpointInventory>", kRows178, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::clear};
-constexpr schema::Row kRows179[] = {  // InventoryReply<SNSApplicationEndpointInventory>
+schema::LazyTable kTable180{{nullptr}, "InventoryReply<SNSAliyunSmsEndpointInventory>", kRows180, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSAliyunSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows181[] = {  // InventoryReply<SNSApplicationEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSApplicationEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSApplicationEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable179{{nullptr}, "InventoryReply<SNSApplicationEndpointInventory>", kRows179, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::clear};
-constexpr schema::Row kRows180[] = {  // QueryReply<SNSApplicationEndpointInventory>
+schema::LazyTable kTable181{{nullptr}, "InventoryReply<SNSApplicationEndpointInventory>", kRows181, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationEndpointInventory>, L>::clear};
+constexpr schema::Row kRows182[] = {  // QueryReply<SNSApplicationEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSApplicationEndpointInventory>, L>::ref, offsetof(QueryReply<SNSApplicationEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSApplicationEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable180{{nullptr}, "QueryReply<SNSApplicationEndpointInventory>", kRows180, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::clear};
-constexpr schema::Row kRows181[] = {  // InventoryReply<SNSApplicationPlatformInventory>
+schema::LazyTable kTable182{{nullptr}, "QueryReply<SNSApplicationEndpointInventory>", kRows182, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationEndpointInventory>, L>::clear};
+constexpr schema::Row kRows183[] = {  // InventoryReply<SNSApplicationPlatformInventory>
   {"inventory", schema::Local<std::optional<SNSApplicationPlatformInventory>, L>::ref, offsetof(InventoryReply<SNSApplicationPlatformInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable181{{nullptr}, "InventoryReply<SNSApplicationPlatformInventory>", kRows181, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::clear};
-constexpr schema::Row kRows182[] = {  // QueryReply<SNSApplicationPlatformInventory>
+schema::LazyTable kTable183{{nullptr}, "InventoryReply<SNSApplicationPlatformInventory>", kRows183, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSApplicationPlatformInventory>, L>::clear};
+constexpr schema::Row kRows184[] = {  // QueryReply<SNSApplicationPlatformInventory>
   {"inventories", schema::Local<std::vector<SNSApplicationPlatformInventory>, L>::ref, offsetof(QueryReply<SNSApplicationPlatformInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSApplicationPlatformInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable182{{nullptr}, "QueryReply<SNSApplicationPlatformInventory>", kRows182, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::clear};
-constexpr schema::Row kRows183[] = {  // InventoryReply<SNSDingTalkAtPersonInventory>
+schema::LazyTable kTable184{{nullptr}, "QueryReply<SNSApplicationPlatformInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSApplicationPlatformInventory>, L>::clear};
+constexpr schema::Row kRows185[] = {  // InventoryReply<SNSDingTalkAtPersonInventory>
   {"inventory", schema::Local<std::optional<SNSDingTalkAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSDingTalkAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable183{{nullptr}, "InventoryReply<SNSDingTalkAtPersonInventory>", kRows183, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows184[] = {  // QueryReply<SNSDingTalkAtPersonInventory>
+schema::LazyTable kTable185{{nullptr}, "InventoryReply<SNSDingTalkAtPersonInventory>", kRows185, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows186[] = {  // QueryReply<SNSDingTalkAtPersonInventory>
   {"inventories", schema::Local<std::vector<SNSDingTalkAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSDingTalkAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSDingTalkAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable184{{nullptr}, "QueryReply<SNSDingTalkAtPersonInventory>", kRows184, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows185[] = {  // InventoryReply<SNSDingTalkEndpointInventory>
+schema::LazyTable kTable186{{nullptr}, "QueryReply<SNSDingTalkAtPersonInventory>", kRows186, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows187[] = {  // InventoryReply<SNSDingTalkEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSDingTalkEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSDingTalkEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable185{{nullptr}, "InventoryReply<SNSDingTalkEndpointInventory>", kRows185, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::clear};
-constexpr schema::Row kRows186[] = {  // QueryReply<SNSDingTalkEndpointInventory>
+schema::LazyTable kTable187{{nullptr}, "InventoryReply<SNSDingTalkEndpointInventory>", kRows187, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSDingTalkEndpointInventory>, L>::clear};
+constexpr schema::Row kRows188[] = {  // QueryReply<SNSDingTalkEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSDingTalkEndpointInventory>, L>::ref, offsetof(QueryReply<SNSDingTalkEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSDingTalkEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable186{{nullptr}, "QueryReply<SNSDingTalkEndpointInventory>", kRows186, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::clear};
-constexpr schema::Row kRows187[] = {  // InventoryReply<SNSEmailAddressInventory>
+schema::LazyTable kTable188{{nullptr}, "QueryReply<SNSDingTalkEndpointInventory>", kRows188, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSDingTalkEndpointInventory>, L>::clear};
+constexpr schema::Row kRows189[] = {  // InventoryReply<SNSEmailAddressInventory>
   {"inventory", schema::Local<std::optional<SNSEmailAddressInventory>, L>::ref, offsetof(InventoryReply<SNSEmailAddressInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable187{{nullptr}, "InventoryReply<SNSEmailAddressInventory>", kRows187, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::clear};
-constexpr schema::Row kRows188[] = {  // QueryReply<SNSEmailAddressInventory>
+schema::LazyTable kTable189{{nullptr}, "InventoryReply<SNSEmailAddressInventory>", kRows189, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSEmailAddressInventory>, L>::clear};
+constexpr schema::Row kRows190[] = {  // QueryReply<SNSEmailAddressInventory>
   {"inventories", schema::Local<std::vector<SNSEmailAddressInventory>, L>::ref, offsetof(QueryReply<SNSEmailAddressInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailAddressInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable188{{nullptr}, "QueryReply<SNSEmailAddressInventory>", kRows188, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::clear};
-constexpr schema::Row kRows189[] = {  // QueryReply<SNSEmailEndpointInventory>
+schema::LazyTable kTable190{{nullptr}, "QueryReply<SNSEmailAddressInventory>", kRows190, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailAddressInventory>, L>::clear};
+constexpr schema::Row kRows191[] = {  // QueryReply<SNSEmailEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSEmailEndpointInventory>, L>::ref, offsetof(QueryReply<SNSEmailEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable189{{nullptr}, "QueryReply<SNSEmailEndpointInventory>", kRows189, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::clear};
-constexpr schema::Row kRows190[] = {  // QueryReply<SNSEmailPlatformInventory>
+schema::LazyTable kTable191{{nullptr}, "QueryReply<SNSEmailEndpointInventory>", kRows191, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailEndpointInventory>, L>::clear};
+constexpr schema::Row kRows192[] = {  // QueryReply<SNSEmailPlatformInventory>
   {"inventories", schema::Local<std::vector<SNSEmailPlatformInventory>, L>::ref, offsetof(QueryReply<SNSEmailPlatformInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEmailPlatformInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable190{{nullptr}, "QueryReply<SNSEmailPlatformInventory>", kRows190, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::clear};
-constexpr schema::Row kRows191[] = {  // QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>
+schema::LazyTable kTable192{{nullptr}, "QueryReply<SNSEmailPlatformInventory>", kRows192, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEmailPlatformInventory>, L>::clear};
+constexpr schema::Row kRows193[] = {  // QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>
   {"inventories", schema::Local<std::vector<SNSEndpointThirdpartyAlertHistoryInventory>, L>::ref, offsetof(QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable191{{nullptr}, "QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>", kRows191, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::clear};
-constexpr schema::Row kRows192[] = {  // InventoryReply<SNSFeiShuAtPersonInventory>
+schema::LazyTable kTable193{{nullptr}, "QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>", kRows193, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSEndpointThirdpartyAlertHistoryInventory>, L>::clear};
+constexpr schema::Row kRows194[] = {  // InventoryReply<SNSFeiShuAtPersonInventory>
   {"inventory", schema::Local<std::optional<SNSFeiShuAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSFeiShuAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable192{{nullptr}, "InventoryReply<SNSFeiShuAtPersonInventory>", kRows192, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows193[] = {  // QueryReply<SNSFeiShuAtPersonInventory>
+schema::LazyTable kTable194{{nullptr}, "InventoryReply<SNSFeiShuAtPersonInventory>", kRows194, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows195[] = {  // QueryReply<SNSFeiShuAtPersonInventory>
   {"inventories", schema::Local<std::vector<SNSFeiShuAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSFeiShuAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSFeiShuAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable193{{nullptr}, "QueryReply<SNSFeiShuAtPersonInventory>", kRows193, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows194[] = {  // InventoryReply<SNSFeiShuEndpointInventory>
+schema::LazyTable kTable195{{nullptr}, "QueryReply<SNSFeiShuAtPersonInventory>", kRows195, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows196[] = {  // InventoryReply<SNSFeiShuEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSFeiShuEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSFeiShuEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable194{{nullptr}, "InventoryReply<SNSFeiShuEndpointInventory>", kRows194, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::clear};
-constexpr schema::Row kRows195[] = {  // QueryReply<SNSFeiShuEndpointInventory>
+schema::LazyTable kTable196{{nullptr}, "InventoryReply<SNSFeiShuEndpointInventory>", kRows196, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSFeiShuEndpointInventory>, L>::clear};
+constexpr schema::Row kRows197[] = {  // QueryReply<SNSFeiShuEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSFeiShuEndpointInventory>, L>::ref, offsetof(QueryReply<SNSFeiShuEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSFeiShuEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable195{{nullptr}, "QueryReply<SNSFeiShuEndpointInventory>", kRows195, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::clear};
-constexpr schema::Row kRows196[] = {  // InventoryReply<SNSHttpEndpointInventory>
+schema::LazyTable kTable197{{nullptr}, "QueryReply<SNSFeiShuEndpointInventory>", kRows197, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSFeiShuEndpointInventory>, L>::clear};
+constexpr schema::Row kRows198[] = {  // InventoryReply<SNSHttpEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSHttpEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSHttpEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable196{{nullptr}, "InventoryReply<SNSHttpEndpointInventory>", kRows196, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::clear};
-constexpr schema::Row kRows197[] = {  // QueryReply<SNSHttpEndpointInventory>
+schema::LazyTable kTable198{{nullptr}, "InventoryReply<SNSHttpEndpointInventory>", kRows198, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSHttpEndpointInventory>, L>::clear};
+constexpr schema::Row kRows199[] = {  // QueryReply<SNSHttpEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSHttpEndpointInventory>, L>::ref, offsetof(QueryReply<SNSHttpEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSHttpEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable197{{nullptr}, "QueryReply<SNSHttpEndpointInventory>", kRows197, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::clear};
-constexpr schema::Row kRows198[] = {  // InventoryReply<SNSMicrosoftTeamsEndpointInventory>
+schema::LazyTable kTable199{{nullptr}, "QueryReply<SNSHttpEndpointInventory>", kRows199, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSHttpEndpointInventory>, L>::clear};
+constexpr schema::Row kRows200[] = {  // InventoryReply<SNSMicrosoftTeamsEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSMicrosoftTeamsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSMicrosoftTeamsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable198{{nullptr}, "InventoryReply<SNSMicrosoftTeamsEndpointInventory>", kRows198, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
-constexpr schema::Row kRows199[] = {  // QueryReply<SNSMicrosoftTeamsEndpointInventory>
+schema::LazyTable kTable200{{nullptr}, "InventoryReply<SNSMicrosoftTeamsEndpointInventory>", kRows200, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows201[] = {  // QueryReply<SNSMicrosoftTeamsEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSMicrosoftTeamsEndpointInventory>, L>::ref, offsetof(QueryReply<SNSMicrosoftTeamsEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSMicrosoftTeamsEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable199{{nullptr}, "QueryReply<SNSMicrosoftTeamsEndpointInventory>", kRows199, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
-constexpr schema::Row kRows200[] = {  // InventoryReply<SNSTextTemplateInventory>
+schema::LazyTable kTable201{{nullptr}, "QueryReply<SNSMicrosoftTeamsEndpointInventory>", kRows201, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSMicrosoftTeamsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows202[] = {  // InventoryReply<SNSTextTemplateInventory>
   {"inventory", schema::Local<std::optional<SNSTextTemplateInventory>, L>::ref, offsetof(InventoryReply<SNSTextTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable200{{nullptr}, "InventoryReply<SNSTextTemplateInventory>", kRows200, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::clear};
-constexpr schema::Row kRows201[] = {  // QueryReply<SNSTextTemplateInventory>
+schema::LazyTable kTable202{{nullptr}, "InventoryReply<SNSTextTemplateInventory>", kRows202, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows203[] = {  // QueryReply<SNSTextTemplateInventory>
   {"inventories", schema::Local<std::vector<SNSTextTemplateInventory>, L>::ref, offsetof(QueryReply<SNSTextTemplateInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSTextTemplateInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable201{{nullptr}, "QueryReply<SNSTextTemplateInventory>", kRows201, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::clear};
-constexpr schema::Row kRows202[] = {  // InventoryReply<SNSTopicInventory>
+schema::LazyTable kTable203{{nullptr}, "QueryReply<SNSTextTemplateInventory>", kRows203, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTextTemplateInventory>, L>::clear};
+constexpr schema::Row kRows204[] = {  // InventoryReply<SNSTopicInventory>
   {"inventory", schema::Local<std::optional<SNSTopicInventory>, L>::ref, offsetof(InventoryReply<SNSTopicInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable202{{nullptr}, "InventoryReply<SNSTopicInventory>", kRows202, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::clear};
-constexpr schema::Row kRows203[] = {  // QueryReply<SNSTopicInventory>
+schema::LazyTable kTable204{{nullptr}, "InventoryReply<SNSTopicInventory>", kRows204, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSTopicInventory>, L>::clear};
+constexpr schema::Row kRows205[] = {  // QueryReply<SNSTopicInventory>
   {"inventories", schema::Local<std::vector<SNSTopicInventory>, L>::ref, offsetof(QueryReply<SNSTopicInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSTopicInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable203{{nullptr}, "QueryReply<SNSTopicInventory>", kRows203, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::clear};
-constexpr schema::Row kRows204[] = {  // InventoryReply<SNSUniversalSmsEndpointInventory>
+schema::LazyTable kTable205{{nullptr}, "QueryReply<SNSTopicInventory>", kRows205, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSTopicInventory>, L>::clear};
+constexpr schema::Row kRows206[] = {  // InventoryReply<SNSUniversalSmsEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSUniversalSmsEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSUniversalSmsEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable204{{nullptr}, "InventoryReply<SNSUniversalSmsEndpointInventory>", kRows204, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
-constexpr schema::Row kRows205[] = {  // QueryReply<SNSUniversalSmsEndpointInventory>
+schema::LazyTable kTable206{{nullptr}, "InventoryReply<SNSUniversalSmsEndpointInventory>", kRows206, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows207[] = {  // QueryReply<SNSUniversalSmsEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSUniversalSmsEndpointInventory>, L>::ref, offsetof(QueryReply<SNSUniversalSmsEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSUniversalSmsEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable205{{nullptr}, "QueryReply<SNSUniversalSmsEndpointInventory>", kRows205, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
-constexpr schema::Row kRows206[] = {  // InventoryReply<SNSWeComAtPersonInventory>
+schema::LazyTable kTable207{{nullptr}, "QueryReply<SNSUniversalSmsEndpointInventory>", kRows207, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSUniversalSmsEndpointInventory>, L>::clear};
+constexpr schema::Row kRows208[] = {  // InventoryReply<SNSWeComAtPersonInventory>
   {"inventory", schema::Local<std::optional<SNSWeComAtPersonInventory>, L>::ref, offsetof(InventoryReply<SNSWeComAtPersonInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable206{{nullptr}, "InventoryReply<SNSWeComAtPersonInventory>", kRows206, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows207[] = {  // QueryReply<SNSWeComAtPersonInventory>
+schema::LazyTable kTable208{{nullptr}, "InventoryReply<SNSWeComAtPersonInventory>", kRows208, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows209[] = {  // QueryReply<SNSWeComAtPersonInventory>
   {"inventories", schema::Local<std::vector<SNSWeComAtPersonInventory>, L>::ref, offsetof(QueryReply<SNSWeComAtPersonInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSWeComAtPersonInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable207{{nullptr}, "QueryReply<SNSWeComAtPersonInventory>", kRows207, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::clear};
-constexpr schema::Row kRows208[] = {  // InventoryReply<SNSWeComEndpointInventory>
+schema::LazyTable kTable209{{nullptr}, "QueryReply<SNSWeComAtPersonInventory>", kRows209, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComAtPersonInventory>, L>::clear};
+constexpr schema::Row kRows210[] = {  // InventoryReply<SNSWeComEndpointInventory>
   {"inventory", schema::Local<std::optional<SNSWeComEndpointInventory>, L>::ref, offsetof(InventoryReply<SNSWeComEndpointInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable208{{nullptr}, "InventoryReply<SNSWeComEndpointInventory>", kRows208, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::clear};
-constexpr schema::Row kRows209[] = {  // QueryReply<SNSWeComEndpointInventory>
+schema::LazyTable kTable210{{nullptr}, "InventoryReply<SNSWeComEndpointInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SNSWeComEndpointInventory>, L>::clear};
+constexpr schema::Row kRows211[] = {  // QueryReply<SNSWeComEndpointInventory>
   {"inventories", schema::Local<std::vector<SNSWeComEndpointInventory>, L>::ref, offsetof(QueryReply<SNSWeComEndpointInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SNSWeComEndpointInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable209{{nullptr}, "QueryReply<SNSWeComEndpointInventory>", kRows209, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::clear};
-constexpr schema::Row kRows210[] = {  // InventoryReply<SSORedirectTemplateInventory>
+schema::LazyTable kTable211{{nullptr}, "QueryReply<SNSWeComEndpointInventory>", kRows211, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::make, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SNSWeComEndpointInventory>, L>::clear};
+constexpr schema::Row kRows212[] = {  // InventoryReply<SSORedirectTemplateInventory>
   {"inventory", schema::Local<std::optional<SSORedirectTemplateInventory>, L>::ref, offsetof(InventoryReply<SSORedirectTemplateInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable210{{nullptr}, "InventoryReply<SSORedirectTemplateInventory>", kRows210, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::clear};
-constexpr schema::Row kRows211[] = {  // InventoryReply<SchedulerJobGroupInventory>
+schema::LazyTable kTable212{{nullptr}, "InventoryReply<SSORedirectTemplateInventory>", kRows212, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::make, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SSORedirectTemplateInventory>, L>::clear};
+constexpr schema::Row kRows213[] = {  // InventoryReply<SchedulerJobGroupInventory>
   {"inventory", schema::Local<std::optional<SchedulerJobGroupInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobGroupInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable211{{nullptr}, "InventoryReply<SchedulerJobGroupInventory>", kRows211, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::clear};
-constexpr schema::Row kRows212[] = {  // QueryReply<SchedulerJobGroupInventory>
+schema::LazyTable kTable213{{nullptr}, "InventoryReply<SchedulerJobGroupInventory>", kRows213, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupInventory>, L>::clear};
+constexpr schema::Row kRows214[] = {  // QueryReply<SchedulerJobGroupInventory>
   {"inventories", schema::Local<std::vector<SchedulerJobGroupInventory>, L>::ref, offsetof(QueryReply<SchedulerJobGroupInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobGroupInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable212{{nullptr}, "QueryReply<SchedulerJobGroupInventory>", kRows212, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::clear};
-constexpr schema::Row kRows213[] = {  // InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>
+schema::LazyTable kTable214{{nullptr}, "QueryReply<SchedulerJobGroupInventory>", kRows214, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobGroupInventory>, L>::clear};
+constexpr schema::Row kRows215[] = {  // InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>
   {"inventory", schema::Local<std::optional<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable213{{nullptr}, "InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>", kRows213, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::clear};
-constexpr schema::Row kRows214[] = {  // QueryReply<SchedulerJobHistoryInventory>
+schema::LazyTable kTable215{{nullptr}, "InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>", kRows215, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>, L>::clear};
+constexpr schema::Row kRows216[] = {  // QueryReply<SchedulerJobHistoryInventory>
   {"inventories", schema::Local<std::vector<SchedulerJobHistoryInventory>, L>::ref, offsetof(QueryReply<SchedulerJobHistoryInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobHistoryInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable214{{nullptr}, "QueryReply<SchedulerJobHistoryInventory>", kRows214, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::clear};
-constexpr schema::Row kRows215[] = {  // InventoryReply<SchedulerJobInventory>
+schema::LazyTable kTable216{{nullptr}, "QueryReply<SchedulerJobHistoryInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobHistoryInventory>, L>::clear};
+constexpr schema::Row kRows217[] = {  // InventoryReply<SchedulerJobInventory>
   {"inventory", schema::Local<std::optional<SchedulerJobInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable215{{nullptr}, "InventoryReply<SchedulerJobInventory>", kRows215, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::clear};
-constexpr schema::Row kRows216[] = {  // QueryReply<SchedulerJobInventory>
+schema::LazyTable kTable217{{nullptr}, "InventoryReply<SchedulerJobInventory>", kRows217, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobInventory>, L>::clear};
+constexpr schema::Row kRows218[] = {  // QueryReply<SchedulerJobInventory>
   {"inventories", schema::Local<std::vector<SchedulerJobInventory>, L>::ref, offsetof(QueryReply<SchedulerJobInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerJobInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable216{{nullptr}, "QueryReply<SchedulerJobInventory>", kRows216, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::clear};
-constexpr schema::Row kRows217[] = {  // InventoryReply<SchedulerJobSchedulerTriggerInventory>
+schema::LazyTable kTable218{{nullptr}, "QueryReply<SchedulerJobInventory>", kRows218, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerJobInventory>, L>::clear};
+constexpr schema::Row kRows219[] = {  // InventoryReply<SchedulerJobSchedulerTriggerInventory>
   {"inventory", schema::Local<std::optional<SchedulerJobSchedulerTriggerInventory>, L>::ref, offsetof(InventoryReply<SchedulerJobSchedulerTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable217{{nullptr}, "InventoryReply<SchedulerJobSchedulerTriggerInventory>", kRows217, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::clear};
-constexpr schema::Row kRows218[] = {  // InventoryReply<SchedulerTriggerInventory>
+schema::LazyTable kTable219{{nullptr}, "InventoryReply<SchedulerJobSchedulerTriggerInventory>", kRows219, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerJobSchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows220[] = {  // InventoryReply<SchedulerTriggerInventory>
   {"inventory", schema::Local<std::optional<SchedulerTriggerInventory>, L>::ref, offsetof(InventoryReply<SchedulerTriggerInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable218{{nullptr}, "InventoryReply<SchedulerTriggerInventory>", kRows218, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::clear};
-constexpr schema::Row kRows219[] = {  // QueryReply<SchedulerTriggerInventory>
+schema::LazyTable kTable220{{nullptr}, "InventoryReply<SchedulerTriggerInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows221[] = {  // QueryReply<SchedulerTriggerInventory>
   {"inventories", schema::Local<std::vector<SchedulerTriggerInventory>, L>::ref, offsetof(QueryReply<SchedulerTriggerInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SchedulerTriggerInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable219{{nullptr}, "QueryReply<SchedulerTriggerInventory>", kRows219, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::clear};
-constexpr schema::Row kRows220[] = {  // InventoryReply<ScsiLunClusterStatusInventory>
+schema::LazyTable kTable221{{nullptr}, "QueryReply<SchedulerTriggerInventory>", kRows221, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::make, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SchedulerTriggerInventory>, L>::clear};
+constexpr schema::Row kRows222[] = {  // InventoryReply<ScsiLunClusterStatusInventory>
   {"inventory", schema::Local<std::optional<ScsiLunClusterStatusInventory>, L>::ref, offsetof(InventoryReply<ScsiLunClusterStatusInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable220{{nullptr}, "InventoryReply<ScsiLunClusterStatusInventory>", kRows220, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::clear};
-constexpr schema::Row kRows221[] = {  // InventoryReply<ScsiLunInventory>
+schema::LazyTable kTable222{{nullptr}, "InventoryReply<ScsiLunClusterStatusInventory>", kRows222, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunClusterStatusInventory>, L>::clear};
+constexpr schema::Row kRows223[] = {  // InventoryReply<ScsiLunInventory>
   {"inventory", schema::Local<std::optional<ScsiLunInventory>, L>::ref, offsetof(InventoryReply<ScsiLunInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable221{{nullptr}, "InventoryReply<ScsiLunInventory>", kRows221, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::clear};
-constexpr schema::Row kRows222[] = {  // QueryReply<ScsiLunInventory>
+schema::LazyTable kTable223{{nullptr}, "InventoryReply<ScsiLunInventory>", kRows223, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ScsiLunInventory>, L>::clear};
+constexpr schema::Row kRows224[] = {  // QueryReply<ScsiLunInventory>
   {"inventories", schema::Local<std::vector<ScsiLunInventory>, L>::ref, offsetof(QueryReply<ScsiLunInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ScsiLunInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable222{{nullptr}, "QueryReply<ScsiLunInventory>", kRows222, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::clear};
-constexpr schema::Row kRows223[] = {  // InventoryReply<SdnControllerInventory>
+schema::LazyTable kTable224{{nullptr}, "QueryReply<ScsiLunInventory>", kRows224, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::make, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ScsiLunInventory>, L>::clear};
+constexpr schema::Row kRows225[] = {  // InventoryReply<SdnControllerInventory>
   {"inventory", schema::Local<std::optional<SdnControllerInventory>, L>::ref, offsetof(InventoryReply<SdnControllerInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable223{{nullptr}, "InventoryReply<SdnControllerInventory>", kRows223, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::clear};
-constexpr schema::Row kRows224[] = {  // QueryReply<SdnControllerInventory>
+schema::LazyTable kTable225{{nullptr}, "InventoryReply<SdnControllerInventory>", kRows225, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SdnControllerInventory>, L>::clear};
+constexpr schema::Row kRows226[] = {  // QueryReply<SdnControllerInventory>
   {"inventories", schema::Local<std::vector<SdnControllerInventory>, L>::ref, offsetof(QueryReply<SdnControllerInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SdnControllerInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable224{{nullptr}, "QueryReply<SdnControllerInventory>", kRows224, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::clear};
-constexpr schema::Row kRows225[] = {  // InventoryReply<SecretResourcePoolInventory>
+schema::LazyTable kTable226{{nullptr}, "QueryReply<SdnControllerInventory>", kRows226, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::make, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SdnControllerInventory>, L>::clear};
+constexpr schema::Row kRows227[] = {  // InventoryReply<SecretResourcePoolInventory>
   {"inventory", schema::Local<std::optional<SecretResourcePoolInventory>, L>::ref, offsetof(InventoryReply<SecretResourcePoolInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable225{{nullptr}, "InventoryReply<SecretResourcePoolInventory>", kRows225, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::clear};
-constexpr schema::Row kRows226[] = {  // QueryReply<SecretResourcePoolInventory>
+schema::LazyTable kTable227{{nullptr}, "InventoryReply<SecretResourcePoolInventory>", kRows227, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecretResourcePoolInventory>, L>::clear};
+constexpr schema::Row kRows228[] = {  // QueryReply<SecretResourcePoolInventory>
   {"inventories", schema::Local<std::vector<SecretResourcePoolInventory>, L>::ref, offsetof(QueryReply<SecretResourcePoolInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecretResourcePoolInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable226{{nullptr}, "QueryReply<SecretResourcePoolInventory>", kRows226, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::clear};
-constexpr schema::Row kRows227[] = {  // InventoryReply<SecurityMachineInventory>
+schema::LazyTable kTable228{{nullptr}, "QueryReply<SecretResourcePoolInventory>", kRows228, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::make, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecretResourcePoolInventory>, L>::clear};
+constexpr schema::Row kRows229[] = {  // InventoryReply<SecurityMachineInventory>
   {"inventory", schema::Local<std::optional<SecurityMachineInventory>, L>::ref, offsetof(InventoryReply<SecurityMachineInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable227{{nullptr}, "InventoryReply<SecurityMachineInventory>", kRows227, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::clear};
-constexpr schema::Row kRows228[] = {  // QueryReply<SecurityMachineInventory>
+schema::LazyTable kTable229{{nullptr}, "InventoryReply<SecurityMachineInventory>", kRows229, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<SecurityMachineInventory>, L>::clear};
+constexpr schema::Row kRows230[] = {  // QueryReply<SecurityMachineInventory>
   {"inventories", schema::Local<std::vector<SecurityMachineInventory>, L>::ref, offsetof(QueryReply<SecurityMachineInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<SecurityMachineInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable228{{nullptr}, "QueryReply<SecurityMachineInventory>", kRows228, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::clear};
+schema::LazyTable kTable230{{nullptr}, "QueryReply<SecurityMachineInventory>", kRows230, 2, nullptr, 0, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::make, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::destroy, &schema::ObjectOps<QueryReply<SecurityMachineInventory>, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& MonitorTriggerActionInventory::describe() { return schema::lazyTable(kTable0); }
+const schema::TypeDesc& MonitorTemplateInventory::describe() { return schema::lazyTable(kTable0); }
+
+MonitorTemplateInventory::MonitorTemplateInventory() = default;
+MonitorTemplateInventory::MonitorTemplateInventory(MonitorTemplateInventory&&) noexcept = default;
+MonitorTemplateInventory::~MonitorTemplateInventory() = default;
+
+const schema::TypeDesc& MonitorTriggerActionInventory::describe() { return schema::lazyTable(kTable1); }
 
 MonitorTriggerActionInventory::MonitorTriggerActionInventory() = default;
 MonitorTriggerActionInventory::MonitorTriggerActionInventory(MonitorTriggerActionInventory&&) noexcept = default;
 MonitorTriggerActionInventory::~MonitorTriggerActionInventory() = default;
 
-const schema::TypeDesc& MonitorTriggerInventory::describe() { return schema::lazyTable(kTable1); }
+const schema::TypeDesc& MonitorTriggerInventory::describe() { return schema::lazyTable(kTable2); }
 
 MonitorTriggerInventory::MonitorTriggerInventory() = default;
 MonitorTriggerInventory::MonitorTriggerInventory(MonitorTriggerInventory&&) noexcept = default;
 MonitorTriggerInventory::~MonitorTriggerInventory() = default;
 
-const schema::TypeDesc& MountVmInstanceRecoveryPointResult::describe() { return schema::lazyTable(kTable2); }
+const schema::TypeDesc& MountVmInstanceRecoveryPointResult::describe() { return schema::lazyTable(kTable3); }
 
 MountVmInstanceRecoveryPointResult::MountVmInstanceRecoveryPointResult() = default;
 MountVmInstanceRecoveryPointResult::MountVmInstanceRecoveryPointResult(MountVmInstanceRecoveryPointResult&&) noexcept = default;
 MountVmInstanceRecoveryPointResult::~MountVmInstanceRecoveryPointResult() = default;
 
-const schema::TypeDesc& MttyDeviceInventory::describe() { return schema::lazyTable(kTable3); }
+const schema::TypeDesc& MttyDeviceInventory::describe() { return schema::lazyTable(kTable4); }
 
 MttyDeviceInventory::MttyDeviceInventory() = default;
 MttyDeviceInventory::MttyDeviceInventory(MttyDeviceInventory&&) noexcept = default;
 MttyDeviceInventory::~MttyDeviceInventory() = default;
 
-const schema::TypeDesc& MulticastRouterInventory::describe() { return schema::lazyTable(kTable4); }
+const schema::TypeDesc& MulticastRouterInventory::describe() { return schema::lazyTable(kTable5); }
 
 MulticastRouterInventory::MulticastRouterInventory() = default;
 MulticastRouterInventory::MulticastRouterInventory(MulticastRouterInventory&&) noexcept = default;
 MulticastRouterInventory::~MulticastRouterInventory() = default;
 
-const schema::TypeDesc& NasFileSystemInventory::describe() { return schema::lazyTable(kTable5); }
+const schema::TypeDesc& NasFileSystemInventory::describe() { return schema::lazyTable(kTable6); }
 
 NasFileSystemInventory::NasFileSystemInventory() = default;
 NasFileSystemInventory::NasFileSystemInventory(NasFileSystemInventory&&) noexcept = default;
 NasFileSystemInventory::~NasFileSystemInventory() = default;
 
-const schema::TypeDesc& NasMountTargetInventory::describe() { return schema::lazyTable(kTable6); }
+const schema::TypeDesc& NasMountTargetInventory::describe() { return schema::lazyTable(kTable7); }
 
 NasMountTargetInventory::NasMountTargetInventory() = default;
 NasMountTargetInventory::NasMountTargetInventory(NasMountTargetInventory&&) noexcept = default;
 NasMountTargetInventory::~NasMountTargetInventory() = default;
 
-const schema::TypeDesc& NvmeLunInventory::describe() { return schema::lazyTable(kTable7); }
+const schema::TypeDesc& NvmeLunInventory::describe() { return schema::lazyTable(kTable8); }
 
 NvmeLunInventory::NvmeLunInventory() = default;
 NvmeLunInventory::NvmeLunInventory(NvmeLunInventory&&) noexcept = default;
 NvmeLunInventory::~NvmeLunInventory() = default;
 
-const schema::TypeDesc& NvmeServerInventory::describe() { return schema::lazyTable(kTable8); }
+const schema::TypeDesc& NvmeServerInventory::describe() { return schema::lazyTable(kTable9); }
 
 NvmeServerInventory::NvmeServerInventory() = default;
 NvmeServerInventory::NvmeServerInventory(NvmeServerInventory&&) noexcept = default;
 NvmeServerInventory::~NvmeServerInventory() = default;
 
-const schema::TypeDesc& NvmeTargetInventory::describe() { return schema::lazyTable(kTable9); }
+const schema::TypeDesc& NvmeTargetInventory::describe() { return schema::lazyTable(kTable10); }
 
 NvmeTargetInventory::NvmeTargetInventory() = default;
 NvmeTargetInventory::NvmeTargetInventory(NvmeTargetInventory&&) noexcept = default;
 NvmeTargetInventory::~NvmeTargetInventory() = default;
 
-const schema::TypeDesc& OAuth2ClientInventory::describe() { return schema::lazyTable(kTable10); }
+const schema::TypeDesc& OAuth2ClientInventory::describe() { return schema::lazyTable(kTable11); }
 
 OAuth2ClientInventory::OAuth2ClientInventory() = default;
 OAuth2ClientInventory::OAuth2ClientInventory(OAuth2ClientInventory&&) noexcept = default;
 OAuth2ClientInventory::~OAuth2ClientInventory() = default;
 
-const schema::TypeDesc& OAuth2TokenInventory::describe() { return schema::lazyTable(kTable11); }
+const schema::TypeDesc& OAuth2TokenInventory::describe() { return schema::lazyTable(kTable12); }
 
 OAuth2TokenInventory::OAuth2TokenInventory() = default;
 OAuth2TokenInventory::OAuth2TokenInventory(OAuth2TokenInventory&&) noexcept = default;
 OAuth2TokenInventory::~OAuth2TokenInventory() = default;
 
-const schema::TypeDesc& OssBucketInventory::describe() { return schema::lazyTable(kTable12); }
+const schema::TypeDesc& OssBucketInventory::describe() { return schema::lazyTable(kTable13); }
 
 OssBucketInventory::OssBucketInventory() = default;
 OssBucketInventory::OssBucketInventory(OssBucketInventory&&) noexcept = default;
 OssBucketInventory::~OssBucketInventory() = default;
 
-const schema::TypeDesc& OvfCpuInfo::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& OvfCpuInfo::describe() { return schema::lazyTable(kTable14); }
 
 OvfCpuInfo::OvfCpuInfo() = default;
 OvfCpuInfo::OvfCpuInfo(OvfCpuInfo&&) noexcept = default;
 OvfCpuInfo::~OvfCpuInfo() = default;
 
-const schema::TypeDesc& OvfInfo::describe() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& OvfInfo::describe() { return schema::lazyTable(kTable15); }
 
 OvfInfo::OvfInfo() = default;
 OvfInfo::OvfInfo(OvfInfo&&) noexcept = default;
 OvfInfo::~OvfInfo() = default;
 
-const schema::TypeDesc& OvfMemoryInfo::describe() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& OvfMemoryInfo::describe() { return schema::lazyTable(kTable16); }
 
 OvfMemoryInfo::OvfMemoryInfo() = default;
 OvfMemoryInfo::OvfMemoryInfo(OvfMemoryInfo&&) noexcept = default;
 OvfMemoryInfo::~OvfMemoryInfo() = default;
 
-const schema::TypeDesc& OvfOSInfo::describe() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& OvfOSInfo::describe() { return schema::lazyTable(kTable17); }
 
 OvfOSInfo::OvfOSInfo() = default;
 OvfOSInfo::OvfOSInfo(OvfOSInfo&&) noexcept = default;
 OvfOSInfo::~OvfOSInfo() = default;
 
-const schema::TypeDesc& OvfSystemInfo::describe() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& OvfSystemInfo::describe() { return schema::lazyTable(kTable18); }
 
 OvfSystemInfo::OvfSystemInfo() = default;
 OvfSystemInfo::OvfSystemInfo(OvfSystemInfo&&) noexcept = default;
 OvfSystemInfo::~OvfSystemInfo() = default;
 
-const schema::TypeDesc& Pagination::describe() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& Pagination::describe() { return schema::lazyTable(kTable19); }
 
 Pagination::Pagination() = default;
 Pagination::Pagination(Pagination&&) noexcept = default;
 Pagination::~Pagination() = default;
 
-const schema::TypeDesc& ParseOvfResult::describe() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& ParseOvfResult::describe() { return schema::lazyTable(kTable20); }
 
 ParseOvfResult::ParseOvfResult() = default;
 ParseOvfResult::ParseOvfResult(ParseOvfResult&&) noexcept = default;
 ParseOvfResult::~ParseOvfResult() = default;
 
-const schema::TypeDesc& PciDeviceInventory::describe() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& PciDeviceInventory::describe() { return schema::lazyTable(kTable21); }
 
 PciDeviceInventory::PciDeviceInventory() = default;
 PciDeviceInventory::PciDeviceInventory(PciDeviceInventory&&) noexcept = default;
 PciDeviceInventory::~PciDeviceInventory() = default;
 
-const schema::TypeDesc& PciDeviceMetaData::describe() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& PciDeviceMetaData::describe() { return schema::lazyTable(kTable22); }
 
 PciDeviceMetaData::PciDeviceMetaData() = default;
 PciDeviceMetaData::PciDeviceMetaData(PciDeviceMetaData&&) noexcept = default;
 PciDeviceMetaData::~PciDeviceMetaData() = default;
 
-const schema::TypeDesc& PciDeviceOfferingInventory::describe() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& PciDeviceOfferingInventory::describe() { return schema::lazyTable(kTable23); }
 
 PciDeviceOfferingInventory::PciDeviceOfferingInventory() = default;
 PciDeviceOfferingInventory::PciDeviceOfferingInventory(PciDeviceOfferingInventory&&) noexcept = default;
 PciDeviceOfferingInventory::~PciDeviceOfferingInventory() = default;
 
-const schema::TypeDesc& PciDeviceSpecInventory::describe() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& PciDeviceSpecInventory::describe() { return schema::lazyTable(kTable24); }
 
 PciDeviceSpecInventory::PciDeviceSpecInventory() = default;
 PciDeviceSpecInventory::PciDeviceSpecInventory(PciDeviceSpecInventory&&) noexcept = default;
 PciDeviceSpecInventory::~PciDeviceSpecInventory() = default;
 
-const schema::TypeDesc& PendingTaskInfo::describe() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& PendingTaskInfo::describe() { return schema::lazyTable(kTable25); }
 
 PendingTaskInfo::PendingTaskInfo() = default;
 PendingTaskInfo::PendingTaskInfo(PendingTaskInfo&&) noexcept = default;
 PendingTaskInfo::~PendingTaskInfo() = default;
 
-const schema::TypeDesc& PolicyInventory::describe() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& PolicyInventory::describe() { return schema::lazyTable(kTable26); }
 
 PolicyInventory::PolicyInventory() = default;
 PolicyInventory::PolicyInventory(PolicyInventory&&) noexcept = default;
 PolicyInventory::~PolicyInventory() = default;
 
-const schema::TypeDesc& PolicyRouteRuleInventory::describe() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& PolicyRouteRuleInventory::describe() { return schema::lazyTable(kTable27); }
 
 PolicyRouteRuleInventory::PolicyRouteRuleInventory() = default;
 PolicyRouteRuleInventory::PolicyRouteRuleInventory(PolicyRouteRuleInventory&&) noexcept = default;
 PolicyRouteRuleInventory::~PolicyRouteRuleInventory() = default;
 
-const schema::TypeDesc& PolicyRouteRuleSetInventory::describe() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& PolicyRouteRuleSetInventory::describe() { return schema::lazyTable(kTable28); }
 
 PolicyRouteRuleSetInventory::PolicyRouteRuleSetInventory() = default;
 PolicyRouteRuleSetInventory::PolicyRouteRuleSetInventory(PolicyRouteRuleSetInventory&&) noexcept = default;
 PolicyRouteRuleSetInventory::~PolicyRouteRuleSetInventory() = default;
 
-const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable29); }
 
 PolicyRouteRuleSetL3RefInventory::PolicyRouteRuleSetL3RefInventory() = default;
 PolicyRouteRuleSetL3RefInventory::PolicyRouteRuleSetL3RefInventory(PolicyRouteRuleSetL3RefInventory&&) noexcept = default;
 PolicyRouteRuleSetL3RefInventory::~PolicyRouteRuleSetL3RefInventory() = default;
 
-const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describe() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describe() { return schema::lazyTable(kTable30); }
 
 PolicyRouteRuleSetVRouterRefInventory::PolicyRouteRuleSetVRouterRefInventory() = default;
 PolicyRouteRuleSetVRouterRefInventory::PolicyRouteRuleSetVRouterRefInventory(PolicyRouteRuleSetVRouterRefInventory&&) noexcept = default;
 PolicyRouteRuleSetVRouterRefInventory::~PolicyRouteRuleSetVRouterRefInventory() = default;
 
-const schema::TypeDesc& PolicyRouteTableInventory::describe() { return schema::lazyTable(kTable30); }
+const schema::TypeDesc& PolicyRouteTableInventory::describe() { return schema::lazyTable(kTable31); }
 
 PolicyRouteTableInventory::PolicyRouteTableInventory() = default;
 PolicyRouteTableInventory::PolicyRouteTableInventory(PolicyRouteTableInventory&&) noexcept = default;
 PolicyRouteTableInventory::~PolicyRouteTableInventory() = default;
 
-const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describe() { return schema::lazyTable(kTable31); }
+const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describe() { return schema::lazyTable(kTable32); }
 
 PolicyRouteTableRouteEntryInventory::PolicyRouteTableRouteEntryInventory() = default;
 PolicyRouteTableRouteEntryInventory::PolicyRouteTableRouteEntryInventory(PolicyRouteTableRouteEntryInventory&&) noexcept = default;
 PolicyRouteTableRouteEntryInventory::~PolicyRouteTableRouteEntryInventory() = default;
 
-const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describe() { return schema::lazyTable(kTable32); }
+const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describe() { return schema::lazyTable(kTable33); }
 
 PolicyRouteTableVRouterRefInventory::PolicyRouteTableVRouterRefInventory() = default;
 PolicyRouteTableVRouterRefInventory::PolicyRouteTableVRouterRefInventory(PolicyRouteTableVRouterRefInventory&&) noexcept = default;
 PolicyRouteTableVRouterRefInventory::~PolicyRouteTableVRouterRefInventory() = default;
 
-const schema::TypeDesc& PolicyStatement::describe() { return schema::lazyTable(kTable33); }
+const schema::TypeDesc& PolicyStatement::describe() { return schema::lazyTable(kTable34); }
 
 PolicyStatement::PolicyStatement() = default;
 PolicyStatement::PolicyStatement(PolicyStatement&&) noexcept = default;
 PolicyStatement::~PolicyStatement() = default;
 
-const schema::TypeDesc& PortMirrorInventory::describe() { return schema::lazyTable(kTable34); }
+const schema::TypeDesc& PortMirrorInventory::describe() { return schema::lazyTable(kTable35); }
 
 PortMirrorInventory::PortMirrorInventory() = default;
 PortMirrorInventory::PortMirrorInventory(PortMirrorInventory&&) noexcept = default;
 PortMirrorInventory::~PortMirrorInventory() = default;
 
-const schema::TypeDesc& PortMirrorSessionInventory::describe() { return schema::lazyTable(kTable35); }
+const schema::TypeDesc& PortMirrorSessionInventory::describe() { return schema::lazyTable(kTable36); }
 
 PortMirrorSessionInventory::PortMirrorSessionInventory() = default;
 PortMirrorSessionInventory::PortMirrorSessionInventory(PortMirrorSessionInventory&&) noexcept = default;
 PortMirrorSessionInventory::~PortMirrorSessionInventory() = default;
 
-const schema::TypeDesc& PowerOffHostResult::describe() { return schema::lazyTable(kTable36); }
+const schema::TypeDesc& PowerOffHostResult::describe() { return schema::lazyTable(kTable37); }
 
 PowerOffHostResult::PowerOffHostResult() = default;
 PowerOffHostResult::PowerOffHostResult(PowerOffHostResult&&) noexcept = default;
 PowerOffHostResult::~PowerOffHostResult() = default;
 
-const schema::TypeDesc& PreconfigurationTemplateInventory::describe() { return schema::lazyTable(kTable37); }
+const schema::TypeDesc& PreconfigurationTemplateInventory::describe() { return schema::lazyTable(kTable38); }
 
 PreconfigurationTemplateInventory::PreconfigurationTemplateInventory() = default;
 PreconfigurationTemplateInventory::PreconfigurationTemplateInventory(PreconfigurationTemplateInventory&&) noexcept = default;
 PreconfigurationTemplateInventory::~PreconfigurationTemplateInventory() = default;
 
-const schema::TypeDesc& PreviewResourceStackResult::describe() { return schema::lazyTable(kTable38); }
+const schema::TypeDesc& PreviewResourceStackResult::describe() { return schema::lazyTable(kTable39); }
 
 PreviewResourceStackResult::PreviewResourceStackResult() = default;
 PreviewResourceStackResult::PreviewResourceStackResult(PreviewResourceStackResult&&) noexcept = default;
 PreviewResourceStackResult::~PreviewResourceStackResult() = default;
 
-const schema::TypeDesc& PreviewResourceStruct::describe() { return schema::lazyTable(kTable39); }
+const schema::TypeDesc& PreviewResourceStruct::describe() { return schema::lazyTable(kTable40); }
 
 PreviewResourceStruct::PreviewResourceStruct() = default;
 PreviewResourceStruct::PreviewResourceStruct(PreviewResourceStruct&&) noexcept = default;
 PreviewResourceStruct::~PreviewResourceStruct() = default;
 
-const schema::TypeDesc& PriceInventory::describe() { return schema::lazyTable(kTable40); }
+const schema::TypeDesc& PriceInventory::describe() { return schema::lazyTable(kTable41); }
 
 PriceInventory::PriceInventory() = default;
 PriceInventory::PriceInventory(PriceInventory&&) noexcept = default;
 PriceInventory::~PriceInventory() = default;
 
-const schema::TypeDesc& PriceTableInventory::describe() { return schema::lazyTable(kTable41); }
+const schema::TypeDesc& PriceTableInventory::describe() { return schema::lazyTable(kTable42); }
 
 PriceTableInventory::PriceTableInventory() = default;
 PriceTableInventory::PriceTableInventory(PriceTableInventory&&) noexcept = default;
 PriceTableInventory::~PriceTableInventory() = default;
 
-const schema::TypeDesc& PrimaryStorageInventory::describe() { return schema::lazyTable(kTable42); }
+const schema::TypeDesc& PrimaryStorageInventory::describe() { return schema::lazyTable(kTable43); }
 
 PrimaryStorageInventory::PrimaryStorageInventory() = default;
 PrimaryStorageInventory::PrimaryStorageInventory(PrimaryStorageInventory&&) noexcept = default;
 PrimaryStorageInventory::~PrimaryStorageInventory() = default;
 
-const schema::TypeDesc& ProgressProperty::describe() { return schema::lazyTable(kTable43); }
+const schema::TypeDesc& ProgressProperty::describe() { return schema::lazyTable(kTable44); }
 
 ProgressProperty::ProgressProperty() = default;
 ProgressProperty::ProgressProperty(ProgressProperty&&) noexcept = default;
 ProgressProperty::~ProgressProperty() = default;
 
-const schema::TypeDesc& PrometheusQueryLabelValuesResult::describe() { return schema::lazyTable(kTable44); }
+const schema::TypeDesc& PrometheusQueryLabelValuesResult::describe() { return schema::lazyTable(kTable45); }
 
 PrometheusQueryLabelValuesResult::PrometheusQueryLabelValuesResult() = default;
 PrometheusQueryLabelValuesResult::PrometheusQueryLabelValuesResult(PrometheusQueryLabelValuesResult&&) noexcept = default;
 PrometheusQueryLabelValuesResult::~PrometheusQueryLabelValuesResult() = default;
 
-const schema::TypeDesc& PrometheusQueryMetadataResult::describe() { return schema::lazyTable(kTable45); }
+const schema::TypeDesc& PrometheusQueryMetadataResult::describe() { return schema::lazyTable(kTable46); }
 
 PrometheusQueryMetadataResult::PrometheusQueryMetadataResult() = default;
 PrometheusQueryMetadataResult::PrometheusQueryMetadataResult(PrometheusQueryMetadataResult&&) noexcept = default;
 PrometheusQueryMetadataResult::~PrometheusQueryMetadataResult() = default;
 
-const schema::TypeDesc& PrometheusQueryPassThroughResult::describe() { return schema::lazyTable(kTable46); }
+const schema::TypeDesc& PrometheusQueryPassThroughResult::describe() { return schema::lazyTable(kTable47); }
 
 PrometheusQueryPassThroughResult::PrometheusQueryPassThroughResult() = default;
 PrometheusQueryPassThroughResult::PrometheusQueryPassThroughResult(PrometheusQueryPassThroughResult&&) noexcept = default;
 PrometheusQueryPassThroughResult::~PrometheusQueryPassThroughResult() = default;
 
-const schema::TypeDesc& PrometheusQueryVmMonitoringDataResult::describe() { return schema::lazyTable(kTable47); }
+const schema::TypeDesc& PrometheusQueryVmMonitoringDataResult::describe() { return schema::lazyTable(kTable48); }
 
 PrometheusQueryVmMonitoringDataResult::PrometheusQueryVmMonitoringDataResult() = default;
 PrometheusQueryVmMonitoringDataResult::PrometheusQueryVmMonitoringDataResult(PrometheusQueryVmMonitoringDataResult&&) noexcept = default;
 PrometheusQueryVmMonitoringDataResult::~PrometheusQueryVmMonitoringDataResult() = default;
 
-const schema::TypeDesc& PublishAppInventory::describe() { return schema::lazyTable(kTable48); }
+const schema::TypeDesc& PublishAppInventory::describe() { return schema::lazyTable(kTable49); }
 
 PublishAppInventory::PublishAppInventory() = default;
 PublishAppInventory::PublishAppInventory(PublishAppInventory&&) noexcept = default;
 PublishAppInventory::~PublishAppInventory() = default;
 
-const schema::TypeDesc& QuotaInventory::describe() { return schema::lazyTable(kTable49); }
+const schema::TypeDesc& QuotaInventory::describe() { return schema::lazyTable(kTable50); }
 
 QuotaInventory::QuotaInventory() = default;
 QuotaInventory::QuotaInventory(QuotaInventory&&) noexcept = default;
 QuotaInventory::~QuotaInventory() = default;
 
-const schema::TypeDesc& QuotaUsage::describe() { return schema::lazyTable(kTable50); }
+const schema::TypeDesc& QuotaUsage::describe() { return schema::lazyTable(kTable51); }
 
 QuotaUsage::QuotaUsage() = default;
 QuotaUsage::QuotaUsage(QuotaUsage&&) noexcept = default;
 QuotaUsage::~QuotaUsage() = default;
 
-const schema::TypeDesc& RaidPhysicalDriveInventory::describe() { return schema::lazyTable(kTable51); }
+const schema::TypeDesc& RaidPhysicalDriveInventory::describe() { return schema::lazyTable(kTable52); }
 
 RaidPhysicalDriveInventory::RaidPhysicalDriveInventory() = default;
 RaidPhysicalDriveInventory::RaidPhysicalDriveInventory(RaidPhysicalDriveInventory&&) noexcept = default;
 RaidPhysicalDriveInventory::~RaidPhysicalDriveInventory() = default;
 
-const schema::TypeDesc& ReclaimSpaceFromImageStoreResult::describe() { return schema::lazyTable(kTable52); }
+const schema::TypeDesc& ReclaimSpaceFromImageStoreResult::describe() { return schema::lazyTable(kTable53); }
 
 ReclaimSpaceFromImageStoreResult::ReclaimSpaceFromImageStoreResult() = default;
 ReclaimSpaceFromImageStoreResult::ReclaimSpaceFromImageStoreResult(ReclaimSpaceFromImageStoreResult&&) noexcept = default;
 ReclaimSpaceFromImageStoreResult::~ReclaimSpaceFromImageStoreResult() = default;
 
-const schema::TypeDesc& ReconnectConsoleProxyAgentResult::describe() { return schema::lazyTable(kTable53); }
+const schema::TypeDesc& ReconnectConsoleProxyAgentResult::describe() { return schema::lazyTable(kTable54); }
 
 ReconnectConsoleProxyAgentResult::ReconnectConsoleProxyAgentResult() = default;
 ReconnectConsoleProxyAgentResult::ReconnectConsoleProxyAgentResult(ReconnectConsoleProxyAgentResult&&) noexcept = default;
 ReconnectConsoleProxyAgentResult::~ReconnectConsoleProxyAgentResult() = default;
 
-const schema::TypeDesc& RecoverDatabaseFromBackupResult::describe() { return schema::lazyTable(kTable54); }
+const schema::TypeDesc& RecoverDatabaseFromBackupResult::describe() { return schema::lazyTable(kTable55); }
 
 RecoverDatabaseFromBackupResult::RecoverDatabaseFromBackupResult() = default;
 RecoverDatabaseFromBackupResult::RecoverDatabaseFromBackupResult(RecoverDatabaseFromBackupResult&&) noexcept = default;
 RecoverDatabaseFromBackupResult::~RecoverDatabaseFromBackupResult() = default;
 
-const schema::TypeDesc& RefreshCaptchaResult::describe() { return schema::lazyTable(kTable55); }
+const schema::TypeDesc& RefreshCaptchaResult::describe() { return schema::lazyTable(kTable56); }
 
 RefreshCaptchaResult::RefreshCaptchaResult() = default;
 RefreshCaptchaResult::RefreshCaptchaResult(RefreshCaptchaResult&&) noexcept = default;
 RefreshCaptchaResult::~RefreshCaptchaResult() = default;
 
-const schema::TypeDesc& RefreshFiberChannelStorageResult::describe() { return schema::lazyTable(kTable56); }
+const schema::TypeDesc& RefreshFiberChannelStorageResult::describe() { return schema::lazyTable(kTable57); }
 
 RefreshFiberChannelStorageResult::RefreshFiberChannelStorageResult() = default;
 RefreshFiberChannelStorageResult::RefreshFiberChannelStorageResult(RefreshFiberChannelStorageResult&&) noexcept = default;
 RefreshFiberChannelStorageResult::~RefreshFiberChannelStorageResult() = default;
 
-const schema::TypeDesc& RefreshLocalRaidResult::describe() { return schema::lazyTable(kTable57); }
+const schema::TypeDesc& RefreshLocalRaidResult::describe() { return schema::lazyTable(kTable58); }
 
 RefreshLocalRaidResult::RefreshLocalRaidResult() = default;
 RefreshLocalRaidResult::RefreshLocalRaidResult(RefreshLocalRaidResult&&) noexcept = default;
 RefreshLocalRaidResult::~RefreshLocalRaidResult() = default;
 
-const schema::TypeDesc& RefreshNvmeTargetResult::describe() { return schema::lazyTable(kTable58); }
+const schema::TypeDesc& RefreshNvmeTargetResult::describe() { return schema::lazyTable(kTable59); }
 
 RefreshNvmeTargetResult::RefreshNvmeTargetResult() = default;
 RefreshNvmeTargetResult::RefreshNvmeTargetResult(RefreshNvmeTargetResult&&) noexcept = default;
 RefreshNvmeTargetResult::~RefreshNvmeTargetResult() = default;
 
-const schema::TypeDesc& RegisterLicenseRequestedApplicationResult::describe() { return schema::lazyTable(kTable59); }
+const schema::TypeDesc& RegisterLicenseRequestedApplicationResult::describe() { return schema::lazyTable(kTable60); }
 
 RegisterLicenseRequestedApplicationResult::RegisterLicenseRequestedApplicationResult() = default;
 RegisterLicenseRequestedApplicationResult::RegisterLicenseRequestedApplicationResult(RegisterLicenseRequestedApplicationResult&&) noexcept = default;
 RegisterLicenseRequestedApplicationResult::~RegisterLicenseRequestedApplicationResult() = default;
 
-const schema::TypeDesc& RemoteVtepInventory::describe() { return schema::lazyTable(kTable60); }
+const schema::TypeDesc& RemoteVtepInventory::describe() { return schema::lazyTable(kTable61); }
 
 RemoteVtepInventory::RemoteVtepInventory() = default;
 RemoteVtepInventory::RemoteVtepInventory(RemoteVtepInventory&&) noexcept = default;
 RemoteVtepInventory::~RemoteVtepInventory() = default;
 
-const schema::TypeDesc& ResourceConfigInventory::describe() { return schema::lazyTable(kTable61); }
+const schema::TypeDesc& ResourceConfigInventory::describe() { return schema::lazyTable(kTable62); }
 
 ResourceConfigInventory::ResourceConfigInventory() = default;
 ResourceConfigInventory::ResourceConfigInventory(ResourceConfigInventory&&) noexcept = default;
 ResourceConfigInventory::~ResourceConfigInventory() = default;
 
-const schema::TypeDesc& ResourceInventory::describe() { return schema::lazyTable(kTable62); }
+const schema::TypeDesc& ResourceInventory::describe() { return schema::lazyTable(kTable63); }
 
 ResourceInventory::ResourceInventory() = default;
 ResourceInventory::ResourceInventory(ResourceInventory&&) noexcept = default;
 ResourceInventory::~ResourceInventory() = default;
 
-const schema::TypeDesc& ResourceStackInventory::describe() { return schema::lazyTable(kTable63); }
+const schema::TypeDesc& ResourceStackInventory::describe() { return schema::lazyTable(kTable64); }
 
 ResourceStackInventory::ResourceStackInventory() = default;
 ResourceStackInventory::ResourceStackInventory(ResourceStackInventory&&) noexcept = default;
 ResourceStackInventory::~ResourceStackInventory() = default;
 
-const schema::TypeDesc& RevertSnapshotGroupResult::describe() { return schema::lazyTable(kTable64); }
+const schema::TypeDesc& RevertSnapshotGroupResult::describe() { return schema::lazyTable(kTable65); }
 
 RevertSnapshotGroupResult::RevertSnapshotGroupResult() = default;
 RevertSnapshotGroupResult::RevertSnapshotGroupResult(RevertSnapshotGroupResult&&) noexcept = default;
 RevertSnapshotGroupResult::~RevertSnapshotGroupResult() = default;
 
-const schema::TypeDesc& RevertVmFromSnapshotGroupResult::describe() { return schema::lazyTable(kTable65); }
+const schema::TypeDesc& RevertVmFromSnapshotGroupResult::describe() { return schema::lazyTable(kTable66); }
 
 RevertVmFromSnapshotGroupResult::RevertVmFromSnapshotGroupResult() = default;
 RevertVmFromSnapshotGroupResult::RevertVmFromSnapshotGroupResult(RevertVmFromSnapshotGroupResult&&) noexcept = default;
 RevertVmFromSnapshotGroupResult::~RevertVmFromSnapshotGroupResult() = default;
 
-const schema::TypeDesc& RoleInventory::describe() { return schema::lazyTable(kTable66); }
+const schema::TypeDesc& RoleInventory::describe() { return schema::lazyTable(kTable67); }
 
 RoleInventory::RoleInventory() = default;
 RoleInventory::RoleInventory(RoleInventory&&) noexcept = default;
 RoleInventory::~RoleInventory() = default;
 
-const schema::TypeDesc& RolePolicyRefInventory::describe() { return schema::lazyTable(kTable67); }
+const schema::TypeDesc& RolePolicyRefInventory::describe() { return schema::lazyTable(kTable68); }
 
 RolePolicyRefInventory::RolePolicyRefInventory() = default;
 RolePolicyRefInventory::RolePolicyRefInventory(RolePolicyRefInventory&&) noexcept = default;
 RolePolicyRefInventory::~RolePolicyRefInventory() = default;
 
-const schema::TypeDesc& RolePolicyStatementInventory::describe() { return schema::lazyTable(kTable68); }
+const schema::TypeDesc& RolePolicyStatementInventory::describe() { return schema::lazyTable(kTable69); }
 
 RolePolicyStatementInventory::RolePolicyStatementInventory() = default;
 RolePolicyStatementInventory::RolePolicyStatementInventory(RolePolicyStatementInventory&&) noexcept = default;
 RolePolicyStatementInventory::~RolePolicyStatementInventory() = default;
 
-const schema::TypeDesc& RouterAreaInventory::describe() { return schema::lazyTable(kTable69); }
+const schema::TypeDesc& RouterAreaInventory::describe() { return schema::lazyTable(kTable70); }
 
 RouterAreaInventory::RouterAreaInventory() = default;
 RouterAreaInventory::RouterAreaInventory(RouterAreaInventory&&) noexcept = default;
 RouterAreaInventory::~RouterAreaInventory() = default;
 
-const schema::TypeDesc& RunningTaskInfo::describe() { return schema::lazyTable(kTable70); }
+const schema::TypeDesc& RunningTaskInfo::describe() { return schema::lazyTable(kTable71); }
 
 RunningTaskInfo::RunningTaskInfo() = default;
 RunningTaskInfo::RunningTaskInfo(RunningTaskInfo&&) noexcept = default;
 RunningTaskInfo::~RunningTaskInfo() = default;
 
-const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describe() { return schema::lazyTable(kTable71); }
+const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describe() { return schema::lazyTable(kTable72); }
 
 SNSAliyunSmsEndpointInventory::SNSAliyunSmsEndpointInventory() = default;
 SNSAliyunSmsEndpointInventory::SNSAliyunSmsEndpointInventory(SNSAliyunSmsEndpointInventory&&) noexcept = default;
 SNSAliyunSmsEndpointInventory::~SNSAliyunSmsEndpointInventory() = default;
 
-const schema::TypeDesc& SNSApplicationEndpointInventory::describe() { return schema::lazyTable(kTable72); }
+const schema::TypeDesc& SNSApplicationEndpointInventory::describe() { return schema::lazyTable(kTable73); }
 
 SNSApplicationEndpointInventory::SNSApplicationEndpointInventory() = default;
 SNSApplicationEndpointInventory::SNSApplicationEndpointInventory(SNSApplicationEndpointInventory&&) noexcept = default;
 SNSApplicationEndpointInventory::~SNSApplicationEndpointInventory() = default;
 
-const schema::TypeDesc& SNSApplicationPlatformInventory::describe() { return schema::lazyTable(kTable73); }
+const schema::TypeDesc& SNSApplicationPlatformInventory::describe() { return schema::lazyTable(kTable74); }
 
 SNSApplicationPlatformInventory::SNSApplicationPlatformInventory() = default;
 SNSApplicationPlatformInventory::SNSApplicationPlatformInventory(SNSApplicationPlatformInventory&&) noexcept = default;
 SNSApplicationPlatformInventory::~SNSApplicationPlatformInventory() = default;
 
-const schema::TypeDesc& SNSDingTalkAtPersonInventory::describe() { return schema::lazyTable(kTable74); }
+const schema::TypeDesc& SNSDingTalkAtPersonInventory::describe() { return schema::lazyTable(kTable75); }
 
 SNSDingTalkAtPersonInventory::SNSDingTalkAtPersonInventory() = default;
 SNSDingTalkAtPersonInventory::SNSDingTalkAtPersonInventory(SNSDingTalkAtPersonInventory&&) noexcept = default;
 SNSDingTalkAtPersonInventory::~SNSDingTalkAtPersonInventory() = default;
 
-const schema::TypeDesc& SNSDingTalkEndpointInventory::describe() { return schema::lazyTable(kTable75); }
+const schema::TypeDesc& SNSDingTalkEndpointInventory::describe() { return schema::lazyTable(kTable76); }
 
 SNSDingTalkEndpointInventory::SNSDingTalkEndpointInventory() = default;
 SNSDingTalkEndpointInventory::SNSDingTalkEndpointInventory(SNSDingTalkEndpointInventory&&) noexcept = default;
 SNSDingTalkEndpointInventory::~SNSDingTalkEndpointInventory() = default;
 
-const schema::TypeDesc& SNSDingTalkTestConnectionResult::describe() { return schema::lazyTable(kTable76); }
+const schema::TypeDesc& SNSDingTalkTestConnectionResult::describe() { return schema::lazyTable(kTable77); }
 
 SNSDingTalkTestConnectionResult::SNSDingTalkTestConnectionResult() = default;
 SNSDingTalkTestConnectionResult::SNSDingTalkTestConnectionResult(SNSDingTalkTestConnectionResult&&) noexcept = default;
 SNSDingTalkTestConnectionResult::~SNSDingTalkTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSEmailAddressInventory::describe() { return schema::lazyTable(kTable77); }
+const schema::TypeDesc& SNSEmailAddressInventory::describe() { return schema::lazyTable(kTable78); }
 
 SNSEmailAddressInventory::SNSEmailAddressInventory() = default;
 SNSEmailAddressInventory::SNSEmailAddressInventory(SNSEmailAddressInventory&&) noexcept = default;
 SNSEmailAddressInventory::~SNSEmailAddressInventory() = default;
 
-const schema::TypeDesc& SNSEmailEndpointInventory::describe() { return schema::lazyTable(kTable78); }
+const schema::TypeDesc& SNSEmailEndpointInventory::describe() { return schema::lazyTable(kTable79); }
 
 SNSEmailEndpointInventory::SNSEmailEndpointInventory() = default;
 SNSEmailEndpointInventory::SNSEmailEndpointInventory(SNSEmailEndpointInventory&&) noexcept = default;
 SNSEmailEndpointInventory::~SNSEmailEndpointInventory() = default;
 
-const schema::TypeDesc& SNSEmailPlatformInventory::describe() { return schema::lazyTable(kTable79); }
+const schema::TypeDesc& SNSEmailPlatformInventory::describe() { return schema::lazyTable(kTable80); }
 
 SNSEmailPlatformInventory::SNSEmailPlatformInventory() = default;
 SNSEmailPlatformInventory::SNSEmailPlatformInventory(SNSEmailPlatformInventory&&) noexcept = default;
 SNSEmailPlatformInventory::~SNSEmailPlatformInventory() = default;
 
-const schema::TypeDesc& SNSEmailTestConnectionResult::describe() { return schema::lazyTable(kTable80); }
+const schema::TypeDesc& SNSEmailTestConnectionResult::describe() { return schema::lazyTable(kTable81); }
 
 SNSEmailTestConnectionResult::SNSEmailTestConnectionResult() = default;
 SNSEmailTestConnectionResult::SNSEmailTestConnectionResult(SNSEmailTestConnectionResult&&) noexcept = default;
 SNSEmailTestConnectionResult::~SNSEmailTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describe() { return schema::lazyTable(kTable81); }
+const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describe() { return schema::lazyTable(kTable82); }
 
 SNSEndpointThirdpartyAlertHistoryInventory::SNSEndpointThirdpartyAlertHistoryInventory() = default;
 SNSEndpointThirdpartyAlertHistoryInventory::SNSEndpointThirdpartyAlertHistoryInventory(SNSEndpointThirdpartyAlertHistoryInventory&&) noexcept = default;
 SNSEndpointThirdpartyAlertHistoryInventory::~SNSEndpointThirdpartyAlertHistoryInventory() = default;
 
-const schema::TypeDesc& SNSFeiShuAtPersonInventory::describe() { return schema::lazyTable(kTable82); }
+const schema::TypeDesc& SNSFeiShuAtPersonInventory::describe() { return schema::lazyTable(kTable83); }
 
 SNSFeiShuAtPersonInventory::SNSFeiShuAtPersonInventory() = default;
 SNSFeiShuAtPersonInventory::SNSFeiShuAtPersonInventory(SNSFeiShuAtPersonInventory&&) noexcept = default;
 SNSFeiShuAtPersonInventory::~SNSFeiShuAtPersonInventory() = default;
 
-const schema::TypeDesc& SNSFeiShuEndpointInventory::describe() { return schema::lazyTable(kTable83); }
+const schema::TypeDesc& SNSFeiShuEndpointInventory::describe() { return schema::lazyTable(kTable84); }
 
 SNSFeiShuEndpointInventory::SNSFeiShuEndpointInventory() = default;
 SNSFeiShuEndpointInventory::SNSFeiShuEndpointInventory(SNSFeiShuEndpointInventory&&) noexcept = default;
 SNSFeiShuEndpointInventory::~SNSFeiShuEndpointInventory() = default;
 
-const schema::TypeDesc& SNSFeiShuTestConnectionResult::describe() { return schema::lazyTable(kTable84); }
+const schema::TypeDesc& SNSFeiShuTestConnectionResult::describe() { return schema::lazyTable(kTable85); }
 
 SNSFeiShuTestConnectionResult::SNSFeiShuTestConnectionResult() = default;
 SNSFeiShuTestConnectionResult::SNSFeiShuTestConnectionResult(SNSFeiShuTestConnectionResult&&) noexcept = default;
 SNSFeiShuTestConnectionResult::~SNSFeiShuTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSHttpEndpointInventory::describe() { return schema::lazyTable(kTable85); }
+const schema::TypeDesc& SNSHttpEndpointInventory::describe() { return schema::lazyTable(kTable86); }
 
 SNSHttpEndpointInventory::SNSHttpEndpointInventory() = default;
 SNSHttpEndpointInventory::SNSHttpEndpointInventory(SNSHttpEndpointInventory&&) noexcept = default;
 SNSHttpEndpointInventory::~SNSHttpEndpointInventory() = default;
 
-const schema::TypeDesc& SNSHttpTestConnectionResult::describe() { return schema::lazyTable(kTable86); }
+const schema::TypeDesc& SNSHttpTestConnectionResult::describe() { return schema::lazyTable(kTable87); }
 
 SNSHttpTestConnectionResult::SNSHttpTestConnectionResult() = default;
 SNSHttpTestConnectionResult::SNSHttpTestConnectionResult(SNSHttpTestConnectionResult&&) noexcept = default;
 SNSHttpTestConnectionResult::~SNSHttpTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describe() { return schema::lazyTable(kTable87); }
+const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describe() { return schema::lazyTable(kTable88); }
 
 SNSMicrosoftTeamsEndpointInventory::SNSMicrosoftTeamsEndpointInventory() = default;
 SNSMicrosoftTeamsEndpointInventory::SNSMicrosoftTeamsEndpointInventory(SNSMicrosoftTeamsEndpointInventory&&) noexcept = default;
 SNSMicrosoftTeamsEndpointInventory::~SNSMicrosoftTeamsEndpointInventory() = default;
 
-const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionResult::describe() { return schema::lazyTable(kTable88); }
+const schema::TypeDesc& SNSMicrosoftTeamsTestConnectionResult::describe() { return schema::lazyTable(kTable89); }
 
 SNSMicrosoftTeamsTestConnectionResult::SNSMicrosoftTeamsTestConnectionResult() = default;
 SNSMicrosoftTeamsTestConnectionResult::SNSMicrosoftTeamsTestConnectionResult(SNSMicrosoftTeamsTestConnectionResult&&) noexcept = default;
 SNSMicrosoftTeamsTestConnectionResult::~SNSMicrosoftTeamsTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSSnmpTestConnectionResult::describe() { return schema::lazyTable(kTable89); }
+const schema::TypeDesc& SNSSnmpTestConnectionResult::describe() { return schema::lazyTable(kTable90); }
 
 SNSSnmpTestConnectionResult::SNSSnmpTestConnectionResult() = default;
 SNSSnmpTestConnectionResult::SNSSnmpTestConnectionResult(SNSSnmpTestConnectionResult&&) noexcept = default;
 SNSSnmpTestConnectionResult::~SNSSnmpTestConnectionResult() = default;
 
-const schema::TypeDesc& SNSTextTemplateInventory::describe() { return schema::lazyTable(kTable90); }
+const schema::TypeDesc& SNSTextTemplateInventory::describe() { return schema::lazyTable(kTable91); }
 
 SNSTextTemplateInventory::SNSTextTemplateInventory() = default;
 SNSTextTemplateInventory::SNSTextTemplateInventory(SNSTextTemplateInventory&&) noexcept = default;
 SNSTextTemplateInventory::~SNSTextTemplateInventory() = default;
 
-const schema::TypeDesc& SNSTopicInventory::describe() { return schema::lazyTable(kTable91); }
+const schema::TypeDesc& SNSTopicInventory::describe() { return schema::lazyTable(kTable92); }
 
 SNSTopicInventory::SNSTopicInventory() = default;
 SNSTopicInventory::SNSTopicInventory(SNSTopicInventory&&) noexcept = default;
 SNSTopicInventory::~SNSTopicInventory() = default;
 
-const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describe() { return schema::lazyTable(kTable92); }
+const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describe() { return schema::lazyTable(kTable93); }
 
 SNSUniversalSmsEndpointInventory::SNSUniversalSmsEndpointInventory() = default;
 SNSUniversalSmsEndpointInventory::SNSUniversalSmsEndpointInventory(SNSUniversalSmsEndpointInventory&&) noexcept = default;
 SNSUniversalSmsEndpointInventory::~SNSUniversalSmsEndpointInventory() = default;
 
-const schema::TypeDesc& SNSWeComAtPersonInventory::describe() { return schema::lazyTable(kTable93); }
+const schema::TypeDesc& SNSWeComAtPersonInventory::describe() { return schema::lazyTable(kTable94); }
 
 SNSWeComAtPersonInventory::SNSWeComAtPersonInventory() = default;
 SNSWeComAtPersonInventory::SNSWeComAtPersonInventory(SNSWeComAtPersonInventory&&) noexcept = default;
 SNSWeComAtPersonInventory::~SNSWeComAtPersonInventory() = default;
 
-const schema::TypeDesc& SNSWeComEndpointInventory::describe() { return schema::lazyTable(kTable94); }
+const schema::TypeDesc& SNSWeComEndpointInventory::describe() { return schema::lazyTable(kTable95); }
 
 SNSWeComEndpointInventory::SNSWeComEndpointInventory() = default;
 SNSWeComEndpointInventory::SNSWeComEndpointInventory(SNSWeComEndpointInventory&&) noexcept = default;
 SNSWeComEndpointInventory::~SNSWeComEndpointInventory() = default;
 
-const schema::TypeDesc& SNSWeComTestConnectionResult::describe() { return schema::lazyTable(kTable95); }
+const schema::TypeDesc& SNSWeComTestConnectionResult::describe() { return schema::lazyTable(kTable96); }
 
 SNSWeComTestConnectionResult::SNSWeComTestConnectionResult() = default;
 SNSWeComTestConnectionResult::SNSWeComTestConnectionResult(SNSWeComTestConnectionResult&&) noexcept = default;
 SNSWeComTestConnectionResult::~SNSWeComTestConnectionResult() = default;
 
-const schema::TypeDesc& SSOClientInventory::describe() { return schema::lazyTable(kTable96); }
+const schema::TypeDesc& SSOClientInventory::describe() { return schema::lazyTable(kTable97); }
 
 SSOClientInventory::SSOClientInventory() = default;
 SSOClientInventory::SSOClientInventory(SSOClientInventory&&) noexcept = default;
 SSOClientInventory::~SSOClientInventory() = default;
 
-const schema::TypeDesc& SSORedirectTemplateInventory::describe() { return schema::lazyTable(kTable97); }
+const schema::TypeDesc& SSORedirectTemplateInventory::describe() { return schema::lazyTable(kTable98); }
 
 SSORedirectTemplateInventory::SSORedirectTemplateInventory() = default;
 SSORedirectTemplateInventory::SSORedirectTemplateInventory(SSORedirectTemplateInventory&&) noexcept = default;
 SSORedirectTemplateInventory::~SSORedirectTemplateInventory() = default;
 
-const schema::TypeDesc& SSOServerTokenInventory::describe() { return schema::lazyTable(kTable98); }
+const schema::TypeDesc& SSOServerTokenInventory::describe() { return schema::lazyTable(kTable99); }
 
 SSOServerTokenInventory::SSOServerTokenInventory() = default;
 SSOServerTokenInventory::SSOServerTokenInventory(SSOServerTokenInventory&&) noexcept = default;
 SSOServerTokenInventory::~SSOServerTokenInventory() = default;
 
-const schema::TypeDesc& SSOTokenInventory::describe() { return schema::lazyTable(kTable99); }
+const schema::TypeDesc& SSOTokenInventory::describe() { return schema::lazyTable(kTable100); }
 
 SSOTokenInventory::SSOTokenInventory() = default;
 SSOTokenInventory::SSOTokenInventory(SSOTokenInventory&&) noexcept = default;
 SSOTokenInventory::~SSOTokenInventory() = default;
 
-const schema::TypeDesc& SchedulerJobGroupInventory::describe() { return schema::lazyTable(kTable100); }
+const schema::TypeDesc& SchedulerJobGroupInventory::describe() { return schema::lazyTable(kTable101); }
 
 SchedulerJobGroupInventory::SchedulerJobGroupInventory() = default;
 SchedulerJobGroupInventory::SchedulerJobGroupInventory(SchedulerJobGroupInventory&&) noexcept = default;
 SchedulerJobGroupInventory::~SchedulerJobGroupInventory() = default;
 
-const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describe() { return schema::lazyTable(kTable101); }
+const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describe() { return schema::lazyTable(kTable102); }
 
 SchedulerJobGroupSchedulerTriggerRefInventory::SchedulerJobGroupSchedulerTriggerRefInventory() = default;
 SchedulerJobGroupSchedulerTriggerRefInventory::SchedulerJobGroupSchedulerTriggerRefInventory(SchedulerJobGroupSchedulerTriggerRefInventory&&) noexcept = default;
 SchedulerJobGroupSchedulerTriggerRefInventory::~SchedulerJobGroupSchedulerTriggerRefInventory() = default;
 
-const schema::TypeDesc& SchedulerJobHistoryInventory::describe() { return schema::lazyTable(kTable102); }
+const schema::TypeDesc& SchedulerJobHistoryInventory::describe() { return schema::lazyTable(kTable103); }
 
 SchedulerJobHistoryInventory::SchedulerJobHistoryInventory() = default;
 SchedulerJobHistoryInventory::SchedulerJobHistoryInventory(SchedulerJobHistoryInventory&&) noexcept = default;
 SchedulerJobHistoryInventory::~SchedulerJobHistoryInventory() = default;
 
-const schema::TypeDesc& SchedulerJobInventory::describe() { return schema::lazyTable(kTable103); }
+const schema::TypeDesc& SchedulerJobInventory::describe() { return schema::lazyTable(kTable104); }
 
 SchedulerJobInventory::SchedulerJobInventory() = default;
 SchedulerJobInventory::SchedulerJobInventory(SchedulerJobInventory&&) noexcept = default;
 SchedulerJobInventory::~SchedulerJobInventory() = default;
 
-const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describe() { return schema::lazyTable(kTable104); }
+const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describe() { return schema::lazyTable(kTable105); }
 
 SchedulerJobSchedulerTriggerInventory::SchedulerJobSchedulerTriggerInventory() = default;
 SchedulerJobSchedulerTriggerInventory::SchedulerJobSchedulerTriggerInventory(SchedulerJobSchedulerTriggerInventory&&) noexcept = default;
 SchedulerJobSchedulerTriggerInventory::~SchedulerJobSchedulerTriggerInventory() = default;
 
-const schema::TypeDesc& SchedulerTriggerInventory::describe() { return schema::lazyTable(kTable105); }
+const schema::TypeDesc& SchedulerTriggerInventory::describe() { return schema::lazyTable(kTable106); }
 
 SchedulerTriggerInventory::SchedulerTriggerInventory() = default;
 SchedulerTriggerInventory::SchedulerTriggerInventory(SchedulerTriggerInventory&&) noexcept = default;
 SchedulerTriggerInventory::~SchedulerTriggerInventory() = default;
 
-const schema::TypeDesc& ScsiLunClusterStatusInventory::describe() { return schema::lazyTable(kTable106); }
+const schema::TypeDesc& ScsiLunClusterStatusInventory::describe() { return schema::lazyTable(kTable107); }
 
 ScsiLunClusterStatusInventory::ScsiLunClusterStatusInventory() = default;
 ScsiLunClusterStatusInventory::ScsiLunClusterStatusInventory(ScsiLunClusterStatusInventory&&) noexcept = default;
 ScsiLunClusterStatusInventory::~ScsiLunClusterStatusInventory() = default;
 
-const schema::TypeDesc& ScsiLunInventory::describe() { return schema::lazyTable(kTable107); }
+const schema::TypeDesc& ScsiLunInventory::describe() { return schema::lazyTable(kTable108); }
 
 ScsiLunInventory::ScsiLunInventory() = default;
 ScsiLunInventory::ScsiLunInventory(ScsiLunInventory&&) noexcept = default;
 ScsiLunInventory::~ScsiLunInventory() = default;
 
-const schema::TypeDesc& SdnControllerInventory::describe() { return schema::lazyTable(kTable108); }
+const schema::TypeDesc& SdnControllerInventory::describe() { return schema::lazyTable(kTable109); }
 
 SdnControllerInventory::SdnControllerInventory() = default;
 SdnControllerInventory::SdnControllerInventory(SdnControllerInventory&&) noexcept = default;
 SdnControllerInventory::~SdnControllerInventory() = default;
 
-const schema::TypeDesc& SdnVniRange::describe() { return schema::lazyTable(kTable109); }
+const schema::TypeDesc& SdnVniRange::describe() { return schema::lazyTable(kTable110); }
 
 SdnVniRange::SdnVniRange() = default;
 SdnVniRange::SdnVniRange(SdnVniRange&&) noexcept = default;
 SdnVniRange::~SdnVniRange() = default;
 
-const schema::TypeDesc& SecretResourcePoolInventory::describe() { return schema::lazyTable(kTable110); }
+const schema::TypeDesc& SecretResourcePoolInventory::describe() { return schema::lazyTable(kTable111); }
 
 SecretResourcePoolInventory::SecretResourcePoolInventory() = default;
 SecretResourcePoolInventory::SecretResourcePoolInventory(SecretResourcePoolInventory&&) noexcept = default;
 SecretResourcePoolInventory::~SecretResourcePoolInventory() = default;
 
-const schema::TypeDesc& SecurityMachineEncryptResult::describe() { return schema::lazyTable(kTable111); }
+const schema::TypeDesc& SecurityGroupRulePriorityAO::describe() { return schema::lazyTable(kTable112); }
+
+SecurityGroupRulePriorityAO::SecurityGroupRulePriorityAO() = default;
+SecurityGroupRulePriorityAO::SecurityGroupRulePriorityAO(SecurityGroupRulePriorityAO&&) noexcept = default;
+SecurityGroupRulePriorityAO::~SecurityGroupRulePriorityAO() = default;
+
+const schema::TypeDesc& SecurityMachineEncryptResult::describe() { return schema::lazyTable(kTable113); }
 
 SecurityMachineEncryptResult::SecurityMachineEncryptResult() = default;
 SecurityMachineEncryptResult::SecurityMachineEncryptResult(SecurityMachineEncryptResult&&) noexcept = default;
 SecurityMachineEncryptResult::~SecurityMachineEncryptResult() = default;
 
-const schema::TypeDesc& SecurityMachineInventory::describe() { return schema::lazyTable(kTable112); }
+const schema::TypeDesc& SecurityMachineInventory::describe() { return schema::lazyTable(kTable114); }
 
 SecurityMachineInventory::SecurityMachineInventory() = default;
 SecurityMachineInventory::SecurityMachineInventory(SecurityMachineInventory&&) noexcept = default;
 SecurityMachineInventory::~SecurityMachineInventory() = default;
 
-const schema::TypeDesc& SelfTestLocalRaidResult::describe() { return schema::lazyTable(kTable113); }
+const schema::TypeDesc& SelfTestLocalRaidResult::describe() { return schema::lazyTable(kTable115); }
 
 SelfTestLocalRaidResult::SelfTestLocalRaidResult() = default;
 SelfTestLocalRaidResult::SelfTestLocalRaidResult(SelfTestLocalRaidResult&&) noexcept = default;
 SelfTestLocalRaidResult::~SelfTestLocalRaidResult() = default;
 
-const schema::TypeDesc& SetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable114); }
+const schema::TypeDesc& SetFlowMeterRouterIdResult::describe() { return schema::lazyTable(kTable116); }
 
 SetFlowMeterRouterIdResult::SetFlowMeterRouterIdResult() = default;
 SetFlowMeterRouterIdResult::SetFlowMeterRouterIdResult(SetFlowMeterRouterIdResult&&) noexcept = default;
 SetFlowMeterRouterIdResult::~SetFlowMeterRouterIdResult() = default;
 
-const schema::TypeDesc& SetSecurityMachineKeyResult::describe() { return schema::lazyTable(kTable115); }
+const schema::TypeDesc& SetSecurityMachineKeyResult::describe() { return schema::lazyTable(kTable117); }
 
 SetSecurityMachineKeyResult::SetSecurityMachineKeyResult() = default;
 SetSecurityMachineKeyResult::SetSecurityMachineKeyResult(SetSecurityMachineKeyResult&&) noexcept = default;
 SetSecurityMachineKeyResult::~SetSecurityMachineKeyResult() = default;
 
-const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingResult::describe() { return schema::lazyTable(kTable116); }
+const schema::TypeDesc& SetServiceTypeOnHostNetworkBondingResult::describe() { return schema::lazyTable(kTable118); }
 
 SetServiceTypeOnHostNetworkBondingResult::SetServiceTypeOnHostNetworkBondingResult() = default;
 SetServiceTypeOnHostNetworkBondingResult::SetServiceTypeOnHostNetworkBondingResult(SetServiceTypeOnHostNetworkBondingResult&&) noexcept = default;
 SetServiceTypeOnHostNetworkBondingResult::~SetServiceTypeOnHostNetworkBondingResult() = default;
 
-const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceResult::describe() { return schema::lazyTable(kTable117); }
+const schema::TypeDesc& SetServiceTypeOnHostNetworkInterfaceResult::describe() { return schema::lazyTable(kTable119); }
 
 SetServiceTypeOnHostNetworkInterfaceResult::SetServiceTypeOnHostNetworkInterfaceResult() = default;
 SetServiceTypeOnHostNetworkInterfaceResult::SetServiceTypeOnHostNetworkInterfaceResult(SetServiceTypeOnHostNetworkInterfaceResult&&) noexcept = default;
 SetServiceTypeOnHostNetworkInterfaceResult::~SetServiceTypeOnHostNetworkInterfaceResult() = default;
 
-const schema::TypeDesc& SetVRouterRouterIdResult::describe() { return schema::lazyTable(kTable118); }
+const schema::TypeDesc& MonitorTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable120); }
 
-SetVRouterRouterIdResult::SetVRouterRouterIdResult() = default;
-SetVRouterRouterIdResult::SetVRouterRouterIdResult(SetVRouterRouterIdResult&&) noexcept = default;
-SetVRouterRouterIdResult::~SetVRouterRouterIdResult() = default;
+const schema::TypeDesc& MonitorTemplateInventory::describeQueryReply() { return schema::lazyTable(kTable121); }
 
-const schema::TypeDesc& SetVmNicSecurityGroupResult::describe() { return schema::lazyTable(kTable119); }
+const schema::TypeDesc& MonitorTriggerActionInventory::describeInventoryReply() { return schema::lazyTable(kTable122); }
 
-SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult() = default;
-SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult(SetVmNicSecurityGroupResult&&) noexcept = default;
-SetVmNicSecurityGroupResult::~SetVmNicSecurityGroupResult() = default;
+const schema::TypeDesc& MonitorTriggerActionInventory::describeQueryReply() { return schema::lazyTable(kTable123); }
 
-const schema::TypeDesc& MonitorTriggerActionInventory::describeInventoryReply() { return schema::lazyTable(kTable120); }
+const schema::TypeDesc& MonitorTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable124); }
 
-const schema::TypeDesc& MonitorTriggerActionInventory::describeQueryReply() { return schema::lazyTable(kTable121); }
+const schema::TypeDesc& MonitorTriggerInventory::describeQueryReply() { return schema::lazyTable(kTable125); }
 
-const schema::TypeDesc& MonitorTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable122); }
+const schema::TypeDesc& MttyDeviceInventory::describeQueryReply() { return schema::lazyTable(kTable126); }
 
-const schema::TypeDesc& MonitorTriggerInventory::describeQueryReply() { return schema::lazyTable(kTable123); }
+const schema::TypeDesc& MulticastRouterInventory::describeInventoryReply() { return schema::lazyTable(kTable127); }
 
-const schema::TypeDesc& MttyDeviceInventory::describeQueryReply() { return schema::lazyTable(kTable124); }
+const schema::TypeDesc& MulticastRouterInventory::describeQueryReply() { return schema::lazyTable(kTable128); }
 
-const schema::TypeDesc& MulticastRouterInventory::describeInventoryReply() { return schema::lazyTable(kTable125); }
+const schema::TypeDesc& NasFileSystemInventory::describeInventoryReply() { return schema::lazyTable(kTable129); }
 
-const schema::TypeDesc& MulticastRouterInventory::describeQueryReply() { return schema::lazyTable(kTable126); }
+const schema::TypeDesc& NasFileSystemInventory::describeQueryReply() { return schema::lazyTable(kTable130); }
 
-const schema::TypeDesc& NasFileSystemInventory::describeInventoryReply() { return schema::lazyTable(kTable127); }
+const schema::TypeDesc& NasMountTargetInventory::describeInventoryReply() { return schema::lazyTable(kTable131); }
 
-const schema::TypeDesc& NasFileSystemInventory::describeQueryReply() { return schema::lazyTable(kTable128); }
+const schema::TypeDesc& NasMountTargetInventory::describeQueryReply() { return schema::lazyTable(kTable132); }
 
-const schema::TypeDesc& NasMountTargetInventory::describeInventoryReply() { return schema::lazyTable(kTable129); }
+const schema::TypeDesc& NvmeLunInventory::describeQueryReply() { return schema::lazyTable(kTable133); }
 
-const schema::TypeDesc& NasMountTargetInventory::describeQueryReply() { return schema::lazyTable(kTable130); }
+const schema::TypeDesc& NvmeServerInventory::describeInventoryReply() { return schema::lazyTable(kTable134); }
 
-const schema::TypeDesc& NvmeLunInventory::describeQueryReply() { return schema::lazyTable(kTable131); }
+const schema::TypeDesc& NvmeServerInventory::describeQueryReply() { return schema::lazyTable(kTable135); }
 
-const schema::TypeDesc& NvmeServerInventory::describeInventoryReply() { return schema::lazyTable(kTable132); }
+const schema::TypeDesc& NvmeTargetInventory::describeQueryReply() { return schema::lazyTable(kTable136); }
 
-const schema::TypeDesc& NvmeServerInventory::describeQueryReply() { return schema::lazyTable(kTable133); }
+const schema::TypeDesc& OAuth2ClientInventory::describeInventoryReply() { return schema::lazyTable(kTable137); }
 
-const schema::TypeDesc& NvmeTargetInventory::describeQueryReply() { return schema::lazyTable(kTable134); }
+const schema::TypeDesc& OssBucketInventory::describeInventoryReply() { return schema::lazyTable(kTable138); }
 
-const schema::TypeDesc& OAuth2ClientInventory::describeInventoryReply() { return schema::lazyTable(kTable135); }
+const schema::TypeDesc& PciDeviceInventory::describeInventoryReply() { return schema::lazyTable(kTable139); }
 
-const schema::TypeDesc& OssBucketInventory::describeInventoryReply() { return schema::lazyTable(kTable136); }
+const schema::TypeDesc& PciDeviceInventory::describeQueryReply() { return schema::lazyTable(kTable140); }
 
-const schema::TypeDesc& PciDeviceInventory::describeInventoryReply() { return schema::lazyTable(kTable137); }
+const schema::TypeDesc& PciDeviceOfferingInventory::describeInventoryReply() { return schema::lazyTable(kTable141); }
 
-const schema::TypeDesc& PciDeviceInventory::describeQueryReply() { return schema::lazyTable(kTable138); }
+const schema::TypeDesc& PciDeviceOfferingInventory::describeQueryReply() { return schema::lazyTable(kTable142); }
 
-const schema::TypeDesc& PciDeviceOfferingInventory::describeInventoryReply() { return schema::lazyTable(kTable139); }
+const schema::TypeDesc& PciDeviceSpecInventory::describeInventoryReply() { return schema::lazyTable(kTable143); }
 
-const schema::TypeDesc& PciDeviceOfferingInventory::describeQueryReply() { return schema::lazyTable(kTable140); }
+const schema::TypeDesc& PciDeviceSpecInventory::describeQueryReply() { return schema::lazyTable(kTable144); }
 
-const schema::TypeDesc& PciDeviceSpecInventory::describeInventoryReply() { return schema::lazyTable(kTable141); }
+const schema::TypeDesc& PolicyInventory::describeInventoryReply() { return schema::lazyTable(kTable145); }
 
-const schema::TypeDesc& PciDeviceSpecInventory::describeQueryReply() { return schema::lazyTable(kTable142); }
+const schema::TypeDesc& PolicyInventory::describeQueryReply() { return schema::lazyTable(kTable146); }
 
-const schema::TypeDesc& PolicyInventory::describeInventoryReply() { return schema::lazyTable(kTable143); }
+const schema::TypeDesc& PolicyRouteRuleInventory::describeInventoryReply() { return schema::lazyTable(kTable147); }
 
-const schema::TypeDesc& PolicyInventory::describeQueryReply() { return schema::lazyTable(kTable144); }
+const schema::TypeDesc& PolicyRouteRuleInventory::describeQueryReply() { return schema::lazyTable(kTable148); }
 
-const schema::TypeDesc& PolicyRouteRuleInventory::describeInventoryReply() { return schema::lazyTable(kTable145); }
+const schema::TypeDesc& PolicyRouteRuleSetInventory::describeInventoryReply() { return schema::lazyTable(kTable149); }
 
-const schema::TypeDesc& PolicyRouteRuleInventory::describeQueryReply() { return schema::lazyTable(kTable146); }
+const schema::TypeDesc& PolicyRouteRuleSetInventory::describeQueryReply() { return schema::lazyTable(kTable150); }
 
-const schema::TypeDesc& PolicyRouteRuleSetInventory::describeInventoryReply() { return schema::lazyTable(kTable147); }
+const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describeQueryReply() { return schema::lazyTable(kTable151); }
 
-const schema::TypeDesc& PolicyRouteRuleSetInventory::describeQueryReply() { return schema::lazyTable(kTable148); }
+const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describeQueryReply() { return schema::lazyTable(kTable152); }
 
-const schema::TypeDesc& PolicyRouteRuleSetL3RefInventory::describeQueryReply() { return schema::lazyTable(kTable149); }
+const schema::TypeDesc& PolicyRouteTableInventory::describeInventoryReply() { return schema::lazyTable(kTable153); }
 
-const schema::TypeDesc& PolicyRouteRuleSetVRouterRefInventory::describeQueryReply() { return schema::lazyTable(kTable150); }
+const schema::TypeDesc& PolicyRouteTableInventory::describeQueryReply() { return schema::lazyTable(kTable154); }
 
-const schema::TypeDesc& PolicyRouteTableInventory::describeInventoryReply() { return schema::lazyTable(kTable151); }
+const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describeInventoryReply() { return schema::lazyTable(kTable155); }
 
-const schema::TypeDesc& PolicyRouteTableInventory::describeQueryReply() { return schema::lazyTable(kTable152); }
+const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describeQueryReply() { return schema::lazyTable(kTable156); }
 
-const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describeInventoryReply() { return schema::lazyTable(kTable153); }
+const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describeQueryReply() { return schema::lazyTable(kTable157); }
 
-const schema::TypeDesc& PolicyRouteTableRouteEntryInventory::describeQueryReply() { return schema::lazyTable(kTable154); }
+const schema::TypeDesc& PortMirrorInventory::describeInventoryReply() { return schema::lazyTable(kTable158); }
 
-const schema::TypeDesc& PolicyRouteTableVRouterRefInventory::describeQueryReply() { return schema::lazyTable(kTable155); }
+const schema::TypeDesc& PortMirrorInventory::describeQueryReply() { return schema::lazyTable(kTable159); }
 
-const schema::TypeDesc& PortMirrorInventory::describeInventoryReply() { return schema::lazyTable(kTable156); }
+const schema::TypeDesc& PortMirrorSessionInventory::describeInventoryReply() { return schema::lazyTable(kTable160); }
 
-const schema::TypeDesc& PortMirrorInventory::describeQueryReply() { return schema::lazyTable(kTable157); }
+const schema::TypeDesc& PortMirrorSessionInventory::describeQueryReply() { return schema::lazyTable(kTable161); }
 
-const schema::TypeDesc& PortMirrorSessionInventory::describeInventoryReply() { return schema::lazyTable(kTable158); }
+const schema::TypeDesc& PreconfigurationTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable162); }
 
-const schema::TypeDesc& PortMirrorSessionInventory::describeQueryReply() { return schema::lazyTable(kTable159); }
+const schema::TypeDesc& PriceInventory::describeInventoryReply() { return schema::lazyTable(kTable163); }
 
-const schema::TypeDesc& PreconfigurationTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable160); }
+const schema::TypeDesc& PriceTableInventory::describeInventoryReply() { return schema::lazyTable(kTable164); }
 
-const schema::TypeDesc& PriceInventory::describeInventoryReply() { return schema::lazyTable(kTable161); }
+const schema::TypeDesc& PrimaryStorageInventory::describeInventoryReply() { return schema::lazyTable(kTable165); }
 
-const schema::TypeDesc& PriceTableInventory::describeInventoryReply() { return schema::lazyTable(kTable162); }
+const schema::TypeDesc& PrimaryStorageInventory::describeQueryReply() { return schema::lazyTable(kTable166); }
 
-const schema::TypeDesc& PrimaryStorageInventory::describeInventoryReply() { return schema::lazyTable(kTable163); }
+const schema::TypeDesc& PublishAppInventory::describeInventoryReply() { return schema::lazyTable(kTable167); }
 
-const schema::TypeDesc& PrimaryStorageInventory::describeQueryReply() { return schema::lazyTable(kTable164); }
+const schema::TypeDesc& PublishAppInventory::describeQueryReply() { return schema::lazyTable(kTable168); }
 
-const schema::TypeDesc& PublishAppInventory::describeInventoryReply() { return schema::lazyTable(kTable165); }
+const schema::TypeDesc& QuotaInventory::describeInventoryReply() { return schema::lazyTable(kTable169); }
 
-const schema::TypeDesc& PublishAppInventory::describeQueryReply() { return schema::lazyTable(kTable166); }
+const schema::TypeDesc& QuotaInventory::describeQueryReply() { return schema::lazyTable(kTable170); }
 
-const schema::TypeDesc& QuotaInventory::describeInventoryReply() { return schema::lazyTable(kTable167); }
+const schema::TypeDesc& RaidPhysicalDriveInventory::describeInventoryReply() { return schema::lazyTable(kTable171); }
 
-const schema::TypeDesc& QuotaInventory::describeQueryReply() { return schema::lazyTable(kTable168); }
+const schema::TypeDesc& RemoteVtepInventory::describeInventoryReply() { return schema::lazyTable(kTable172); }
 
-const schema::TypeDesc& RaidPhysicalDriveInventory::describeInventoryReply() { return schema::lazyTable(kTable169); }
+const schema::TypeDesc& ResourceConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable173); }
 
-const schema::TypeDesc& RemoteVtepInventory::describeInventoryReply() { return schema::lazyTable(kTable170); }
+const schema::TypeDesc& ResourceConfigInventory::describeQueryReply() { return schema::lazyTable(kTable174); }
 
-const schema::TypeDesc& ResourceConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable171); }
+const schema::TypeDesc& ResourceStackInventory::describeInventoryReply() { return schema::lazyTable(kTable175); }
 
-const schema::TypeDesc& ResourceConfigInventory::describeQueryReply() { return schema::lazyTable(kTable172); }
+const schema::TypeDesc& ResourceStackInventory::describeQueryReply() { return schema::lazyTable(kTable176); }
 
-const schema::TypeDesc& ResourceStackInventory::describeInventoryReply() { return schema::lazyTable(kTable173); }
+const schema::TypeDesc& RoleInventory::describeInventoryReply() { return schema::lazyTable(kTable177); }
 
-const schema::TypeDesc& ResourceStackInventory::describeQueryReply() { return schema::lazyTable(kTable174); }
+const schema::TypeDesc& RoleInventory::describeQueryReply() { return schema::lazyTable(kTable178); }
 
-const schema::TypeDesc& RoleInventory::describeInventoryReply() { return schema::lazyTable(kTable175); }
+const schema::TypeDesc& RouterAreaInventory::describeInventoryReply() { return schema::lazyTable(kTable179); }
 
-const schema::TypeDesc& RoleInventory::describeQueryReply() { return schema::lazyTable(kTable176); }
+const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable180); }
 
-const schema::TypeDesc& RouterAreaInventory::describeInventoryReply() { return schema::lazyTable(kTable177); }
+const schema::TypeDesc& SNSApplicationEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable181); }
 
-const schema::TypeDesc& SNSAliyunSmsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable178); }
+const schema::TypeDesc& SNSApplicationEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable182); }
 
-const schema::TypeDesc& SNSApplicationEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable179); }
+const schema::TypeDesc& SNSApplicationPlatformInventory::describeInventoryReply() { return schema::lazyTable(kTable183); }
 
-const schema::TypeDesc& SNSApplicationEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable180); }
+const schema::TypeDesc& SNSApplicationPlatformInventory::describeQueryReply() { return schema::lazyTable(kTable184); }
 
-const schema::TypeDesc& SNSApplicationPlatformInventory::describeInventoryReply() { return schema::lazyTable(kTable181); }
+const schema::TypeDesc& SNSDingTalkAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable185); }
 
-const schema::TypeDesc& SNSApplicationPlatformInventory::describeQueryReply() { return schema::lazyTable(kTable182); }
+const schema::TypeDesc& SNSDingTalkAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable186); }
 
-const schema::TypeDesc& SNSDingTalkAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable183); }
+const schema::TypeDesc& SNSDingTalkEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable187); }
 
-const schema::TypeDesc& SNSDingTalkAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable184); }
+const schema::TypeDesc& SNSDingTalkEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable188); }
 
-const schema::TypeDesc& SNSDingTalkEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable185); }
+const schema::TypeDesc& SNSEmailAddressInventory::describeInventoryReply() { return schema::lazyTable(kTable189); }
 
-const schema::TypeDesc& SNSDingTalkEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable186); }
+const schema::TypeDesc& SNSEmailAddressInventory::describeQueryReply() { return schema::lazyTable(kTable190); }
 
-const schema::TypeDesc& SNSEmailAddressInventory::describeInventoryReply() { return schema::lazyTable(kTable187); }
+const schema::TypeDesc& SNSEmailEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable191); }
 
-const schema::TypeDesc& SNSEmailAddressInventory::describeQueryReply() { return schema::lazyTable(kTable188); }
+const schema::TypeDesc& SNSEmailPlatformInventory::describeQueryReply() { return schema::lazyTable(kTable192); }
 
-const schema::TypeDesc& SNSEmailEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable189); }
+const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describeQueryReply() { return schema::lazyTable(kTable193); }
 
-const schema::TypeDesc& SNSEmailPlatformInventory::describeQueryReply() { return schema::lazyTable(kTable190); }
+const schema::TypeDesc& SNSFeiShuAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable194); }
 
-const schema::TypeDesc& SNSEndpointThirdpartyAlertHistoryInventory::describeQueryReply() { return schema::lazyTable(kTable191); }
+const schema::TypeDesc& SNSFeiShuAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable195); }
 
-const schema::TypeDesc& SNSFeiShuAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable192); }
+const schema::TypeDesc& SNSFeiShuEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable196); }
 
-const schema::TypeDesc& SNSFeiShuAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable193); }
+const schema::TypeDesc& SNSFeiShuEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable197); }
 
-const schema::TypeDesc& SNSFeiShuEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable194); }
+const schema::TypeDesc& SNSHttpEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable198); }
 
-const schema::TypeDesc& SNSFeiShuEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable195); }
+const schema::TypeDesc& SNSHttpEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable199); }
 
-const schema::TypeDesc& SNSHttpEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable196); }
+const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable200); }
 
-const schema::TypeDesc& SNSHttpEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable197); }
+const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable201); }
 
-const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable198); }
+const schema::TypeDesc& SNSTextTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable202); }
 
-const schema::TypeDesc& SNSMicrosoftTeamsEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable199); }
+const schema::TypeDesc& SNSTextTemplateInventory::describeQueryReply() { return schema::lazyTable(kTable203); }
 
-const schema::TypeDesc& SNSTextTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable200); }
+const schema::TypeDesc& SNSTopicInventory::describeInventoryReply() { return schema::lazyTable(kTable204); }
 
-const schema::TypeDesc& SNSTextTemplateInventory::describeQueryReply() { return schema::lazyTable(kTable201); }
+const schema::TypeDesc& SNSTopicInventory::describeQueryReply() { return schema::lazyTable(kTable205); }
 
-const schema::TypeDesc& SNSTopicInventory::describeInventoryReply() { return schema::lazyTable(kTable202); }
+const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable206); }
 
-const schema::TypeDesc& SNSTopicInventory::describeQueryReply() { return schema::lazyTable(kTable203); }
+const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable207); }
 
-const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable204); }
+const schema::TypeDesc& SNSWeComAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable208); }
 
-const schema::TypeDesc& SNSUniversalSmsEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable205); }
+const schema::TypeDesc& SNSWeComAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable209); }
 
-const schema::TypeDesc& SNSWeComAtPersonInventory::describeInventoryReply() { return schema::lazyTable(kTable206); }
+const schema::TypeDesc& SNSWeComEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable210); }
 
-const schema::TypeDesc& SNSWeComAtPersonInventory::describeQueryReply() { return schema::lazyTable(kTable207); }
+const schema::TypeDesc& SNSWeComEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable211); }
 
-const schema::TypeDesc& SNSWeComEndpointInventory::describeInventoryReply() { return schema::lazyTable(kTable208); }
+const schema::TypeDesc& SSORedirectTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable212); }
 
-const schema::TypeDesc& SNSWeComEndpointInventory::describeQueryReply() { return schema::lazyTable(kTable209); }
+const schema::TypeDesc& SchedulerJobGroupInventory::describeInventoryReply() { return schema::lazyTable(kTable213); }
 
-const schema::TypeDesc& SSORedirectTemplateInventory::describeInventoryReply() { return schema::lazyTable(kTable210); }
+const schema::TypeDesc& SchedulerJobGroupInventory::describeQueryReply() { return schema::lazyTable(kTable214); }
 
-const schema::TypeDesc& SchedulerJobGroupInventory::describeInventoryReply() { return schema::lazyTable(kTable211); }
+const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describeInventoryReply() { return schema::lazyTable(kTable215); }
 
-const schema::TypeDesc& SchedulerJobGroupInventory::describeQueryReply() { return schema::lazyTable(kTable212); }
+const schema::TypeDesc& SchedulerJobHistoryInventory::describeQueryReply() { return schema::lazyTable(kTable216); }
 
-const schema::TypeDesc& SchedulerJobGroupSchedulerTriggerRefInventory::describeInventoryReply() { return schema::lazyTable(kTable213); }
+const schema::TypeDesc& SchedulerJobInventory::describeInventoryReply() { return schema::lazyTable(kTable217); }
 
-const schema::TypeDesc& SchedulerJobHistoryInventory::describeQueryReply() { return schema::lazyTable(kTable214); }
+const schema::TypeDesc& SchedulerJobInventory::describeQueryReply() { return schema::lazyTable(kTable218); }
 
-const schema::TypeDesc& SchedulerJobInventory::describeInventoryReply() { return schema::lazyTable(kTable215); }
+const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable219); }
 
-const schema::TypeDesc& SchedulerJobInventory::describeQueryReply() { return schema::lazyTable(kTable216); }
+const schema::TypeDesc& SchedulerTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable220); }
 
-const schema::TypeDesc& SchedulerJobSchedulerTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable217); }
+const schema::TypeDesc& SchedulerTriggerInventory::describeQueryReply() { return schema::lazyTable(kTable221); }
 
-const schema::TypeDesc& SchedulerTriggerInventory::describeInventoryReply() { return schema::lazyTable(kTable218); }
+const schema::TypeDesc& ScsiLunClusterStatusInventory::describeInventoryReply() { return schema::lazyTable(kTable222); }
 
-const schema::TypeDesc& SchedulerTriggerInventory::describeQueryReply() { return schema::lazyTable(kTable219); }
+const schema::TypeDesc& ScsiLunInventory::describeInventoryReply() { return schema::lazyTable(kTable223); }
 
-const schema::TypeDesc& ScsiLunClusterStatusInventory::describeInventoryReply() { return schema::lazyTable(kTable220); }
+const schema::TypeDesc& ScsiLunInventory::describeQueryReply() { return schema::lazyTable(kTable224); }
 
-const schema::TypeDesc& ScsiLunInventory::describeInventoryReply() { return schema::lazyTable(kTable221); }
+const schema::TypeDesc& SdnControllerInventory::describeInventoryReply() { return schema::lazyTable(kTable225); }
 
-const schema::TypeDesc& ScsiLunInventory::describeQueryReply() { return schema::lazyTable(kTable222); }
+const schema::TypeDesc& SdnControllerInventory::describeQueryReply() { return schema::lazyTable(kTable226); }
 
-const schema::TypeDesc& SdnControllerInventory::describeInventoryReply() { return schema::lazyTable(kTable223); }
+const schema::TypeDesc& SecretResourcePoolInventory::describeInventoryReply() { return schema::lazyTable(kTable227); }
 
-const schema::TypeDesc& SdnControllerInventory::describeQueryReply() { return schema::lazyTable(kTable224); }
+const schema::TypeDesc& SecretResourcePoolInventory::describeQueryReply() { return schema::lazyTable(kTable228); }
 
-const schema::TypeDesc& SecretResourcePoolInventory::describeInventoryReply() { return schema::lazyTable(kTable225); }
+const schema::TypeDesc& SecurityMachineInventory::describeInventoryReply() { return schema::lazyTable(kTable229); }
 
-const schema::TypeDesc& SecretResourcePoolInventory::describeQueryReply() { return schema::lazyTable(kTable226); }
-
-const schema::TypeDesc& SecurityMachineInventory::describeInventoryReply() { return schema::lazyTable(kTable227); }
-
-const schema::TypeDesc& SecurityMachineInventory::describeQueryReply() { return schema::lazyTable(kTable228); }
+const schema::TypeDesc& SecurityMachineInventory::describeQueryReply() { return schema::lazyTable(kTable230); }
 
 }  // namespace zstack

@@ -2,6 +2,8 @@
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it
 
 #include "zstack/replies.hpp"
+#include "zstack/types/SetVRouterRouterIdResult.hpp"
+#include "zstack/types/SetVmNicSecurityGroupResult.hpp"
 #include "zstack/types/SetVmUserDefinedXmlHookScriptResult.hpp"
 #include "zstack/types/SetVmUserDefinedXmlResult.hpp"
 #include "zstack/types/SetVolumeIoThreadPinResult.hpp"
@@ -93,6 +95,7 @@
 #include "zstack/types/VmInstanceInventory.hpp"
 #include "zstack/types/VmInstanceMdevDeviceSpecRefInventory.hpp"
 #include "zstack/types/VmInstancePciDeviceSpecRefInventory.hpp"
+#include "zstack/types/VmNicSecurityGroupRefAO.hpp"
 #include "zstack/types/VmNicSecurityPolicyInventory.hpp"
 #include "zstack/types/VmPriorityConfigInventory.hpp"
 #include "zstack/types/VmSchedHistoryInventory.hpp"
@@ -119,52 +122,57 @@
 #include "zstack/types/VpcRouterVmInventory.hpp"
 #include "zstack/types/VpcSharedQosInventory.hpp"
 #include "zstack/types/VpcSnatStateInventory.hpp"
-#include "zstack/types/VpcUserVpnGatewayInventory.hpp"
-#include "zstack/types/VpcVirtualRouteEntryInventory.hpp"
-#include "zstack/types/VpcVirtualRouterInventory.hpp"
 
 #include <cstddef>
 
 namespace zstack {
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Row kRows0[] = {  // SetVmUserDefinedXmlHookScriptResult
+constexpr schema::Row kRows0[] = {  // SetVRouterRouterIdResult
+  {"routerId", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdResult, routerId), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable0{{nullptr}, "SetVRouterRouterIdResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<SetVRouterRouterIdResult, L>::make, &schema::ObjectOps<SetVRouterRouterIdResult, L>::destroy, &schema::ObjectOps<SetVRouterRouterIdResult, L>::clear};
+constexpr schema::Row kRows1[] = {  // SetVmNicSecurityGroupResult
+  {"inventory", schema::Local<std::vector<VmNicSecurityGroupRefInventory>, L>::ref, offsetof(SetVmNicSecurityGroupResult, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable1{{nullptr}, "SetVmNicSecurityGroupResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::make, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::destroy, &schema::ObjectOps<SetVmNicSecurityGroupResult, L>::clear};
+constexpr schema::Row kRows2[] = {  // SetVmUserDefinedXmlHookScriptResult
   {"vmUserDefinedXmlHookScript", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlHookScriptResult, vmUserDefinedXmlHookScript), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable0{{nullptr}, "SetVmUserDefinedXmlHookScriptResult", kRows0, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::clear};
-constexpr schema::Row kRows1[] = {  // SetVmUserDefinedXmlResult
+schema::LazyTable kTable2{{nullptr}, "SetVmUserDefinedXmlHookScriptResult", kRows2, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlHookScriptResult, L>::clear};
+constexpr schema::Row kRows3[] = {  // SetVmUserDefinedXmlResult
   {"vmUserDefinedXml", schema::Local<std::string, L>::ref, offsetof(SetVmUserDefinedXmlResult, vmUserDefinedXml), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable1{{nullptr}, "SetVmUserDefinedXmlResult", kRows1, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::clear};
-constexpr schema::Row kRows2[] = {  // SetVolumeIoThreadPinResult
+schema::LazyTable kTable3{{nullptr}, "SetVmUserDefinedXmlResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::make, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::destroy, &schema::ObjectOps<SetVmUserDefinedXmlResult, L>::clear};
+constexpr schema::Row kRows4[] = {  // SetVolumeIoThreadPinResult
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinResult, volumeUuid), schema::Location::Body, 0, nullptr},
   {"ioThreadId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVolumeIoThreadPinResult, ioThreadId), schema::Location::Body, 0, nullptr},
   {"pin", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinResult, pin), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable2{{nullptr}, "SetVolumeIoThreadPinResult", kRows2, 3, nullptr, 0, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::clear};
-constexpr schema::Row kRows3[] = {  // SetVpcVRouterDistributedRoutingEnabledResult
+schema::LazyTable kTable4{{nullptr}, "SetVolumeIoThreadPinResult", kRows4, 3, nullptr, 0, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::make, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::destroy, &schema::ObjectOps<SetVolumeIoThreadPinResult, L>::clear};
+constexpr schema::Row kRows5[] = {  // SetVpcVRouterDistributedRoutingEnabledResult
   {"enabled", schema::Local<std::optional<bool>, L>::ref, offsetof(SetVpcVRouterDistributedRoutingEnabledResult, enabled), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable3{{nullptr}, "SetVpcVRouterDistributedRoutingEnabledResult", kRows3, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
-constexpr schema::Row kRows4[] = {  // SetVpcVRouterNetworkServiceStateResult
+schema::LazyTable kTable5{{nullptr}, "SetVpcVRouterDistributedRoutingEnabledResult", kRows5, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::make, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterDistributedRoutingEnabledResult, L>::clear};
+constexpr schema::Row kRows6[] = {  // SetVpcVRouterNetworkServiceStateResult
   {"state", schema::Local<std::string, L>::ref, offsetof(SetVpcVRouterNetworkServiceStateResult, state), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable4{{nullptr}, "SetVpcVRouterNetworkServiceStateResult", kRows4, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::clear};
-constexpr schema::Row kRows5[] = {  // SftpBackupStorageInventory
+schema::LazyTable kTable6{{nullptr}, "SetVpcVRouterNetworkServiceStateResult", kRows6, 1, nullptr, 0, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::make, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::destroy, &schema::ObjectOps<SetVpcVRouterNetworkServiceStateResult, L>::clear};
+constexpr schema::Row kRows7[] = {  // SftpBackupStorageInventory
   {"hostname", schema::Local<std::string, L>::ref, offsetof(SftpBackupStorageInventory, hostname), schema::Location::Body, 0, nullptr},
   {"username", schema::Local<std::string, L>::ref, offsetof(SftpBackupStorageInventory, username), schema::Location::Body, 0, nullptr},
   {"sshPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SftpBackupStorageInventory, sshPort), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases5[] = {{&BackupStorageInventory::describe, offsetof(SftpBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
-schema::LazyTable kTable5{{nullptr}, "SftpBackupStorageInventory", kRows5, 3, kBases5, 1, &schema::ObjectOps<SftpBackupStorageInventory, L>::make, &schema::ObjectOps<SftpBackupStorageInventory, L>::destroy, &schema::ObjectOps<SftpBackupStorageInventory, L>::clear};
-constexpr schema::Row kRows6[] = {  // ShareableVolumeVmInstanceRefInventory
+constexpr schema::Base kBases7[] = {{&BackupStorageInventory::describe, offsetof(SftpBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "SftpBackupStorageInventory", kRows7, 3, kBases7, 1, &schema::ObjectOps<SftpBackupStorageInventory, L>::make, &schema::ObjectOps<SftpBackupStorageInventory, L>::destroy, &schema::ObjectOps<SftpBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // ShareableVolumeVmInstanceRefInventory
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, volumeUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ShareableVolumeVmInstanceRefInventory, deviceId), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases6[] = {{&Resource::describe, offsetof(ShareableVolumeVmInstanceRefInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable6{{nullptr}, "ShareableVolumeVmInstanceRefInventory", kRows6, 3, kBases6, 1, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::make, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::destroy, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::clear};
-constexpr schema::Row kRows7[] = {  // SharedBlockGroupPrimaryStorageHostRefInventory
+constexpr schema::Base kBases8[] = {{&Resource::describe, offsetof(ShareableVolumeVmInstanceRefInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable8{{nullptr}, "ShareableVolumeVmInstanceRefInventory", kRows8, 3, kBases8, 1, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::make, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::destroy, &schema::ObjectOps<ShareableVolumeVmInstanceRefInventory, L>::clear};
+constexpr schema::Row kRows9[] = {  // SharedBlockGroupPrimaryStorageHostRefInventory
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"hostId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, hostId), schema::Location::Body, 0, nullptr},
@@ -172,14 +180,14 @@ constexpr schema::Row kRows7[] = {  // SharedBlockGroupPrimaryStorageHostRefInve
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedBlockGroupPrimaryStorageHostRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable7{{nullptr}, "SharedBlockGroupPrimaryStorageHostRefInventory", kRows7, 6, nullptr, 0, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::clear};
-constexpr schema::Row kRows8[] = {  // SharedBlockGroupPrimaryStorageInventory
+schema::LazyTable kTable9{{nullptr}, "SharedBlockGroupPrimaryStorageHostRefInventory", kRows9, 6, nullptr, 0, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageHostRefInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // SharedBlockGroupPrimaryStorageInventory
   {"sharedBlocks", schema::Local<Json, L>::ref, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlocks), schema::Location::Body, 0, nullptr},
   {"sharedBlockGroupType", schema::Local<std::string, L>::ref, offsetof(SharedBlockGroupPrimaryStorageInventory, sharedBlockGroupType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases8[] = {{&PrimaryStorageInventory::describe, offsetof(SharedBlockGroupPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
-schema::LazyTable kTable8{{nullptr}, "SharedBlockGroupPrimaryStorageInventory", kRows8, 2, kBases8, 1, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::clear};
-constexpr schema::Row kRows9[] = {  // SharedBlockInventory
+constexpr schema::Base kBases10[] = {{&PrimaryStorageInventory::describe, offsetof(SharedBlockGroupPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable10{{nullptr}, "SharedBlockGroupPrimaryStorageInventory", kRows10, 2, kBases10, 1, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::make, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<SharedBlockGroupPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // SharedBlockInventory
   {"sharedBlockGroupUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, sharedBlockGroupUuid), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, type), schema::Location::Body, 0, nullptr},
   {"diskUuid", schema::Local<std::string, L>::ref, offsetof(SharedBlockInventory, diskUuid), schema::Location::Body, 0, nullptr},
@@ -188,9 +196,9 @@ constexpr schema::Row kRows9[] = {  // SharedBlockInventory
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SharedBlockInventory, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SharedBlockInventory, availableCapacity), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases9[] = {{&NamedResource::describe, offsetof(SharedBlockInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable9{{nullptr}, "SharedBlockInventory", kRows9, 7, kBases9, 1, &schema::ObjectOps<SharedBlockInventory, L>::make, &schema::ObjectOps<SharedBlockInventory, L>::destroy, &schema::ObjectOps<SharedBlockInventory, L>::clear};
-constexpr schema::Row kRows10[] = {  // SharedResourceInventory
+constexpr schema::Base kBases11[] = {{&NamedResource::describe, offsetof(SharedBlockInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "SharedBlockInventory", kRows11, 7, kBases11, 1, &schema::ObjectOps<SharedBlockInventory, L>::make, &schema::ObjectOps<SharedBlockInventory, L>::destroy, &schema::ObjectOps<SharedBlockInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // SharedResourceInventory
   {"ownerAccountUuid", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, ownerAccountUuid), schema::Location::Body, 0, nullptr},
   {"receiverAccountUuid", schema::Local<std::string, L>::ref, offsetof(SharedResourceInventory, receiverAccountUuid), schema::Location::Body, 0, nullptr},
   {"toPublic", schema::Local<std::optional<bool>, L>::ref, offsetof(SharedResourceInventory, toPublic), schema::Location::Body, 0, nullptr},
@@ -199,25 +207,25 @@ constexpr schema::Row kRows10[] = {  // SharedResourceInventory
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedResourceInventory, lastOpDate), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(SharedResourceInventory, createDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable10{{nullptr}, "SharedResourceInventory", kRows10, 7, nullptr, 0, &schema::ObjectOps<SharedResourceInventory, L>::make, &schema::ObjectOps<SharedResourceInventory, L>::destroy, &schema::ObjectOps<SharedResourceInventory, L>::clear};
-constexpr schema::Row kRows11[] = {  // ShellResult
+schema::LazyTable kTable12{{nullptr}, "SharedResourceInventory", kRows12, 7, nullptr, 0, &schema::ObjectOps<SharedResourceInventory, L>::make, &schema::ObjectOps<SharedResourceInventory, L>::destroy, &schema::ObjectOps<SharedResourceInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // ShellResult
   {"returnCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ShellResult, returnCode), schema::Location::Body, 0, nullptr},
   {"stdout", schema::Local<std::string, L>::ref, offsetof(ShellResult, stdout), schema::Location::Body, 0, nullptr},
   {"stderr", schema::Local<std::string, L>::ref, offsetof(ShellResult, stderr), schema::Location::Body, 0, nullptr},
   {"errorCode", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(ShellResult, errorCode), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable11{{nullptr}, "ShellResult", kRows11, 4, nullptr, 0, &schema::ObjectOps<ShellResult, L>::make, &schema::ObjectOps<ShellResult, L>::destroy, &schema::ObjectOps<ShellResult, L>::clear};
-constexpr schema::Row kRows12[] = {  // ShrinkResult
+schema::LazyTable kTable13{{nullptr}, "ShellResult", kRows13, 4, nullptr, 0, &schema::ObjectOps<ShellResult, L>::make, &schema::ObjectOps<ShellResult, L>::destroy, &schema::ObjectOps<ShellResult, L>::clear};
+constexpr schema::Row kRows14[] = {  // ShrinkResult
   {"oldSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, oldSize), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, size), schema::Location::Body, 0, nullptr},
   {"deltaSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ShrinkResult, deltaSize), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable12{{nullptr}, "ShrinkResult", kRows12, 3, nullptr, 0, &schema::ObjectOps<ShrinkResult, L>::make, &schema::ObjectOps<ShrinkResult, L>::destroy, &schema::ObjectOps<ShrinkResult, L>::clear};
-constexpr schema::Row kRows13[] = {  // ShrinkVolumeSnapshotResult
+schema::LazyTable kTable14{{nullptr}, "ShrinkResult", kRows14, 3, nullptr, 0, &schema::ObjectOps<ShrinkResult, L>::make, &schema::ObjectOps<ShrinkResult, L>::destroy, &schema::ObjectOps<ShrinkResult, L>::clear};
+constexpr schema::Row kRows15[] = {  // ShrinkVolumeSnapshotResult
   {"shrinkResult", schema::Local<std::optional<ShrinkResult>, L>::ref, offsetof(ShrinkVolumeSnapshotResult, shrinkResult), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable13{{nullptr}, "ShrinkVolumeSnapshotResult", kRows13, 1, nullptr, 0, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::make, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::clear};
-constexpr schema::Row kRows14[] = {  // SlbGroupInventory
+schema::LazyTable kTable15{{nullptr}, "ShrinkVolumeSnapshotResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::make, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::destroy, &schema::ObjectOps<ShrinkVolumeSnapshotResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // SlbGroupInventory
   {"backendType", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, backendType), schema::Location::Body, 0, nullptr},
   {"deployType", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, deployType), schema::Location::Body, 0, nullptr},
   {"slbOfferingUuid", schema::Local<std::string, L>::ref, offsetof(SlbGroupInventory, slbOfferingUuid), schema::Location::Body, 0, nullptr},
@@ -227,29 +235,29 @@ constexpr schema::Row kRows14[] = {  // SlbGroupInventory
   {"networks", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, networks), schema::Location::Body, 0, nullptr},
   {"monitorIps", schema::Local<Json, L>::ref, offsetof(SlbGroupInventory, monitorIps), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases14[] = {{&NamedResource::describe, offsetof(SlbGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable14{{nullptr}, "SlbGroupInventory", kRows14, 8, kBases14, 1, &schema::ObjectOps<SlbGroupInventory, L>::make, &schema::ObjectOps<SlbGroupInventory, L>::destroy, &schema::ObjectOps<SlbGroupInventory, L>::clear};
-constexpr schema::Row kRows15[] = {  // SlbOfferingInventory
+constexpr schema::Base kBases16[] = {{&NamedResource::describe, offsetof(SlbGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "SlbGroupInventory", kRows16, 8, kBases16, 1, &schema::ObjectOps<SlbGroupInventory, L>::make, &schema::ObjectOps<SlbGroupInventory, L>::destroy, &schema::ObjectOps<SlbGroupInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // SlbOfferingInventory
   {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(SlbOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases15[] = {{&InstanceOfferingInventory::describe, offsetof(SlbOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
-schema::LazyTable kTable15{{nullptr}, "SlbOfferingInventory", kRows15, 3, kBases15, 1, &schema::ObjectOps<SlbOfferingInventory, L>::make, &schema::ObjectOps<SlbOfferingInventory, L>::destroy, &schema::ObjectOps<SlbOfferingInventory, L>::clear};
-constexpr schema::Row kRows16[] = {  // SlbVmInstanceInventory
+constexpr schema::Base kBases17[] = {{&InstanceOfferingInventory::describe, offsetof(SlbOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
+schema::LazyTable kTable17{{nullptr}, "SlbOfferingInventory", kRows17, 3, kBases17, 1, &schema::ObjectOps<SlbOfferingInventory, L>::make, &schema::ObjectOps<SlbOfferingInventory, L>::destroy, &schema::ObjectOps<SlbOfferingInventory, L>::clear};
+constexpr schema::Row kRows18[] = {  // SlbVmInstanceInventory
   {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(SlbVmInstanceInventory, slbGroupUuid), schema::Location::Body, 0, nullptr},
   {"configTasks", schema::Local<Json, L>::ref, offsetof(SlbVmInstanceInventory, configTasks), schema::Location::Body, 0, nullptr},
   {"configVersion", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SlbVmInstanceInventory, configVersion), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases16[] = {{&VirtualRouterVmInventory::describe, offsetof(SlbVmInstanceInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
-schema::LazyTable kTable16{{nullptr}, "SlbVmInstanceInventory", kRows16, 3, kBases16, 1, &schema::ObjectOps<SlbVmInstanceInventory, L>::make, &schema::ObjectOps<SlbVmInstanceInventory, L>::destroy, &schema::ObjectOps<SlbVmInstanceInventory, L>::clear};
-constexpr schema::Row kRows17[] = {  // SnapshotLeafInventory
+constexpr schema::Base kBases18[] = {{&VirtualRouterVmInventory::describe, offsetof(SlbVmInstanceInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
+schema::LazyTable kTable18{{nullptr}, "SlbVmInstanceInventory", kRows18, 3, kBases18, 1, &schema::ObjectOps<SlbVmInstanceInventory, L>::make, &schema::ObjectOps<SlbVmInstanceInventory, L>::destroy, &schema::ObjectOps<SlbVmInstanceInventory, L>::clear};
+constexpr schema::Row kRows19[] = {  // SnapshotLeafInventory
   {"inventory", schema::Local<std::optional<VolumeSnapshotInventory>, L>::ref, offsetof(SnapshotLeafInventory, inventory), schema::Location::Body, 0, nullptr},
   {"parentUuid", schema::Local<std::string, L>::ref, offsetof(SnapshotLeafInventory, parentUuid), schema::Location::Body, 0, nullptr},
   {"children", schema::Local<Json, L>::ref, offsetof(SnapshotLeafInventory, children), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable17{{nullptr}, "SnapshotLeafInventory", kRows17, 3, nullptr, 0, &schema::ObjectOps<SnapshotLeafInventory, L>::make, &schema::ObjectOps<SnapshotLeafInventory, L>::destroy, &schema::ObjectOps<SnapshotLeafInventory, L>::clear};
-constexpr schema::Row kRows18[] = {  // SnmpAgentInventory
+schema::LazyTable kTable19{{nullptr}, "SnapshotLeafInventory", kRows19, 3, nullptr, 0, &schema::ObjectOps<SnapshotLeafInventory, L>::make, &schema::ObjectOps<SnapshotLeafInventory, L>::destroy, &schema::ObjectOps<SnapshotLeafInventory, L>::clear};
+constexpr schema::Row kRows20[] = {  // SnmpAgentInventory
   {"version", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, version), schema::Location::Body, 0, nullptr},
   {"readCommunity", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, readCommunity), schema::Location::Body, 0, nullptr},
   {"userName", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, userName), schema::Location::Body, 0, nullptr},
@@ -261,130 +269,130 @@ constexpr schema::Row kRows18[] = {  // SnmpAgentInventory
   {"status", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, status), schema::Location::Body, 0, nullptr},
   {"securityLevel", schema::Local<std::string, L>::ref, offsetof(SnmpAgentInventory, securityLevel), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases18[] = {{&Resource::describe, offsetof(SnmpAgentInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable18{{nullptr}, "SnmpAgentInventory", kRows18, 10, kBases18, 1, &schema::ObjectOps<SnmpAgentInventory, L>::make, &schema::ObjectOps<SnmpAgentInventory, L>::destroy, &schema::ObjectOps<SnmpAgentInventory, L>::clear};
-constexpr schema::Row kRows19[] = {  // SshKeyPairInventory
+constexpr schema::Base kBases20[] = {{&Resource::describe, offsetof(SnmpAgentInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable20{{nullptr}, "SnmpAgentInventory", kRows20, 10, kBases20, 1, &schema::ObjectOps<SnmpAgentInventory, L>::make, &schema::ObjectOps<SnmpAgentInventory, L>::destroy, &schema::ObjectOps<SnmpAgentInventory, L>::clear};
+constexpr schema::Row kRows21[] = {  // SshKeyPairInventory
   {"publicKey", schema::Local<std::string, L>::ref, offsetof(SshKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases19[] = {{&NamedResource::describe, offsetof(SshKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable19{{nullptr}, "SshKeyPairInventory", kRows19, 1, kBases19, 1, &schema::ObjectOps<SshKeyPairInventory, L>::make, &schema::ObjectOps<SshKeyPairInventory, L>::destroy, &schema::ObjectOps<SshKeyPairInventory, L>::clear};
-constexpr schema::Row kRows20[] = {  // SshPrivateKeyPairInventory
+constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(SshKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable21{{nullptr}, "SshKeyPairInventory", kRows21, 1, kBases21, 1, &schema::ObjectOps<SshKeyPairInventory, L>::make, &schema::ObjectOps<SshKeyPairInventory, L>::destroy, &schema::ObjectOps<SshKeyPairInventory, L>::clear};
+constexpr schema::Row kRows22[] = {  // SshPrivateKeyPairInventory
   {"publicKey", schema::Local<std::string, L>::ref, offsetof(SshPrivateKeyPairInventory, publicKey), schema::Location::Body, 0, nullptr},
   {"privateKey", schema::Local<std::string, L>::ref, offsetof(SshPrivateKeyPairInventory, privateKey), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases20[] = {{&NamedResource::describe, offsetof(SshPrivateKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable20{{nullptr}, "SshPrivateKeyPairInventory", kRows20, 2, kBases20, 1, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::make, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::destroy, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::clear};
-constexpr schema::Row kRows21[] = {  // StackTemplateInventory
+constexpr schema::Base kBases22[] = {{&NamedResource::describe, offsetof(SshPrivateKeyPairInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable22{{nullptr}, "SshPrivateKeyPairInventory", kRows22, 2, kBases22, 1, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::make, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::destroy, &schema::ObjectOps<SshPrivateKeyPairInventory, L>::clear};
+constexpr schema::Row kRows23[] = {  // StackTemplateInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, type), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, version), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::optional<bool>, L>::ref, offsetof(StackTemplateInventory, state), schema::Location::Body, 0, nullptr},
   {"content", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, content), schema::Location::Body, 0, nullptr},
   {"md5sum", schema::Local<std::string, L>::ref, offsetof(StackTemplateInventory, md5sum), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases21[] = {{&NamedResource::describe, offsetof(StackTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable21{{nullptr}, "StackTemplateInventory", kRows21, 5, kBases21, 1, &schema::ObjectOps<StackTemplateInventory, L>::make, &schema::ObjectOps<StackTemplateInventory, L>::destroy, &schema::ObjectOps<StackTemplateInventory, L>::clear};
-constexpr schema::Row kRows22[] = {  // SyncAliyunRouteEntryFromRemoteResult
+constexpr schema::Base kBases23[] = {{&NamedResource::describe, offsetof(StackTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable23{{nullptr}, "StackTemplateInventory", kRows23, 5, kBases23, 1, &schema::ObjectOps<StackTemplateInventory, L>::make, &schema::ObjectOps<StackTemplateInventory, L>::destroy, &schema::ObjectOps<StackTemplateInventory, L>::clear};
+constexpr schema::Row kRows24[] = {  // SyncAliyunRouteEntryFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable22{{nullptr}, "SyncAliyunRouteEntryFromRemoteResult", kRows22, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::clear};
-constexpr schema::Row kRows23[] = {  // SyncAliyunRouterInterfaceFromRemoteResult
+schema::LazyTable kTable24{{nullptr}, "SyncAliyunRouteEntryFromRemoteResult", kRows24, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouteEntryFromRemoteResult, L>::clear};
+constexpr schema::Row kRows25[] = {  // SyncAliyunRouterInterfaceFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunRouterInterfaceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable23{{nullptr}, "SyncAliyunRouterInterfaceFromRemoteResult", kRows23, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::clear};
-constexpr schema::Row kRows24[] = {  // SyncAliyunSnapshotRemoteResult
+schema::LazyTable kTable25{{nullptr}, "SyncAliyunRouterInterfaceFromRemoteResult", kRows25, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunRouterInterfaceFromRemoteResult, L>::clear};
+constexpr schema::Row kRows26[] = {  // SyncAliyunSnapshotRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunSnapshotRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable24{{nullptr}, "SyncAliyunSnapshotRemoteResult", kRows24, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::clear};
-constexpr schema::Row kRows25[] = {  // SyncAliyunVirtualRouterFromRemoteResult
+schema::LazyTable kTable26{{nullptr}, "SyncAliyunSnapshotRemoteResult", kRows26, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunSnapshotRemoteResult, L>::clear};
+constexpr schema::Row kRows27[] = {  // SyncAliyunVirtualRouterFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncAliyunVirtualRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "SyncAliyunVirtualRouterFromRemoteResult", kRows25, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::clear};
-constexpr schema::Row kRows26[] = {  // SyncBackupResult
+schema::LazyTable kTable27{{nullptr}, "SyncAliyunVirtualRouterFromRemoteResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncAliyunVirtualRouterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows28[] = {  // SyncBackupResult
   {"deletedBackupCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SyncBackupResult, deletedBackupCount), schema::Location::Body, 0, nullptr},
   {"newBackupCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SyncBackupResult, newBackupCount), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable26{{nullptr}, "SyncBackupResult", kRows26, 2, nullptr, 0, &schema::ObjectOps<SyncBackupResult, L>::make, &schema::ObjectOps<SyncBackupResult, L>::destroy, &schema::ObjectOps<SyncBackupResult, L>::clear};
-constexpr schema::Row kRows27[] = {  // SyncConnectionAccessPointFromRemoteResult
+schema::LazyTable kTable28{{nullptr}, "SyncBackupResult", kRows28, 2, nullptr, 0, &schema::ObjectOps<SyncBackupResult, L>::make, &schema::ObjectOps<SyncBackupResult, L>::destroy, &schema::ObjectOps<SyncBackupResult, L>::clear};
+constexpr schema::Row kRows29[] = {  // SyncConnectionAccessPointFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncConnectionAccessPointFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable27{{nullptr}, "SyncConnectionAccessPointFromRemoteResult", kRows27, 1, nullptr, 0, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::clear};
-constexpr schema::Row kRows28[] = {  // SyncDatabaseBackupResult
+schema::LazyTable kTable29{{nullptr}, "SyncConnectionAccessPointFromRemoteResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::make, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncConnectionAccessPointFromRemoteResult, L>::clear};
+constexpr schema::Row kRows30[] = {  // SyncDatabaseBackupResult
   {"result", schema::Local<std::optional<SyncBackupResult>, L>::ref, offsetof(SyncDatabaseBackupResult, result), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable28{{nullptr}, "SyncDatabaseBackupResult", kRows28, 1, nullptr, 0, &schema::ObjectOps<SyncDatabaseBackupResult, L>::make, &schema::ObjectOps<SyncDatabaseBackupResult, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupResult, L>::clear};
-constexpr schema::Row kRows29[] = {  // SyncDiskFromAliyunFromRemoteResult
+schema::LazyTable kTable30{{nullptr}, "SyncDatabaseBackupResult", kRows30, 1, nullptr, 0, &schema::ObjectOps<SyncDatabaseBackupResult, L>::make, &schema::ObjectOps<SyncDatabaseBackupResult, L>::destroy, &schema::ObjectOps<SyncDatabaseBackupResult, L>::clear};
+constexpr schema::Row kRows31[] = {  // SyncDiskFromAliyunFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncDiskFromAliyunFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "SyncDiskFromAliyunFromRemoteResult", kRows29, 1, nullptr, 0, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::make, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::clear};
-constexpr schema::Row kRows30[] = {  // SyncEcsImageFromRemoteResult
+schema::LazyTable kTable31{{nullptr}, "SyncDiskFromAliyunFromRemoteResult", kRows31, 1, nullptr, 0, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::make, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncDiskFromAliyunFromRemoteResult, L>::clear};
+constexpr schema::Row kRows32[] = {  // SyncEcsImageFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsImageFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable30{{nullptr}, "SyncEcsImageFromRemoteResult", kRows30, 1, nullptr, 0, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::clear};
-constexpr schema::Row kRows31[] = {  // SyncEcsInstanceFromRemoteResult
+schema::LazyTable kTable32{{nullptr}, "SyncEcsImageFromRemoteResult", kRows32, 1, nullptr, 0, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsImageFromRemoteResult, L>::clear};
+constexpr schema::Row kRows33[] = {  // SyncEcsInstanceFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsInstanceFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable31{{nullptr}, "SyncEcsInstanceFromRemoteResult", kRows31, 1, nullptr, 0, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::clear};
-constexpr schema::Row kRows32[] = {  // SyncEcsSecurityGroupFromRemoteResult
+schema::LazyTable kTable33{{nullptr}, "SyncEcsInstanceFromRemoteResult", kRows33, 1, nullptr, 0, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsInstanceFromRemoteResult, L>::clear};
+constexpr schema::Row kRows34[] = {  // SyncEcsSecurityGroupFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsSecurityGroupFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable32{{nullptr}, "SyncEcsSecurityGroupFromRemoteResult", kRows32, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::clear};
-constexpr schema::Row kRows33[] = {  // SyncEcsSecurityGroupRuleFromRemoteResult
+schema::LazyTable kTable34{{nullptr}, "SyncEcsSecurityGroupFromRemoteResult", kRows34, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupFromRemoteResult, L>::clear};
+constexpr schema::Row kRows35[] = {  // SyncEcsSecurityGroupRuleFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsSecurityGroupRuleFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable33{{nullptr}, "SyncEcsSecurityGroupRuleFromRemoteResult", kRows33, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::clear};
-constexpr schema::Row kRows34[] = {  // SyncEcsVSwitchFromRemoteResult
+schema::LazyTable kTable35{{nullptr}, "SyncEcsSecurityGroupRuleFromRemoteResult", kRows35, 1, nullptr, 0, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsSecurityGroupRuleFromRemoteResult, L>::clear};
+constexpr schema::Row kRows36[] = {  // SyncEcsVSwitchFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsVSwitchFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable34{{nullptr}, "SyncEcsVSwitchFromRemoteResult", kRows34, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::clear};
-constexpr schema::Row kRows35[] = {  // SyncEcsVpcFromRemoteResult
+schema::LazyTable kTable36{{nullptr}, "SyncEcsVSwitchFromRemoteResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVSwitchFromRemoteResult, L>::clear};
+constexpr schema::Row kRows37[] = {  // SyncEcsVpcFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncEcsVpcFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable35{{nullptr}, "SyncEcsVpcFromRemoteResult", kRows35, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::clear};
-constexpr schema::Row kRows36[] = {  // SyncHybridEipFromRemoteResult
+schema::LazyTable kTable37{{nullptr}, "SyncEcsVpcFromRemoteResult", kRows37, 1, nullptr, 0, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::make, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncEcsVpcFromRemoteResult, L>::clear};
+constexpr schema::Row kRows38[] = {  // SyncHybridEipFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncHybridEipFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable36{{nullptr}, "SyncHybridEipFromRemoteResult", kRows36, 1, nullptr, 0, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::make, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::clear};
-constexpr schema::Row kRows37[] = {  // SyncVirtualBorderRouterFromRemoteResult
+schema::LazyTable kTable38{{nullptr}, "SyncHybridEipFromRemoteResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::make, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncHybridEipFromRemoteResult, L>::clear};
+constexpr schema::Row kRows39[] = {  // SyncVirtualBorderRouterFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVirtualBorderRouterFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable37{{nullptr}, "SyncVirtualBorderRouterFromRemoteResult", kRows37, 1, nullptr, 0, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::clear};
-constexpr schema::Row kRows38[] = {  // SyncVpcUserVpnGatewayFromRemoteResult
+schema::LazyTable kTable39{{nullptr}, "SyncVirtualBorderRouterFromRemoteResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::make, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVirtualBorderRouterFromRemoteResult, L>::clear};
+constexpr schema::Row kRows40[] = {  // SyncVpcUserVpnGatewayFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcUserVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable38{{nullptr}, "SyncVpcUserVpnGatewayFromRemoteResult", kRows38, 1, nullptr, 0, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::clear};
-constexpr schema::Row kRows39[] = {  // SyncVpcVpnConnectionFromRemoteResult
+schema::LazyTable kTable40{{nullptr}, "SyncVpcUserVpnGatewayFromRemoteResult", kRows40, 1, nullptr, 0, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcUserVpnGatewayFromRemoteResult, L>::clear};
+constexpr schema::Row kRows41[] = {  // SyncVpcVpnConnectionFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcVpnConnectionFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable39{{nullptr}, "SyncVpcVpnConnectionFromRemoteResult", kRows39, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::clear};
-constexpr schema::Row kRows40[] = {  // SyncVpcVpnGatewayFromRemoteResult
+schema::LazyTable kTable41{{nullptr}, "SyncVpcVpnConnectionFromRemoteResult", kRows41, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnConnectionFromRemoteResult, L>::clear};
+constexpr schema::Row kRows42[] = {  // SyncVpcVpnGatewayFromRemoteResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(SyncVpcVpnGatewayFromRemoteResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable40{{nullptr}, "SyncVpcVpnGatewayFromRemoteResult", kRows40, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::clear};
-constexpr schema::Row kRows41[] = {  // SystemTagInventory
+schema::LazyTable kTable42{{nullptr}, "SyncVpcVpnGatewayFromRemoteResult", kRows42, 1, nullptr, 0, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::make, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::destroy, &schema::ObjectOps<SyncVpcVpnGatewayFromRemoteResult, L>::clear};
+constexpr schema::Row kRows43[] = {  // SystemTagInventory
   {"inherent", schema::Local<std::optional<bool>, L>::ref, offsetof(SystemTagInventory, inherent), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases41[] = {{&TagInventory::describe, offsetof(SystemTagInventory, uuid) - offsetof(TagInventory, uuid)}};
-schema::LazyTable kTable41{{nullptr}, "SystemTagInventory", kRows41, 1, kBases41, 1, &schema::ObjectOps<SystemTagInventory, L>::make, &schema::ObjectOps<SystemTagInventory, L>::destroy, &schema::ObjectOps<SystemTagInventory, L>::clear};
-constexpr schema::Row kRows42[] = {  // TagInventory
+constexpr schema::Base kBases43[] = {{&TagInventory::describe, offsetof(SystemTagInventory, uuid) - offsetof(TagInventory, uuid)}};
+schema::LazyTable kTable43{{nullptr}, "SystemTagInventory", kRows43, 1, kBases43, 1, &schema::ObjectOps<SystemTagInventory, L>::make, &schema::ObjectOps<SystemTagInventory, L>::destroy, &schema::ObjectOps<SystemTagInventory, L>::clear};
+constexpr schema::Row kRows44[] = {  // TagInventory
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TagInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(TagInventory, resourceType), schema::Location::Body, 0, nullptr},
   {"tag", schema::Local<std::string, L>::ref, offsetof(TagInventory, tag), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(TagInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases42[] = {{&Resource::describe, offsetof(TagInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable42{{nullptr}, "TagInventory", kRows42, 4, kBases42, 1, &schema::ObjectOps<TagInventory, L>::make, &schema::ObjectOps<TagInventory, L>::destroy, &schema::ObjectOps<TagInventory, L>::clear};
-constexpr schema::Row kRows43[] = {  // TagPatternInventory
+constexpr schema::Base kBases44[] = {{&Resource::describe, offsetof(TagInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable44{{nullptr}, "TagInventory", kRows44, 4, kBases44, 1, &schema::ObjectOps<TagInventory, L>::make, &schema::ObjectOps<TagInventory, L>::destroy, &schema::ObjectOps<TagInventory, L>::clear};
+constexpr schema::Row kRows45[] = {  // TagPatternInventory
   {"value", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, value), schema::Location::Body, 0, nullptr},
   {"color", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, color), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(TagPatternInventory, type), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases43[] = {{&NamedResource::describe, offsetof(TagPatternInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable43{{nullptr}, "TagPatternInventory", kRows43, 3, kBases43, 1, &schema::ObjectOps<TagPatternInventory, L>::make, &schema::ObjectOps<TagPatternInventory, L>::destroy, &schema::ObjectOps<TagPatternInventory, L>::clear};
-constexpr schema::Row kRows44[] = {  // TakeVmConsoleScreenshotResult
+constexpr schema::Base kBases45[] = {{&NamedResource::describe, offsetof(TagPatternInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable45{{nullptr}, "TagPatternInventory", kRows45, 3, kBases45, 1, &schema::ObjectOps<TagPatternInventory, L>::make, &schema::ObjectOps<TagPatternInventory, L>::destroy, &schema::ObjectOps<TagPatternInventory, L>::clear};
+constexpr schema::Row kRows46[] = {  // TakeVmConsoleScreenshotResult
   {"imageData", schema::Local<std::string, L>::ref, offsetof(TakeVmConsoleScreenshotResult, imageData), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable44{{nullptr}, "TakeVmConsoleScreenshotResult", kRows44, 1, nullptr, 0, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::make, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::destroy, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::clear};
-constexpr schema::Row kRows45[] = {  // TaskInfo
+schema::LazyTable kTable46{{nullptr}, "TakeVmConsoleScreenshotResult", kRows46, 1, nullptr, 0, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::make, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::destroy, &schema::ObjectOps<TakeVmConsoleScreenshotResult, L>::clear};
+constexpr schema::Row kRows47[] = {  // TaskInfo
   {"name", schema::Local<std::string, L>::ref, offsetof(TaskInfo, name), schema::Location::Body, 0, nullptr},
   {"className", schema::Local<std::string, L>::ref, offsetof(TaskInfo, className), schema::Location::Body, 0, nullptr},
   {"index", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(TaskInfo, index), schema::Location::Body, 0, nullptr},
@@ -395,8 +403,8 @@ constexpr schema::Row kRows45[] = {  // TaskInfo
   {"apiName", schema::Local<std::string, L>::ref, offsetof(TaskInfo, apiName), schema::Location::Body, 0, nullptr},
   {"contextList", schema::Local<std::vector<std::string>, L>::ref, offsetof(TaskInfo, contextList), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable45{{nullptr}, "TaskInfo", kRows45, 9, nullptr, 0, &schema::ObjectOps<TaskInfo, L>::make, &schema::ObjectOps<TaskInfo, L>::destroy, &schema::ObjectOps<TaskInfo, L>::clear};
-constexpr schema::Row kRows46[] = {  // TaskProgressInventory
+schema::LazyTable kTable47{{nullptr}, "TaskInfo", kRows47, 9, nullptr, 0, &schema::ObjectOps<TaskInfo, L>::make, &schema::ObjectOps<TaskInfo, L>::destroy, &schema::ObjectOps<TaskInfo, L>::clear};
+constexpr schema::Row kRows48[] = {  // TaskProgressInventory
   {"taskUuid", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, taskUuid), schema::Location::Body, 0, nullptr},
   {"taskName", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, taskName), schema::Location::Body, 0, nullptr},
   {"parentUuid", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, parentUuid), schema::Location::Body, 0, nullptr},
@@ -407,47 +415,47 @@ constexpr schema::Row kRows46[] = {  // TaskProgressInventory
   {"subTasks", schema::Local<std::vector<TaskProgressInventory>, L>::ref, offsetof(TaskProgressInventory, subTasks), schema::Location::Body, 0, nullptr},
   {"arguments", schema::Local<std::string, L>::ref, offsetof(TaskProgressInventory, arguments), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable46{{nullptr}, "TaskProgressInventory", kRows46, 9, nullptr, 0, &schema::ObjectOps<TaskProgressInventory, L>::make, &schema::ObjectOps<TaskProgressInventory, L>::destroy, &schema::ObjectOps<TaskProgressInventory, L>::clear};
-constexpr schema::Row kRows47[] = {  // Template
+schema::LazyTable kTable48{{nullptr}, "TaskProgressInventory", kRows48, 9, nullptr, 0, &schema::ObjectOps<TaskProgressInventory, L>::make, &schema::ObjectOps<TaskProgressInventory, L>::destroy, &schema::ObjectOps<TaskProgressInventory, L>::clear};
+constexpr schema::Row kRows49[] = {  // Template
   {"attributes", schema::Local<Json, L>::ref, offsetof(Template, attributes), schema::Location::Body, 0, nullptr},
   {"quota", schema::Local<Json, L>::ref, offsetof(Template, quota), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable47{{nullptr}, "Template", kRows47, 2, nullptr, 0, &schema::ObjectOps<Template, L>::make, &schema::ObjectOps<Template, L>::destroy, &schema::ObjectOps<Template, L>::clear};
-constexpr schema::Row kRows48[] = {  // TemplateConfigInventory
+schema::LazyTable kTable49{{nullptr}, "Template", kRows49, 2, nullptr, 0, &schema::ObjectOps<Template, L>::make, &schema::ObjectOps<Template, L>::destroy, &schema::ObjectOps<Template, L>::clear};
+constexpr schema::Row kRows50[] = {  // TemplateConfigInventory
   {"templateUuid", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, templateUuid), schema::Location::Body, 0, nullptr},
   {"category", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, category), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, name), schema::Location::Body, 0, nullptr},
   {"defaultValue", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, defaultValue), schema::Location::Body, 0, nullptr},
   {"value", schema::Local<std::string, L>::ref, offsetof(TemplateConfigInventory, value), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable48{{nullptr}, "TemplateConfigInventory", kRows48, 5, nullptr, 0, &schema::ObjectOps<TemplateConfigInventory, L>::make, &schema::ObjectOps<TemplateConfigInventory, L>::destroy, &schema::ObjectOps<TemplateConfigInventory, L>::clear};
-constexpr schema::Row kRows49[] = {  // ThirdpartyPlatformInventory
+schema::LazyTable kTable50{{nullptr}, "TemplateConfigInventory", kRows50, 5, nullptr, 0, &schema::ObjectOps<TemplateConfigInventory, L>::make, &schema::ObjectOps<TemplateConfigInventory, L>::destroy, &schema::ObjectOps<TemplateConfigInventory, L>::clear};
+constexpr schema::Row kRows51[] = {  // ThirdpartyPlatformInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, type), schema::Location::Body, 0, nullptr},
   {"url", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, url), schema::Location::Body, 0, nullptr},
   {"template", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, template_), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(ThirdpartyPlatformInventory, state), schema::Location::Body, 0, nullptr},
   {"lastSyncDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(ThirdpartyPlatformInventory, lastSyncDate), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases49[] = {{&NamedResource::describe, offsetof(ThirdpartyPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable49{{nullptr}, "ThirdpartyPlatformInventory", kRows49, 5, kBases49, 1, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::make, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::destroy, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::clear};
-constexpr schema::Row kRows50[] = {  // TicketFlowCollectionInventory
+constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(ThirdpartyPlatformInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable51{{nullptr}, "ThirdpartyPlatformInventory", kRows51, 5, kBases51, 1, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::make, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::destroy, &schema::ObjectOps<ThirdpartyPlatformInventory, L>::clear};
+constexpr schema::Row kRows52[] = {  // TicketFlowCollectionInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(TicketFlowCollectionInventory, state), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(TicketFlowCollectionInventory, status), schema::Location::Body, 0, nullptr},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(TicketFlowCollectionInventory, isDefault), schema::Location::Body, 0, nullptr},
   {"flows", schema::Local<Json, L>::ref, offsetof(TicketFlowCollectionInventory, flows), schema::Location::Body, 0, nullptr},
   {"ticketTypeUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(TicketFlowCollectionInventory, ticketTypeUuids), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases50[] = {{&NamedResource::describe, offsetof(TicketFlowCollectionInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable50{{nullptr}, "TicketFlowCollectionInventory", kRows50, 5, kBases50, 1, &schema::ObjectOps<TicketFlowCollectionInventory, L>::make, &schema::ObjectOps<TicketFlowCollectionInventory, L>::destroy, &schema::ObjectOps<TicketFlowCollectionInventory, L>::clear};
-constexpr schema::Row kRows51[] = {  // TicketFlowInventory
+constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(TicketFlowCollectionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable52{{nullptr}, "TicketFlowCollectionInventory", kRows52, 5, kBases52, 1, &schema::ObjectOps<TicketFlowCollectionInventory, L>::make, &schema::ObjectOps<TicketFlowCollectionInventory, L>::destroy, &schema::ObjectOps<TicketFlowCollectionInventory, L>::clear};
+constexpr schema::Row kRows53[] = {  // TicketFlowInventory
   {"parentFlowUuid", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, parentFlowUuid), schema::Location::Body, 0, nullptr},
   {"flowContext", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, flowContext), schema::Location::Body, 0, nullptr},
   {"flowContextType", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, flowContextType), schema::Location::Body, 0, nullptr},
   {"collectionUuid", schema::Local<std::string, L>::ref, offsetof(TicketFlowInventory, collectionUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases51[] = {{&NamedResource::describe, offsetof(TicketFlowInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable51{{nullptr}, "TicketFlowInventory", kRows51, 4, kBases51, 1, &schema::ObjectOps<TicketFlowInventory, L>::make, &schema::ObjectOps<TicketFlowInventory, L>::destroy, &schema::ObjectOps<TicketFlowInventory, L>::clear};
-constexpr schema::Row kRows52[] = {  // TicketInventory
+constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(TicketFlowInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable53{{nullptr}, "TicketFlowInventory", kRows53, 4, kBases53, 1, &schema::ObjectOps<TicketFlowInventory, L>::make, &schema::ObjectOps<TicketFlowInventory, L>::destroy, &schema::ObjectOps<TicketFlowInventory, L>::clear};
+constexpr schema::Row kRows54[] = {  // TicketInventory
   {"status", schema::Local<std::string, L>::ref, offsetof(TicketInventory, status), schema::Location::Body, 0, nullptr},
   {"request", schema::Local<Json, L>::ref, offsetof(TicketInventory, request), schema::Location::Body, 0, nullptr},
   {"accountSystemType", schema::Local<std::string, L>::ref, offsetof(TicketInventory, accountSystemType), schema::Location::Body, 0, nullptr},
@@ -456,36 +464,36 @@ constexpr schema::Row kRows52[] = {  // TicketInventory
   {"currentFlowUuid", schema::Local<std::string, L>::ref, offsetof(TicketInventory, currentFlowUuid), schema::Location::Body, 0, nullptr},
   {"flowCollectionUuid", schema::Local<std::string, L>::ref, offsetof(TicketInventory, flowCollectionUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases52[] = {{&NamedResource::describe, offsetof(TicketInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable52{{nullptr}, "TicketInventory", kRows52, 7, kBases52, 1, &schema::ObjectOps<TicketInventory, L>::make, &schema::ObjectOps<TicketInventory, L>::destroy, &schema::ObjectOps<TicketInventory, L>::clear};
-constexpr schema::Row kRows53[] = {  // TicketTypeInventory
+constexpr schema::Base kBases54[] = {{&NamedResource::describe, offsetof(TicketInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable54{{nullptr}, "TicketInventory", kRows54, 7, kBases54, 1, &schema::ObjectOps<TicketInventory, L>::make, &schema::ObjectOps<TicketInventory, L>::destroy, &schema::ObjectOps<TicketInventory, L>::clear};
+constexpr schema::Row kRows55[] = {  // TicketTypeInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(TicketTypeInventory, type), schema::Location::Body, 0, nullptr},
   {"requests", schema::Local<std::string, L>::ref, offsetof(TicketTypeInventory, requests), schema::Location::Body, 0, nullptr},
   {"adminOnly", schema::Local<std::optional<bool>, L>::ref, offsetof(TicketTypeInventory, adminOnly), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases53[] = {{&NamedResource::describe, offsetof(TicketTypeInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable53{{nullptr}, "TicketTypeInventory", kRows53, 3, kBases53, 1, &schema::ObjectOps<TicketTypeInventory, L>::make, &schema::ObjectOps<TicketTypeInventory, L>::destroy, &schema::ObjectOps<TicketTypeInventory, L>::clear};
-constexpr schema::Row kRows54[] = {  // TokenIntrospectionResult
+constexpr schema::Base kBases55[] = {{&NamedResource::describe, offsetof(TicketTypeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable55{{nullptr}, "TicketTypeInventory", kRows55, 3, kBases55, 1, &schema::ObjectOps<TicketTypeInventory, L>::make, &schema::ObjectOps<TicketTypeInventory, L>::destroy, &schema::ObjectOps<TicketTypeInventory, L>::clear};
+constexpr schema::Row kRows56[] = {  // TokenIntrospectionResult
   {"active", schema::Local<std::optional<bool>, L>::ref, offsetof(TokenIntrospectionResult, active), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable54{{nullptr}, "TokenIntrospectionResult", kRows54, 1, nullptr, 0, &schema::ObjectOps<TokenIntrospectionResult, L>::make, &schema::ObjectOps<TokenIntrospectionResult, L>::destroy, &schema::ObjectOps<TokenIntrospectionResult, L>::clear};
-constexpr schema::Row kRows55[] = {  // TrashCleanupResult
+schema::LazyTable kTable56{{nullptr}, "TokenIntrospectionResult", kRows56, 1, nullptr, 0, &schema::ObjectOps<TokenIntrospectionResult, L>::make, &schema::ObjectOps<TokenIntrospectionResult, L>::destroy, &schema::ObjectOps<TokenIntrospectionResult, L>::clear};
+constexpr schema::Row kRows57[] = {  // TrashCleanupResult
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TrashCleanupResult, resourceUuid), schema::Location::Body, 0, nullptr},
   {"success", schema::Local<std::optional<bool>, L>::ref, offsetof(TrashCleanupResult, success), schema::Location::Body, 0, nullptr},
   {"error", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(TrashCleanupResult, error), schema::Location::Body, 0, nullptr},
   {"trashId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TrashCleanupResult, trashId), schema::Location::Body, 0, nullptr},
   {"size", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(TrashCleanupResult, size), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable55{{nullptr}, "TrashCleanupResult", kRows55, 5, nullptr, 0, &schema::ObjectOps<TrashCleanupResult, L>::make, &schema::ObjectOps<TrashCleanupResult, L>::destroy, &schema::ObjectOps<TrashCleanupResult, L>::clear};
-constexpr schema::Row kRows56[] = {  // TwoFactorAuthenticationInventory
+schema::LazyTable kTable57{{nullptr}, "TrashCleanupResult", kRows57, 5, nullptr, 0, &schema::ObjectOps<TrashCleanupResult, L>::make, &schema::ObjectOps<TrashCleanupResult, L>::destroy, &schema::ObjectOps<TrashCleanupResult, L>::clear};
+constexpr schema::Row kRows58[] = {  // TwoFactorAuthenticationInventory
   {"secret", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, secret), schema::Location::Body, 0, nullptr},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, userUuid), schema::Location::Body, 0, nullptr},
   {"userType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, userType), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationInventory, status), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases56[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable56{{nullptr}, "TwoFactorAuthenticationInventory", kRows56, 4, kBases56, 1, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::clear};
-constexpr schema::Row kRows57[] = {  // TwoFactorAuthenticationSecretInventory
+constexpr schema::Base kBases58[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable58{{nullptr}, "TwoFactorAuthenticationInventory", kRows58, 4, kBases58, 1, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationInventory, L>::clear};
+constexpr schema::Row kRows59[] = {  // TwoFactorAuthenticationSecretInventory
   {"secret", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, secret), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, resourceType), schema::Location::Body, 0, nullptr},
@@ -493,29 +501,29 @@ constexpr schema::Row kRows57[] = {  // TwoFactorAuthenticationSecretInventory
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, userUuid), schema::Location::Body, 0, nullptr},
   {"userType", schema::Local<std::string, L>::ref, offsetof(TwoFactorAuthenticationSecretInventory, userType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases57[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationSecretInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable57{{nullptr}, "TwoFactorAuthenticationSecretInventory", kRows57, 6, kBases57, 1, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::clear};
-constexpr schema::Row kRows58[] = {  // UpdateHostIommuStateResult
+constexpr schema::Base kBases59[] = {{&Resource::describe, offsetof(TwoFactorAuthenticationSecretInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable59{{nullptr}, "TwoFactorAuthenticationSecretInventory", kRows59, 6, kBases59, 1, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::make, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::destroy, &schema::ObjectOps<TwoFactorAuthenticationSecretInventory, L>::clear};
+constexpr schema::Row kRows60[] = {  // UpdateHostIommuStateResult
   {"state", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateResult, state), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable58{{nullptr}, "UpdateHostIommuStateResult", kRows58, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIommuStateResult, L>::make, &schema::ObjectOps<UpdateHostIommuStateResult, L>::destroy, &schema::ObjectOps<UpdateHostIommuStateResult, L>::clear};
-constexpr schema::Row kRows59[] = {  // UpdateHostIpmiResult
+schema::LazyTable kTable60{{nullptr}, "UpdateHostIommuStateResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIommuStateResult, L>::make, &schema::ObjectOps<UpdateHostIommuStateResult, L>::destroy, &schema::ObjectOps<UpdateHostIommuStateResult, L>::clear};
+constexpr schema::Row kRows61[] = {  // UpdateHostIpmiResult
   {"hostIpmiInventory", schema::Local<std::optional<HostIpmiInventory>, L>::ref, offsetof(UpdateHostIpmiResult, hostIpmiInventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable59{{nullptr}, "UpdateHostIpmiResult", kRows59, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIpmiResult, L>::make, &schema::ObjectOps<UpdateHostIpmiResult, L>::destroy, &schema::ObjectOps<UpdateHostIpmiResult, L>::clear};
-constexpr schema::Row kRows60[] = {  // UpdateResourceConfigsResult
+schema::LazyTable kTable61{{nullptr}, "UpdateHostIpmiResult", kRows61, 1, nullptr, 0, &schema::ObjectOps<UpdateHostIpmiResult, L>::make, &schema::ObjectOps<UpdateHostIpmiResult, L>::destroy, &schema::ObjectOps<UpdateHostIpmiResult, L>::clear};
+constexpr schema::Row kRows62[] = {  // UpdateResourceConfigsResult
   {"inventories", schema::Local<Json, L>::ref, offsetof(UpdateResourceConfigsResult, inventories), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable60{{nullptr}, "UpdateResourceConfigsResult", kRows60, 1, nullptr, 0, &schema::ObjectOps<UpdateResourceConfigsResult, L>::make, &schema::ObjectOps<UpdateResourceConfigsResult, L>::destroy, &schema::ObjectOps<UpdateResourceConfigsResult, L>::clear};
-constexpr schema::Row kRows61[] = {  // UsageReport
+schema::LazyTable kTable62{{nullptr}, "UpdateResourceConfigsResult", kRows62, 1, nullptr, 0, &schema::ObjectOps<UpdateResourceConfigsResult, L>::make, &schema::ObjectOps<UpdateResourceConfigsResult, L>::destroy, &schema::ObjectOps<UpdateResourceConfigsResult, L>::clear};
+constexpr schema::Row kRows63[] = {  // UsageReport
   {"usedPhysicalCapacitiesForecast", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, usedPhysicalCapacitiesForecast), schema::Location::Body, 0, nullptr},
   {"usedPhysicalCapacitiesHistory", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, usedPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
   {"totalPhysicalCapacitiesHistory", schema::Local<std::vector<std::int64_t>, L>::ref, offsetof(UsageReport, totalPhysicalCapacitiesHistory), schema::Location::Body, 0, nullptr},
   {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UsageReport, startTime), schema::Location::Body, 0, nullptr},
   {"interval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UsageReport, interval), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable61{{nullptr}, "UsageReport", kRows61, 5, nullptr, 0, &schema::ObjectOps<UsageReport, L>::make, &schema::ObjectOps<UsageReport, L>::destroy, &schema::ObjectOps<UsageReport, L>::clear};
-constexpr schema::Row kRows62[] = {  // UsbDeviceInventory
+schema::LazyTable kTable63{{nullptr}, "UsageReport", kRows63, 5, nullptr, 0, &schema::ObjectOps<UsageReport, L>::make, &schema::ObjectOps<UsageReport, L>::destroy, &schema::ObjectOps<UsageReport, L>::clear};
+constexpr schema::Row kRows64[] = {  // UsbDeviceInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, state), schema::Location::Body, 0, nullptr},
@@ -529,25 +537,25 @@ constexpr schema::Row kRows62[] = {  // UsbDeviceInventory
   {"usbVersion", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, usbVersion), schema::Location::Body, 0, nullptr},
   {"attachType", schema::Local<std::string, L>::ref, offsetof(UsbDeviceInventory, attachType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases62[] = {{&NamedResource::describe, offsetof(UsbDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable62{{nullptr}, "UsbDeviceInventory", kRows62, 12, kBases62, 1, &schema::ObjectOps<UsbDeviceInventory, L>::make, &schema::ObjectOps<UsbDeviceInventory, L>::destroy, &schema::ObjectOps<UsbDeviceInventory, L>::clear};
-constexpr schema::Row kRows63[] = {  // UserGroupInventory
+constexpr schema::Base kBases64[] = {{&NamedResource::describe, offsetof(UsbDeviceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable64{{nullptr}, "UsbDeviceInventory", kRows64, 12, kBases64, 1, &schema::ObjectOps<UsbDeviceInventory, L>::make, &schema::ObjectOps<UsbDeviceInventory, L>::destroy, &schema::ObjectOps<UsbDeviceInventory, L>::clear};
+constexpr schema::Row kRows65[] = {  // UserGroupInventory
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(UserGroupInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases63[] = {{&NamedResource::describe, offsetof(UserGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable63{{nullptr}, "UserGroupInventory", kRows63, 1, kBases63, 1, &schema::ObjectOps<UserGroupInventory, L>::make, &schema::ObjectOps<UserGroupInventory, L>::destroy, &schema::ObjectOps<UserGroupInventory, L>::clear};
-constexpr schema::Row kRows64[] = {  // UserInventory
+constexpr schema::Base kBases65[] = {{&NamedResource::describe, offsetof(UserGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable65{{nullptr}, "UserGroupInventory", kRows65, 1, kBases65, 1, &schema::ObjectOps<UserGroupInventory, L>::make, &schema::ObjectOps<UserGroupInventory, L>::destroy, &schema::ObjectOps<UserGroupInventory, L>::clear};
+constexpr schema::Row kRows66[] = {  // UserInventory
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(UserInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases64[] = {{&NamedResource::describe, offsetof(UserInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable64{{nullptr}, "UserInventory", kRows64, 1, kBases64, 1, &schema::ObjectOps<UserInventory, L>::make, &schema::ObjectOps<UserInventory, L>::destroy, &schema::ObjectOps<UserInventory, L>::clear};
-constexpr schema::Row kRows65[] = {  // UserTagInventory
+constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(UserInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable66{{nullptr}, "UserInventory", kRows66, 1, kBases66, 1, &schema::ObjectOps<UserInventory, L>::make, &schema::ObjectOps<UserInventory, L>::destroy, &schema::ObjectOps<UserInventory, L>::clear};
+constexpr schema::Row kRows67[] = {  // UserTagInventory
   {"tagPatternUuid", schema::Local<std::string, L>::ref, offsetof(UserTagInventory, tagPatternUuid), schema::Location::Body, 0, nullptr},
   {"tagPattern", schema::Local<std::optional<TagPatternInventory>, L>::ref, offsetof(UserTagInventory, tagPattern), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases65[] = {{&TagInventory::describe, offsetof(UserTagInventory, uuid) - offsetof(TagInventory, uuid)}};
-schema::LazyTable kTable65{{nullptr}, "UserTagInventory", kRows65, 2, kBases65, 1, &schema::ObjectOps<UserTagInventory, L>::make, &schema::ObjectOps<UserTagInventory, L>::destroy, &schema::ObjectOps<UserTagInventory, L>::clear};
-constexpr schema::Row kRows66[] = {  // V2VConversionHostInventory
+constexpr schema::Base kBases67[] = {{&TagInventory::describe, offsetof(UserTagInventory, uuid) - offsetof(TagInventory, uuid)}};
+schema::LazyTable kTable67{{nullptr}, "UserTagInventory", kRows67, 2, kBases67, 1, &schema::ObjectOps<UserTagInventory, L>::make, &schema::ObjectOps<UserTagInventory, L>::destroy, &schema::ObjectOps<UserTagInventory, L>::clear};
+constexpr schema::Row kRows68[] = {  // V2VConversionHostInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, type), schema::Location::Body, 0, nullptr},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"storagePath", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, storagePath), schema::Location::Body, 0, nullptr},
@@ -557,29 +565,29 @@ constexpr schema::Row kRows66[] = {  // V2VConversionHostInventory
   {"hostStatus", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostStatus), schema::Location::Body, 0, nullptr},
   {"hostState", schema::Local<std::string, L>::ref, offsetof(V2VConversionHostInventory, hostState), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases66[] = {{&NamedResource::describe, offsetof(V2VConversionHostInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable66{{nullptr}, "V2VConversionHostInventory", kRows66, 8, kBases66, 1, &schema::ObjectOps<V2VConversionHostInventory, L>::make, &schema::ObjectOps<V2VConversionHostInventory, L>::destroy, &schema::ObjectOps<V2VConversionHostInventory, L>::clear};
-constexpr schema::Row kRows67[] = {  // VCenterBackupStorageInventory
+constexpr schema::Base kBases68[] = {{&NamedResource::describe, offsetof(V2VConversionHostInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable68{{nullptr}, "V2VConversionHostInventory", kRows68, 8, kBases68, 1, &schema::ObjectOps<V2VConversionHostInventory, L>::make, &schema::ObjectOps<V2VConversionHostInventory, L>::destroy, &schema::ObjectOps<V2VConversionHostInventory, L>::clear};
+constexpr schema::Row kRows69[] = {  // VCenterBackupStorageInventory
   {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterBackupStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
   {"datastore", schema::Local<std::string, L>::ref, offsetof(VCenterBackupStorageInventory, datastore), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases67[] = {{&BackupStorageInventory::describe, offsetof(VCenterBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
-schema::LazyTable kTable67{{nullptr}, "VCenterBackupStorageInventory", kRows67, 2, kBases67, 1, &schema::ObjectOps<VCenterBackupStorageInventory, L>::make, &schema::ObjectOps<VCenterBackupStorageInventory, L>::destroy, &schema::ObjectOps<VCenterBackupStorageInventory, L>::clear};
-constexpr schema::Row kRows68[] = {  // VCenterClusterInventory
+constexpr schema::Base kBases69[] = {{&BackupStorageInventory::describe, offsetof(VCenterBackupStorageInventory, uuid) - offsetof(BackupStorageInventory, uuid)}};
+schema::LazyTable kTable69{{nullptr}, "VCenterBackupStorageInventory", kRows69, 2, kBases69, 1, &schema::ObjectOps<VCenterBackupStorageInventory, L>::make, &schema::ObjectOps<VCenterBackupStorageInventory, L>::destroy, &schema::ObjectOps<VCenterBackupStorageInventory, L>::clear};
+constexpr schema::Row kRows70[] = {  // VCenterClusterInventory
   {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
   {"morval", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, morval), schema::Location::Body, 0, nullptr},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterClusterInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases68[] = {{&ClusterInventory::describe, offsetof(VCenterClusterInventory, uuid) - offsetof(ClusterInventory, uuid)}};
-schema::LazyTable kTable68{{nullptr}, "VCenterClusterInventory", kRows68, 3, kBases68, 1, &schema::ObjectOps<VCenterClusterInventory, L>::make, &schema::ObjectOps<VCenterClusterInventory, L>::destroy, &schema::ObjectOps<VCenterClusterInventory, L>::clear};
-constexpr schema::Row kRows69[] = {  // VCenterDatacenterInventory
+constexpr schema::Base kBases70[] = {{&ClusterInventory::describe, offsetof(VCenterClusterInventory, uuid) - offsetof(ClusterInventory, uuid)}};
+schema::LazyTable kTable70{{nullptr}, "VCenterClusterInventory", kRows70, 3, kBases70, 1, &schema::ObjectOps<VCenterClusterInventory, L>::make, &schema::ObjectOps<VCenterClusterInventory, L>::destroy, &schema::ObjectOps<VCenterClusterInventory, L>::clear};
+constexpr schema::Row kRows71[] = {  // VCenterDatacenterInventory
   {"uuid", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, uuid), schema::Location::Body, 0, nullptr},
   {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, name), schema::Location::Body, 0, nullptr},
   {"morval", schema::Local<std::string, L>::ref, offsetof(VCenterDatacenterInventory, morval), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable69{{nullptr}, "VCenterDatacenterInventory", kRows69, 4, nullptr, 0, &schema::ObjectOps<VCenterDatacenterInventory, L>::make, &schema::ObjectOps<VCenterDatacenterInventory, L>::destroy, &schema::ObjectOps<VCenterDatacenterInventory, L>::clear};
-constexpr schema::Row kRows70[] = {  // VCenterInventory
+schema::LazyTable kTable71{{nullptr}, "VCenterDatacenterInventory", kRows71, 4, nullptr, 0, &schema::ObjectOps<VCenterDatacenterInventory, L>::make, &schema::ObjectOps<VCenterDatacenterInventory, L>::destroy, &schema::ObjectOps<VCenterDatacenterInventory, L>::clear};
+constexpr schema::Row kRows72[] = {  // VCenterInventory
   {"domainName", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, domainName), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VCenterInventory, port), schema::Location::Body, 0, nullptr},
   {"userName", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, userName), schema::Location::Body, 0, nullptr},
@@ -589,15 +597,15 @@ constexpr schema::Row kRows70[] = {  // VCenterInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, state), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(VCenterInventory, status), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases70[] = {{&NamedResource::describe, offsetof(VCenterInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable70{{nullptr}, "VCenterInventory", kRows70, 8, kBases70, 1, &schema::ObjectOps<VCenterInventory, L>::make, &schema::ObjectOps<VCenterInventory, L>::destroy, &schema::ObjectOps<VCenterInventory, L>::clear};
-constexpr schema::Row kRows71[] = {  // VCenterPrimaryStorageInventory
+constexpr schema::Base kBases72[] = {{&NamedResource::describe, offsetof(VCenterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable72{{nullptr}, "VCenterInventory", kRows72, 8, kBases72, 1, &schema::ObjectOps<VCenterInventory, L>::make, &schema::ObjectOps<VCenterInventory, L>::destroy, &schema::ObjectOps<VCenterInventory, L>::clear};
+constexpr schema::Row kRows73[] = {  // VCenterPrimaryStorageInventory
   {"vCenterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterPrimaryStorageInventory, vCenterUuid), schema::Location::Body, 0, nullptr},
   {"datastore", schema::Local<std::string, L>::ref, offsetof(VCenterPrimaryStorageInventory, datastore), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases71[] = {{&PrimaryStorageInventory::describe, offsetof(VCenterPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
-schema::LazyTable kTable71{{nullptr}, "VCenterPrimaryStorageInventory", kRows71, 2, kBases71, 1, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::make, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::clear};
-constexpr schema::Row kRows72[] = {  // VCenterResourcePoolInventory
+constexpr schema::Base kBases73[] = {{&PrimaryStorageInventory::describe, offsetof(VCenterPrimaryStorageInventory, uuid) - offsetof(PrimaryStorageInventory, uuid)}};
+schema::LazyTable kTable73{{nullptr}, "VCenterPrimaryStorageInventory", kRows73, 2, kBases73, 1, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::make, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::destroy, &schema::ObjectOps<VCenterPrimaryStorageInventory, L>::clear};
+constexpr schema::Row kRows74[] = {  // VCenterResourcePoolInventory
   {"vCenterClusterUuid", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, vCenterClusterUuid), schema::Location::Body, 0, nullptr},
   {"name", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, name), schema::Location::Body, 0, nullptr},
   {"morVal", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, morVal), schema::Location::Body, 0, nullptr},
@@ -614,9 +622,9 @@ constexpr schema::Row kRows72[] = {  // VCenterResourcePoolInventory
   {"memoryLevel", schema::Local<std::string, L>::ref, offsetof(VCenterResourcePoolInventory, memoryLevel), schema::Location::Body, 0, nullptr},
   {"subResources", schema::Local<Json, L>::ref, offsetof(VCenterResourcePoolInventory, subResources), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases72[] = {{&Resource::describe, offsetof(VCenterResourcePoolInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable72{{nullptr}, "VCenterResourcePoolInventory", kRows72, 15, kBases72, 1, &schema::ObjectOps<VCenterResourcePoolInventory, L>::make, &schema::ObjectOps<VCenterResourcePoolInventory, L>::destroy, &schema::ObjectOps<VCenterResourcePoolInventory, L>::clear};
-constexpr schema::Row kRows73[] = {  // VRouterRouteEntryInventory
+constexpr schema::Base kBases74[] = {{&Resource::describe, offsetof(VCenterResourcePoolInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable74{{nullptr}, "VCenterResourcePoolInventory", kRows74, 15, kBases74, 1, &schema::ObjectOps<VCenterResourcePoolInventory, L>::make, &schema::ObjectOps<VCenterResourcePoolInventory, L>::destroy, &schema::ObjectOps<VCenterResourcePoolInventory, L>::clear};
+constexpr schema::Row kRows75[] = {  // VRouterRouteEntryInventory
   {"description", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, description), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
   {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
@@ -624,40 +632,40 @@ constexpr schema::Row kRows73[] = {  // VRouterRouteEntryInventory
   {"target", schema::Local<std::string, L>::ref, offsetof(VRouterRouteEntryInventory, target), schema::Location::Body, 0, nullptr},
   {"distance", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VRouterRouteEntryInventory, distance), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases73[] = {{&Resource::describe, offsetof(VRouterRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable73{{nullptr}, "VRouterRouteEntryInventory", kRows73, 6, kBases73, 1, &schema::ObjectOps<VRouterRouteEntryInventory, L>::make, &schema::ObjectOps<VRouterRouteEntryInventory, L>::destroy, &schema::ObjectOps<VRouterRouteEntryInventory, L>::clear};
-constexpr schema::Row kRows74[] = {  // VRouterRouteTableInventory
+constexpr schema::Base kBases75[] = {{&Resource::describe, offsetof(VRouterRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable75{{nullptr}, "VRouterRouteEntryInventory", kRows75, 6, kBases75, 1, &schema::ObjectOps<VRouterRouteEntryInventory, L>::make, &schema::ObjectOps<VRouterRouteEntryInventory, L>::destroy, &schema::ObjectOps<VRouterRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows76[] = {  // VRouterRouteTableInventory
   {"attachedRouterRefs", schema::Local<Json, L>::ref, offsetof(VRouterRouteTableInventory, attachedRouterRefs), schema::Location::Body, 0, nullptr},
   {"routeEntries", schema::Local<Json, L>::ref, offsetof(VRouterRouteTableInventory, routeEntries), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases74[] = {{&NamedResource::describe, offsetof(VRouterRouteTableInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable74{{nullptr}, "VRouterRouteTableInventory", kRows74, 2, kBases74, 1, &schema::ObjectOps<VRouterRouteTableInventory, L>::make, &schema::ObjectOps<VRouterRouteTableInventory, L>::destroy, &schema::ObjectOps<VRouterRouteTableInventory, L>::clear};
-constexpr schema::Row kRows75[] = {  // ValidateClusterSupportDRSResult
+constexpr schema::Base kBases76[] = {{&NamedResource::describe, offsetof(VRouterRouteTableInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable76{{nullptr}, "VRouterRouteTableInventory", kRows76, 2, kBases76, 1, &schema::ObjectOps<VRouterRouteTableInventory, L>::make, &schema::ObjectOps<VRouterRouteTableInventory, L>::destroy, &schema::ObjectOps<VRouterRouteTableInventory, L>::clear};
+constexpr schema::Row kRows77[] = {  // ValidateClusterSupportDRSResult
   {"supported", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateClusterSupportDRSResult, supported), schema::Location::Body, 0, nullptr},
   {"reason", schema::Local<std::optional<ErrorCode>, L>::ref, offsetof(ValidateClusterSupportDRSResult, reason), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable75{{nullptr}, "ValidateClusterSupportDRSResult", kRows75, 2, nullptr, 0, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::make, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::destroy, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::clear};
-constexpr schema::Row kRows76[] = {  // ValidatePasswordResult
+schema::LazyTable kTable77{{nullptr}, "ValidateClusterSupportDRSResult", kRows77, 2, nullptr, 0, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::make, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::destroy, &schema::ObjectOps<ValidateClusterSupportDRSResult, L>::clear};
+constexpr schema::Row kRows78[] = {  // ValidatePasswordResult
   {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidatePasswordResult, available), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable76{{nullptr}, "ValidatePasswordResult", kRows76, 1, nullptr, 0, &schema::ObjectOps<ValidatePasswordResult, L>::make, &schema::ObjectOps<ValidatePasswordResult, L>::destroy, &schema::ObjectOps<ValidatePasswordResult, L>::clear};
-constexpr schema::Row kRows77[] = {  // ValidateSecurityGroupRuleResult
+schema::LazyTable kTable78{{nullptr}, "ValidatePasswordResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<ValidatePasswordResult, L>::make, &schema::ObjectOps<ValidatePasswordResult, L>::destroy, &schema::ObjectOps<ValidatePasswordResult, L>::clear};
+constexpr schema::Row kRows79[] = {  // ValidateSecurityGroupRuleResult
   {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateSecurityGroupRuleResult, available), schema::Location::Body, 0, nullptr},
   {"code", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleResult, code), schema::Location::Body, 0, nullptr},
   {"reason", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleResult, reason), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable77{{nullptr}, "ValidateSecurityGroupRuleResult", kRows77, 3, nullptr, 0, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::make, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::destroy, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::clear};
-constexpr schema::Row kRows78[] = {  // ValidateSessionResult
+schema::LazyTable kTable79{{nullptr}, "ValidateSecurityGroupRuleResult", kRows79, 3, nullptr, 0, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::make, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::destroy, &schema::ObjectOps<ValidateSecurityGroupRuleResult, L>::clear};
+constexpr schema::Row kRows80[] = {  // ValidateSessionResult
   {"valid", schema::Local<std::optional<bool>, L>::ref, offsetof(ValidateSessionResult, valid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable78{{nullptr}, "ValidateSessionResult", kRows78, 1, nullptr, 0, &schema::ObjectOps<ValidateSessionResult, L>::make, &schema::ObjectOps<ValidateSessionResult, L>::destroy, &schema::ObjectOps<ValidateSessionResult, L>::clear};
-constexpr schema::Row kRows79[] = {  // VdiPortInfo
+schema::LazyTable kTable80{{nullptr}, "ValidateSessionResult", kRows80, 1, nullptr, 0, &schema::ObjectOps<ValidateSessionResult, L>::make, &schema::ObjectOps<ValidateSessionResult, L>::destroy, &schema::ObjectOps<ValidateSessionResult, L>::clear};
+constexpr schema::Row kRows81[] = {  // VdiPortInfo
   {"vncPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, vncPort), schema::Location::Body, 0, nullptr},
   {"spicePort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, spicePort), schema::Location::Body, 0, nullptr},
   {"spiceTlsPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VdiPortInfo, spiceTlsPort), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable79{{nullptr}, "VdiPortInfo", kRows79, 3, nullptr, 0, &schema::ObjectOps<VdiPortInfo, L>::make, &schema::ObjectOps<VdiPortInfo, L>::destroy, &schema::ObjectOps<VdiPortInfo, L>::clear};
-constexpr schema::Row kRows80[] = {  // VirtualBorderRouterInventory
+schema::LazyTable kTable81{{nullptr}, "VdiPortInfo", kRows81, 3, nullptr, 0, &schema::ObjectOps<VdiPortInfo, L>::make, &schema::ObjectOps<VdiPortInfo, L>::destroy, &schema::ObjectOps<VdiPortInfo, L>::clear};
+constexpr schema::Row kRows82[] = {  // VirtualBorderRouterInventory
   {"vbrId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, vbrId), schema::Location::Body, 0, nullptr},
   {"vlanInterfaceId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, vlanInterfaceId), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, status), schema::Location::Body, 0, nullptr},
@@ -671,45 +679,45 @@ constexpr schema::Row kRows80[] = {  // VirtualBorderRouterInventory
   {"physicalConnectionId", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, physicalConnectionId), schema::Location::Body, 0, nullptr},
   {"accessPointUuid", schema::Local<std::string, L>::ref, offsetof(VirtualBorderRouterInventory, accessPointUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases80[] = {{&NamedResource::describe, offsetof(VirtualBorderRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable80{{nullptr}, "VirtualBorderRouterInventory", kRows80, 12, kBases80, 1, &schema::ObjectOps<VirtualBorderRouterInventory, L>::make, &schema::ObjectOps<VirtualBorderRouterInventory, L>::destroy, &schema::ObjectOps<VirtualBorderRouterInventory, L>::clear};
-constexpr schema::Row kRows81[] = {  // VirtualRouterOfferingInventory
+constexpr schema::Base kBases82[] = {{&NamedResource::describe, offsetof(VirtualBorderRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable82{{nullptr}, "VirtualBorderRouterInventory", kRows82, 12, kBases82, 1, &schema::ObjectOps<VirtualBorderRouterInventory, L>::make, &schema::ObjectOps<VirtualBorderRouterInventory, L>::destroy, &schema::ObjectOps<VirtualBorderRouterInventory, L>::clear};
+constexpr schema::Row kRows83[] = {  // VirtualRouterOfferingInventory
   {"managementNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, managementNetworkUuid), schema::Location::Body, 0, nullptr},
   {"publicNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VirtualRouterOfferingInventory, isDefault), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterOfferingInventory, imageUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases81[] = {{&InstanceOfferingInventory::describe, offsetof(VirtualRouterOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
-schema::LazyTable kTable81{{nullptr}, "VirtualRouterOfferingInventory", kRows81, 5, kBases81, 1, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::make, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::destroy, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::clear};
-constexpr schema::Row kRows82[] = {  // VirtualRouterVRouterRouteTableRefInventory
+constexpr schema::Base kBases83[] = {{&InstanceOfferingInventory::describe, offsetof(VirtualRouterOfferingInventory, uuid) - offsetof(InstanceOfferingInventory, uuid)}};
+schema::LazyTable kTable83{{nullptr}, "VirtualRouterOfferingInventory", kRows83, 5, kBases83, 1, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::make, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::destroy, &schema::ObjectOps<VirtualRouterOfferingInventory, L>::clear};
+constexpr schema::Row kRows84[] = {  // VirtualRouterVRouterRouteTableRefInventory
   {"virtualRouterVmUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVRouterRouteTableRefInventory, virtualRouterVmUuid), schema::Location::Body, 0, nullptr},
   {"routeTableUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVRouterRouteTableRefInventory, routeTableUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable82{{nullptr}, "VirtualRouterVRouterRouteTableRefInventory", kRows82, 2, nullptr, 0, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::make, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::clear};
-constexpr schema::Row kRows83[] = {  // VirtualRouterVmInventory
+schema::LazyTable kTable84{{nullptr}, "VirtualRouterVRouterRouteTableRefInventory", kRows84, 2, nullptr, 0, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::make, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVRouterRouteTableRefInventory, L>::clear};
+constexpr schema::Row kRows85[] = {  // VirtualRouterVmInventory
   {"publicNetworkUuid", schema::Local<std::string, L>::ref, offsetof(VirtualRouterVmInventory, publicNetworkUuid), schema::Location::Body, 0, nullptr},
   {"virtualRouterVips", schema::Local<std::vector<std::string>, L>::ref, offsetof(VirtualRouterVmInventory, virtualRouterVips), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases83[] = {{&ApplianceVmInventory::describe, offsetof(VirtualRouterVmInventory, uuid) - offsetof(ApplianceVmInventory, uuid)}};
-schema::LazyTable kTable83{{nullptr}, "VirtualRouterVmInventory", kRows83, 2, kBases83, 1, &schema::ObjectOps<VirtualRouterVmInventory, L>::make, &schema::ObjectOps<VirtualRouterVmInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVmInventory, L>::clear};
-constexpr schema::Row kRows84[] = {  // VmCapabilities
+constexpr schema::Base kBases85[] = {{&ApplianceVmInventory::describe, offsetof(VirtualRouterVmInventory, uuid) - offsetof(ApplianceVmInventory, uuid)}};
+schema::LazyTable kTable85{{nullptr}, "VirtualRouterVmInventory", kRows85, 2, kBases85, 1, &schema::ObjectOps<VirtualRouterVmInventory, L>::make, &schema::ObjectOps<VirtualRouterVmInventory, L>::destroy, &schema::ObjectOps<VirtualRouterVmInventory, L>::clear};
+constexpr schema::Row kRows86[] = {  // VmCapabilities
   {"supportLiveMigration", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportLiveMigration), schema::Location::Body, 0, nullptr},
   {"supportVolumeMigration", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportVolumeMigration), schema::Location::Body, 0, nullptr},
   {"supportReimage", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportReimage), schema::Location::Body, 0, nullptr},
   {"supportMemorySnapshot", schema::Local<std::optional<bool>, L>::ref, offsetof(VmCapabilities, supportMemorySnapshot), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable84{{nullptr}, "VmCapabilities", kRows84, 4, nullptr, 0, &schema::ObjectOps<VmCapabilities, L>::make, &schema::ObjectOps<VmCapabilities, L>::destroy, &schema::ObjectOps<VmCapabilities, L>::clear};
-constexpr schema::Row kRows85[] = {  // VmCdRomInventory
+schema::LazyTable kTable86{{nullptr}, "VmCapabilities", kRows86, 4, nullptr, 0, &schema::ObjectOps<VmCapabilities, L>::make, &schema::ObjectOps<VmCapabilities, L>::destroy, &schema::ObjectOps<VmCapabilities, L>::clear};
+constexpr schema::Row kRows87[] = {  // VmCdRomInventory
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmCdRomInventory, deviceId), schema::Location::Body, 0, nullptr},
   {"isoUuid", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, isoUuid), schema::Location::Body, 0, nullptr},
   {"isoInstallPath", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, isoInstallPath), schema::Location::Body, 0, nullptr},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(VmCdRomInventory, protocol), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases85[] = {{&NamedResource::describe, offsetof(VmCdRomInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable85{{nullptr}, "VmCdRomInventory", kRows85, 5, kBases85, 1, &schema::ObjectOps<VmCdRomInventory, L>::make, &schema::ObjectOps<VmCdRomInventory, L>::destroy, &schema::ObjectOps<VmCdRomInventory, L>::clear};
-constexpr schema::Row kRows86[] = {  // VmInstanceDeviceAddressArchiveInventory
+constexpr schema::Base kBases87[] = {{&NamedResource::describe, offsetof(VmCdRomInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable87{{nullptr}, "VmCdRomInventory", kRows87, 5, kBases87, 1, &schema::ObjectOps<VmCdRomInventory, L>::make, &schema::ObjectOps<VmCdRomInventory, L>::destroy, &schema::ObjectOps<VmCdRomInventory, L>::clear};
+constexpr schema::Row kRows88[] = {  // VmInstanceDeviceAddressArchiveInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, id), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
@@ -720,15 +728,15 @@ constexpr schema::Row kRows86[] = {  // VmInstanceDeviceAddressArchiveInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceDeviceAddressArchiveInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable86{{nullptr}, "VmInstanceDeviceAddressArchiveInventory", kRows86, 9, nullptr, 0, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::clear};
-constexpr schema::Row kRows87[] = {  // VmInstanceDeviceAddressGroupInventory
+schema::LazyTable kTable88{{nullptr}, "VmInstanceDeviceAddressArchiveInventory", kRows88, 9, nullptr, 0, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressArchiveInventory, L>::clear};
+constexpr schema::Row kRows89[] = {  // VmInstanceDeviceAddressGroupInventory
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, resourceUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"addressList", schema::Local<std::vector<VmInstanceDeviceAddressArchiveInventory>, L>::ref, offsetof(VmInstanceDeviceAddressGroupInventory, addressList), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases87[] = {{&Resource::describe, offsetof(VmInstanceDeviceAddressGroupInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable87{{nullptr}, "VmInstanceDeviceAddressGroupInventory", kRows87, 3, kBases87, 1, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::clear};
-constexpr schema::Row kRows88[] = {  // VmInstanceInventory
+constexpr schema::Base kBases89[] = {{&Resource::describe, offsetof(VmInstanceDeviceAddressGroupInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable89{{nullptr}, "VmInstanceDeviceAddressGroupInventory", kRows89, 3, kBases89, 1, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::make, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::destroy, &schema::ObjectOps<VmInstanceDeviceAddressGroupInventory, L>::clear};
+constexpr schema::Row kRows90[] = {  // VmInstanceInventory
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, zoneUuid), schema::Location::Body, 0, nullptr},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, clusterUuid), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, imageUuid), schema::Location::Body, 0, nullptr},
@@ -752,41 +760,46 @@ constexpr schema::Row kRows88[] = {  // VmInstanceInventory
   {"vmCdRoms", schema::Local<std::vector<VmCdRomInventory>, L>::ref, offsetof(VmInstanceInventory, vmCdRoms), schema::Location::Body, 0, nullptr},
   {"guestOsType", schema::Local<std::string, L>::ref, offsetof(VmInstanceInventory, guestOsType), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases88[] = {{&NamedResource::describe, offsetof(VmInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable88{{nullptr}, "VmInstanceInventory", kRows88, 22, kBases88, 1, &schema::ObjectOps<VmInstanceInventory, L>::make, &schema::ObjectOps<VmInstanceInventory, L>::destroy, &schema::ObjectOps<VmInstanceInventory, L>::clear};
-constexpr schema::Row kRows89[] = {  // VmInstanceMdevDeviceSpecRefInventory
+constexpr schema::Base kBases90[] = {{&NamedResource::describe, offsetof(VmInstanceInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable90{{nullptr}, "VmInstanceInventory", kRows90, 22, kBases90, 1, &schema::ObjectOps<VmInstanceInventory, L>::make, &schema::ObjectOps<VmInstanceInventory, L>::destroy, &schema::ObjectOps<VmInstanceInventory, L>::clear};
+constexpr schema::Row kRows91[] = {  // VmInstanceMdevDeviceSpecRefInventory
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevSpecUuid), schema::Location::Body, 0, nullptr},
   {"mdevDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, mdevDeviceNumber), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstanceMdevDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable89{{nullptr}, "VmInstanceMdevDeviceSpecRefInventory", kRows89, 5, nullptr, 0, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::clear};
-constexpr schema::Row kRows90[] = {  // VmInstancePciDeviceSpecRefInventory
+schema::LazyTable kTable91{{nullptr}, "VmInstanceMdevDeviceSpecRefInventory", kRows91, 5, nullptr, 0, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstanceMdevDeviceSpecRefInventory, L>::clear};
+constexpr schema::Row kRows92[] = {  // VmInstancePciDeviceSpecRefInventory
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"pciSpecUuid", schema::Local<std::string, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, pciSpecUuid), schema::Location::Body, 0, nullptr},
   {"pciDeviceNumber", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, pciDeviceNumber), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmInstancePciDeviceSpecRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable90{{nullptr}, "VmInstancePciDeviceSpecRefInventory", kRows90, 5, nullptr, 0, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::clear};
-constexpr schema::Row kRows91[] = {  // VmNicSecurityPolicyInventory
+schema::LazyTable kTable92{{nullptr}, "VmInstancePciDeviceSpecRefInventory", kRows92, 5, nullptr, 0, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::make, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::destroy, &schema::ObjectOps<VmInstancePciDeviceSpecRefInventory, L>::clear};
+constexpr schema::Row kRows93[] = {  // VmNicSecurityGroupRefAO
+  {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityGroupRefAO, securityGroupUuid), schema::Location::Body, 0, nullptr},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmNicSecurityGroupRefAO, priority), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable93{{nullptr}, "VmNicSecurityGroupRefAO", kRows93, 2, nullptr, 0, &schema::ObjectOps<VmNicSecurityGroupRefAO, L>::make, &schema::ObjectOps<VmNicSecurityGroupRefAO, L>::destroy, &schema::ObjectOps<VmNicSecurityGroupRefAO, L>::clear};
+constexpr schema::Row kRows94[] = {  // VmNicSecurityPolicyInventory
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, vmNicUuid), schema::Location::Body, 0, nullptr},
   {"ingressPolicy", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, ingressPolicy), schema::Location::Body, 0, nullptr},
   {"egressPolicy", schema::Local<std::string, L>::ref, offsetof(VmNicSecurityPolicyInventory, egressPolicy), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityPolicyInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmNicSecurityPolicyInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable91{{nullptr}, "VmNicSecurityPolicyInventory", kRows91, 5, nullptr, 0, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::make, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::destroy, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::clear};
-constexpr schema::Row kRows92[] = {  // VmPriorityConfigInventory
+schema::LazyTable kTable94{{nullptr}, "VmNicSecurityPolicyInventory", kRows94, 5, nullptr, 0, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::make, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::destroy, &schema::ObjectOps<VmNicSecurityPolicyInventory, L>::clear};
+constexpr schema::Row kRows95[] = {  // VmPriorityConfigInventory
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VmPriorityConfigInventory, accountUuid), schema::Location::Body, 0, nullptr},
   {"level", schema::Local<std::string, L>::ref, offsetof(VmPriorityConfigInventory, level), schema::Location::Body, 0, nullptr},
   {"cpuShares", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmPriorityConfigInventory, cpuShares), schema::Location::Body, 0, nullptr},
   {"oomScoreAdj", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VmPriorityConfigInventory, oomScoreAdj), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases92[] = {{&Resource::describe, offsetof(VmPriorityConfigInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable92{{nullptr}, "VmPriorityConfigInventory", kRows92, 4, kBases92, 1, &schema::ObjectOps<VmPriorityConfigInventory, L>::make, &schema::ObjectOps<VmPriorityConfigInventory, L>::destroy, &schema::ObjectOps<VmPriorityConfigInventory, L>::clear};
-constexpr schema::Row kRows93[] = {  // VmSchedHistoryInventory
+constexpr schema::Base kBases95[] = {{&Resource::describe, offsetof(VmPriorityConfigInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable95{{nullptr}, "VmPriorityConfigInventory", kRows95, 4, kBases95, 1, &schema::ObjectOps<VmPriorityConfigInventory, L>::make, &schema::ObjectOps<VmPriorityConfigInventory, L>::destroy, &schema::ObjectOps<VmPriorityConfigInventory, L>::clear};
+constexpr schema::Row kRows96[] = {  // VmSchedHistoryInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VmSchedHistoryInventory, id), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, accountUuid), schema::Location::Body, 0, nullptr},
@@ -800,39 +813,39 @@ constexpr schema::Row kRows93[] = {  // VmSchedHistoryInventory
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VmSchedHistoryInventory, lastOpDate), schema::Location::Body, 0, nullptr},
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedHistoryInventory, zoneUuid), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable93{{nullptr}, "VmSchedHistoryInventory", kRows93, 12, nullptr, 0, &schema::ObjectOps<VmSchedHistoryInventory, L>::make, &schema::ObjectOps<VmSchedHistoryInventory, L>::destroy, &schema::ObjectOps<VmSchedHistoryInventory, L>::clear};
-constexpr schema::Row kRows94[] = {  // VmSchedulingRuleGroupInventory
+schema::LazyTable kTable96{{nullptr}, "VmSchedHistoryInventory", kRows96, 12, nullptr, 0, &schema::ObjectOps<VmSchedHistoryInventory, L>::make, &schema::ObjectOps<VmSchedHistoryInventory, L>::destroy, &schema::ObjectOps<VmSchedHistoryInventory, L>::clear};
+constexpr schema::Row kRows97[] = {  // VmSchedulingRuleGroupInventory
   {"appliance", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleGroupInventory, appliance), schema::Location::Body, 0, nullptr},
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleGroupInventory, zoneUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases94[] = {{&NamedResource::describe, offsetof(VmSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable94{{nullptr}, "VmSchedulingRuleGroupInventory", kRows94, 2, kBases94, 1, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::clear};
-constexpr schema::Row kRows95[] = {  // VmSchedulingRuleInventory
+constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(VmSchedulingRuleGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable97{{nullptr}, "VmSchedulingRuleGroupInventory", kRows97, 2, kBases97, 1, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleGroupInventory, L>::clear};
+constexpr schema::Row kRows98[] = {  // VmSchedulingRuleInventory
   {"rule", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleInventory, rule), schema::Location::Body, 0, nullptr},
   {"mode", schema::Local<std::string, L>::ref, offsetof(VmSchedulingRuleInventory, mode), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases95[] = {{&AffinityGroupInventory::describe, offsetof(VmSchedulingRuleInventory, uuid) - offsetof(AffinityGroupInventory, uuid)}};
-schema::LazyTable kTable95{{nullptr}, "VmSchedulingRuleInventory", kRows95, 2, kBases95, 1, &schema::ObjectOps<VmSchedulingRuleInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleInventory, L>::clear};
-constexpr schema::Row kRows96[] = {  // VmVfNicInventory
+constexpr schema::Base kBases98[] = {{&AffinityGroupInventory::describe, offsetof(VmSchedulingRuleInventory, uuid) - offsetof(AffinityGroupInventory, uuid)}};
+schema::LazyTable kTable98{{nullptr}, "VmSchedulingRuleInventory", kRows98, 2, kBases98, 1, &schema::ObjectOps<VmSchedulingRuleInventory, L>::make, &schema::ObjectOps<VmSchedulingRuleInventory, L>::destroy, &schema::ObjectOps<VmSchedulingRuleInventory, L>::clear};
+constexpr schema::Row kRows99[] = {  // VmVfNicInventory
   {"pciDeviceUuid", schema::Local<std::string, L>::ref, offsetof(VmVfNicInventory, pciDeviceUuid), schema::Location::Body, 0, nullptr},
   {"haState", schema::Local<std::string, L>::ref, offsetof(VmVfNicInventory, haState), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases96[] = {{&VmNicInventory::describe, offsetof(VmVfNicInventory, uuid) - offsetof(VmNicInventory, uuid)}};
-schema::LazyTable kTable96{{nullptr}, "VmVfNicInventory", kRows96, 2, kBases96, 1, &schema::ObjectOps<VmVfNicInventory, L>::make, &schema::ObjectOps<VmVfNicInventory, L>::destroy, &schema::ObjectOps<VmVfNicInventory, L>::clear};
-constexpr schema::Row kRows97[] = {  // VniRangeInventory
+constexpr schema::Base kBases99[] = {{&VmNicInventory::describe, offsetof(VmVfNicInventory, uuid) - offsetof(VmNicInventory, uuid)}};
+schema::LazyTable kTable99{{nullptr}, "VmVfNicInventory", kRows99, 2, kBases99, 1, &schema::ObjectOps<VmVfNicInventory, L>::make, &schema::ObjectOps<VmVfNicInventory, L>::destroy, &schema::ObjectOps<VmVfNicInventory, L>::clear};
+constexpr schema::Row kRows100[] = {  // VniRangeInventory
   {"startVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VniRangeInventory, startVni), schema::Location::Body, 0, nullptr},
   {"endVni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VniRangeInventory, endVni), schema::Location::Body, 0, nullptr},
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VniRangeInventory, l2NetworkUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases97[] = {{&NamedResource::describe, offsetof(VniRangeInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable97{{nullptr}, "VniRangeInventory", kRows97, 3, kBases97, 1, &schema::ObjectOps<VniRangeInventory, L>::make, &schema::ObjectOps<VniRangeInventory, L>::destroy, &schema::ObjectOps<VniRangeInventory, L>::clear};
-constexpr schema::Row kRows98[] = {  // VolumeFormatReplyStruct
+constexpr schema::Base kBases100[] = {{&NamedResource::describe, offsetof(VniRangeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable100{{nullptr}, "VniRangeInventory", kRows100, 3, kBases100, 1, &schema::ObjectOps<VniRangeInventory, L>::make, &schema::ObjectOps<VniRangeInventory, L>::destroy, &schema::ObjectOps<VniRangeInventory, L>::clear};
+constexpr schema::Row kRows101[] = {  // VolumeFormatReplyStruct
   {"format", schema::Local<std::string, L>::ref, offsetof(VolumeFormatReplyStruct, format), schema::Location::Body, 0, nullptr},
   {"masterHypervisorType", schema::Local<std::string, L>::ref, offsetof(VolumeFormatReplyStruct, masterHypervisorType), schema::Location::Body, 0, nullptr},
   {"supportingHypervisorTypes", schema::Local<Json, L>::ref, offsetof(VolumeFormatReplyStruct, supportingHypervisorTypes), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable98{{nullptr}, "VolumeFormatReplyStruct", kRows98, 3, nullptr, 0, &schema::ObjectOps<VolumeFormatReplyStruct, L>::make, &schema::ObjectOps<VolumeFormatReplyStruct, L>::destroy, &schema::ObjectOps<VolumeFormatReplyStruct, L>::clear};
-constexpr schema::Row kRows99[] = {  // VolumeInventory
+schema::LazyTable kTable101{{nullptr}, "VolumeFormatReplyStruct", kRows101, 3, nullptr, 0, &schema::ObjectOps<VolumeFormatReplyStruct, L>::make, &schema::ObjectOps<VolumeFormatReplyStruct, L>::destroy, &schema::ObjectOps<VolumeFormatReplyStruct, L>::clear};
+constexpr schema::Row kRows102[] = {  // VolumeInventory
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, primaryStorageUuid), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"diskOfferingUuid", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, diskOfferingUuid), schema::Location::Body, 0, nullptr},
@@ -852,28 +865,28 @@ constexpr schema::Row kRows99[] = {  // VolumeInventory
   {"lastAttachDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeInventory, lastAttachDate), schema::Location::Body, 0, nullptr},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(VolumeInventory, protocol), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases99[] = {{&NamedResource::describe, offsetof(VolumeInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable99{{nullptr}, "VolumeInventory", kRows99, 18, kBases99, 1, &schema::ObjectOps<VolumeInventory, L>::make, &schema::ObjectOps<VolumeInventory, L>::destroy, &schema::ObjectOps<VolumeInventory, L>::clear};
-constexpr schema::Row kRows100[] = {  // VolumeSnapshotBackupStorageRefInventory
+constexpr schema::Base kBases102[] = {{&NamedResource::describe, offsetof(VolumeInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable102{{nullptr}, "VolumeInventory", kRows102, 18, kBases102, 1, &schema::ObjectOps<VolumeInventory, L>::make, &schema::ObjectOps<VolumeInventory, L>::destroy, &schema::ObjectOps<VolumeInventory, L>::clear};
+constexpr schema::Row kRows103[] = {  // VolumeSnapshotBackupStorageRefInventory
   {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, backupStorageUuid), schema::Location::Body, 0, nullptr},
   {"installPath", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotBackupStorageRefInventory, installPath), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable100{{nullptr}, "VolumeSnapshotBackupStorageRefInventory", kRows100, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::clear};
-constexpr schema::Row kRows101[] = {  // VolumeSnapshotGroupAvailability
+schema::LazyTable kTable103{{nullptr}, "VolumeSnapshotBackupStorageRefInventory", kRows103, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotBackupStorageRefInventory, L>::clear};
+constexpr schema::Row kRows104[] = {  // VolumeSnapshotGroupAvailability
   {"uuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupAvailability, uuid), schema::Location::Body, 0, nullptr},
   {"available", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotGroupAvailability, available), schema::Location::Body, 0, nullptr},
   {"reason", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupAvailability, reason), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable101{{nullptr}, "VolumeSnapshotGroupAvailability", kRows101, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::make, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::clear};
-constexpr schema::Row kRows102[] = {  // VolumeSnapshotGroupInventory
+schema::LazyTable kTable104{{nullptr}, "VolumeSnapshotGroupAvailability", kRows104, 3, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::make, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupAvailability, L>::clear};
+constexpr schema::Row kRows105[] = {  // VolumeSnapshotGroupInventory
   {"snapshotCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeSnapshotGroupInventory, snapshotCount), schema::Location::Body, 0, nullptr},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupInventory, vmInstanceUuid), schema::Location::Body, 0, nullptr},
   {"volumeSnapshotRefs", schema::Local<std::vector<VolumeSnapshotGroupRefInventory>, L>::ref, offsetof(VolumeSnapshotGroupInventory, volumeSnapshotRefs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases102[] = {{&NamedResource::describe, offsetof(VolumeSnapshotGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable102{{nullptr}, "VolumeSnapshotGroupInventory", kRows102, 3, kBases102, 1, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::clear};
-constexpr schema::Row kRows103[] = {  // VolumeSnapshotGroupRefInventory
+constexpr schema::Base kBases105[] = {{&NamedResource::describe, offsetof(VolumeSnapshotGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable105{{nullptr}, "VolumeSnapshotGroupInventory", kRows105, 3, kBases105, 1, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupInventory, L>::clear};
+constexpr schema::Row kRows106[] = {  // VolumeSnapshotGroupRefInventory
   {"volumeSnapshotUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotUuid), schema::Location::Body, 0, nullptr},
   {"volumeSnapshotGroupUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeSnapshotGroupUuid), schema::Location::Body, 0, nullptr},
   {"deviceId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, deviceId), schema::Location::Body, 0, nullptr},
@@ -887,8 +900,8 @@ constexpr schema::Row kRows103[] = {  // VolumeSnapshotGroupRefInventory
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
   {"volumeLastAttachDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VolumeSnapshotGroupRefInventory, volumeLastAttachDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable103{{nullptr}, "VolumeSnapshotGroupRefInventory", kRows103, 12, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::clear};
-constexpr schema::Row kRows104[] = {  // VolumeSnapshotInventory
+schema::LazyTable kTable106{{nullptr}, "VolumeSnapshotGroupRefInventory", kRows106, 12, nullptr, 0, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::make, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotGroupRefInventory, L>::clear};
+constexpr schema::Row kRows107[] = {  // VolumeSnapshotInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, type), schema::Location::Body, 0, nullptr},
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, volumeUuid), schema::Location::Body, 0, nullptr},
   {"treeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, treeUuid), schema::Location::Body, 0, nullptr},
@@ -905,39 +918,39 @@ constexpr schema::Row kRows104[] = {  // VolumeSnapshotInventory
   {"backupStorageRefs", schema::Local<std::vector<VolumeSnapshotBackupStorageRefInventory>, L>::ref, offsetof(VolumeSnapshotInventory, backupStorageRefs), schema::Location::Body, 0, nullptr},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotInventory, groupUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases104[] = {{&NamedResource::describe, offsetof(VolumeSnapshotInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable104{{nullptr}, "VolumeSnapshotInventory", kRows104, 15, kBases104, 1, &schema::ObjectOps<VolumeSnapshotInventory, L>::make, &schema::ObjectOps<VolumeSnapshotInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotInventory, L>::clear};
-constexpr schema::Row kRows105[] = {  // VolumeSnapshotTreeInventory
+constexpr schema::Base kBases107[] = {{&NamedResource::describe, offsetof(VolumeSnapshotInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable107{{nullptr}, "VolumeSnapshotInventory", kRows107, 15, kBases107, 1, &schema::ObjectOps<VolumeSnapshotInventory, L>::make, &schema::ObjectOps<VolumeSnapshotInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotInventory, L>::clear};
+constexpr schema::Row kRows108[] = {  // VolumeSnapshotTreeInventory
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotTreeInventory, volumeUuid), schema::Location::Body, 0, nullptr},
   {"current", schema::Local<std::optional<bool>, L>::ref, offsetof(VolumeSnapshotTreeInventory, current), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(VolumeSnapshotTreeInventory, status), schema::Location::Body, 0, nullptr},
   {"tree", schema::Local<std::optional<SnapshotLeafInventory>, L>::ref, offsetof(VolumeSnapshotTreeInventory, tree), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases105[] = {{&Resource::describe, offsetof(VolumeSnapshotTreeInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable105{{nullptr}, "VolumeSnapshotTreeInventory", kRows105, 4, kBases105, 1, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::make, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::clear};
-constexpr schema::Row kRows106[] = {  // VpcFirewallInventory
+constexpr schema::Base kBases108[] = {{&Resource::describe, offsetof(VolumeSnapshotTreeInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable108{{nullptr}, "VolumeSnapshotTreeInventory", kRows108, 4, kBases108, 1, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::make, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::destroy, &schema::ObjectOps<VolumeSnapshotTreeInventory, L>::clear};
+constexpr schema::Row kRows109[] = {  // VpcFirewallInventory
   {"refs", schema::Local<Json, L>::ref, offsetof(VpcFirewallInventory, refs), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases106[] = {{&NamedResource::describe, offsetof(VpcFirewallInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable106{{nullptr}, "VpcFirewallInventory", kRows106, 1, kBases106, 1, &schema::ObjectOps<VpcFirewallInventory, L>::make, &schema::ObjectOps<VpcFirewallInventory, L>::destroy, &schema::ObjectOps<VpcFirewallInventory, L>::clear};
-constexpr schema::Row kRows107[] = {  // VpcFirewallIpSetTemplateInventory
+constexpr schema::Base kBases109[] = {{&NamedResource::describe, offsetof(VpcFirewallInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable109{{nullptr}, "VpcFirewallInventory", kRows109, 1, kBases109, 1, &schema::ObjectOps<VpcFirewallInventory, L>::make, &schema::ObjectOps<VpcFirewallInventory, L>::destroy, &schema::ObjectOps<VpcFirewallInventory, L>::clear};
+constexpr schema::Row kRows110[] = {  // VpcFirewallIpSetTemplateInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, name), schema::Location::Body, 0, nullptr},
   {"sourceValue", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, sourceValue), schema::Location::Body, 0, nullptr},
   {"destValue", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, destValue), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, type), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallIpSetTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases107[] = {{&Resource::describe, offsetof(VpcFirewallIpSetTemplateInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable107{{nullptr}, "VpcFirewallIpSetTemplateInventory", kRows107, 5, kBases107, 1, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::clear};
-constexpr schema::Row kRows108[] = {  // VpcFirewallRuleSetInventory
+constexpr schema::Base kBases110[] = {{&Resource::describe, offsetof(VpcFirewallIpSetTemplateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable110{{nullptr}, "VpcFirewallIpSetTemplateInventory", kRows110, 5, kBases110, 1, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallIpSetTemplateInventory, L>::clear};
+constexpr schema::Row kRows111[] = {  // VpcFirewallRuleSetInventory
   {"actionType", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetInventory, actionType), schema::Location::Body, 0, nullptr},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleSetInventory, isDefault), schema::Location::Body, 0, nullptr},
   {"isApplied", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleSetInventory, isApplied), schema::Location::Body, 0, nullptr},
   {"rules", schema::Local<Json, L>::ref, offsetof(VpcFirewallRuleSetInventory, rules), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases108[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable108{{nullptr}, "VpcFirewallRuleSetInventory", kRows108, 4, kBases108, 1, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::clear};
-constexpr schema::Row kRows109[] = {  // VpcFirewallRuleSetL3RefInventory
+constexpr schema::Base kBases111[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleSetInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable111{{nullptr}, "VpcFirewallRuleSetInventory", kRows111, 4, kBases111, 1, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetInventory, L>::clear};
+constexpr schema::Row kRows112[] = {  // VpcFirewallRuleSetL3RefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, id), schema::Location::Body, 0, nullptr},
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, ruleSetUuid), schema::Location::Body, 0, nullptr},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
@@ -946,8 +959,8 @@ constexpr schema::Row kRows109[] = {  // VpcFirewallRuleSetL3RefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallRuleSetL3RefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable109{{nullptr}, "VpcFirewallRuleSetL3RefInventory", kRows109, 7, nullptr, 0, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::clear};
-constexpr schema::Row kRows110[] = {  // VpcFirewallRuleTemplateInventory
+schema::LazyTable kTable112{{nullptr}, "VpcFirewallRuleSetL3RefInventory", kRows112, 7, nullptr, 0, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleSetL3RefInventory, L>::clear};
+constexpr schema::Row kRows113[] = {  // VpcFirewallRuleTemplateInventory
   {"action", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, action), schema::Location::Body, 0, nullptr},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, protocol), schema::Location::Body, 0, nullptr},
   {"destPort", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, destPort), schema::Location::Body, 0, nullptr},
@@ -963,25 +976,25 @@ constexpr schema::Row kRows110[] = {  // VpcFirewallRuleTemplateInventory
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, isDefault), schema::Location::Body, 0, nullptr},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallRuleTemplateInventory, accountUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases110[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable110{{nullptr}, "VpcFirewallRuleTemplateInventory", kRows110, 14, kBases110, 1, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::clear};
-constexpr schema::Row kRows111[] = {  // VpcFirewallVRouterRefInventory
+constexpr schema::Base kBases113[] = {{&NamedResource::describe, offsetof(VpcFirewallRuleTemplateInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable113{{nullptr}, "VpcFirewallRuleTemplateInventory", kRows113, 14, kBases113, 1, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::make, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::destroy, &schema::ObjectOps<VpcFirewallRuleTemplateInventory, L>::clear};
+constexpr schema::Row kRows114[] = {  // VpcFirewallVRouterRefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, id), schema::Location::Body, 0, nullptr},
   {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallVRouterRefInventory, vpcFirewallUuid), schema::Location::Body, 0, nullptr},
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcFirewallVRouterRefInventory, vRouterUuid), schema::Location::Body, 0, nullptr},
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcFirewallVRouterRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable111{{nullptr}, "VpcFirewallVRouterRefInventory", kRows111, 5, nullptr, 0, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::make, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::clear};
-constexpr schema::Row kRows112[] = {  // VpcHaGroupInventory
+schema::LazyTable kTable114{{nullptr}, "VpcFirewallVRouterRefInventory", kRows114, 5, nullptr, 0, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::make, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::destroy, &schema::ObjectOps<VpcFirewallVRouterRefInventory, L>::clear};
+constexpr schema::Row kRows115[] = {  // VpcHaGroupInventory
   {"monitors", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, monitors), schema::Location::Body, 0, nullptr},
   {"vrRefs", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, vrRefs), schema::Location::Body, 0, nullptr},
   {"services", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, services), schema::Location::Body, 0, nullptr},
   {"usedIps", schema::Local<Json, L>::ref, offsetof(VpcHaGroupInventory, usedIps), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases112[] = {{&NamedResource::describe, offsetof(VpcHaGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable112{{nullptr}, "VpcHaGroupInventory", kRows112, 4, kBases112, 1, &schema::ObjectOps<VpcHaGroupInventory, L>::make, &schema::ObjectOps<VpcHaGroupInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupInventory, L>::clear};
-constexpr schema::Row kRows113[] = {  // VpcHaGroupNetworkServiceRefInventory
+constexpr schema::Base kBases115[] = {{&NamedResource::describe, offsetof(VpcHaGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable115{{nullptr}, "VpcHaGroupInventory", kRows115, 4, kBases115, 1, &schema::ObjectOps<VpcHaGroupInventory, L>::make, &schema::ObjectOps<VpcHaGroupInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupInventory, L>::clear};
+constexpr schema::Row kRows116[] = {  // VpcHaGroupNetworkServiceRefInventory
   {"id", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, id), schema::Location::Body, 0, nullptr},
   {"vpcHaRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, vpcHaRouterUuid), schema::Location::Body, 0, nullptr},
   {"networkServiceName", schema::Local<std::string, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, networkServiceName), schema::Location::Body, 0, nullptr},
@@ -989,54 +1002,28 @@ constexpr schema::Row kRows113[] = {  // VpcHaGroupNetworkServiceRefInventory
   {"createDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, createDate), schema::Location::Body, 0, nullptr},
   {"lastOpDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcHaGroupNetworkServiceRefInventory, lastOpDate), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable113{{nullptr}, "VpcHaGroupNetworkServiceRefInventory", kRows113, 6, nullptr, 0, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::make, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::clear};
-constexpr schema::Row kRows114[] = {  // VpcRouterVmInventory
+schema::LazyTable kTable116{{nullptr}, "VpcHaGroupNetworkServiceRefInventory", kRows116, 6, nullptr, 0, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::make, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::destroy, &schema::ObjectOps<VpcHaGroupNetworkServiceRefInventory, L>::clear};
+constexpr schema::Row kRows117[] = {  // VpcRouterVmInventory
   {"dns", schema::Local<Json, L>::ref, offsetof(VpcRouterVmInventory, dns), schema::Location::Body, 0, nullptr},
   {"haRef", schema::Local<Json, L>::ref, offsetof(VpcRouterVmInventory, haRef), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases114[] = {{&VirtualRouterVmInventory::describe, offsetof(VpcRouterVmInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
-schema::LazyTable kTable114{{nullptr}, "VpcRouterVmInventory", kRows114, 2, kBases114, 1, &schema::ObjectOps<VpcRouterVmInventory, L>::make, &schema::ObjectOps<VpcRouterVmInventory, L>::destroy, &schema::ObjectOps<VpcRouterVmInventory, L>::clear};
-constexpr schema::Row kRows115[] = {  // VpcSharedQosInventory
+constexpr schema::Base kBases117[] = {{&VirtualRouterVmInventory::describe, offsetof(VpcRouterVmInventory, uuid) - offsetof(VirtualRouterVmInventory, uuid)}};
+schema::LazyTable kTable117{{nullptr}, "VpcRouterVmInventory", kRows117, 2, kBases117, 1, &schema::ObjectOps<VpcRouterVmInventory, L>::make, &schema::ObjectOps<VpcRouterVmInventory, L>::destroy, &schema::ObjectOps<VpcRouterVmInventory, L>::clear};
+constexpr schema::Row kRows118[] = {  // VpcSharedQosInventory
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcSharedQosInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcSharedQosInventory, vpcUuid), schema::Location::Body, 0, nullptr},
   {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(VpcSharedQosInventory, bandwidth), schema::Location::Body, 0, nullptr},
   {"vips", schema::Local<Json, L>::ref, offsetof(VpcSharedQosInventory, vips), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases115[] = {{&NamedResource::describe, offsetof(VpcSharedQosInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable115{{nullptr}, "VpcSharedQosInventory", kRows115, 4, kBases115, 1, &schema::ObjectOps<VpcSharedQosInventory, L>::make, &schema::ObjectOps<VpcSharedQosInventory, L>::destroy, &schema::ObjectOps<VpcSharedQosInventory, L>::clear};
-constexpr schema::Row kRows116[] = {  // VpcSnatStateInventory
+constexpr schema::Base kBases118[] = {{&NamedResource::describe, offsetof(VpcSharedQosInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable118{{nullptr}, "VpcSharedQosInventory", kRows118, 4, kBases118, 1, &schema::ObjectOps<VpcSharedQosInventory, L>::make, &schema::ObjectOps<VpcSharedQosInventory, L>::destroy, &schema::ObjectOps<VpcSharedQosInventory, L>::clear};
+constexpr schema::Row kRows119[] = {  // VpcSnatStateInventory
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, vpcUuid), schema::Location::Body, 0, nullptr},
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, l3NetworkUuid), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(VpcSnatStateInventory, state), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases116[] = {{&Resource::describe, offsetof(VpcSnatStateInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable116{{nullptr}, "VpcSnatStateInventory", kRows116, 3, kBases116, 1, &schema::ObjectOps<VpcSnatStateInventory, L>::make, &schema::ObjectOps<VpcSnatStateInventory, L>::destroy, &schema::ObjectOps<VpcSnatStateInventory, L>::clear};
-constexpr schema::Row kRows117[] = {  // VpcUserVpnGatewayInventory
-  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
-  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
-  {"type", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
-  {"gatewayId", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
-  {"ip", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, ip), schema::Location::Body, 0, nullptr},
-};
-constexpr schema::Base kBases117[] = {{&NamedResource::describe, offsetof(VpcUserVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable117{{nullptr}, "VpcUserVpnGatewayInventory", kRows117, 5, kBases117, 1, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::clear};
-constexpr schema::Row kRows118[] = {  // VpcVirtualRouteEntryInventory
-  {"type", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
-  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, vRouterType), schema::Location::Body, 0, nullptr},
-  {"status", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, status), schema::Location::Body, 0, nullptr},
-  {"destinationCidrBlock", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, destinationCidrBlock), schema::Location::Body, 0, nullptr},
-  {"nextHopId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopId), schema::Location::Body, 0, nullptr},
-  {"virtualRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
-  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopType), schema::Location::Body, 0, nullptr},
-};
-constexpr schema::Base kBases118[] = {{&Resource::describe, offsetof(VpcVirtualRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable118{{nullptr}, "VpcVirtualRouteEntryInventory", kRows118, 7, kBases118, 1, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::make, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::clear};
-constexpr schema::Row kRows119[] = {  // VpcVirtualRouterInventory
-  {"vrId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vrId), schema::Location::Body, 0, nullptr},
-  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vpcUuid), schema::Location::Body, 0, nullptr},
-};
-constexpr schema::Base kBases119[] = {{&NamedResource::describe, offsetof(VpcVirtualRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable119{{nullptr}, "VpcVirtualRouterInventory", kRows119, 2, kBases119, 1, &schema::ObjectOps<VpcVirtualRouterInventory, L>::make, &schema::ObjectOps<VpcVirtualRouterInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouterInventory, L>::clear};
+constexpr schema::Base kBases119[] = {{&Resource::describe, offsetof(VpcSnatStateInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable119{{nullptr}, "VpcSnatStateInventory", kRows119, 3, kBases119, 1, &schema::ObjectOps<VpcSnatStateInventory, L>::make, &schema::ObjectOps<VpcSnatStateInventory, L>::destroy, &schema::ObjectOps<VpcSnatStateInventory, L>::clear};
 constexpr schema::Row kRows120[] = {  // InventoryReply<SftpBackupStorageInventory>
   {"inventory", schema::Local<std::optional<SftpBackupStorageInventory>, L>::ref, offsetof(InventoryReply<SftpBackupStorageInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
@@ -1511,739 +1498,727 @@ constexpr schema::Row kRows223[] = {  // QueryReply<VpcSnatStateInventory>
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VpcSnatStateInventory>, total), schema::Location::Body, 0, nullptr},
 };
 schema::LazyTable kTable223{{nullptr}, "QueryReply<VpcSnatStateInventory>", kRows223, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::make, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VpcSnatStateInventory>, L>::clear};
-constexpr schema::Row kRows224[] = {  // InventoryReply<VpcUserVpnGatewayInventory>
-  {"inventory", schema::Local<std::optional<VpcUserVpnGatewayInventory>, L>::ref, offsetof(InventoryReply<VpcUserVpnGatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable224{{nullptr}, "InventoryReply<VpcUserVpnGatewayInventory>", kRows224, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::clear};
-constexpr schema::Row kRows225[] = {  // InventoryReply<VpcVirtualRouteEntryInventory>
-  {"inventory", schema::Local<std::optional<VpcVirtualRouteEntryInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable225{{nullptr}, "InventoryReply<VpcVirtualRouteEntryInventory>", kRows225, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::clear};
-constexpr schema::Row kRows226[] = {  // InventoryReply<VpcVirtualRouterInventory>
-  {"inventory", schema::Local<std::optional<VpcVirtualRouterInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
-};
-schema::LazyTable kTable226{{nullptr}, "InventoryReply<VpcVirtualRouterInventory>", kRows226, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& SetVmUserDefinedXmlHookScriptResult::describe() { return schema::lazyTable(kTable0); }
+const schema::TypeDesc& SetVRouterRouterIdResult::describe() { return schema::lazyTable(kTable0); }
+
+SetVRouterRouterIdResult::SetVRouterRouterIdResult() = default;
+SetVRouterRouterIdResult::SetVRouterRouterIdResult(SetVRouterRouterIdResult&&) noexcept = default;
+SetVRouterRouterIdResult::~SetVRouterRouterIdResult() = default;
+
+const schema::TypeDesc& SetVmNicSecurityGroupResult::describe() { return schema::lazyTable(kTable1); }
+
+SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult() = default;
+SetVmNicSecurityGroupResult::SetVmNicSecurityGroupResult(SetVmNicSecurityGroupResult&&) noexcept = default;
+SetVmNicSecurityGroupResult::~SetVmNicSecurityGroupResult() = default;
+
+const schema::TypeDesc& SetVmUserDefinedXmlHookScriptResult::describe() { return schema::lazyTable(kTable2); }
 
 SetVmUserDefinedXmlHookScriptResult::SetVmUserDefinedXmlHookScriptResult() = default;
 SetVmUserDefinedXmlHookScriptResult::SetVmUserDefinedXmlHookScriptResult(SetVmUserDefinedXmlHookScriptResult&&) noexcept = default;
 SetVmUserDefinedXmlHookScriptResult::~SetVmUserDefinedXmlHookScriptResult() = default;
 
-const schema::TypeDesc& SetVmUserDefinedXmlResult::describe() { return schema::lazyTable(kTable1); }
+const schema::TypeDesc& SetVmUserDefinedXmlResult::describe() { return schema::lazyTable(kTable3); }
 
 SetVmUserDefinedXmlResult::SetVmUserDefinedXmlResult() = default;
 SetVmUserDefinedXmlResult::SetVmUserDefinedXmlResult(SetVmUserDefinedXmlResult&&) noexcept = default;
 SetVmUserDefinedXmlResult::~SetVmUserDefinedXmlResult() = default;
 
-const schema::TypeDesc& SetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable2); }
+const schema::TypeDesc& SetVolumeIoThreadPinResult::describe() { return schema::lazyTable(kTable4); }
 
 SetVolumeIoThreadPinResult::SetVolumeIoThreadPinResult() = default;
 SetVolumeIoThreadPinResult::SetVolumeIoThreadPinResult(SetVolumeIoThreadPinResult&&) noexcept = default;
 SetVolumeIoThreadPinResult::~SetVolumeIoThreadPinResult() = default;
 
-const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable3); }
+const schema::TypeDesc& SetVpcVRouterDistributedRoutingEnabledResult::describe() { return schema::lazyTable(kTable5); }
 
 SetVpcVRouterDistributedRoutingEnabledResult::SetVpcVRouterDistributedRoutingEnabledResult() = default;
 SetVpcVRouterDistributedRoutingEnabledResult::SetVpcVRouterDistributedRoutingEnabledResult(SetVpcVRouterDistributedRoutingEnabledResult&&) noexcept = default;
 SetVpcVRouterDistributedRoutingEnabledResult::~SetVpcVRouterDistributedRoutingEnabledResult() = default;
 
-const schema::TypeDesc& SetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable4); }
+const schema::TypeDesc& SetVpcVRouterNetworkServiceStateResult::describe() { return schema::lazyTable(kTable6); }
 
 SetVpcVRouterNetworkServiceStateResult::SetVpcVRouterNetworkServiceStateResult() = default;
 SetVpcVRouterNetworkServiceStateResult::SetVpcVRouterNetworkServiceStateResult(SetVpcVRouterNetworkServiceStateResult&&) noexcept = default;
 SetVpcVRouterNetworkServiceStateResult::~SetVpcVRouterNetworkServiceStateResult() = default;
 
-const schema::TypeDesc& SftpBackupStorageInventory::describe() { return schema::lazyTable(kTable5); }
+const schema::TypeDesc& SftpBackupStorageInventory::describe() { return schema::lazyTable(kTable7); }
 
 SftpBackupStorageInventory::SftpBackupStorageInventory() = default;
 SftpBackupStorageInventory::SftpBackupStorageInventory(SftpBackupStorageInventory&&) noexcept = default;
 SftpBackupStorageInventory::~SftpBackupStorageInventory() = default;
 
-const schema::TypeDesc& ShareableVolumeVmInstanceRefInventory::describe() { return schema::lazyTable(kTable6); }
+const schema::TypeDesc& ShareableVolumeVmInstanceRefInventory::describe() { return schema::lazyTable(kTable8); }
 
 ShareableVolumeVmInstanceRefInventory::ShareableVolumeVmInstanceRefInventory() = default;
 ShareableVolumeVmInstanceRefInventory::ShareableVolumeVmInstanceRefInventory(ShareableVolumeVmInstanceRefInventory&&) noexcept = default;
 ShareableVolumeVmInstanceRefInventory::~ShareableVolumeVmInstanceRefInventory() = default;
 
-const schema::TypeDesc& SharedBlockGroupPrimaryStorageHostRefInventory::describe() { return schema::lazyTable(kTable7); }
+const schema::TypeDesc& SharedBlockGroupPrimaryStorageHostRefInventory::describe() { return schema::lazyTable(kTable9); }
 
 SharedBlockGroupPrimaryStorageHostRefInventory::SharedBlockGroupPrimaryStorageHostRefInventory() = default;
 SharedBlockGroupPrimaryStorageHostRefInventory::SharedBlockGroupPrimaryStorageHostRefInventory(SharedBlockGroupPrimaryStorageHostRefInventory&&) noexcept = default;
 SharedBlockGroupPrimaryStorageHostRefInventory::~SharedBlockGroupPrimaryStorageHostRefInventory() = default;
 
-const schema::TypeDesc& SharedBlockGroupPrimaryStorageInventory::describe() { return schema::lazyTable(kTable8); }
+const schema::TypeDesc& SharedBlockGroupPrimaryStorageInventory::describe() { return schema::lazyTable(kTable10); }
 
 SharedBlockGroupPrimaryStorageInventory::SharedBlockGroupPrimaryStorageInventory() = default;
 SharedBlockGroupPrimaryStorageInventory::SharedBlockGroupPrimaryStorageInventory(SharedBlockGroupPrimaryStorageInventory&&) noexcept = default;
 SharedBlockGroupPrimaryStorageInventory::~SharedBlockGroupPrimaryStorageInventory() = default;
 
-const schema::TypeDesc& SharedBlockInventory::describe() { return schema::lazyTable(kTable9); }
+const schema::TypeDesc& SharedBlockInventory::describe() { return schema::lazyTable(kTable11); }
 
 SharedBlockInventory::SharedBlockInventory() = default;
 SharedBlockInventory::SharedBlockInventory(SharedBlockInventory&&) noexcept = default;
 SharedBlockInventory::~SharedBlockInventory() = default;
 
-const schema::TypeDesc& SharedResourceInventory::describe() { return schema::lazyTable(kTable10); }
+const schema::TypeDesc& SharedResourceInventory::describe() { return schema::lazyTable(kTable12); }
 
 SharedResourceInventory::SharedResourceInventory() = default;
 SharedResourceInventory::SharedResourceInventory(SharedResourceInventory&&) noexcept = default;
 SharedResourceInventory::~SharedResourceInventory() = default;
 
-const schema::TypeDesc& ShellResult::describe() { return schema::lazyTable(kTable11); }
+const schema::TypeDesc& ShellResult::describe() { return schema::lazyTable(kTable13); }
 
 ShellResult::ShellResult() = default;
 ShellResult::ShellResult(ShellResult&&) noexcept = default;
 ShellResult::~ShellResult() = default;
 
-const schema::TypeDesc& ShrinkResult::describe() { return schema::lazyTable(kTable12); }
+const schema::TypeDesc& ShrinkResult::describe() { return schema::lazyTable(kTable14); }
 
 ShrinkResult::ShrinkResult() = default;
 ShrinkResult::ShrinkResult(ShrinkResult&&) noexcept = default;
 ShrinkResult::~ShrinkResult() = default;
 
-const schema::TypeDesc& ShrinkVolumeSnapshotResult::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& ShrinkVolumeSnapshotResult::describe() { return schema::lazyTable(kTable15); }
 
 ShrinkVolumeSnapshotResult::ShrinkVolumeSnapshotResult() = default;
 ShrinkVolumeSnapshotResult::ShrinkVolumeSnapshotResult(ShrinkVolumeSnapshotResult&&) noexcept = default;
 ShrinkVolumeSnapshotResult::~ShrinkVolumeSnapshotResult() = default;
 
-const schema::TypeDesc& SlbGroupInventory::describe() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& SlbGroupInventory::describe() { return schema::lazyTable(kTable16); }
 
 SlbGroupInventory::SlbGroupInventory() = default;
 SlbGroupInventory::SlbGroupInventory(SlbGroupInventory&&) noexcept = default;
 SlbGroupInventory::~SlbGroupInventory() = default;
 
-const schema::TypeDesc& SlbOfferingInventory::describe() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& SlbOfferingInventory::describe() { return schema::lazyTable(kTable17); }
 
 SlbOfferingInventory::SlbOfferingInventory() = default;
 SlbOfferingInventory::SlbOfferingInventory(SlbOfferingInventory&&) noexcept = default;
 SlbOfferingInventory::~SlbOfferingInventory() = default;
 
-const schema::TypeDesc& SlbVmInstanceInventory::describe() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& SlbVmInstanceInventory::describe() { return schema::lazyTable(kTable18); }
 
 SlbVmInstanceInventory::SlbVmInstanceInventory() = default;
 SlbVmInstanceInventory::SlbVmInstanceInventory(SlbVmInstanceInventory&&) noexcept = default;
 SlbVmInstanceInventory::~SlbVmInstanceInventory() = default;
 
-const schema::TypeDesc& SnapshotLeafInventory::describe() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& SnapshotLeafInventory::describe() { return schema::lazyTable(kTable19); }
 
 SnapshotLeafInventory::SnapshotLeafInventory() = default;
 SnapshotLeafInventory::SnapshotLeafInventory(SnapshotLeafInventory&&) noexcept = default;
 SnapshotLeafInventory::~SnapshotLeafInventory() = default;
 
-const schema::TypeDesc& SnmpAgentInventory::describe() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& SnmpAgentInventory::describe() { return schema::lazyTable(kTable20); }
 
 SnmpAgentInventory::SnmpAgentInventory() = default;
 SnmpAgentInventory::SnmpAgentInventory(SnmpAgentInventory&&) noexcept = default;
 SnmpAgentInventory::~SnmpAgentInventory() = default;
 
-const schema::TypeDesc& SshKeyPairInventory::describe() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& SshKeyPairInventory::describe() { return schema::lazyTable(kTable21); }
 
 SshKeyPairInventory::SshKeyPairInventory() = default;
 SshKeyPairInventory::SshKeyPairInventory(SshKeyPairInventory&&) noexcept = default;
 SshKeyPairInventory::~SshKeyPairInventory() = default;
 
-const schema::TypeDesc& SshPrivateKeyPairInventory::describe() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& SshPrivateKeyPairInventory::describe() { return schema::lazyTable(kTable22); }
 
 SshPrivateKeyPairInventory::SshPrivateKeyPairInventory() = default;
 SshPrivateKeyPairInventory::SshPrivateKeyPairInventory(SshPrivateKeyPairInventory&&) noexcept = default;
 SshPrivateKeyPairInventory::~SshPrivateKeyPairInventory() = default;
 
-const schema::TypeDesc& StackTemplateInventory::describe() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& StackTemplateInventory::describe() { return schema::lazyTable(kTable23); }
 
 StackTemplateInventory::StackTemplateInventory() = default;
 StackTemplateInventory::StackTemplateInventory(StackTemplateInventory&&) noexcept = default;
 StackTemplateInventory::~StackTemplateInventory() = default;
 
-const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteResult::describe() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& SyncAliyunRouteEntryFromRemoteResult::describe() { return schema::lazyTable(kTable24); }
 
 SyncAliyunRouteEntryFromRemoteResult::SyncAliyunRouteEntryFromRemoteResult() = default;
 SyncAliyunRouteEntryFromRemoteResult::SyncAliyunRouteEntryFromRemoteResult(SyncAliyunRouteEntryFromRemoteResult&&) noexcept = default;
 SyncAliyunRouteEntryFromRemoteResult::~SyncAliyunRouteEntryFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteResult::describe() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& SyncAliyunRouterInterfaceFromRemoteResult::describe() { return schema::lazyTable(kTable25); }
 
 SyncAliyunRouterInterfaceFromRemoteResult::SyncAliyunRouterInterfaceFromRemoteResult() = default;
 SyncAliyunRouterInterfaceFromRemoteResult::SyncAliyunRouterInterfaceFromRemoteResult(SyncAliyunRouterInterfaceFromRemoteResult&&) noexcept = default;
 SyncAliyunRouterInterfaceFromRemoteResult::~SyncAliyunRouterInterfaceFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncAliyunSnapshotRemoteResult::describe() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& SyncAliyunSnapshotRemoteResult::describe() { return schema::lazyTable(kTable26); }
 
 SyncAliyunSnapshotRemoteResult::SyncAliyunSnapshotRemoteResult() = default;
 SyncAliyunSnapshotRemoteResult::SyncAliyunSnapshotRemoteResult(SyncAliyunSnapshotRemoteResult&&) noexcept = default;
 SyncAliyunSnapshotRemoteResult::~SyncAliyunSnapshotRemoteResult() = default;
 
-const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteResult::describe() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& SyncAliyunVirtualRouterFromRemoteResult::describe() { return schema::lazyTable(kTable27); }
 
 SyncAliyunVirtualRouterFromRemoteResult::SyncAliyunVirtualRouterFromRemoteResult() = default;
 SyncAliyunVirtualRouterFromRemoteResult::SyncAliyunVirtualRouterFromRemoteResult(SyncAliyunVirtualRouterFromRemoteResult&&) noexcept = default;
 SyncAliyunVirtualRouterFromRemoteResult::~SyncAliyunVirtualRouterFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncBackupResult::describe() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& SyncBackupResult::describe() { return schema::lazyTable(kTable28); }
 
 SyncBackupResult::SyncBackupResult() = default;
 SyncBackupResult::SyncBackupResult(SyncBackupResult&&) noexcept = default;
 SyncBackupResult::~SyncBackupResult() = default;
 
-const schema::TypeDesc& SyncConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& SyncConnectionAccessPointFromRemoteResult::describe() { return schema::lazyTable(kTable29); }
 
 SyncConnectionAccessPointFromRemoteResult::SyncConnectionAccessPointFromRemoteResult() = default;
 SyncConnectionAccessPointFromRemoteResult::SyncConnectionAccessPointFromRemoteResult(SyncConnectionAccessPointFromRemoteResult&&) noexcept = default;
 SyncConnectionAccessPointFromRemoteResult::~SyncConnectionAccessPointFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncDatabaseBackupResult::describe() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& SyncDatabaseBackupResult::describe() { return schema::lazyTable(kTable30); }
 
 SyncDatabaseBackupResult::SyncDatabaseBackupResult() = default;
 SyncDatabaseBackupResult::SyncDatabaseBackupResult(SyncDatabaseBackupResult&&) noexcept = default;
 SyncDatabaseBackupResult::~SyncDatabaseBackupResult() = default;
 
-const schema::TypeDesc& SyncDiskFromAliyunFromRemoteResult::describe() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& SyncDiskFromAliyunFromRemoteResult::describe() { return schema::lazyTable(kTable31); }
 
 SyncDiskFromAliyunFromRemoteResult::SyncDiskFromAliyunFromRemoteResult() = default;
 SyncDiskFromAliyunFromRemoteResult::SyncDiskFromAliyunFromRemoteResult(SyncDiskFromAliyunFromRemoteResult&&) noexcept = default;
 SyncDiskFromAliyunFromRemoteResult::~SyncDiskFromAliyunFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsImageFromRemoteResult::describe() { return schema::lazyTable(kTable30); }
+const schema::TypeDesc& SyncEcsImageFromRemoteResult::describe() { return schema::lazyTable(kTable32); }
 
 SyncEcsImageFromRemoteResult::SyncEcsImageFromRemoteResult() = default;
 SyncEcsImageFromRemoteResult::SyncEcsImageFromRemoteResult(SyncEcsImageFromRemoteResult&&) noexcept = default;
 SyncEcsImageFromRemoteResult::~SyncEcsImageFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsInstanceFromRemoteResult::describe() { return schema::lazyTable(kTable31); }
+const schema::TypeDesc& SyncEcsInstanceFromRemoteResult::describe() { return schema::lazyTable(kTable33); }
 
 SyncEcsInstanceFromRemoteResult::SyncEcsInstanceFromRemoteResult() = default;
 SyncEcsInstanceFromRemoteResult::SyncEcsInstanceFromRemoteResult(SyncEcsInstanceFromRemoteResult&&) noexcept = default;
 SyncEcsInstanceFromRemoteResult::~SyncEcsInstanceFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteResult::describe() { return schema::lazyTable(kTable32); }
+const schema::TypeDesc& SyncEcsSecurityGroupFromRemoteResult::describe() { return schema::lazyTable(kTable34); }
 
 SyncEcsSecurityGroupFromRemoteResult::SyncEcsSecurityGroupFromRemoteResult() = default;
 SyncEcsSecurityGroupFromRemoteResult::SyncEcsSecurityGroupFromRemoteResult(SyncEcsSecurityGroupFromRemoteResult&&) noexcept = default;
 SyncEcsSecurityGroupFromRemoteResult::~SyncEcsSecurityGroupFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteResult::describe() { return schema::lazyTable(kTable33); }
+const schema::TypeDesc& SyncEcsSecurityGroupRuleFromRemoteResult::describe() { return schema::lazyTable(kTable35); }
 
 SyncEcsSecurityGroupRuleFromRemoteResult::SyncEcsSecurityGroupRuleFromRemoteResult() = default;
 SyncEcsSecurityGroupRuleFromRemoteResult::SyncEcsSecurityGroupRuleFromRemoteResult(SyncEcsSecurityGroupRuleFromRemoteResult&&) noexcept = default;
 SyncEcsSecurityGroupRuleFromRemoteResult::~SyncEcsSecurityGroupRuleFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsVSwitchFromRemoteResult::describe() { return schema::lazyTable(kTable34); }
+const schema::TypeDesc& SyncEcsVSwitchFromRemoteResult::describe() { return schema::lazyTable(kTable36); }
 
 SyncEcsVSwitchFromRemoteResult::SyncEcsVSwitchFromRemoteResult() = default;
 SyncEcsVSwitchFromRemoteResult::SyncEcsVSwitchFromRemoteResult(SyncEcsVSwitchFromRemoteResult&&) noexcept = default;
 SyncEcsVSwitchFromRemoteResult::~SyncEcsVSwitchFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncEcsVpcFromRemoteResult::describe() { return schema::lazyTable(kTable35); }
+const schema::TypeDesc& SyncEcsVpcFromRemoteResult::describe() { return schema::lazyTable(kTable37); }
 
 SyncEcsVpcFromRemoteResult::SyncEcsVpcFromRemoteResult() = default;
 SyncEcsVpcFromRemoteResult::SyncEcsVpcFromRemoteResult(SyncEcsVpcFromRemoteResult&&) noexcept = default;
 SyncEcsVpcFromRemoteResult::~SyncEcsVpcFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncHybridEipFromRemoteResult::describe() { return schema::lazyTable(kTable36); }
+const schema::TypeDesc& SyncHybridEipFromRemoteResult::describe() { return schema::lazyTable(kTable38); }
 
 SyncHybridEipFromRemoteResult::SyncHybridEipFromRemoteResult() = default;
 SyncHybridEipFromRemoteResult::SyncHybridEipFromRemoteResult(SyncHybridEipFromRemoteResult&&) noexcept = default;
 SyncHybridEipFromRemoteResult::~SyncHybridEipFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteResult::describe() { return schema::lazyTable(kTable37); }
+const schema::TypeDesc& SyncVirtualBorderRouterFromRemoteResult::describe() { return schema::lazyTable(kTable39); }
 
 SyncVirtualBorderRouterFromRemoteResult::SyncVirtualBorderRouterFromRemoteResult() = default;
 SyncVirtualBorderRouterFromRemoteResult::SyncVirtualBorderRouterFromRemoteResult(SyncVirtualBorderRouterFromRemoteResult&&) noexcept = default;
 SyncVirtualBorderRouterFromRemoteResult::~SyncVirtualBorderRouterFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable38); }
+const schema::TypeDesc& SyncVpcUserVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable40); }
 
 SyncVpcUserVpnGatewayFromRemoteResult::SyncVpcUserVpnGatewayFromRemoteResult() = default;
 SyncVpcUserVpnGatewayFromRemoteResult::SyncVpcUserVpnGatewayFromRemoteResult(SyncVpcUserVpnGatewayFromRemoteResult&&) noexcept = default;
 SyncVpcUserVpnGatewayFromRemoteResult::~SyncVpcUserVpnGatewayFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteResult::describe() { return schema::lazyTable(kTable39); }
+const schema::TypeDesc& SyncVpcVpnConnectionFromRemoteResult::describe() { return schema::lazyTable(kTable41); }
 
 SyncVpcVpnConnectionFromRemoteResult::SyncVpcVpnConnectionFromRemoteResult() = default;
 SyncVpcVpnConnectionFromRemoteResult::SyncVpcVpnConnectionFromRemoteResult(SyncVpcVpnConnectionFromRemoteResult&&) noexcept = default;
 SyncVpcVpnConnectionFromRemoteResult::~SyncVpcVpnConnectionFromRemoteResult() = default;
 
-const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable40); }
+const schema::TypeDesc& SyncVpcVpnGatewayFromRemoteResult::describe() { return schema::lazyTable(kTable42); }
 
 SyncVpcVpnGatewayFromRemoteResult::SyncVpcVpnGatewayFromRemoteResult() = default;
 SyncVpcVpnGatewayFromRemoteResult::SyncVpcVpnGatewayFromRemoteResult(SyncVpcVpnGatewayFromRemoteResult&&) noexcept = default;
 SyncVpcVpnGatewayFromRemoteResult::~SyncVpcVpnGatewayFromRemoteResult() = default;
 
-const schema::TypeDesc& SystemTagInventory::describe() { return schema::lazyTable(kTable41); }
+const schema::TypeDesc& SystemTagInventory::describe() { return schema::lazyTable(kTable43); }
 
 SystemTagInventory::SystemTagInventory() = default;
 SystemTagInventory::SystemTagInventory(SystemTagInventory&&) noexcept = default;
 SystemTagInventory::~SystemTagInventory() = default;
 
-const schema::TypeDesc& TagInventory::describe() { return schema::lazyTable(kTable42); }
+const schema::TypeDesc& TagInventory::describe() { return schema::lazyTable(kTable44); }
 
 TagInventory::TagInventory() = default;
 TagInventory::TagInventory(TagInventory&&) noexcept = default;
 TagInventory::~TagInventory() = default;
 
-const schema::TypeDesc& TagPatternInventory::describe() { return schema::lazyTable(kTable43); }
+const schema::TypeDesc& TagPatternInventory::describe() { return schema::lazyTable(kTable45); }
 
 TagPatternInventory::TagPatternInventory() = default;
 TagPatternInventory::TagPatternInventory(TagPatternInventory&&) noexcept = default;
 TagPatternInventory::~TagPatternInventory() = default;
 
-const schema::TypeDesc& TakeVmConsoleScreenshotResult::describe() { return schema::lazyTable(kTable44); }
+const schema::TypeDesc& TakeVmConsoleScreenshotResult::describe() { return schema::lazyTable(kTable46); }
 
 TakeVmConsoleScreenshotResult::TakeVmConsoleScreenshotResult() = default;
 TakeVmConsoleScreenshotResult::TakeVmConsoleScreenshotResult(TakeVmConsoleScreenshotResult&&) noexcept = default;
 TakeVmConsoleScreenshotResult::~TakeVmConsoleScreenshotResult() = default;
 
-const schema::TypeDesc& TaskInfo::describe() { return schema::lazyTable(kTable45); }
+const schema::TypeDesc& TaskInfo::describe() { return schema::lazyTable(kTable47); }
 
 TaskInfo::TaskInfo() = default;
 TaskInfo::TaskInfo(TaskInfo&&) noexcept = default;
 TaskInfo::~TaskInfo() = default;
 
-const schema::TypeDesc& TaskProgressInventory::describe() { return schema::lazyTable(kTable46); }
+const schema::TypeDesc& TaskProgressInventory::describe() { return schema::lazyTable(kTable48); }
 
 TaskProgressInventory::TaskProgressInventory() = default;
 TaskProgressInventory::TaskProgressInventory(TaskProgressInventory&&) noexcept = default;
 TaskProgressInventory::~TaskProgressInventory() = default;
 
-const schema::TypeDesc& Template::describe() { return schema::lazyTable(kTable47); }
+const schema::TypeDesc& Template::describe() { return schema::lazyTable(kTable49); }
 
 Template::Template() = default;
 Template::Template(Template&&) noexcept = default;
 Template::~Template() = default;
 
-const schema::TypeDesc& TemplateConfigInventory::describe() { return schema::lazyTable(kTable48); }
+const schema::TypeDesc& TemplateConfigInventory::describe() { return schema::lazyTable(kTable50); }
 
 TemplateConfigInventory::TemplateConfigInventory() = default;
 TemplateConfigInventory::TemplateConfigInventory(TemplateConfigInventory&&) noexcept = default;
 TemplateConfigInventory::~TemplateConfigInventory() = default;
 
-const schema::TypeDesc& ThirdpartyPlatformInventory::describe() { return schema::lazyTable(kTable49); }
+const schema::TypeDesc& ThirdpartyPlatformInventory::describe() { return schema::lazyTable(kTable51); }
 
 ThirdpartyPlatformInventory::ThirdpartyPlatformInventory() = default;
 ThirdpartyPlatformInventory::ThirdpartyPlatformInventory(ThirdpartyPlatformInventory&&) noexcept = default;
 ThirdpartyPlatformInventory::~ThirdpartyPlatformInventory() = default;
 
-const schema::TypeDesc& TicketFlowCollectionInventory::describe() { return schema::lazyTable(kTable50); }
+const schema::TypeDesc& TicketFlowCollectionInventory::describe() { return schema::lazyTable(kTable52); }
 
 TicketFlowCollectionInventory::TicketFlowCollectionInventory() = default;
 TicketFlowCollectionInventory::TicketFlowCollectionInventory(TicketFlowCollectionInventory&&) noexcept = default;
 TicketFlowCollectionInventory::~TicketFlowCollectionInventory() = default;
 
-const schema::TypeDesc& TicketFlowInventory::describe() { return schema::lazyTable(kTable51); }
+const schema::TypeDesc& TicketFlowInventory::describe() { return schema::lazyTable(kTable53); }
 
 TicketFlowInventory::TicketFlowInventory() = default;
 TicketFlowInventory::TicketFlowInventory(TicketFlowInventory&&) noexcept = default;
 TicketFlowInventory::~TicketFlowInventory() = default;
 
-const schema::TypeDesc& TicketInventory::describe() { return schema::lazyTable(kTable52); }
+const schema::TypeDesc& TicketInventory::describe() { return schema::lazyTable(kTable54); }
 
 TicketInventory::TicketInventory() = default;
 TicketInventory::TicketInventory(TicketInventory&&) noexcept = default;
 TicketInventory::~TicketInventory() = default;
 
-const schema::TypeDesc& TicketTypeInventory::describe() { return schema::lazyTable(kTable53); }
+const schema::TypeDesc& TicketTypeInventory::describe() { return schema::lazyTable(kTable55); }
 
 TicketTypeInventory::TicketTypeInventory() = default;
 TicketTypeInventory::TicketTypeInventory(TicketTypeInventory&&) noexcept = default;
 TicketTypeInventory::~TicketTypeInventory() = default;
 
-const schema::TypeDesc& TokenIntrospectionResult::describe() { return schema::lazyTable(kTable54); }
+const schema::TypeDesc& TokenIntrospectionResult::describe() { return schema::lazyTable(kTable56); }
 
 TokenIntrospectionResult::TokenIntrospectionResult() = default;
 TokenIntrospectionResult::TokenIntrospectionResult(TokenIntrospectionResult&&) noexcept = default;
 TokenIntrospectionResult::~TokenIntrospectionResult() = default;
 
-const schema::TypeDesc& TrashCleanupResult::describe() { return schema::lazyTable(kTable55); }
+const schema::TypeDesc& TrashCleanupResult::describe() { return schema::lazyTable(kTable57); }
 
 TrashCleanupResult::TrashCleanupResult() = default;
 TrashCleanupResult::TrashCleanupResult(TrashCleanupResult&&) noexcept = default;
 TrashCleanupResult::~TrashCleanupResult() = default;
 
-const schema::TypeDesc& TwoFactorAuthenticationInventory::describe() { return schema::lazyTable(kTable56); }
+const schema::TypeDesc& TwoFactorAuthenticationInventory::describe() { return schema::lazyTable(kTable58); }
 
 TwoFactorAuthenticationInventory::TwoFactorAuthenticationInventory() = default;
 TwoFactorAuthenticationInventory::TwoFactorAuthenticationInventory(TwoFactorAuthenticationInventory&&) noexcept = default;
 TwoFactorAuthenticationInventory::~TwoFactorAuthenticationInventory() = default;
 
-const schema::TypeDesc& TwoFactorAuthenticationSecretInventory::describe() { return schema::lazyTable(kTable57); }
+const schema::TypeDesc& TwoFactorAuthenticationSecretInventory::describe() { return schema::lazyTable(kTable59); }
 
 TwoFactorAuthenticationSecretInventory::TwoFactorAuthenticationSecretInventory() = default;
 TwoFactorAuthenticationSecretInventory::TwoFactorAuthenticationSecretInventory(TwoFactorAuthenticationSecretInventory&&) noexcept = default;
 TwoFactorAuthenticationSecretInventory::~TwoFactorAuthenticationSecretInventory() = default;
 
-const schema::TypeDesc& UpdateHostIommuStateResult::describe() { return schema::lazyTable(kTable58); }
+const schema::TypeDesc& UpdateHostIommuStateResult::describe() { return schema::lazyTable(kTable60); }
 
 UpdateHostIommuStateResult::UpdateHostIommuStateResult() = default;
 UpdateHostIommuStateResult::UpdateHostIommuStateResult(UpdateHostIommuStateResult&&) noexcept = default;
 UpdateHostIommuStateResult::~UpdateHostIommuStateResult() = default;
 
-const schema::TypeDesc& UpdateHostIpmiResult::describe() { return schema::lazyTable(kTable59); }
+const schema::TypeDesc& UpdateHostIpmiResult::describe() { return schema::lazyTable(kTable61); }
 
 UpdateHostIpmiResult::UpdateHostIpmiResult() = default;
 UpdateHostIpmiResult::UpdateHostIpmiResult(UpdateHostIpmiResult&&) noexcept = default;
 UpdateHostIpmiResult::~UpdateHostIpmiResult() = default;
 
-const schema::TypeDesc& UpdateResourceConfigsResult::describe() { return schema::lazyTable(kTable60); }
+const schema::TypeDesc& UpdateResourceConfigsResult::describe() { return schema::lazyTable(kTable62); }
 
 UpdateResourceConfigsResult::UpdateResourceConfigsResult() = default;
 UpdateResourceConfigsResult::UpdateResourceConfigsResult(UpdateResourceConfigsResult&&) noexcept = default;
 UpdateResourceConfigsResult::~UpdateResourceConfigsResult() = default;
 
-const schema::TypeDesc& UsageReport::describe() { return schema::lazyTable(kTable61); }
+const schema::TypeDesc& UsageReport::describe() { return schema::lazyTable(kTable63); }
 
 UsageReport::UsageReport() = default;
 UsageReport::UsageReport(UsageReport&&) noexcept = default;
 UsageReport::~UsageReport() = default;
 
-const schema::TypeDesc& UsbDeviceInventory::describe() { return schema::lazyTable(kTable62); }
+const schema::TypeDesc& UsbDeviceInventory::describe() { return schema::lazyTable(kTable64); }
 
 UsbDeviceInventory::UsbDeviceInventory() = default;
 UsbDeviceInventory::UsbDeviceInventory(UsbDeviceInventory&&) noexcept = default;
 UsbDeviceInventory::~UsbDeviceInventory() = default;
 
-const schema::TypeDesc& UserGroupInventory::describe() { return schema::lazyTable(kTable63); }
+const schema::TypeDesc& UserGroupInventory::describe() { return schema::lazyTable(kTable65); }
 
 UserGroupInventory::UserGroupInventory() = default;
 UserGroupInventory::UserGroupInventory(UserGroupInventory&&) noexcept = default;
 UserGroupInventory::~UserGroupInventory() = default;
 
-const schema::TypeDesc& UserInventory::describe() { return schema::lazyTable(kTable64); }
+const schema::TypeDesc& UserInventory::describe() { return schema::lazyTable(kTable66); }
 
 UserInventory::UserInventory() = default;
 UserInventory::UserInventory(UserInventory&&) noexcept = default;
 UserInventory::~UserInventory() = default;
 
-const schema::TypeDesc& UserTagInventory::describe() { return schema::lazyTable(kTable65); }
+const schema::TypeDesc& UserTagInventory::describe() { return schema::lazyTable(kTable67); }
 
 UserTagInventory::UserTagInventory() = default;
 UserTagInventory::UserTagInventory(UserTagInventory&&) noexcept = default;
 UserTagInventory::~UserTagInventory() = default;
 
-const schema::TypeDesc& V2VConversionHostInventory::describe() { return schema::lazyTable(kTable66); }
+const schema::TypeDesc& V2VConversionHostInventory::describe() { return schema::lazyTable(kTable68); }
 
 V2VConversionHostInventory::V2VConversionHostInventory() = default;
 V2VConversionHostInventory::V2VConversionHostInventory(V2VConversionHostInventory&&) noexcept = default;
 V2VConversionHostInventory::~V2VConversionHostInventory() = default;
 
-const schema::TypeDesc& VCenterBackupStorageInventory::describe() { return schema::lazyTable(kTable67); }
+const schema::TypeDesc& VCenterBackupStorageInventory::describe() { return schema::lazyTable(kTable69); }
 
 VCenterBackupStorageInventory::VCenterBackupStorageInventory() = default;
 VCenterBackupStorageInventory::VCenterBackupStorageInventory(VCenterBackupStorageInventory&&) noexcept = default;
 VCenterBackupStorageInventory::~VCenterBackupStorageInventory() = default;
 
-const schema::TypeDesc& VCenterClusterInventory::describe() { return schema::lazyTable(kTable68); }
+const schema::TypeDesc& VCenterClusterInventory::describe() { return schema::lazyTable(kTable70); }
 
 VCenterClusterInventory::VCenterClusterInventory() = default;
 VCenterClusterInventory::VCenterClusterInventory(VCenterClusterInventory&&) noexcept = default;
 VCenterClusterInventory::~VCenterClusterInventory() = default;
 
-const schema::TypeDesc& VCenterDatacenterInventory::describe() { return schema::lazyTable(kTable69); }
+const schema::TypeDesc& VCenterDatacenterInventory::describe() { return schema::lazyTable(kTable71); }
 
 VCenterDatacenterInventory::VCenterDatacenterInventory() = default;
 VCenterDatacenterInventory::VCenterDatacenterInventory(VCenterDatacenterInventory&&) noexcept = default;
 VCenterDatacenterInventory::~VCenterDatacenterInventory() = default;
 
-const schema::TypeDesc& VCenterInventory::describe() { return schema::lazyTable(kTable70); }
+const schema::TypeDesc& VCenterInventory::describe() { return schema::lazyTable(kTable72); }
 
 VCenterInventory::VCenterInventory() = default;
 VCenterInventory::VCenterInventory(VCenterInventory&&) noexcept = default;
 VCenterInventory::~VCenterInventory() = default;
 
-const schema::TypeDesc& VCenterPrimaryStorageInventory::describe() { return schema::lazyTable(kTable71); }
+const schema::TypeDesc& VCenterPrimaryStorageInventory::describe() { return schema::lazyTable(kTable73); }
 
 VCenterPrimaryStorageInventory::VCenterPrimaryStorageInventory() = default;
 VCenterPrimaryStorageInventory::VCenterPrimaryStorageInventory(VCenterPrimaryStorageInventory&&) noexcept = default;
 VCenterPrimaryStorageInventory::~VCenterPrimaryStorageInventory() = default;
 
-const schema::TypeDesc& VCenterResourcePoolInventory::describe() { return schema::lazyTable(kTable72); }
+const schema::TypeDesc& VCenterResourcePoolInventory::describe() { return schema::lazyTable(kTable74); }
 
 VCenterResourcePoolInventory::VCenterResourcePoolInventory() = default;
 VCenterResourcePoolInventory::VCenterResourcePoolInventory(VCenterResourcePoolInventory&&) noexcept = default;
 VCenterResourcePoolInventory::~VCenterResourcePoolInventory() = default;
 
-const schema::TypeDesc& VRouterRouteEntryInventory::describe() { return schema::lazyTable(kTable73); }
+const schema::TypeDesc& VRouterRouteEntryInventory::describe() { return schema::lazyTable(kTable75); }
 
 VRouterRouteEntryInventory::VRouterRouteEntryInventory() = default;
 VRouterRouteEntryInventory::VRouterRouteEntryInventory(VRouterRouteEntryInventory&&) noexcept = default;
 VRouterRouteEntryInventory::~VRouterRouteEntryInventory() = default;
 
-const schema::TypeDesc& VRouterRouteTableInventory::describe() { return schema::lazyTable(kTable74); }
+const schema::TypeDesc& VRouterRouteTableInventory::describe() { return schema::lazyTable(kTable76); }
 
 VRouterRouteTableInventory::VRouterRouteTableInventory() = default;
 VRouterRouteTableInventory::VRouterRouteTableInventory(VRouterRouteTableInventory&&) noexcept = default;
 VRouterRouteTableInventory::~VRouterRouteTableInventory() = default;
 
-const schema::TypeDesc& ValidateClusterSupportDRSResult::describe() { return schema::lazyTable(kTable75); }
+const schema::TypeDesc& ValidateClusterSupportDRSResult::describe() { return schema::lazyTable(kTable77); }
 
 ValidateClusterSupportDRSResult::ValidateClusterSupportDRSResult() = default;
 ValidateClusterSupportDRSResult::ValidateClusterSupportDRSResult(ValidateClusterSupportDRSResult&&) noexcept = default;
 ValidateClusterSupportDRSResult::~ValidateClusterSupportDRSResult() = default;
 
-const schema::TypeDesc& ValidatePasswordResult::describe() { return schema::lazyTable(kTable76); }
+const schema::TypeDesc& ValidatePasswordResult::describe() { return schema::lazyTable(kTable78); }
 
 ValidatePasswordResult::ValidatePasswordResult() = default;
 ValidatePasswordResult::ValidatePasswordResult(ValidatePasswordResult&&) noexcept = default;
 ValidatePasswordResult::~ValidatePasswordResult() = default;
 
-const schema::TypeDesc& ValidateSecurityGroupRuleResult::describe() { return schema::lazyTable(kTable77); }
+const schema::TypeDesc& ValidateSecurityGroupRuleResult::describe() { return schema::lazyTable(kTable79); }
 
 ValidateSecurityGroupRuleResult::ValidateSecurityGroupRuleResult() = default;
 ValidateSecurityGroupRuleResult::ValidateSecurityGroupRuleResult(ValidateSecurityGroupRuleResult&&) noexcept = default;
 ValidateSecurityGroupRuleResult::~ValidateSecurityGroupRuleResult() = default;
 
-const schema::TypeDesc& ValidateSessionResult::describe() { return schema::lazyTable(kTable78); }
+const schema::TypeDesc& ValidateSessionResult::describe() { return schema::lazyTable(kTable80); }
 
 ValidateSessionResult::ValidateSessionResult() = default;
 ValidateSessionResult::ValidateSessionResult(ValidateSessionResult&&) noexcept = default;
 ValidateSessionResult::~ValidateSessionResult() = default;
 
-const schema::TypeDesc& VdiPortInfo::describe() { return schema::lazyTable(kTable79); }
+const schema::TypeDesc& VdiPortInfo::describe() { return schema::lazyTable(kTable81); }
 
 VdiPortInfo::VdiPortInfo() = default;
 VdiPortInfo::VdiPortInfo(VdiPortInfo&&) noexcept = default;
 VdiPortInfo::~VdiPortInfo() = default;
 
-const schema::TypeDesc& VirtualBorderRouterInventory::describe() { return schema::lazyTable(kTable80); }
+const schema::TypeDesc& VirtualBorderRouterInventory::describe() { return schema::lazyTable(kTable82); }
 
 VirtualBorderRouterInventory::VirtualBorderRouterInventory() = default;
 VirtualBorderRouterInventory::VirtualBorderRouterInventory(VirtualBorderRouterInventory&&) noexcept = default;
 VirtualBorderRouterInventory::~VirtualBorderRouterInventory() = default;
 
-const schema::TypeDesc& VirtualRouterOfferingInventory::describe() { return schema::lazyTable(kTable81); }
+const schema::TypeDesc& VirtualRouterOfferingInventory::describe() { return schema::lazyTable(kTable83); }
 
 VirtualRouterOfferingInventory::VirtualRouterOfferingInventory() = default;
 VirtualRouterOfferingInventory::VirtualRouterOfferingInventory(VirtualRouterOfferingInventory&&) noexcept = default;
 VirtualRouterOfferingInventory::~VirtualRouterOfferingInventory() = default;
 
-const schema::TypeDesc& VirtualRouterVRouterRouteTableRefInventory::describe() { return schema::lazyTable(kTable82); }
+const schema::TypeDesc& VirtualRouterVRouterRouteTableRefInventory::describe() { return schema::lazyTable(kTable84); }
 
 VirtualRouterVRouterRouteTableRefInventory::VirtualRouterVRouterRouteTableRefInventory() = default;
 VirtualRouterVRouterRouteTableRefInventory::VirtualRouterVRouterRouteTableRefInventory(VirtualRouterVRouterRouteTableRefInventory&&) noexcept = default;
 VirtualRouterVRouterRouteTableRefInventory::~VirtualRouterVRouterRouteTableRefInventory() = default;
 
-const schema::TypeDesc& VirtualRouterVmInventory::describe() { return schema::lazyTable(kTable83); }
+const schema::TypeDesc& VirtualRouterVmInventory::describe() { return schema::lazyTable(kTable85); }
 
 VirtualRouterVmInventory::VirtualRouterVmInventory() = default;
 VirtualRouterVmInventory::VirtualRouterVmInventory(VirtualRouterVmInventory&&) noexcept = default;
 VirtualRouterVmInventory::~VirtualRouterVmInventory() = default;
 
-const schema::TypeDesc& VmCapabilities::describe() { return schema::lazyTable(kTable84); }
+const schema::TypeDesc& VmCapabilities::describe() { return schema::lazyTable(kTable86); }
 
 VmCapabilities::VmCapabilities() = default;
 VmCapabilities::VmCapabilities(VmCapabilities&&) noexcept = default;
 VmCapabilities::~VmCapabilities() = default;
 
-const schema::TypeDesc& VmCdRomInventory::describe() { return schema::lazyTable(kTable85); }
+const schema::TypeDesc& VmCdRomInventory::describe() { return schema::lazyTable(kTable87); }
 
 VmCdRomInventory::VmCdRomInventory() = default;
 VmCdRomInventory::VmCdRomInventory(VmCdRomInventory&&) noexcept = default;
 VmCdRomInventory::~VmCdRomInventory() = default;
 
-const schema::TypeDesc& VmInstanceDeviceAddressArchiveInventory::describe() { return schema::lazyTable(kTable86); }
+const schema::TypeDesc& VmInstanceDeviceAddressArchiveInventory::describe() { return schema::lazyTable(kTable88); }
 
 VmInstanceDeviceAddressArchiveInventory::VmInstanceDeviceAddressArchiveInventory() = default;
 VmInstanceDeviceAddressArchiveInventory::VmInstanceDeviceAddressArchiveInventory(VmInstanceDeviceAddressArchiveInventory&&) noexcept = default;
 VmInstanceDeviceAddressArchiveInventory::~VmInstanceDeviceAddressArchiveInventory() = default;
 
-const schema::TypeDesc& VmInstanceDeviceAddressGroupInventory::describe() { return schema::lazyTable(kTable87); }
+const schema::TypeDesc& VmInstanceDeviceAddressGroupInventory::describe() { return schema::lazyTable(kTable89); }
 
 VmInstanceDeviceAddressGroupInventory::VmInstanceDeviceAddressGroupInventory() = default;
 VmInstanceDeviceAddressGroupInventory::VmInstanceDeviceAddressGroupInventory(VmInstanceDeviceAddressGroupInventory&&) noexcept = default;
 VmInstanceDeviceAddressGroupInventory::~VmInstanceDeviceAddressGroupInventory() = default;
 
-const schema::TypeDesc& VmInstanceInventory::describe() { return schema::lazyTable(kTable88); }
+const schema::TypeDesc& VmInstanceInventory::describe() { return schema::lazyTable(kTable90); }
 
 VmInstanceInventory::VmInstanceInventory() = default;
 VmInstanceInventory::VmInstanceInventory(VmInstanceInventory&&) noexcept = default;
 VmInstanceInventory::~VmInstanceInventory() = default;
 
-const schema::TypeDesc& VmInstanceMdevDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable89); }
+const schema::TypeDesc& VmInstanceMdevDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable91); }
 
 VmInstanceMdevDeviceSpecRefInventory::VmInstanceMdevDeviceSpecRefInventory() = default;
 VmInstanceMdevDeviceSpecRefInventory::VmInstanceMdevDeviceSpecRefInventory(VmInstanceMdevDeviceSpecRefInventory&&) noexcept = default;
 VmInstanceMdevDeviceSpecRefInventory::~VmInstanceMdevDeviceSpecRefInventory() = default;
 
-const schema::TypeDesc& VmInstancePciDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable90); }
+const schema::TypeDesc& VmInstancePciDeviceSpecRefInventory::describe() { return schema::lazyTable(kTable92); }
 
 VmInstancePciDeviceSpecRefInventory::VmInstancePciDeviceSpecRefInventory() = default;
 VmInstancePciDeviceSpecRefInventory::VmInstancePciDeviceSpecRefInventory(VmInstancePciDeviceSpecRefInventory&&) noexcept = default;
 VmInstancePciDeviceSpecRefInventory::~VmInstancePciDeviceSpecRefInventory() = default;
 
-const schema::TypeDesc& VmNicSecurityPolicyInventory::describe() { return schema::lazyTable(kTable91); }
+const schema::TypeDesc& VmNicSecurityGroupRefAO::describe() { return schema::lazyTable(kTable93); }
+
+VmNicSecurityGroupRefAO::VmNicSecurityGroupRefAO() = default;
+VmNicSecurityGroupRefAO::VmNicSecurityGroupRefAO(VmNicSecurityGroupRefAO&&) noexcept = default;
+VmNicSecurityGroupRefAO::~VmNicSecurityGroupRefAO() = default;
+
+const schema::TypeDesc& VmNicSecurityPolicyInventory::describe() { return schema::lazyTable(kTable94); }
 
 VmNicSecurityPolicyInventory::VmNicSecurityPolicyInventory() = default;
 VmNicSecurityPolicyInventory::VmNicSecurityPolicyInventory(VmNicSecurityPolicyInventory&&) noexcept = default;
 VmNicSecurityPolicyInventory::~VmNicSecurityPolicyInventory() = default;
 
-const schema::TypeDesc& VmPriorityConfigInventory::describe() { return schema::lazyTable(kTable92); }
+const schema::TypeDesc& VmPriorityConfigInventory::describe() { return schema::lazyTable(kTable95); }
 
 VmPriorityConfigInventory::VmPriorityConfigInventory() = default;
 VmPriorityConfigInventory::VmPriorityConfigInventory(VmPriorityConfigInventory&&) noexcept = default;
 VmPriorityConfigInventory::~VmPriorityConfigInventory() = default;
 
-const schema::TypeDesc& VmSchedHistoryInventory::describe() { return schema::lazyTable(kTable93); }
+const schema::TypeDesc& VmSchedHistoryInventory::describe() { return schema::lazyTable(kTable96); }
 
 VmSchedHistoryInventory::VmSchedHistoryInventory() = default;
 VmSchedHistoryInventory::VmSchedHistoryInventory(VmSchedHistoryInventory&&) noexcept = default;
 VmSchedHistoryInventory::~VmSchedHistoryInventory() = default;
 
-const schema::TypeDesc& VmSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable94); }
+const schema::TypeDesc& VmSchedulingRuleGroupInventory::describe() { return schema::lazyTable(kTable97); }
 
 VmSchedulingRuleGroupInventory::VmSchedulingRuleGroupInventory() = default;
 VmSchedulingRuleGroupInventory::VmSchedulingRuleGroupInventory(VmSchedulingRuleGroupInventory&&) noexcept = default;
 VmSchedulingRuleGroupInventory::~VmSchedulingRuleGroupInventory() = default;
 
-const schema::TypeDesc& VmSchedulingRuleInventory::describe() { return schema::lazyTable(kTable95); }
+const schema::TypeDesc& VmSchedulingRuleInventory::describe() { return schema::lazyTable(kTable98); }
 
 VmSchedulingRuleInventory::VmSchedulingRuleInventory() = default;
 VmSchedulingRuleInventory::VmSchedulingRuleInventory(VmSchedulingRuleInventory&&) noexcept = default;
 VmSchedulingRuleInventory::~VmSchedulingRuleInventory() = default;
 
-const schema::TypeDesc& VmVfNicInventory::describe() { return schema::lazyTable(kTable96); }
+const schema::TypeDesc& VmVfNicInventory::describe() { return schema::lazyTable(kTable99); }
 
 VmVfNicInventory::VmVfNicInventory() = default;
 VmVfNicInventory::VmVfNicInventory(VmVfNicInventory&&) noexcept = default;
 VmVfNicInventory::~VmVfNicInventory() = default;
 
-const schema::TypeDesc& VniRangeInventory::describe() { return schema::lazyTable(kTable97); }
+const schema::TypeDesc& VniRangeInventory::describe() { return schema::lazyTable(kTable100); }
 
 VniRangeInventory::VniRangeInventory() = default;
 VniRangeInventory::VniRangeInventory(VniRangeInventory&&) noexcept = default;
 VniRangeInventory::~VniRangeInventory() = default;
 
-const schema::TypeDesc& VolumeFormatReplyStruct::describe() { return schema::lazyTable(kTable98); }
+const schema::TypeDesc& VolumeFormatReplyStruct::describe() { return schema::lazyTable(kTable101); }
 
 VolumeFormatReplyStruct::VolumeFormatReplyStruct() = default;
 VolumeFormatReplyStruct::VolumeFormatReplyStruct(VolumeFormatReplyStruct&&) noexcept = default;
 VolumeFormatReplyStruct::~VolumeFormatReplyStruct() = default;
 
-const schema::TypeDesc& VolumeInventory::describe() { return schema::lazyTable(kTable99); }
+const schema::TypeDesc& VolumeInventory::describe() { return schema::lazyTable(kTable102); }
 
 VolumeInventory::VolumeInventory() = default;
 VolumeInventory::VolumeInventory(VolumeInventory&&) noexcept = default;
 VolumeInventory::~VolumeInventory() = default;
 
-const schema::TypeDesc& VolumeSnapshotBackupStorageRefInventory::describe() { return schema::lazyTable(kTable100); }
+const schema::TypeDesc& VolumeSnapshotBackupStorageRefInventory::describe() { return schema::lazyTable(kTable103); }
 
 VolumeSnapshotBackupStorageRefInventory::VolumeSnapshotBackupStorageRefInventory() = default;
 VolumeSnapshotBackupStorageRefInventory::VolumeSnapshotBackupStorageRefInventory(VolumeSnapshotBackupStorageRefInventory&&) noexcept = default;
 VolumeSnapshotBackupStorageRefInventory::~VolumeSnapshotBackupStorageRefInventory() = default;
 
-const schema::TypeDesc& VolumeSnapshotGroupAvailability::describe() { return schema::lazyTable(kTable101); }
+const schema::TypeDesc& VolumeSnapshotGroupAvailability::describe() { return schema::lazyTable(kTable104); }
 
 VolumeSnapshotGroupAvailability::VolumeSnapshotGroupAvailability() = default;
 VolumeSnapshotGroupAvailability::VolumeSnapshotGroupAvailability(VolumeSnapshotGroupAvailability&&) noexcept = default;
 VolumeSnapshotGroupAvailability::~VolumeSnapshotGroupAvailability() = default;
 
-const schema::TypeDesc& VolumeSnapshotGroupInventory::describe() { return schema::lazyTable(kTable102); }
+const schema::TypeDesc& VolumeSnapshotGroupInventory::describe() { return schema::lazyTable(kTable105); }
 
 VolumeSnapshotGroupInventory::VolumeSnapshotGroupInventory() = default;
 VolumeSnapshotGroupInventory::VolumeSnapshotGroupInventory(VolumeSnapshotGroupInventory&&) noexcept = default;
 VolumeSnapshotGroupInventory::~VolumeSnapshotGroupInventory() = default;
 
-const schema::TypeDesc& VolumeSnapshotGroupRefInventory::describe() { return schema::lazyTable(kTable103); }
+const schema::TypeDesc& VolumeSnapshotGroupRefInventory::describe() { return schema::lazyTable(kTable106); }
 
 VolumeSnapshotGroupRefInventory::VolumeSnapshotGroupRefInventory() = default;
 VolumeSnapshotGroupRefInventory::VolumeSnapshotGroupRefInventory(VolumeSnapshotGroupRefInventory&&) noexcept = default;
 VolumeSnapshotGroupRefInventory::~VolumeSnapshotGroupRefInventory() = default;
 
-const schema::TypeDesc& VolumeSnapshotInventory::describe() { return schema::lazyTable(kTable104); }
+const schema::TypeDesc& VolumeSnapshotInventory::describe() { return schema::lazyTable(kTable107); }
 
 VolumeSnapshotInventory::VolumeSnapshotInventory() = default;
 VolumeSnapshotInventory::VolumeSnapshotInventory(VolumeSnapshotInventory&&) noexcept = default;
 VolumeSnapshotInventory::~VolumeSnapshotInventory() = default;
 
-const schema::TypeDesc& VolumeSnapshotTreeInventory::describe() { return schema::lazyTable(kTable105); }
+const schema::TypeDesc& VolumeSnapshotTreeInventory::describe() { return schema::lazyTable(kTable108); }
 
 VolumeSnapshotTreeInventory::VolumeSnapshotTreeInventory() = default;
 VolumeSnapshotTreeInventory::VolumeSnapshotTreeInventory(VolumeSnapshotTreeInventory&&) noexcept = default;
 VolumeSnapshotTreeInventory::~VolumeSnapshotTreeInventory() = default;
 
-const schema::TypeDesc& VpcFirewallInventory::describe() { return schema::lazyTable(kTable106); }
+const schema::TypeDesc& VpcFirewallInventory::describe() { return schema::lazyTable(kTable109); }
 
 VpcFirewallInventory::VpcFirewallInventory() = default;
 VpcFirewallInventory::VpcFirewallInventory(VpcFirewallInventory&&) noexcept = default;
 VpcFirewallInventory::~VpcFirewallInventory() = default;
 
-const schema::TypeDesc& VpcFirewallIpSetTemplateInventory::describe() { return schema::lazyTable(kTable107); }
+const schema::TypeDesc& VpcFirewallIpSetTemplateInventory::describe() { return schema::lazyTable(kTable110); }
 
 VpcFirewallIpSetTemplateInventory::VpcFirewallIpSetTemplateInventory() = default;
 VpcFirewallIpSetTemplateInventory::VpcFirewallIpSetTemplateInventory(VpcFirewallIpSetTemplateInventory&&) noexcept = default;
 VpcFirewallIpSetTemplateInventory::~VpcFirewallIpSetTemplateInventory() = default;
 
-const schema::TypeDesc& VpcFirewallRuleSetInventory::describe() { return schema::lazyTable(kTable108); }
+const schema::TypeDesc& VpcFirewallRuleSetInventory::describe() { return schema::lazyTable(kTable111); }
 
 VpcFirewallRuleSetInventory::VpcFirewallRuleSetInventory() = default;
 VpcFirewallRuleSetInventory::VpcFirewallRuleSetInventory(VpcFirewallRuleSetInventory&&) noexcept = default;
 VpcFirewallRuleSetInventory::~VpcFirewallRuleSetInventory() = default;
 
-const schema::TypeDesc& VpcFirewallRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable109); }
+const schema::TypeDesc& VpcFirewallRuleSetL3RefInventory::describe() { return schema::lazyTable(kTable112); }
 
 VpcFirewallRuleSetL3RefInventory::VpcFirewallRuleSetL3RefInventory() = default;
 VpcFirewallRuleSetL3RefInventory::VpcFirewallRuleSetL3RefInventory(VpcFirewallRuleSetL3RefInventory&&) noexcept = default;
 VpcFirewallRuleSetL3RefInventory::~VpcFirewallRuleSetL3RefInventory() = default;
 
-const schema::TypeDesc& VpcFirewallRuleTemplateInventory::describe() { return schema::lazyTable(kTable110); }
+const schema::TypeDesc& VpcFirewallRuleTemplateInventory::describe() { return schema::lazyTable(kTable113); }
 
 VpcFirewallRuleTemplateInventory::VpcFirewallRuleTemplateInventory() = default;
 VpcFirewallRuleTemplateInventory::VpcFirewallRuleTemplateInventory(VpcFirewallRuleTemplateInventory&&) noexcept = default;
 VpcFirewallRuleTemplateInventory::~VpcFirewallRuleTemplateInventory() = default;
 
-const schema::TypeDesc& VpcFirewallVRouterRefInventory::describe() { return schema::lazyTable(kTable111); }
+const schema::TypeDesc& VpcFirewallVRouterRefInventory::describe() { return schema::lazyTable(kTable114); }
 
 VpcFirewallVRouterRefInventory::VpcFirewallVRouterRefInventory() = default;
 VpcFirewallVRouterRefInventory::VpcFirewallVRouterRefInventory(VpcFirewallVRouterRefInventory&&) noexcept = default;
 VpcFirewallVRouterRefInventory::~VpcFirewallVRouterRefInventory() = default;
 
-const schema::TypeDesc& VpcHaGroupInventory::describe() { return schema::lazyTable(kTable112); }
+const schema::TypeDesc& VpcHaGroupInventory::describe() { return schema::lazyTable(kTable115); }
 
 VpcHaGroupInventory::VpcHaGroupInventory() = default;
 VpcHaGroupInventory::VpcHaGroupInventory(VpcHaGroupInventory&&) noexcept = default;
 VpcHaGroupInventory::~VpcHaGroupInventory() = default;
 
-const schema::TypeDesc& VpcHaGroupNetworkServiceRefInventory::describe() { return schema::lazyTable(kTable113); }
+const schema::TypeDesc& VpcHaGroupNetworkServiceRefInventory::describe() { return schema::lazyTable(kTable116); }
 
 VpcHaGroupNetworkServiceRefInventory::VpcHaGroupNetworkServiceRefInventory() = default;
 VpcHaGroupNetworkServiceRefInventory::VpcHaGroupNetworkServiceRefInventory(VpcHaGroupNetworkServiceRefInventory&&) noexcept = default;
 VpcHaGroupNetworkServiceRefInventory::~VpcHaGroupNetworkServiceRefInventory() = default;
 
-const schema::TypeDesc& VpcRouterVmInventory::describe() { return schema::lazyTable(kTable114); }
+const schema::TypeDesc& VpcRouterVmInventory::describe() { return schema::lazyTable(kTable117); }
 
 VpcRouterVmInventory::VpcRouterVmInventory() = default;
 VpcRouterVmInventory::VpcRouterVmInventory(VpcRouterVmInventory&&) noexcept = default;
 VpcRouterVmInventory::~VpcRouterVmInventory() = default;
 
-const schema::TypeDesc& VpcSharedQosInventory::describe() { return schema::lazyTable(kTable115); }
+const schema::TypeDesc& VpcSharedQosInventory::describe() { return schema::lazyTable(kTable118); }
 
 VpcSharedQosInventory::VpcSharedQosInventory() = default;
 VpcSharedQosInventory::VpcSharedQosInventory(VpcSharedQosInventory&&) noexcept = default;
 VpcSharedQosInventory::~VpcSharedQosInventory() = default;
 
-const schema::TypeDesc& VpcSnatStateInventory::describe() { return schema::lazyTable(kTable116); }
+const schema::TypeDesc& VpcSnatStateInventory::describe() { return schema::lazyTable(kTable119); }
 
 VpcSnatStateInventory::VpcSnatStateInventory() = default;
 VpcSnatStateInventory::VpcSnatStateInventory(VpcSnatStateInventory&&) noexcept = default;
 VpcSnatStateInventory::~VpcSnatStateInventory() = default;
-
-const schema::TypeDesc& VpcUserVpnGatewayInventory::describe() { return schema::lazyTable(kTable117); }
-
-VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory() = default;
-VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory(VpcUserVpnGatewayInventory&&) noexcept = default;
-VpcUserVpnGatewayInventory::~VpcUserVpnGatewayInventory() = default;
-
-const schema::TypeDesc& VpcVirtualRouteEntryInventory::describe() { return schema::lazyTable(kTable118); }
-
-VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory() = default;
-VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory(VpcVirtualRouteEntryInventory&&) noexcept = default;
-VpcVirtualRouteEntryInventory::~VpcVirtualRouteEntryInventory() = default;
-
-const schema::TypeDesc& VpcVirtualRouterInventory::describe() { return schema::lazyTable(kTable119); }
-
-VpcVirtualRouterInventory::VpcVirtualRouterInventory() = default;
-VpcVirtualRouterInventory::VpcVirtualRouterInventory(VpcVirtualRouterInventory&&) noexcept = default;
-VpcVirtualRouterInventory::~VpcVirtualRouterInventory() = default;
 
 const schema::TypeDesc& SftpBackupStorageInventory::describeInventoryReply() { return schema::lazyTable(kTable120); }
 
@@ -2452,11 +2427,5 @@ const schema::TypeDesc& VpcSharedQosInventory::describeInventoryReply() { return
 const schema::TypeDesc& VpcSharedQosInventory::describeQueryReply() { return schema::lazyTable(kTable222); }
 
 const schema::TypeDesc& VpcSnatStateInventory::describeQueryReply() { return schema::lazyTable(kTable223); }
-
-const schema::TypeDesc& VpcUserVpnGatewayInventory::describeInventoryReply() { return schema::lazyTable(kTable224); }
-
-const schema::TypeDesc& VpcVirtualRouteEntryInventory::describeInventoryReply() { return schema::lazyTable(kTable225); }
-
-const schema::TypeDesc& VpcVirtualRouterInventory::describeInventoryReply() { return schema::lazyTable(kTable226); }
 
 }  // namespace zstack

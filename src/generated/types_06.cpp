@@ -2,6 +2,9 @@
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it
 
 #include "zstack/replies.hpp"
+#include "zstack/types/VpcUserVpnGatewayInventory.hpp"
+#include "zstack/types/VpcVirtualRouteEntryInventory.hpp"
+#include "zstack/types/VpcVirtualRouterInventory.hpp"
 #include "zstack/types/VpcVpnConnectionInventory.hpp"
 #include "zstack/types/VpcVpnGatewayInventory.hpp"
 #include "zstack/types/VpcVpnIkeConfigInventory.hpp"
@@ -22,7 +25,33 @@
 namespace zstack {
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Row kRows0[] = {  // VpcVpnConnectionInventory
+constexpr schema::Row kRows0[] = {  // VpcUserVpnGatewayInventory
+  {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
+  {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, dataCenterUuid), schema::Location::Body, 0, nullptr},
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
+  {"gatewayId", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
+  {"ip", schema::Local<std::string, L>::ref, offsetof(VpcUserVpnGatewayInventory, ip), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(VpcUserVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable0{{nullptr}, "VpcUserVpnGatewayInventory", kRows0, 5, kBases0, 1, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcUserVpnGatewayInventory, L>::clear};
+constexpr schema::Row kRows1[] = {  // VpcVirtualRouteEntryInventory
+  {"type", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, type), schema::Location::Body, 0, nullptr},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, vRouterType), schema::Location::Body, 0, nullptr},
+  {"status", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, status), schema::Location::Body, 0, nullptr},
+  {"destinationCidrBlock", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, destinationCidrBlock), schema::Location::Body, 0, nullptr},
+  {"nextHopId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopId), schema::Location::Body, 0, nullptr},
+  {"virtualRouterUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, virtualRouterUuid), schema::Location::Body, 0, nullptr},
+  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouteEntryInventory, nextHopType), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases1[] = {{&Resource::describe, offsetof(VpcVirtualRouteEntryInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable1{{nullptr}, "VpcVirtualRouteEntryInventory", kRows1, 7, kBases1, 1, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::make, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouteEntryInventory, L>::clear};
+constexpr schema::Row kRows2[] = {  // VpcVirtualRouterInventory
+  {"vrId", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vrId), schema::Location::Body, 0, nullptr},
+  {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(VpcVirtualRouterInventory, vpcUuid), schema::Location::Body, 0, nullptr},
+};
+constexpr schema::Base kBases2[] = {{&NamedResource::describe, offsetof(VpcVirtualRouterInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable2{{nullptr}, "VpcVirtualRouterInventory", kRows2, 2, kBases2, 1, &schema::ObjectOps<VpcVirtualRouterInventory, L>::make, &schema::ObjectOps<VpcVirtualRouterInventory, L>::destroy, &schema::ObjectOps<VpcVirtualRouterInventory, L>::clear};
+constexpr schema::Row kRows3[] = {  // VpcVpnConnectionInventory
   {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, accountName), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, type), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, status), schema::Location::Body, 0, nullptr},
@@ -34,9 +63,9 @@ constexpr schema::Row kRows0[] = {  // VpcVpnConnectionInventory
   {"ikeConfigUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, ikeConfigUuid), schema::Location::Body, 0, nullptr},
   {"ipsecConfigUuid", schema::Local<std::string, L>::ref, offsetof(VpcVpnConnectionInventory, ipsecConfigUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases0[] = {{&NamedResource::describe, offsetof(VpcVpnConnectionInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable0{{nullptr}, "VpcVpnConnectionInventory", kRows0, 10, kBases0, 1, &schema::ObjectOps<VpcVpnConnectionInventory, L>::make, &schema::ObjectOps<VpcVpnConnectionInventory, L>::destroy, &schema::ObjectOps<VpcVpnConnectionInventory, L>::clear};
-constexpr schema::Row kRows1[] = {  // VpcVpnGatewayInventory
+constexpr schema::Base kBases3[] = {{&NamedResource::describe, offsetof(VpcVpnConnectionInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable3{{nullptr}, "VpcVpnConnectionInventory", kRows3, 10, kBases3, 1, &schema::ObjectOps<VpcVpnConnectionInventory, L>::make, &schema::ObjectOps<VpcVpnConnectionInventory, L>::destroy, &schema::ObjectOps<VpcVpnConnectionInventory, L>::clear};
+constexpr schema::Row kRows4[] = {  // VpcVpnGatewayInventory
   {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, accountName), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, type), schema::Location::Body, 0, nullptr},
   {"gatewayId", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, gatewayId), schema::Location::Body, 0, nullptr},
@@ -47,9 +76,9 @@ constexpr schema::Row kRows1[] = {  // VpcVpnGatewayInventory
   {"businessStatus", schema::Local<std::string, L>::ref, offsetof(VpcVpnGatewayInventory, businessStatus), schema::Location::Body, 0, nullptr},
   {"endDate", schema::Local<std::optional<Timestamp>, L>::ref, offsetof(VpcVpnGatewayInventory, endDate), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases1[] = {{&NamedResource::describe, offsetof(VpcVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable1{{nullptr}, "VpcVpnGatewayInventory", kRows1, 9, kBases1, 1, &schema::ObjectOps<VpcVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcVpnGatewayInventory, L>::clear};
-constexpr schema::Row kRows2[] = {  // VpcVpnIkeConfigInventory
+constexpr schema::Base kBases4[] = {{&NamedResource::describe, offsetof(VpcVpnGatewayInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable4{{nullptr}, "VpcVpnGatewayInventory", kRows4, 9, kBases4, 1, &schema::ObjectOps<VpcVpnGatewayInventory, L>::make, &schema::ObjectOps<VpcVpnGatewayInventory, L>::destroy, &schema::ObjectOps<VpcVpnGatewayInventory, L>::clear};
+constexpr schema::Row kRows5[] = {  // VpcVpnIkeConfigInventory
   {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, accountName), schema::Location::Body, 0, nullptr},
   {"psk", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, psk), schema::Location::Body, 0, nullptr},
   {"version", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, version), schema::Location::Body, 0, nullptr},
@@ -61,9 +90,9 @@ constexpr schema::Row kRows2[] = {  // VpcVpnIkeConfigInventory
   {"localIp", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, localIp), schema::Location::Body, 0, nullptr},
   {"remoteIp", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigInventory, remoteIp), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases2[] = {{&NamedResource::describe, offsetof(VpcVpnIkeConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable2{{nullptr}, "VpcVpnIkeConfigInventory", kRows2, 10, kBases2, 1, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::clear};
-constexpr schema::Row kRows3[] = {  // VpcVpnIkeConfigStruct
+constexpr schema::Base kBases5[] = {{&NamedResource::describe, offsetof(VpcVpnIkeConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable5{{nullptr}, "VpcVpnIkeConfigInventory", kRows5, 10, kBases5, 1, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigInventory, L>::clear};
+constexpr schema::Row kRows6[] = {  // VpcVpnIkeConfigStruct
   {"Psk", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, Psk), schema::Location::Body, 0, nullptr},
   {"IkeVersion", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeVersion), schema::Location::Body, 0, nullptr},
   {"IkeMode", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, IkeMode), schema::Location::Body, 0, nullptr},
@@ -74,24 +103,24 @@ constexpr schema::Row kRows3[] = {  // VpcVpnIkeConfigStruct
   {"LocalId", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, LocalId), schema::Location::Body, 0, nullptr},
   {"RemoteId", schema::Local<std::string, L>::ref, offsetof(VpcVpnIkeConfigStruct, RemoteId), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable3{{nullptr}, "VpcVpnIkeConfigStruct", kRows3, 9, nullptr, 0, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::clear};
-constexpr schema::Row kRows4[] = {  // VpcVpnIpSecConfigInventory
+schema::LazyTable kTable6{{nullptr}, "VpcVpnIkeConfigStruct", kRows6, 9, nullptr, 0, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIkeConfigStruct, L>::clear};
+constexpr schema::Row kRows7[] = {  // VpcVpnIpSecConfigInventory
   {"accountName", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, accountName), schema::Location::Body, 0, nullptr},
   {"encodeAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, encodeAlgorithm), schema::Location::Body, 0, nullptr},
   {"authAlgorithm", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, authAlgorithm), schema::Location::Body, 0, nullptr},
   {"pfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigInventory, pfs), schema::Location::Body, 0, nullptr},
   {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIpSecConfigInventory, lifetime), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases4[] = {{&NamedResource::describe, offsetof(VpcVpnIpSecConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable4{{nullptr}, "VpcVpnIpSecConfigInventory", kRows4, 5, kBases4, 1, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::clear};
-constexpr schema::Row kRows5[] = {  // VpcVpnIpSecConfigStruct
+constexpr schema::Base kBases7[] = {{&NamedResource::describe, offsetof(VpcVpnIpSecConfigInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable7{{nullptr}, "VpcVpnIpSecConfigInventory", kRows7, 5, kBases7, 1, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigInventory, L>::clear};
+constexpr schema::Row kRows8[] = {  // VpcVpnIpSecConfigStruct
   {"IpsecEncAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecEncAlg), schema::Location::Body, 0, nullptr},
   {"IpsecAuthAlg", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecAuthAlg), schema::Location::Body, 0, nullptr},
   {"IpsecPfs", schema::Local<std::string, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecPfs), schema::Location::Body, 0, nullptr},
   {"IpsecLifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VpcVpnIpSecConfigStruct, IpsecLifetime), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable5{{nullptr}, "VpcVpnIpSecConfigStruct", kRows5, 4, nullptr, 0, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::clear};
-constexpr schema::Row kRows6[] = {  // VtepInventory
+schema::LazyTable kTable8{{nullptr}, "VpcVpnIpSecConfigStruct", kRows8, 4, nullptr, 0, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::make, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::destroy, &schema::ObjectOps<VpcVpnIpSecConfigStruct, L>::clear};
+constexpr schema::Row kRows9[] = {  // VtepInventory
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(VtepInventory, hostUuid), schema::Location::Body, 0, nullptr},
   {"vtepIp", schema::Local<std::string, L>::ref, offsetof(VtepInventory, vtepIp), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(VtepInventory, port), schema::Location::Body, 0, nullptr},
@@ -99,23 +128,23 @@ constexpr schema::Row kRows6[] = {  // VtepInventory
   {"physicalInterface", schema::Local<std::string, L>::ref, offsetof(VtepInventory, physicalInterface), schema::Location::Body, 0, nullptr},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(VtepInventory, poolUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases6[] = {{&Resource::describe, offsetof(VtepInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable6{{nullptr}, "VtepInventory", kRows6, 6, kBases6, 1, &schema::ObjectOps<VtepInventory, L>::make, &schema::ObjectOps<VtepInventory, L>::destroy, &schema::ObjectOps<VtepInventory, L>::clear};
-constexpr schema::Row kRows7[] = {  // WebhookInventory
+constexpr schema::Base kBases9[] = {{&Resource::describe, offsetof(VtepInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable9{{nullptr}, "VtepInventory", kRows9, 6, kBases9, 1, &schema::ObjectOps<VtepInventory, L>::make, &schema::ObjectOps<VtepInventory, L>::destroy, &schema::ObjectOps<VtepInventory, L>::clear};
+constexpr schema::Row kRows10[] = {  // WebhookInventory
   {"url", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, url), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, type), schema::Location::Body, 0, nullptr},
   {"opaque", schema::Local<std::string, L>::ref, offsetof(WebhookInventory, opaque), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases7[] = {{&NamedResource::describe, offsetof(WebhookInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable7{{nullptr}, "WebhookInventory", kRows7, 3, kBases7, 1, &schema::ObjectOps<WebhookInventory, L>::make, &schema::ObjectOps<WebhookInventory, L>::destroy, &schema::ObjectOps<WebhookInventory, L>::clear};
-constexpr schema::Row kRows8[] = {  // XmlHookInventory
+constexpr schema::Base kBases10[] = {{&NamedResource::describe, offsetof(WebhookInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable10{{nullptr}, "WebhookInventory", kRows10, 3, kBases10, 1, &schema::ObjectOps<WebhookInventory, L>::make, &schema::ObjectOps<WebhookInventory, L>::destroy, &schema::ObjectOps<WebhookInventory, L>::clear};
+constexpr schema::Row kRows11[] = {  // XmlHookInventory
   {"type", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, type), schema::Location::Body, 0, nullptr},
   {"hookScript", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, hookScript), schema::Location::Body, 0, nullptr},
   {"libvirtVersion", schema::Local<std::string, L>::ref, offsetof(XmlHookInventory, libvirtVersion), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases8[] = {{&NamedResource::describe, offsetof(XmlHookInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable8{{nullptr}, "XmlHookInventory", kRows8, 3, kBases8, 1, &schema::ObjectOps<XmlHookInventory, L>::make, &schema::ObjectOps<XmlHookInventory, L>::destroy, &schema::ObjectOps<XmlHookInventory, L>::clear};
-constexpr schema::Row kRows9[] = {  // XskyBlockVolumeInventory
+constexpr schema::Base kBases11[] = {{&NamedResource::describe, offsetof(XmlHookInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable11{{nullptr}, "XmlHookInventory", kRows11, 3, kBases11, 1, &schema::ObjectOps<XmlHookInventory, L>::make, &schema::ObjectOps<XmlHookInventory, L>::destroy, &schema::ObjectOps<XmlHookInventory, L>::clear};
+constexpr schema::Row kRows12[] = {  // XskyBlockVolumeInventory
   {"accessPathId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(XskyBlockVolumeInventory, accessPathId), schema::Location::Body, 0, nullptr},
   {"accessPathIqn", schema::Local<std::string, L>::ref, offsetof(XskyBlockVolumeInventory, accessPathIqn), schema::Location::Body, 0, nullptr},
   {"xskyStatus", schema::Local<std::string, L>::ref, offsetof(XskyBlockVolumeInventory, xskyStatus), schema::Location::Body, 0, nullptr},
@@ -125,14 +154,14 @@ constexpr schema::Row kRows9[] = {  // XskyBlockVolumeInventory
   {"maxTotalBw", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, maxTotalBw), schema::Location::Body, 0, nullptr},
   {"maxTotalIops", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(XskyBlockVolumeInventory, maxTotalIops), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases9[] = {{&BlockVolumeInventory::describe, offsetof(XskyBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
-schema::LazyTable kTable9{{nullptr}, "XskyBlockVolumeInventory", kRows9, 8, kBases9, 1, &schema::ObjectOps<XskyBlockVolumeInventory, L>::make, &schema::ObjectOps<XskyBlockVolumeInventory, L>::destroy, &schema::ObjectOps<XskyBlockVolumeInventory, L>::clear};
-constexpr schema::Row kRows10[] = {  // ZBoxBackupInventory
+constexpr schema::Base kBases12[] = {{&BlockVolumeInventory::describe, offsetof(XskyBlockVolumeInventory, uuid) - offsetof(BlockVolumeInventory, uuid)}};
+schema::LazyTable kTable12{{nullptr}, "XskyBlockVolumeInventory", kRows12, 8, kBases12, 1, &schema::ObjectOps<XskyBlockVolumeInventory, L>::make, &schema::ObjectOps<XskyBlockVolumeInventory, L>::destroy, &schema::ObjectOps<XskyBlockVolumeInventory, L>::clear};
+constexpr schema::Row kRows13[] = {  // ZBoxBackupInventory
   {"zBoxUuid", schema::Local<std::string, L>::ref, offsetof(ZBoxBackupInventory, zBoxUuid), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases10[] = {{&ExternalBackupInventory::describe, offsetof(ZBoxBackupInventory, uuid) - offsetof(ExternalBackupInventory, uuid)}};
-schema::LazyTable kTable10{{nullptr}, "ZBoxBackupInventory", kRows10, 1, kBases10, 1, &schema::ObjectOps<ZBoxBackupInventory, L>::make, &schema::ObjectOps<ZBoxBackupInventory, L>::destroy, &schema::ObjectOps<ZBoxBackupInventory, L>::clear};
-constexpr schema::Row kRows11[] = {  // ZBoxInventory
+constexpr schema::Base kBases13[] = {{&ExternalBackupInventory::describe, offsetof(ZBoxBackupInventory, uuid) - offsetof(ExternalBackupInventory, uuid)}};
+schema::LazyTable kTable13{{nullptr}, "ZBoxBackupInventory", kRows13, 1, kBases13, 1, &schema::ObjectOps<ZBoxBackupInventory, L>::make, &schema::ObjectOps<ZBoxBackupInventory, L>::destroy, &schema::ObjectOps<ZBoxBackupInventory, L>::clear};
+constexpr schema::Row kRows14[] = {  // ZBoxInventory
   {"name", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, name), schema::Location::Body, 0, nullptr},
   {"state", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, state), schema::Location::Body, 0, nullptr},
   {"status", schema::Local<std::string, L>::ref, offsetof(ZBoxInventory, status), schema::Location::Body, 0, nullptr},
@@ -141,206 +170,242 @@ constexpr schema::Row kRows11[] = {  // ZBoxInventory
   {"totalCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ZBoxInventory, totalCapacity), schema::Location::Body, 0, nullptr},
   {"availableCapacity", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ZBoxInventory, availableCapacity), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases11[] = {{&Resource::describe, offsetof(ZBoxInventory, uuid) - offsetof(Resource, uuid)}};
-schema::LazyTable kTable11{{nullptr}, "ZBoxInventory", kRows11, 7, kBases11, 1, &schema::ObjectOps<ZBoxInventory, L>::make, &schema::ObjectOps<ZBoxInventory, L>::destroy, &schema::ObjectOps<ZBoxInventory, L>::clear};
-constexpr schema::Row kRows12[] = {  // ZQLQueryResult
+constexpr schema::Base kBases14[] = {{&Resource::describe, offsetof(ZBoxInventory, uuid) - offsetof(Resource, uuid)}};
+schema::LazyTable kTable14{{nullptr}, "ZBoxInventory", kRows14, 7, kBases14, 1, &schema::ObjectOps<ZBoxInventory, L>::make, &schema::ObjectOps<ZBoxInventory, L>::destroy, &schema::ObjectOps<ZBoxInventory, L>::clear};
+constexpr schema::Row kRows15[] = {  // ZQLQueryResult
   {"results", schema::Local<Json, L>::ref, offsetof(ZQLQueryResult, results), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable12{{nullptr}, "ZQLQueryResult", kRows12, 1, nullptr, 0, &schema::ObjectOps<ZQLQueryResult, L>::make, &schema::ObjectOps<ZQLQueryResult, L>::destroy, &schema::ObjectOps<ZQLQueryResult, L>::clear};
-constexpr schema::Row kRows13[] = {  // ZoneInventory
+schema::LazyTable kTable15{{nullptr}, "ZQLQueryResult", kRows15, 1, nullptr, 0, &schema::ObjectOps<ZQLQueryResult, L>::make, &schema::ObjectOps<ZQLQueryResult, L>::destroy, &schema::ObjectOps<ZQLQueryResult, L>::clear};
+constexpr schema::Row kRows16[] = {  // ZoneInventory
   {"state", schema::Local<std::string, L>::ref, offsetof(ZoneInventory, state), schema::Location::Body, 0, nullptr},
   {"type", schema::Local<std::string, L>::ref, offsetof(ZoneInventory, type), schema::Location::Body, 0, nullptr},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(ZoneInventory, isDefault), schema::Location::Body, 0, nullptr},
 };
-constexpr schema::Base kBases13[] = {{&NamedResource::describe, offsetof(ZoneInventory, uuid) - offsetof(NamedResource, uuid)}};
-schema::LazyTable kTable13{{nullptr}, "ZoneInventory", kRows13, 3, kBases13, 1, &schema::ObjectOps<ZoneInventory, L>::make, &schema::ObjectOps<ZoneInventory, L>::destroy, &schema::ObjectOps<ZoneInventory, L>::clear};
-constexpr schema::Row kRows14[] = {  // InventoryReply<VpcVpnConnectionInventory>
+constexpr schema::Base kBases16[] = {{&NamedResource::describe, offsetof(ZoneInventory, uuid) - offsetof(NamedResource, uuid)}};
+schema::LazyTable kTable16{{nullptr}, "ZoneInventory", kRows16, 3, kBases16, 1, &schema::ObjectOps<ZoneInventory, L>::make, &schema::ObjectOps<ZoneInventory, L>::destroy, &schema::ObjectOps<ZoneInventory, L>::clear};
+constexpr schema::Row kRows17[] = {  // InventoryReply<VpcUserVpnGatewayInventory>
+  {"inventory", schema::Local<std::optional<VpcUserVpnGatewayInventory>, L>::ref, offsetof(InventoryReply<VpcUserVpnGatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable17{{nullptr}, "InventoryReply<VpcUserVpnGatewayInventory>", kRows17, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcUserVpnGatewayInventory>, L>::clear};
+constexpr schema::Row kRows18[] = {  // InventoryReply<VpcVirtualRouteEntryInventory>
+  {"inventory", schema::Local<std::optional<VpcVirtualRouteEntryInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouteEntryInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable18{{nullptr}, "InventoryReply<VpcVirtualRouteEntryInventory>", kRows18, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouteEntryInventory>, L>::clear};
+constexpr schema::Row kRows19[] = {  // InventoryReply<VpcVirtualRouterInventory>
+  {"inventory", schema::Local<std::optional<VpcVirtualRouterInventory>, L>::ref, offsetof(InventoryReply<VpcVirtualRouterInventory>, inventory), schema::Location::Body, 0, nullptr},
+};
+schema::LazyTable kTable19{{nullptr}, "InventoryReply<VpcVirtualRouterInventory>", kRows19, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVirtualRouterInventory>, L>::clear};
+constexpr schema::Row kRows20[] = {  // InventoryReply<VpcVpnConnectionInventory>
   {"inventory", schema::Local<std::optional<VpcVpnConnectionInventory>, L>::ref, offsetof(InventoryReply<VpcVpnConnectionInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable14{{nullptr}, "InventoryReply<VpcVpnConnectionInventory>", kRows14, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::clear};
-constexpr schema::Row kRows15[] = {  // InventoryReply<VpcVpnGatewayInventory>
+schema::LazyTable kTable20{{nullptr}, "InventoryReply<VpcVpnConnectionInventory>", kRows20, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnConnectionInventory>, L>::clear};
+constexpr schema::Row kRows21[] = {  // InventoryReply<VpcVpnGatewayInventory>
   {"inventory", schema::Local<std::optional<VpcVpnGatewayInventory>, L>::ref, offsetof(InventoryReply<VpcVpnGatewayInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable15{{nullptr}, "InventoryReply<VpcVpnGatewayInventory>", kRows15, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::clear};
-constexpr schema::Row kRows16[] = {  // InventoryReply<VpcVpnIkeConfigInventory>
+schema::LazyTable kTable21{{nullptr}, "InventoryReply<VpcVpnGatewayInventory>", kRows21, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnGatewayInventory>, L>::clear};
+constexpr schema::Row kRows22[] = {  // InventoryReply<VpcVpnIkeConfigInventory>
   {"inventory", schema::Local<std::optional<VpcVpnIkeConfigInventory>, L>::ref, offsetof(InventoryReply<VpcVpnIkeConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable16{{nullptr}, "InventoryReply<VpcVpnIkeConfigInventory>", kRows16, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::clear};
-constexpr schema::Row kRows17[] = {  // InventoryReply<VpcVpnIpSecConfigInventory>
+schema::LazyTable kTable22{{nullptr}, "InventoryReply<VpcVpnIkeConfigInventory>", kRows22, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIkeConfigInventory>, L>::clear};
+constexpr schema::Row kRows23[] = {  // InventoryReply<VpcVpnIpSecConfigInventory>
   {"inventory", schema::Local<std::optional<VpcVpnIpSecConfigInventory>, L>::ref, offsetof(InventoryReply<VpcVpnIpSecConfigInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable17{{nullptr}, "InventoryReply<VpcVpnIpSecConfigInventory>", kRows17, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::clear};
-constexpr schema::Row kRows18[] = {  // InventoryReply<VtepInventory>
+schema::LazyTable kTable23{{nullptr}, "InventoryReply<VpcVpnIpSecConfigInventory>", kRows23, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::make, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VpcVpnIpSecConfigInventory>, L>::clear};
+constexpr schema::Row kRows24[] = {  // InventoryReply<VtepInventory>
   {"inventory", schema::Local<std::optional<VtepInventory>, L>::ref, offsetof(InventoryReply<VtepInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable18{{nullptr}, "InventoryReply<VtepInventory>", kRows18, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::clear};
-constexpr schema::Row kRows19[] = {  // QueryReply<VtepInventory>
+schema::LazyTable kTable24{{nullptr}, "InventoryReply<VtepInventory>", kRows24, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::make, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<VtepInventory>, L>::clear};
+constexpr schema::Row kRows25[] = {  // QueryReply<VtepInventory>
   {"inventories", schema::Local<std::vector<VtepInventory>, L>::ref, offsetof(QueryReply<VtepInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<VtepInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable19{{nullptr}, "QueryReply<VtepInventory>", kRows19, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VtepInventory>, L>::make, &schema::ObjectOps<QueryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VtepInventory>, L>::clear};
-constexpr schema::Row kRows20[] = {  // InventoryReply<WebhookInventory>
+schema::LazyTable kTable25{{nullptr}, "QueryReply<VtepInventory>", kRows25, 2, nullptr, 0, &schema::ObjectOps<QueryReply<VtepInventory>, L>::make, &schema::ObjectOps<QueryReply<VtepInventory>, L>::destroy, &schema::ObjectOps<QueryReply<VtepInventory>, L>::clear};
+constexpr schema::Row kRows26[] = {  // InventoryReply<WebhookInventory>
   {"inventory", schema::Local<std::optional<WebhookInventory>, L>::ref, offsetof(InventoryReply<WebhookInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable20{{nullptr}, "InventoryReply<WebhookInventory>", kRows20, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::make, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::clear};
-constexpr schema::Row kRows21[] = {  // QueryReply<WebhookInventory>
+schema::LazyTable kTable26{{nullptr}, "InventoryReply<WebhookInventory>", kRows26, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::make, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<WebhookInventory>, L>::clear};
+constexpr schema::Row kRows27[] = {  // QueryReply<WebhookInventory>
   {"inventories", schema::Local<std::vector<WebhookInventory>, L>::ref, offsetof(QueryReply<WebhookInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<WebhookInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable21{{nullptr}, "QueryReply<WebhookInventory>", kRows21, 2, nullptr, 0, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::make, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::clear};
-constexpr schema::Row kRows22[] = {  // InventoryReply<XmlHookInventory>
+schema::LazyTable kTable27{{nullptr}, "QueryReply<WebhookInventory>", kRows27, 2, nullptr, 0, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::make, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<WebhookInventory>, L>::clear};
+constexpr schema::Row kRows28[] = {  // InventoryReply<XmlHookInventory>
   {"inventory", schema::Local<std::optional<XmlHookInventory>, L>::ref, offsetof(InventoryReply<XmlHookInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable22{{nullptr}, "InventoryReply<XmlHookInventory>", kRows22, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::clear};
-constexpr schema::Row kRows23[] = {  // QueryReply<XmlHookInventory>
+schema::LazyTable kTable28{{nullptr}, "InventoryReply<XmlHookInventory>", kRows28, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<XmlHookInventory>, L>::clear};
+constexpr schema::Row kRows29[] = {  // QueryReply<XmlHookInventory>
   {"inventories", schema::Local<std::vector<XmlHookInventory>, L>::ref, offsetof(QueryReply<XmlHookInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<XmlHookInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable23{{nullptr}, "QueryReply<XmlHookInventory>", kRows23, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::clear};
-constexpr schema::Row kRows24[] = {  // QueryReply<XskyBlockVolumeInventory>
+schema::LazyTable kTable29{{nullptr}, "QueryReply<XmlHookInventory>", kRows29, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::make, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XmlHookInventory>, L>::clear};
+constexpr schema::Row kRows30[] = {  // QueryReply<XskyBlockVolumeInventory>
   {"inventories", schema::Local<std::vector<XskyBlockVolumeInventory>, L>::ref, offsetof(QueryReply<XskyBlockVolumeInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<XskyBlockVolumeInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable24{{nullptr}, "QueryReply<XskyBlockVolumeInventory>", kRows24, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::clear};
-constexpr schema::Row kRows25[] = {  // QueryReply<ZBoxBackupInventory>
+schema::LazyTable kTable30{{nullptr}, "QueryReply<XskyBlockVolumeInventory>", kRows30, 2, nullptr, 0, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::make, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::destroy, &schema::ObjectOps<QueryReply<XskyBlockVolumeInventory>, L>::clear};
+constexpr schema::Row kRows31[] = {  // QueryReply<ZBoxBackupInventory>
   {"inventories", schema::Local<std::vector<ZBoxBackupInventory>, L>::ref, offsetof(QueryReply<ZBoxBackupInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZBoxBackupInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable25{{nullptr}, "QueryReply<ZBoxBackupInventory>", kRows25, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::clear};
-constexpr schema::Row kRows26[] = {  // InventoryReply<ZBoxInventory>
+schema::LazyTable kTable31{{nullptr}, "QueryReply<ZBoxBackupInventory>", kRows31, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxBackupInventory>, L>::clear};
+constexpr schema::Row kRows32[] = {  // InventoryReply<ZBoxInventory>
   {"inventory", schema::Local<std::optional<ZBoxInventory>, L>::ref, offsetof(InventoryReply<ZBoxInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable26{{nullptr}, "InventoryReply<ZBoxInventory>", kRows26, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::clear};
-constexpr schema::Row kRows27[] = {  // QueryReply<ZBoxInventory>
+schema::LazyTable kTable32{{nullptr}, "InventoryReply<ZBoxInventory>", kRows32, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZBoxInventory>, L>::clear};
+constexpr schema::Row kRows33[] = {  // QueryReply<ZBoxInventory>
   {"inventories", schema::Local<std::vector<ZBoxInventory>, L>::ref, offsetof(QueryReply<ZBoxInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZBoxInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable27{{nullptr}, "QueryReply<ZBoxInventory>", kRows27, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::clear};
-constexpr schema::Row kRows28[] = {  // InventoryReply<ZoneInventory>
+schema::LazyTable kTable33{{nullptr}, "QueryReply<ZBoxInventory>", kRows33, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::make, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZBoxInventory>, L>::clear};
+constexpr schema::Row kRows34[] = {  // InventoryReply<ZoneInventory>
   {"inventory", schema::Local<std::optional<ZoneInventory>, L>::ref, offsetof(InventoryReply<ZoneInventory>, inventory), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable28{{nullptr}, "InventoryReply<ZoneInventory>", kRows28, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::clear};
-constexpr schema::Row kRows29[] = {  // QueryReply<ZoneInventory>
+schema::LazyTable kTable34{{nullptr}, "InventoryReply<ZoneInventory>", kRows34, 1, nullptr, 0, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::make, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<InventoryReply<ZoneInventory>, L>::clear};
+constexpr schema::Row kRows35[] = {  // QueryReply<ZoneInventory>
   {"inventories", schema::Local<std::vector<ZoneInventory>, L>::ref, offsetof(QueryReply<ZoneInventory>, inventories), schema::Location::Body, 0, nullptr},
   {"total", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(QueryReply<ZoneInventory>, total), schema::Location::Body, 0, nullptr},
 };
-schema::LazyTable kTable29{{nullptr}, "QueryReply<ZoneInventory>", kRows29, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::make, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::clear};
+schema::LazyTable kTable35{{nullptr}, "QueryReply<ZoneInventory>", kRows35, 2, nullptr, 0, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::make, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::destroy, &schema::ObjectOps<QueryReply<ZoneInventory>, L>::clear};
 }  // namespace
 
-const schema::TypeDesc& VpcVpnConnectionInventory::describe() { return schema::lazyTable(kTable0); }
+const schema::TypeDesc& VpcUserVpnGatewayInventory::describe() { return schema::lazyTable(kTable0); }
+
+VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory() = default;
+VpcUserVpnGatewayInventory::VpcUserVpnGatewayInventory(VpcUserVpnGatewayInventory&&) noexcept = default;
+VpcUserVpnGatewayInventory::~VpcUserVpnGatewayInventory() = default;
+
+const schema::TypeDesc& VpcVirtualRouteEntryInventory::describe() { return schema::lazyTable(kTable1); }
+
+VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory() = default;
+VpcVirtualRouteEntryInventory::VpcVirtualRouteEntryInventory(VpcVirtualRouteEntryInventory&&) noexcept = default;
+VpcVirtualRouteEntryInventory::~VpcVirtualRouteEntryInventory() = default;
+
+const schema::TypeDesc& VpcVirtualRouterInventory::describe() { return schema::lazyTable(kTable2); }
+
+VpcVirtualRouterInventory::VpcVirtualRouterInventory() = default;
+VpcVirtualRouterInventory::VpcVirtualRouterInventory(VpcVirtualRouterInventory&&) noexcept = default;
+VpcVirtualRouterInventory::~VpcVirtualRouterInventory() = default;
+
+const schema::TypeDesc& VpcVpnConnectionInventory::describe() { return schema::lazyTable(kTable3); }
 
 VpcVpnConnectionInventory::VpcVpnConnectionInventory() = default;
 VpcVpnConnectionInventory::VpcVpnConnectionInventory(VpcVpnConnectionInventory&&) noexcept = default;
 VpcVpnConnectionInventory::~VpcVpnConnectionInventory() = default;
 
-const schema::TypeDesc& VpcVpnGatewayInventory::describe() { return schema::lazyTable(kTable1); }
+const schema::TypeDesc& VpcVpnGatewayInventory::describe() { return schema::lazyTable(kTable4); }
 
 VpcVpnGatewayInventory::VpcVpnGatewayInventory() = default;
 VpcVpnGatewayInventory::VpcVpnGatewayInventory(VpcVpnGatewayInventory&&) noexcept = default;
 VpcVpnGatewayInventory::~VpcVpnGatewayInventory() = default;
 
-const schema::TypeDesc& VpcVpnIkeConfigInventory::describe() { return schema::lazyTable(kTable2); }
+const schema::TypeDesc& VpcVpnIkeConfigInventory::describe() { return schema::lazyTable(kTable5); }
 
 VpcVpnIkeConfigInventory::VpcVpnIkeConfigInventory() = default;
 VpcVpnIkeConfigInventory::VpcVpnIkeConfigInventory(VpcVpnIkeConfigInventory&&) noexcept = default;
 VpcVpnIkeConfigInventory::~VpcVpnIkeConfigInventory() = default;
 
-const schema::TypeDesc& VpcVpnIkeConfigStruct::describe() { return schema::lazyTable(kTable3); }
+const schema::TypeDesc& VpcVpnIkeConfigStruct::describe() { return schema::lazyTable(kTable6); }
 
 VpcVpnIkeConfigStruct::VpcVpnIkeConfigStruct() = default;
 VpcVpnIkeConfigStruct::VpcVpnIkeConfigStruct(VpcVpnIkeConfigStruct&&) noexcept = default;
 VpcVpnIkeConfigStruct::~VpcVpnIkeConfigStruct() = default;
 
-const schema::TypeDesc& VpcVpnIpSecConfigInventory::describe() { return schema::lazyTable(kTable4); }
+const schema::TypeDesc& VpcVpnIpSecConfigInventory::describe() { return schema::lazyTable(kTable7); }
 
 VpcVpnIpSecConfigInventory::VpcVpnIpSecConfigInventory() = default;
 VpcVpnIpSecConfigInventory::VpcVpnIpSecConfigInventory(VpcVpnIpSecConfigInventory&&) noexcept = default;
 VpcVpnIpSecConfigInventory::~VpcVpnIpSecConfigInventory() = default;
 
-const schema::TypeDesc& VpcVpnIpSecConfigStruct::describe() { return schema::lazyTable(kTable5); }
+const schema::TypeDesc& VpcVpnIpSecConfigStruct::describe() { return schema::lazyTable(kTable8); }
 
 VpcVpnIpSecConfigStruct::VpcVpnIpSecConfigStruct() = default;
 VpcVpnIpSecConfigStruct::VpcVpnIpSecConfigStruct(VpcVpnIpSecConfigStruct&&) noexcept = default;
 VpcVpnIpSecConfigStruct::~VpcVpnIpSecConfigStruct() = default;
 
-const schema::TypeDesc& VtepInventory::describe() { return schema::lazyTable(kTable6); }
+const schema::TypeDesc& VtepInventory::describe() { return schema::lazyTable(kTable9); }
 
 VtepInventory::VtepInventory() = default;
 VtepInventory::VtepInventory(VtepInventory&&) noexcept = default;
 VtepInventory::~VtepInventory() = default;
 
-const schema::TypeDesc& WebhookInventory::describe() { return schema::lazyTable(kTable7); }
+const schema::TypeDesc& WebhookInventory::describe() { return schema::lazyTable(kTable10); }
 
 WebhookInventory::WebhookInventory() = default;
 WebhookInventory::WebhookInventory(WebhookInventory&&) noexcept = default;
 WebhookInventory::~WebhookInventory() = default;
 
-const schema::TypeDesc& XmlHookInventory::describe() { return schema::lazyTable(kTable8); }
+const schema::TypeDesc& XmlHookInventory::describe() { return schema::lazyTable(kTable11); }
 
 XmlHookInventory::XmlHookInventory() = default;
 XmlHookInventory::XmlHookInventory(XmlHookInventory&&) noexcept = default;
 XmlHookInventory::~XmlHookInventory() = default;
 
-const schema::TypeDesc& XskyBlockVolumeInventory::describe() { return schema::lazyTable(kTable9); }
+const schema::TypeDesc& XskyBlockVolumeInventory::describe() { return schema::lazyTable(kTable12); }
 
 XskyBlockVolumeInventory::XskyBlockVolumeInventory() = default;
 XskyBlockVolumeInventory::XskyBlockVolumeInventory(XskyBlockVolumeInventory&&) noexcept = default;
 XskyBlockVolumeInventory::~XskyBlockVolumeInventory() = default;
 
-const schema::TypeDesc& ZBoxBackupInventory::describe() { return schema::lazyTable(kTable10); }
+const schema::TypeDesc& ZBoxBackupInventory::describe() { return schema::lazyTable(kTable13); }
 
 ZBoxBackupInventory::ZBoxBackupInventory() = default;
 ZBoxBackupInventory::ZBoxBackupInventory(ZBoxBackupInventory&&) noexcept = default;
 ZBoxBackupInventory::~ZBoxBackupInventory() = default;
 
-const schema::TypeDesc& ZBoxInventory::describe() { return schema::lazyTable(kTable11); }
+const schema::TypeDesc& ZBoxInventory::describe() { return schema::lazyTable(kTable14); }
 
 ZBoxInventory::ZBoxInventory() = default;
 ZBoxInventory::ZBoxInventory(ZBoxInventory&&) noexcept = default;
 ZBoxInventory::~ZBoxInventory() = default;
 
-const schema::TypeDesc& ZQLQueryResult::describe() { return schema::lazyTable(kTable12); }
+const schema::TypeDesc& ZQLQueryResult::describe() { return schema::lazyTable(kTable15); }
 
 ZQLQueryResult::ZQLQueryResult() = default;
 ZQLQueryResult::ZQLQueryResult(ZQLQueryResult&&) noexcept = default;
 ZQLQueryResult::~ZQLQueryResult() = default;
 
-const schema::TypeDesc& ZoneInventory::describe() { return schema::lazyTable(kTable13); }
+const schema::TypeDesc& ZoneInventory::describe() { return schema::lazyTable(kTable16); }
 
 ZoneInventory::ZoneInventory() = default;
 ZoneInventory::ZoneInventory(ZoneInventory&&) noexcept = default;
 ZoneInventory::~ZoneInventory() = default;
 
-const schema::TypeDesc& VpcVpnConnectionInventory::describeInventoryReply() { return schema::lazyTable(kTable14); }
+const schema::TypeDesc& VpcUserVpnGatewayInventory::describeInventoryReply() { return schema::lazyTable(kTable17); }
 
-const schema::TypeDesc& VpcVpnGatewayInventory::describeInventoryReply() { return schema::lazyTable(kTable15); }
+const schema::TypeDesc& VpcVirtualRouteEntryInventory::describeInventoryReply() { return schema::lazyTable(kTable18); }
 
-const schema::TypeDesc& VpcVpnIkeConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable16); }
+const schema::TypeDesc& VpcVirtualRouterInventory::describeInventoryReply() { return schema::lazyTable(kTable19); }
 
-const schema::TypeDesc& VpcVpnIpSecConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable17); }
+const schema::TypeDesc& VpcVpnConnectionInventory::describeInventoryReply() { return schema::lazyTable(kTable20); }
 
-const schema::TypeDesc& VtepInventory::describeInventoryReply() { return schema::lazyTable(kTable18); }
+const schema::TypeDesc& VpcVpnGatewayInventory::describeInventoryReply() { return schema::lazyTable(kTable21); }
 
-const schema::TypeDesc& VtepInventory::describeQueryReply() { return schema::lazyTable(kTable19); }
+const schema::TypeDesc& VpcVpnIkeConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable22); }
 
-const schema::TypeDesc& WebhookInventory::describeInventoryReply() { return schema::lazyTable(kTable20); }
+const schema::TypeDesc& VpcVpnIpSecConfigInventory::describeInventoryReply() { return schema::lazyTable(kTable23); }
 
-const schema::TypeDesc& WebhookInventory::describeQueryReply() { return schema::lazyTable(kTable21); }
+const schema::TypeDesc& VtepInventory::describeInventoryReply() { return schema::lazyTable(kTable24); }
 
-const schema::TypeDesc& XmlHookInventory::describeInventoryReply() { return schema::lazyTable(kTable22); }
+const schema::TypeDesc& VtepInventory::describeQueryReply() { return schema::lazyTable(kTable25); }
 
-const schema::TypeDesc& XmlHookInventory::describeQueryReply() { return schema::lazyTable(kTable23); }
+const schema::TypeDesc& WebhookInventory::describeInventoryReply() { return schema::lazyTable(kTable26); }
 
-const schema::TypeDesc& XskyBlockVolumeInventory::describeQueryReply() { return schema::lazyTable(kTable24); }
+const schema::TypeDesc& WebhookInventory::describeQueryReply() { return schema::lazyTable(kTable27); }
 
-const schema::TypeDesc& ZBoxBackupInventory::describeQueryReply() { return schema::lazyTable(kTable25); }
+const schema::TypeDesc& XmlHookInventory::describeInventoryReply() { return schema::lazyTable(kTable28); }
 
-const schema::TypeDesc& ZBoxInventory::describeInventoryReply() { return schema::lazyTable(kTable26); }
+const schema::TypeDesc& XmlHookInventory::describeQueryReply() { return schema::lazyTable(kTable29); }
 
-const schema::TypeDesc& ZBoxInventory::describeQueryReply() { return schema::lazyTable(kTable27); }
+const schema::TypeDesc& XskyBlockVolumeInventory::describeQueryReply() { return schema::lazyTable(kTable30); }
 
-const schema::TypeDesc& ZoneInventory::describeInventoryReply() { return schema::lazyTable(kTable28); }
+const schema::TypeDesc& ZBoxBackupInventory::describeQueryReply() { return schema::lazyTable(kTable31); }
 
-const schema::TypeDesc& ZoneInventory::describeQueryReply() { return schema::lazyTable(kTable29); }
+const schema::TypeDesc& ZBoxInventory::describeInventoryReply() { return schema::lazyTable(kTable32); }
+
+const schema::TypeDesc& ZBoxInventory::describeQueryReply() { return schema::lazyTable(kTable33); }
+
+const schema::TypeDesc& ZoneInventory::describeInventoryReply() { return schema::lazyTable(kTable34); }
+
+const schema::TypeDesc& ZoneInventory::describeQueryReply() { return schema::lazyTable(kTable35); }
 
 }  // namespace zstack

@@ -64,7 +64,8 @@ Json sample(const schema::FieldDesc& f, schema::TypeRef type, int depth) {
       return Json(std::move(a));
     }
     case schema::Kind::List: {
-      schema::FieldDesc elem;  // constraints of the list apply to the list, not its elements
+      schema::FieldDesc elem;  // constraints of the list apply to the list, valid values to each element
+      elem.constraints.validValues = c.validValues;
       Json::Array a;
       a.push_back(sample(elem, t.element, depth));
       return Json(std::move(a));

@@ -42,8 +42,8 @@ class ImportFixtures(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(os.path.join(self.out, "actions"))),
                          ["MakeThing.json", "QueryThing.json"])
         self.assertEqual(sorted(os.listdir(os.path.join(self.out, "types"))),
-                         ["BaseInventory.json", "MakeThingResult.json", "QueryThingResult.json",
-                          "ThingInventory.json", "ThingState@sdk.json",
+                         ["BaseInventory.json", "MakeThingResult.json", "PartAO.json",
+                          "QueryThingResult.json", "ThingInventory.json", "ThingState@sdk.json",
                           "ThingState@zwatch.json"])
 
     def test_rest_info(self):
@@ -121,8 +121,40 @@ class ImportFixtures(unittest.TestCase):
         self.assertEqual(inv_f["elementType"], "ThingInventory")
         self.assertTrue(inv_f["typeSource"].endswith("/APIQueryThingReply.java"))
         mk = load(self.out, "types", "MakeThingResult.json")
-        self.assertEqual(mk["fields"], [{"name": "inventory", "type": "ThingInventory",
-                                         "ref": "ThingInventory"}])
+        self.assertEqual(mk["fields"][0], {"name": "inventory", "type": "ThingInventory",
+                                           "ref": "ThingInventory"})
+        # the reply sends its `thingKinds` as `kinds` (@RestResponse fieldsTo)
+        self.assertEqual(mk["fields"][1], {
+            "name": "kinds", "type": "java.util.List", "elementType": "String",
+            "serverType": "List<String>",
+            "typeSource": "server:header/src/main/java/org/zstack/header/thing/APIMakeThingEvent.java"})
+
+    def test_param_types_from_the_server_message(self):
+        msg = "header/src/main/java/org/zstack/header/thing/APIMakeThingMsg.java"
+        p = self.params("MakeThing")
+        self.assertEqual((p["tags"]["elementType"], p["tags"]["serverType"], p["tags"]["typeSource"]),
+                         ("PartAO", "List<PartAO>", "server:" + msg))
+        self.assertEqual((p["labels"]["keyType"], p["labels"]["elementType"]), ("String", "String"))
+        self.assertNotIn("typeSource", p["name"])  # typed by the SDK already
+        # the nested class the element type names becomes a type of its own
+        part = load(self.out, "types", "PartAO.json")
+        self.assertEqual((part["origin"], part["javaClass"], part["sourcePath"]),
+                         ("server", "APIMakeThingMsg.PartAO", msg))
+        self.assertEqual(part["usedByParams"], ["MakeThing.tags"])
+        f = {x["name"]: x for x in part["fields"]}
+        self.assertEqual(list(f), ["name", "size", "notes"])  # the static constant is not a field
+        self.assertEqual((f["size"]["type"], f["notes"]["elementType"]), ("long", "String"))
+        self.assertEqual(self.source["counts"]["serverNestedClasses"], 1)
+        # QueryThing's server message has no such params: only raw containers are refined
+        q = {x["name"]: x for x in load(self.out, "actions", "QueryThing.json")["params"]}
+        self.assertTrue(all("typeSource" not in x for x in q.values()))
+
+    def test_rest_response_renames(self):
+        self.assertEqual(import_zstack.rest_response_renames(
+            '@RestResponse(fieldsTo = {"all", "types=l2NetworkTypes"})\n@Deprecated\n'),
+            {"types": "l2NetworkTypes"})
+        self.assertEqual(import_zstack.rest_response_renames('@RestResponse(allTo = "inventory")\n'), {})
+        self.assertEqual(import_zstack.rest_response_renames("public class X"), {})
 
     def test_enums_and_collisions(self):
         self.assertEqual(load(self.out, "types", "ThingState@sdk.json")["constants"],
@@ -137,10 +169,10 @@ class ImportFixtures(unittest.TestCase):
         s = load(self.out, "SOURCE.json")
         self.assertEqual(s["commit"], "0" * 40)
         c = s["counts"]
-        self.assertEqual((c["actions"], c["types"], c["enums"], c["queryActions"]), (2, 6, 2, 1))
+        self.assertEqual((c["actions"], c["types"], c["enums"], c["queryActions"]), (2, 7, 2, 1))  # PartAO too
         self.assertEqual(c["bodyKey"], {"": 1, "null": 1})
         self.assertEqual(c["noSessionActions"], ["QueryThing"])
-        self.assertEqual(c["containerFieldsByTypeSource"], {"sdk": 1, "sdk-raw": 1, "server": 3})
+        self.assertEqual(c["containerFieldsByTypeSource"], {"sdk": 1, "sdk-raw": 1, "server": 5})  # + kinds, PartAO.notes
         pw = load(self.out, "password-hashing.json")
         self.assertEqual([(e["action"], e["param"], e["hashing"]) for e in pw["params"]],
                          [("MakeThing", "password", "unknown")])

@@ -115,7 +115,13 @@ std::optional<Json> valueFor(const schema::FieldDesc& f, const std::string& path
     case schema::Kind::List:
       if (t->element().kind == schema::Kind::String)
         return Json(Json::Array{Json(c.validValues.empty() ? std::string("a") : c.validValues.front())});
-      if (t->element().kind == schema::Kind::Object) return Json(Json::Array{Json(Json::Object{})});
+      if (t->element().kind == schema::Kind::Object) {  // one default element, as the SDK encodes it
+        const schema::TypeDesc& e = t->element();
+        void* p = e.make();
+        Json j = codec::toJson(e, p);
+        e.destroy(p);
+        return Json(Json::Array{std::move(j)});
+      }
       return std::nullopt;
     case schema::Kind::Map:
       if (t->element().kind == schema::Kind::String) return Json(Json::Object{{"k", Json("v")}});
@@ -399,7 +405,8 @@ Json sample(const Json& field, int depth, const std::string& owner) {
   const std::string elem = str(field, "elementType");
   if (list) {
     if (!elem.empty()) return Json(Json::Array{sampleOfJava(elem, name, nullptr, depth)});
-    if (name.size() > 5 && name.compare(name.size() - 5, 5, "Uuids") == 0) return Json(Json::Array{Json("u-" + name)});
+    if (name == "uuids" || (name.size() > 5 && name.compare(name.size() - 5, 5, "Uuids") == 0))
+      return Json(Json::Array{Json("u-" + name)});  // ZStack uuids are strings
     return Json(Json::Array{Json(Json::Object{{"any", Json(1)}})});
   }
   if (map) {
@@ -451,23 +458,58 @@ TEST_CASE("every reply type decodes a fully populated reply and prints it back",
   CHECK(checked >= 1700);
 }
 
+TEST_CASE("raw list and map parameters take their element types from the server's API message", "[api]") {
+  // upstream: `java.util.List dataDiskSizes` in the SDK, `List<Long> dataDiskSizes` in
+  // APICreateVmInstanceMsg. The typed member must be the server's type, spelled as the API's
+  // type names are ("List<Long>", "Map<String,List<String>>", "List<DiskAO>").
+  const auto& F = facts();
+  std::size_t checked = 0, nested = 0;
+  for (const auto& [key, a] : F.actions) {
+    const std::string name = str(a, "name");
+    if (F.documented.count(name)) continue;  // the manual's types win there
+    const ActionSpec* spec = catalog::find(name);
+    REQUIRE(spec != nullptr);
+    for (const Json* p : apiParams(a)) {
+      if (str(*p, "typeSource").rfind("server:", 0) != 0) continue;
+      INFO(name << "." << str(*p, "name") << " server type " << str(*p, "serverType"));
+      std::string want;
+      for (char ch : str(*p, "serverType"))
+        if (ch != ' ') want += ch;
+      for (const char* set : {"HashSet<", "Set<", "ArrayList<", "Collection<"})
+        for (auto at = want.find(set); at != std::string::npos; at = want.find(set))
+          want.replace(at, std::char_traits<char>::length(set), "List<");
+      const schema::FieldDesc* f = spec->params().field(str(*p, "name"));
+      REQUIRE(f != nullptr);
+      const schema::TypeDesc* t = &f->type();
+      if (t->kind == schema::Kind::Optional) t = &t->element();
+      CHECK(t->name == want);
+      if (F.types.count(str(*p, "elementType")) && str(F.types.at(str(*p, "elementType")), "origin") == "server") ++nested;
+      ++checked;
+    }
+  }
+  CHECK(checked >= 45);
+  CHECK(nested >= 3);  // DiskAO, VmNicSecurityGroupRefAO, SecurityGroupRulePriorityAO
+}
+
 TEST_CASE("a dynamic JSON parameter of a GET travels as RestServer reads typed ones", "[api]") {
-  // GetVmDeviceAddress.resourceTypes is a raw List upstream (a Json member here): its elements
-  // must be repeated pairs, not one JSON text the server would take as a single element.
-  const ActionSpec* spec = catalog::find("GetVmDeviceAddress");
+  // GetMdevDeviceCandidates.types is a raw List upstream, with no public server class to type
+  // it (a Json member here): its elements must be repeated pairs, not one JSON text the server
+  // would take as a single element.
+  const ActionSpec* spec = catalog::find("GetMdevDeviceCandidates");
   REQUIRE(spec != nullptr);
   REQUIRE(spec->method == HttpMethod::Get);
+  REQUIRE(spec->params().field("types")->type().kind == schema::Kind::Optional);
+  REQUIRE(spec->params().field("types")->type().element().kind == schema::Kind::Json);
   catalog::DynamicAction a(*spec);
-  REQUIRE_FALSE(a.set("uuid", Json("0123456789abcdef0123456789abcdef")));
-  REQUIRE_FALSE(a.set("resourceTypes", *Json::parse(R"(["VolumeVO","Vm VO"])")));
+  REQUIRE_FALSE(a.set("types", *Json::parse(R"(["VolumeVO","Vm VO"])")));
   const core::Wire w = core::buildWire(*spec, a.raw());
-  CHECK(w.query.find("resourceTypes=VolumeVO&resourceTypes=Vm%20VO") != std::string::npos);
+  CHECK(w.query.find("types=VolumeVO&types=Vm%20VO") != std::string::npos);
   CHECK(w.query.find("%5B") == std::string::npos);  // no '[': not JSON text
 
-  REQUIRE_FALSE(a.set("resourceTypes", *Json::parse(R"({"a":"x","b":2})")));
+  REQUIRE_FALSE(a.set("types", *Json::parse(R"({"a":"x","b":2})")));
   const core::Wire m = core::buildWire(*spec, a.raw());
-  CHECK(m.query.find("resourceTypes.a=x&resourceTypes.b=2") != std::string::npos);
+  CHECK(m.query.find("types.a=x&types.b=2") != std::string::npos);
 
-  REQUIRE_FALSE(a.set("resourceTypes", Json("VolumeVO")));
-  CHECK(core::buildWire(*spec, a.raw()).query.find("resourceTypes=VolumeVO") != std::string::npos);
+  REQUIRE_FALSE(a.set("types", Json("VolumeVO")));
+  CHECK(core::buildWire(*spec, a.raw()).query.find("types=VolumeVO") != std::string::npos);
 }

@@ -12,6 +12,7 @@
 #include "zstack/types/CheckResourcePermissionResult.hpp"
 #include "zstack/types/GetAccountQuotaUsageResult.hpp"
 #include "zstack/types/PolicyInventory.hpp"
+#include "zstack/types/PolicyStatement.hpp"
 #include "zstack/types/QuotaInventory.hpp"
 #include "zstack/types/SessionInventory.hpp"
 #include "zstack/types/SharedResourceInventory.hpp"
@@ -126,7 +127,7 @@ struct AttachPolicyToUserGroupAction : Action<AttachPolicyToUserGroupAction, Emp
 /// From the Java SDK's `CheckApiPermissionAction.java`.
 struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermissionResult> {
   std::optional<std::string> userUuid;  ///< Optional.
-  std::optional<Json> apiNames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> apiNames;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -199,7 +200,7 @@ struct CreateAccountAction : Action<CreateAccountAction, InventoryReply<AccountI
 struct CreatePolicyAction : Action<CreatePolicyAction, InventoryReply<PolicyInventory>> {
   std::string name;  ///< Required; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
-  std::optional<Json> statements;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<PolicyStatement> statements;  ///< Required; not empty.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -483,7 +484,7 @@ struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInven
   std::optional<std::string> accountName;  ///< Optional.
   std::string userName;  ///< Required.
   std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
-  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::map<std::string, std::string>> clientInfo;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -63,7 +63,7 @@ struct AddAliyunEbsBackupStorageAction : Action<AddAliyunEbsBackupStorageAction,
 /// Reply: \ref InventoryReply of \ref BackupStorageInventory.
 /// From the Java SDK's `AddCephBackupStorageAction.java`.
 struct AddCephBackupStorageAction : Action<AddCephBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<Json> monUrls;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monUrls;  ///< Required.
   std::optional<std::string> poolName;  ///< Optional; at most 255 characters.
   std::optional<std::string> url;  ///< Optional; at most 2048 characters.
   std::string name;  ///< Required; at most 255 characters.
@@ -189,7 +189,7 @@ struct AddImageStoreBackupStorageAction : Action<AddImageStoreBackupStorageActio
 /// From the Java SDK's `AddMonToCephBackupStorageAction.java`.
 struct AddMonToCephBackupStorageAction : Action<AddMonToCephBackupStorageAction, InventoryReply<CephBackupStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monUrls;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -752,7 +752,7 @@ struct RecoveryImageFromImageStoreBackupStorageAction : Action<RecoveryImageFrom
 /// From the Java SDK's `RemoveMonFromCephBackupStorageAction.java`.
 struct RemoveMonFromCephBackupStorageAction : Action<RemoveMonFromCephBackupStorageAction, InventoryReply<CephBackupStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monHostnames;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -774,7 +774,7 @@ struct RemoveMonFromCephBackupStorageAction : Action<RemoveMonFromCephBackupStor
 /// Reply: \ref EmptyReply (`{}`).
 /// From the Java SDK's `SetImageStoreBackupStorageQuotaAction.java`.
 struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorageQuotaAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> uuids;  ///< Optional.
   std::optional<std::int64_t> maxCapacity;  ///< Required; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 

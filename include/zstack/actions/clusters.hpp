@@ -552,8 +552,8 @@ struct UpdateClusterDRSAction : Action<UpdateClusterDRSAction, InventoryReply<Cl
 struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<LongJobInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> hostUuid;  ///< Optional.
-  std::optional<Json> excludePackages;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> updatePackages;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> excludePackages;  ///< Optional; not empty.
+  std::optional<std::vector<std::string>> updatePackages;  ///< Optional; not empty.
   std::optional<std::string> releaseVersion;  ///< Optional; not empty.
   std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
   std::optional<std::string> resourceUuid;  ///< Optional.

@@ -20,7 +20,7 @@ namespace zstack {
 /// Reply: \ref GetChainTaskResult.
 /// From the Java SDK's `GetChainTaskAction.java`.
 struct GetChainTaskAction : Action<GetChainTaskAction, GetChainTaskResult> {
-  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> syncSignatures;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -266,7 +266,7 @@ struct QueryVRouterFlowMeterNetworkAction : QueryAction<QueryVRouterFlowMeterNet
 /// Reply: \ref EmptyReply (`{}`).
 /// From the Java SDK's `RemoveVRouterNetworksFromFlowMeterAction.java`.
 struct RemoveVRouterNetworksFromFlowMeterAction : Action<RemoveVRouterNetworksFromFlowMeterAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 

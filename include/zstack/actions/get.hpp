@@ -65,7 +65,7 @@ struct GetSSOClientAction : Action<GetSSOClientAction, GetSSOClientResult> {
 /// Reply: \ref GetVmSchedulingRulesExecuteStateResult.
 /// From the Java SDK's `GetVmSchedulingRulesExecuteStateAction.java`.
 struct GetVmSchedulingRulesExecuteStateAction : Action<GetVmSchedulingRulesExecuteStateAction, GetVmSchedulingRulesExecuteStateResult> {
-  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -543,7 +543,7 @@ struct GetHostResourceAllocationAction : Action<GetHostResourceAllocationAction,
 /// From the Java SDK's `GetHostTaskAction.java`.
 struct GetHostTaskAction : Action<GetHostTaskAction, GetChainTaskResult> {
   std::vector<std::string> hostUuids;  ///< Required; not empty.
-  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> syncSignatures;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

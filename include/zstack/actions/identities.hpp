@@ -5,6 +5,7 @@
 #include "zstack/action.hpp"
 #include "zstack/query.hpp"
 #include "zstack/replies.hpp"
+#include "zstack/types/PolicyStatement.hpp"
 #include "zstack/types/RoleInventory.hpp"
 
 #include <cstdint>
@@ -22,7 +23,7 @@ namespace zstack {
 /// From the Java SDK's `identity/role/api/AddPolicyStatementsToRoleAction.java`.
 struct AddPolicyStatementsToRoleAction : Action<AddPolicyStatementsToRoleAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> statements;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<PolicyStatement> statements;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -115,7 +116,7 @@ struct ChangeRoleStateAction : Action<ChangeRoleStateAction, InventoryReply<Role
 struct CreateRoleAction : Action<CreateRoleAction, InventoryReply<RoleInventory>> {
   std::string name;  ///< Required; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
-  std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<PolicyStatement>> statements;  ///< Optional.
   std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
   std::optional<std::string> identity;  ///< Optional; at most 255 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
@@ -260,7 +261,7 @@ struct UpdateRoleAction : Action<UpdateRoleAction, InventoryReply<RoleInventory>
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> name;  ///< Optional; at most 255 characters.
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
-  std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<PolicyStatement>> statements;  ///< Optional.
   std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 

@@ -570,7 +570,7 @@ struct DetachL2NetworkFromClusterAction : Action<DetachL2NetworkFromClusterActio
 /// From the Java SDK's `GetCandidateClustersForAttachingL2NetworkAction.java`.
 struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClustersForAttachingL2NetworkAction, GetCandidateClustersForAttachingL2NetworkResult> {
   std::string l2NetworkUuid;  ///< Path variable; required.
-  std::optional<Json> clusterTypes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> clusterTypes;  ///< Optional.
   std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
   std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.

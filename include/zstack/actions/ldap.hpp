@@ -218,7 +218,7 @@ struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
   std::string password;  ///< Required; secret: never logged.
   std::optional<std::string> verifyCode;  ///< Optional.
   std::optional<std::string> captchaUuid;  ///< Optional.
-  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::map<std::string, std::string>> clientInfo;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

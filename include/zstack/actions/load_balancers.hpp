@@ -58,8 +58,8 @@ struct AddAccessControlListToLoadBalancerAction : Action<AddAccessControlListToL
 /// From the Java SDK's `AddBackendServerToServerGroupAction.java`.
 struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
   std::string serverGroupUuid;  ///< Path variable; required; not empty.
-  std::optional<Json> vmNics;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::map<std::string, std::string>>> vmNics;  ///< Optional.
+  std::optional<std::vector<std::map<std::string, std::string>>> servers;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -196,8 +196,8 @@ struct ChangeAccessControlListServerGroupAction : Action<ChangeAccessControlList
 /// From the Java SDK's `ChangeLoadBalancerBackendServerAction.java`.
 struct ChangeLoadBalancerBackendServerAction : Action<ChangeLoadBalancerBackendServerAction, InventoryReply<LoadBalancerServerGroupInventory>> {
   std::string serverGroupUuid;  ///< Path variable; required; not empty.
-  std::optional<Json> vmNics;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::map<std::string, std::string>>> vmNics;  ///< Optional.
+  std::optional<std::vector<std::map<std::string, std::string>>> servers;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -238,12 +238,12 @@ struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerActio
   std::optional<std::string> sessionPersistence;  ///< Optional; one of `disable`, `iphash`, `insert`, `rewrite` (case-insensitive).
   std::optional<std::int32_t> sessionIdleTimeout;  ///< Optional; range [30, 3600].
   std::optional<std::string> cookieName;  ///< Optional; at most 20 characters; must match `[A-Za-z0-9_-]+` (checked by the server, not here).
-  std::optional<Json> httpVersions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> httpVersions;  ///< Optional.
   std::optional<std::string> httpRedirectHttps;  ///< Optional; one of `disable`, `enable` (case-insensitive).
   std::optional<std::int32_t> redirectPort;  ///< Optional; range [1, 65535].
   std::optional<std::int32_t> statusCode;  ///< Optional; one of `301`, `302`, `303`, `307`, `308` (case-insensitive).
   std::optional<std::string> tcpProxyProtocol;  ///< Optional.
-  std::optional<Json> httpCompressAlgos;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> httpCompressAlgos;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -860,7 +860,7 @@ struct RemoveAccessControlListFromLoadBalancerAction : Action<RemoveAccessContro
 struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFromServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
   std::string serverGroupUuid;  ///< Path variable; required; not empty.
   std::optional<std::vector<std::string>> vmNicUuids;  ///< Optional.
-  std::optional<Json> serverIps;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> serverIps;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -74,8 +74,8 @@ struct LogInAction : Action<LogInAction, InventoryReply<SessionInventory>> {
   std::string loginType;  ///< Required.
   std::optional<std::string> captchaUuid;  ///< Optional.
   std::optional<std::string> verifyCode;  ///< Optional.
-  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> properties;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::map<std::string, std::string>> clientInfo;  ///< Optional.
+  std::optional<std::map<std::string, std::string>> properties;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -150,7 +150,7 @@ struct CreateMonitorTriggerAction : Action<CreateMonitorTriggerAction, Inventory
 /// Reply: \ref EmptyReply (`{}`).
 /// From the Java SDK's `DeleteAlertAction.java`.
 struct DeleteAlertAction : Action<DeleteAlertAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 

@@ -140,7 +140,7 @@ struct AddBlockPrimaryStorageAction : Action<AddBlockPrimaryStorageAction, Inven
 /// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
 /// From the Java SDK's `AddCephPrimaryStorageAction.java`.
 struct AddCephPrimaryStorageAction : Action<AddCephPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::optional<Json> monUrls;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monUrls;  ///< Required.
   std::optional<std::string> rootVolumePoolName;  ///< Optional; at most 255 characters.
   std::optional<std::string> dataVolumePoolName;  ///< Optional; at most 255 characters.
   std::optional<std::string> imageCachePoolName;  ///< Optional; at most 255 characters.
@@ -290,7 +290,7 @@ struct AddMiniStorageAction : Action<AddMiniStorageAction, InventoryReply<Primar
 /// From the Java SDK's `AddMonToCephPrimaryStorageAction.java`.
 struct AddMonToCephPrimaryStorageAction : Action<AddMonToCephPrimaryStorageAction, InventoryReply<CephPrimaryStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monUrls;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -864,7 +864,7 @@ struct GetPrimaryStorageTypesAction : Action<GetPrimaryStorageTypesAction, GetPr
 /// From the Java SDK's `GetPrimaryStorageUsageReportAction.java`.
 struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportAction, GetPrimaryStorageUsageReportResult> {
   std::string primaryStorageUuid;  ///< Path variable; required.
-  std::optional<Json> uris;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> uris;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -1359,7 +1359,7 @@ struct RefreshSharedblockDeviceCapacityAction : Action<RefreshSharedblockDeviceC
 /// From the Java SDK's `RemoveMonFromCephPrimaryStorageAction.java`.
 struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimaryStorageAction, InventoryReply<CephPrimaryStorageInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> monHostnames;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -43,7 +43,7 @@ struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAc
 /// Reply: \ref GetResourceNamesResult.
 /// From the Java SDK's `GetResourceNamesAction.java`.
 struct GetResourceNamesAction : Action<GetResourceNamesAction, GetResourceNamesResult> {
-  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -188,7 +188,7 @@ struct QueryVRouterOspfNetworkAction : QueryAction<QueryVRouterOspfNetworkAction
 /// Reply: \ref EmptyReply (`{}`).
 /// From the Java SDK's `RemoveVRouterNetworksFromOspfAreaAction.java`.
 struct RemoveVRouterNetworksFromOspfAreaAction : Action<RemoveVRouterNetworksFromOspfAreaAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 

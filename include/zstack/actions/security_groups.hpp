@@ -8,9 +8,11 @@
 #include "zstack/types/SecurityGroupInventory.hpp"
 #include "zstack/types/SecurityGroupRuleAO.hpp"
 #include "zstack/types/SecurityGroupRuleInventory.hpp"
+#include "zstack/types/SecurityGroupRulePriorityAO.hpp"
 #include "zstack/types/SetVmNicSecurityGroupResult.hpp"
 #include "zstack/types/ValidateSecurityGroupRuleResult.hpp"
 #include "zstack/types/VmNicInventory.hpp"
+#include "zstack/types/VmNicSecurityGroupRefAO.hpp"
 #include "zstack/types/VmNicSecurityGroupRefInventory.hpp"
 #include "zstack/types/VmNicSecurityPolicyInventory.hpp"
 
@@ -417,7 +419,7 @@ struct QueryVmNicSecurityPolicyAction : QueryAction<QueryVmNicSecurityPolicyActi
 /// From the Java SDK's `SetVmNicSecurityGroupAction.java`.
 struct SetVmNicSecurityGroupAction : Action<SetVmNicSecurityGroupAction, SetVmNicSecurityGroupResult> {
   std::string vmNicUuid;  ///< Path variable; required; not empty.
-  std::optional<Json> refs;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<VmNicSecurityGroupRefAO> refs;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -464,7 +466,7 @@ struct UpdateSecurityGroupAction : Action<UpdateSecurityGroupAction, InventoryRe
 struct UpdateSecurityGroupRulePriorityAction : Action<UpdateSecurityGroupRulePriorityAction, InventoryReply<SecurityGroupInventory>> {
   std::string securityGroupUuid;  ///< Path variable; required; not empty.
   std::string type;  ///< Required; not empty; one of `Ingress`, `Egress` (case-insensitive).
-  std::optional<Json> rules;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<SecurityGroupRulePriorityAO> rules;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -48,7 +48,7 @@ struct CreateSystemTagAction : Action<CreateSystemTagAction, InventoryReply<Syst
 struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsResult> {
   std::string resourceType;  ///< Required.
   std::string resourceUuid;  ///< Path variable; required.
-  std::optional<Json> tags;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> tags;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -9,6 +9,7 @@
 #include "zstack/types/CloneVmInstanceResult.hpp"
 #include "zstack/types/CreateFaultToleranceVmInstanceResult.hpp"
 #include "zstack/types/DescribeVmInstanceRecoveryPointResult.hpp"
+#include "zstack/types/DiskAO.hpp"
 #include "zstack/types/ExecuteGuestVmCommandResult.hpp"
 #include "zstack/types/GetAttachablePublicL3ForVRouterResult.hpp"
 #include "zstack/types/GetCandidateAffinityGroupForCreatingVmResult.hpp"
@@ -477,7 +478,7 @@ struct CreateVmInstanceAction : Action<CreateVmInstanceAction, InventoryReply<Vm
   std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
   std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
   std::optional<std::int64_t> rootDiskSize;  ///< Optional.
-  std::optional<Json> dataDiskSizes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::int64_t>> dataDiskSizes;  ///< Optional.
   std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional.
   std::optional<std::string> zoneUuid;  ///< Optional.
   std::optional<std::string> clusterUuid;  ///< Optional.
@@ -486,15 +487,15 @@ struct CreateVmInstanceAction : Action<CreateVmInstanceAction, InventoryReply<Vm
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `JustCreate`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
-  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> dataVolumeSystemTagsOnIndex;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> rootVolumeSystemTags;  ///< Optional.
+  std::optional<std::vector<std::string>> dataVolumeSystemTags;  ///< Optional.
+  std::optional<std::map<std::string, std::vector<std::string>>> dataVolumeSystemTagsOnIndex;  ///< Optional.
   std::optional<std::vector<std::string>> sshKeyPairUuids;  ///< Optional.
   std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
   std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
   std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive); at most 32 characters.
   std::optional<bool> virtio;  ///< Optional.
-  std::optional<Json> diskAOs;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<DiskAO>> diskAOs;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -575,7 +576,7 @@ struct CreateVmInstanceFromVolumeSnapshotAction : Action<CreateVmInstanceFromVol
   std::optional<std::string> primaryStorageUuid;  ///< Optional.
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
-  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> rootVolumeSystemTags;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -614,8 +615,8 @@ struct CreateVmInstanceFromVolumeSnapshotGroupAction : Action<CreateVmInstanceFr
   std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
   std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
-  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
-  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> rootVolumeSystemTags;  ///< Optional.
+  std::optional<std::map<std::string, std::vector<std::string>>> dataVolumeSystemTags;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -1242,7 +1243,7 @@ struct GetCandidatePrimaryStoragesForCreatingVmAction : Action<GetCandidatePrima
   std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
   std::optional<std::int64_t> rootDiskSize;  ///< Optional; range [1, 9223372036854775807].
   std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional; not empty.
-  std::optional<Json> dataDiskSizes;  ///< Optional; range [1, 9223372036854775807]; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::int64_t>> dataDiskSizes;  ///< Optional; range [1, 9223372036854775807].
   std::optional<std::string> zoneUuid;  ///< Optional.
   std::optional<std::string> clusterUuid;  ///< Optional.
   std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
@@ -1481,7 +1482,7 @@ struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidate
 /// Reply: \ref GetVirtualizerInfoResult.
 /// From the Java SDK's `GetVirtualizerInfoAction.java`.
 struct GetVirtualizerInfoAction : Action<GetVirtualizerInfoAction, GetVirtualizerInfoResult> {
-  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -1636,7 +1637,7 @@ struct GetVmConsolePasswordAction : Action<GetVmConsolePasswordAction, GetVmCons
 /// From the Java SDK's `GetVmDeviceAddressAction.java`.
 struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAddressResult> {
   std::string uuid;  ///< Required.
-  std::optional<Json> resourceTypes;  ///< Required; one of `VolumeVO` (case-insensitive); free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> resourceTypes;  ///< Required; one of `VolumeVO` (case-insensitive).
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -2022,7 +2023,7 @@ struct GetVmStartingCandidateClustersHostsAction : Action<GetVmStartingCandidate
 /// From the Java SDK's `GetVmTaskAction.java`.
 struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
   std::vector<std::string> vmInstanceUuids;  ///< Required; not empty.
-  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> syncSignatures;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -2639,7 +2640,7 @@ struct SetVmBootModeAction : Action<SetVmBootModeAction, EmptyReply> {
 /// From the Java SDK's `SetVmBootOrderAction.java`.
 struct SetVmBootOrderAction : Action<SetVmBootOrderAction, InventoryReply<VmInstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<Json> bootOrder;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> bootOrder;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -29,7 +29,7 @@ namespace zstack {
 /// Reply: \ref BatchDeleteVolumeSnapshotResult.
 /// From the Java SDK's `BatchDeleteVolumeSnapshotAction.java`.
 struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction, BatchDeleteVolumeSnapshotResult> {
-  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required; not empty.
   std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
   std::optional<std::string> requestIp;  ///< Optional.
 
@@ -52,7 +52,7 @@ struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction,
 /// Reply: \ref CheckVolumeSnapshotGroupAvailabilityResult.
 /// From the Java SDK's `CheckVolumeSnapshotGroupAvailabilityAction.java`.
 struct CheckVolumeSnapshotGroupAvailabilityAction : Action<CheckVolumeSnapshotGroupAvailabilityAction, CheckVolumeSnapshotGroupAvailabilityResult> {
-  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::vector<std::string> uuids;  ///< Required.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

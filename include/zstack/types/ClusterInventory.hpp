@@ -20,7 +20,7 @@ namespace zstack {
 /// From the ZStack SDK class `org.zstack.sdk.ClusterInventory`.
 /// Queried with \ref QueryClusterAction.
 /// Returned by \ref ChangeClusterStateAction, \ref CreateClusterAction, \ref CreateMiniClusterAction, \ref UpdateClusterAction.
-/// A field of \ref GetCandidateClustersForAttachingL2NetworkResult, \ref GetCandidateZonesClustersHostsForCreatingVmResult.
+/// A field of \ref GetCandidateClustersForAttachingL2NetworkResult, \ref GetCandidateZonesClustersHostsForCreatingVmResult, \ref GetVmStartingCandidateClustersHostsResult.
 struct ClusterInventory : NamedResource {
   std::string state;  ///< String.
   std::string hypervisorType;  ///< String.

@@ -18,7 +18,7 @@ namespace zstack {
 ///
 /// From the ZStack SDK class `org.zstack.sdk.GetBackupStorageTypesResult`.
 struct GetBackupStorageTypesResult {
-  Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> types;  ///< List of strings.
 
   /// \cond
   GetBackupStorageTypesResult();

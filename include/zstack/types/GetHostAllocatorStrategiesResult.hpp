@@ -18,7 +18,7 @@ namespace zstack {
 ///
 /// From the ZStack SDK class `org.zstack.sdk.GetHostAllocatorStrategiesResult`.
 struct GetHostAllocatorStrategiesResult {
-  Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> strategies;  ///< List of strings.
 
   /// \cond
   GetHostAllocatorStrategiesResult();

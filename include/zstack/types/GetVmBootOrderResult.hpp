@@ -18,7 +18,7 @@ namespace zstack {
 ///
 /// From the ZStack SDK class `org.zstack.sdk.GetVmBootOrderResult`.
 struct GetVmBootOrderResult {
-  Json orders;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> orders;  ///< List of strings.
 
   /// \cond
   GetVmBootOrderResult();

@@ -20,7 +20,7 @@ namespace zstack {
 /// From the ZStack SDK class `org.zstack.sdk.HostInventory`.
 /// Queried with \ref QueryHostAction.
 /// Returned by \ref AddBareMetal2GatewayAction, \ref AddKVMHostAction, \ref AddSimulatorHostAction, \ref AddXDragonHostAction, \ref ChangeHostStateAction and 6 more.
-/// A field of \ref GetCandidateZonesClustersHostsForCreatingVmResult, \ref GetVmMigrationCandidateHostsResult, \ref LocalStorageGetVolumeMigratableResult.
+/// A field of \ref GetCandidateZonesClustersHostsForCreatingVmResult, \ref GetVmMigrationCandidateHostsResult, \ref GetVmStartingCandidateClustersHostsResult, \ref LocalStorageGetVolumeMigratableResult.
 struct HostInventory : NamedResource {
   std::string zoneUuid;  ///< String; UUID of the zone.
   std::string clusterUuid;  ///< String; UUID of the cluster.

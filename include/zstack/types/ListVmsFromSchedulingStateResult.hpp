@@ -18,7 +18,7 @@ namespace zstack {
 ///
 /// From the ZStack SDK class `org.zstack.sdk.ListVmsFromSchedulingStateResult`.
 struct ListVmsFromSchedulingStateResult {
-  Json uuids;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> uuids;  ///< List of strings; a list of UUIDs (by its name).
 
   /// \cond
   ListVmsFromSchedulingStateResult();

@@ -17,6 +17,7 @@ namespace zstack {
 /// Data type `PolicyStatement` of the API.
 ///
 /// From the ZStack SDK class `org.zstack.sdk.PolicyStatement`.
+/// A parameter of \ref AddPolicyStatementsToRoleAction, \ref CreatePolicyAction, \ref CreateRoleAction, \ref UpdateRoleAction.
 /// A field of \ref PolicyInventory, \ref RolePolicyStatementInventory.
 struct PolicyStatement {
   std::string name;  ///< String.
