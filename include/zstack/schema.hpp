@@ -124,6 +124,22 @@ struct TypeDesc {
   void* (*emplace)(void*) = nullptr;  ///< Optional: makes the value present (default-constructed) and returns it.
   void (*reset)(void*) = nullptr;  ///< Optional: empties it.
 
+  void (*reserve)(void*, std::size_t) = nullptr;  ///< List: room for n elements.
+  /// List: the length the decoder last read into a list of this type, to reserve it next time
+  /// (a paged query returns the same number of inventories again): one allocation instead of a
+  /// doubling chain whose freed blocks glibc gives back to the kernel and faults in again.
+  struct SizeHint {
+    std::atomic<std::uint32_t> last{0};  ///< Relaxed: a hint only.
+    SizeHint() = default;
+    /// Copies the current value.
+    SizeHint(const SizeHint& o) : last(o.last.load(std::memory_order_relaxed)) {}
+    /// Copies the current value.
+    SizeHint& operator=(const SizeHint& o) {
+      last.store(o.last.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      return *this;
+    }
+  };
+  mutable SizeHint sizeHint;  ///< List: see SizeHint.
   std::size_t (*size)(const void*) = nullptr;  ///< List: the number of elements.
   const void* (*at)(const void*, std::size_t) = nullptr;  ///< List: element i.
   void* (*append)(void*) = nullptr;  ///< List: appends a default element and returns it.
@@ -206,6 +222,7 @@ struct Vec {  // std::vector<T>
   static const void* at(const void* p, std::size_t i) { return &(*static_cast<const std::vector<T>*>(p))[i]; }
   static void* append(void* p) { return &static_cast<std::vector<T>*>(p)->emplace_back(); }
   static void clear(void* p) { static_cast<std::vector<T>*>(p)->clear(); }
+  static void reserve(void* p, std::size_t n) { static_cast<std::vector<T>*>(p)->reserve(n); }
 };
 template <class T, class Tag = void>
 struct Dict {  // std::map<std::string, T>
@@ -222,7 +239,7 @@ struct Dict {  // std::map<std::string, T>
 TypeDesc optionalDesc(TypeRef element, bool (*has)(const void*), const void* (*get)(const void*), void* (*emplace)(void*),
                       void (*reset)(void*));
 TypeDesc listDesc(TypeRef element, std::size_t (*size)(const void*), const void* (*at)(const void*, std::size_t),
-                  void* (*append)(void*), void (*clear)(void*));
+                  void* (*append)(void*), void (*clear)(void*), void (*reserve)(void*, std::size_t));
 TypeDesc mapDesc(TypeRef element, std::vector<TypeDesc::MapCursor> (*entries)(const void*),
                  void* (*insert)(void*, const std::string&), void (*clear)(void*));
 /// \endcond
@@ -252,7 +269,7 @@ template <class T>
 struct TypeOf<std::vector<T>> {
   /// Its description.
   static const TypeDesc& get() {
-    static const TypeDesc d = listDesc(&TypeOf<T>::get, &Vec<T>::size, &Vec<T>::at, &Vec<T>::append, &Vec<T>::clear);
+    static const TypeDesc d = listDesc(&TypeOf<T>::get, &Vec<T>::size, &Vec<T>::at, &Vec<T>::append, &Vec<T>::clear, &Vec<T>::reserve);
     return d;
   }
 };
@@ -320,7 +337,7 @@ template <class T, class Tag>
 struct Local<std::vector<T>, Tag> {
   static const TypeDesc& desc() {
     static const TypeDesc d = listDesc(Local<T, Tag>::ref, &Vec<T, Tag>::size, &Vec<T, Tag>::at, &Vec<T, Tag>::append,
-                                       &Vec<T, Tag>::clear);
+                                       &Vec<T, Tag>::clear, &Vec<T, Tag>::reserve);
     return d;
   }
   static constexpr TypeRef ref = &desc;

@@ -8,6 +8,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -60,6 +61,12 @@ bool fitsInteger(double d, I& out) {
   out = static_cast<I>(d);
   return true;
 }
+
+// Lists of this many elements or more are reserved at the length last decoded into their type
+// (TypeDesc::sizeHint); shorter ones grow cheaply anyway. At most kReserveAtMost elements are
+// reserved ahead, so a hint from one huge reply costs later small ones little.
+constexpr std::uint32_t kReserveFrom = 64;
+constexpr std::uint32_t kReserveAtMost = 4096;
 
 class Decoder {
  public:
@@ -183,7 +190,11 @@ class Decoder {
     if (!slot(t, p)) return push(Frame{Frame::Skip}, 1);
     unwrap(t, p);
     switch (t->kind) {
-      case Kind::List: t->clear(p); return push(Frame{Frame::List, t, p});
+      case Kind::List:
+        t->clear(p);
+        if (const std::uint32_t n = t->sizeHint.last.load(std::memory_order_relaxed); n >= kReserveFrom && t->reserve)
+          t->reserve(p, std::min<std::uint32_t>(n, kReserveAtMost));
+        return push(Frame{Frame::List, t, p});
       case Kind::Json: *static_cast<Json*>(p) = Json(Json::Array{}); return push(Frame{Frame::JsonTree, t, p});
       default: return mismatch(t, "an array");
     }
@@ -270,6 +281,8 @@ class Decoder {
   bool pop() {
     Frame& f = frames_.back();
     if (f.mode == Frame::Skip && --f.depth > 0) return true;
+    if (f.mode == Frame::List)
+      f.type->sizeHint.last.store(static_cast<std::uint32_t>(std::min<std::size_t>(f.count, UINT32_MAX)), std::memory_order_relaxed);
     frames_.pop_back();
     return true;
   }

@@ -96,13 +96,14 @@ schema::TypeDesc schema::optionalDesc(TypeRef element, bool (*has)(const void*),
 }
 
 schema::TypeDesc schema::listDesc(TypeRef element, std::size_t (*size)(const void*), const void* (*at)(const void*, std::size_t),
-                                  void* (*append)(void*), void (*clear)(void*)) {
+                                  void* (*append)(void*), void (*clear)(void*), void (*reserve)(void*, std::size_t)) {
   TypeDesc t{Kind::List, "List<" + element().name + ">"};
   t.element = element;
   t.size = size;
   t.at = at;
   t.append = append;
   t.clear = clear;
+  t.reserve = reserve;
   return t;
 }
 

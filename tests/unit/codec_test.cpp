@@ -152,3 +152,28 @@ TEST_CASE("replies of generated types are described once; a derived type gets it
   CHECK(r.inventory->uuid == "u1");
   CHECK(r.inventory->tag == "t");
 }
+
+TEST_CASE("a list decoded again is reserved at its last length, not grown by doubling", "[codec]") {
+  auto reply = [](int n) {
+    std::string s = R"({"inventories":[)";
+    for (int i = 0; i < n; ++i) s += std::string(i ? "," : "") + R"({"uuid":"u)" + std::to_string(i) + R"(","name":"v"})";
+    return s + "]}";
+  };
+  const auto& type = schema::typeOf<QueryReply<VipInventory>>();
+  for (int n : {100, 300}) {
+    QueryReply<VipInventory> first;
+    REQUIRE_FALSE(codec::decode(type, reply(n), &first));
+    REQUIRE(first.inventories.size() == static_cast<std::size_t>(n));
+    QueryReply<VipInventory> again;  // a fresh vector: only the type's hint can size it
+    REQUIRE_FALSE(codec::decode(type, reply(n), &again));
+    REQUIRE(again.inventories.size() == static_cast<std::size_t>(n));
+    CHECK(again.inventories.capacity() == static_cast<std::size_t>(n));  // one allocation, not doubling to 128/512
+    CHECK(again.inventories[n - 1].uuid == "u" + std::to_string(n - 1));
+  }
+
+  QueryReply<VipInventory> small;  // short lists are not reserved ahead
+  REQUIRE_FALSE(codec::decode(type, reply(3), &small));
+  QueryReply<VipInventory> after;
+  REQUIRE_FALSE(codec::decode(type, reply(3), &after));
+  CHECK(after.inventories.capacity() < 64);
+}
