@@ -169,7 +169,9 @@ TEST_CASE("matching is linear in the input and uses constant stack", "[unit][reg
     CHECK_FALSE(p.matches(as));
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
     INFO(pat << ": " << ms << " ms for 100,000 characters");
-    CHECK(ms < 3000);  // a backtracking engine takes forever here; this is ~5-50 ms (sanitizers ~10x)
+    // A backtracking engine never finishes these; here 1-15 ms (RelWithDebInfo), 0.3-0.8 s under
+    // ASan+UBSan (Debug): the bound is loose for loaded machines and TSan.
+    CHECK(ms < 10000);
   }
   const std::string mb(1 << 20, 'a');  // 1 MiB: std::regex overflows the stack on this
   CHECK(javaMatches("[a-z]*", mb));
