@@ -14,6 +14,7 @@
 #include "shell.hpp"
 #endif
 
+#include <zstack/pattern.hpp>
 #include <zstack/zstack.hpp>
 
 #include <openssl/sha.h>
@@ -128,6 +129,7 @@ std::string describeField(const schema::FieldDesc& f) {
   if (c.maxLength) s += " max length " + std::to_string(*c.maxLength);
   if (c.min || c.max) s += " range " + std::to_string(c.min.value_or(0)) + ".." + std::to_string(c.max.value_or(0));
   if (c.nonEmpty) s += " non-empty";
+  if (c.pattern) s += " matching (Java regex, whole value) " + c.pattern->source();
   return s;
 }
 

@@ -298,6 +298,10 @@ class Model:
                             self.want(x)
                 params = []
                 for p in doc["params"]:
+                    # The manual's constraints, exactly: upstream's validRegexValues (e.g. on
+                    # CreateLoadBalancerListener.healthCheckURI) are not laid over them.
+                    if "validRegexValues" in p:
+                        raise SystemExit("api/actions/%s.json: %s: validRegexValues is not a manual key" % (name, p["name"]))
                     q = dict(p)
                     q["cppType"] = p["type"]
                     q["loc"] = {"path": "Path", "body": "Body", "query": "Query"}[p["in"]]
@@ -961,11 +965,12 @@ class Emitter:
         parts = []
         valid = p.get("validValues") or []
         lo_hi = p.get("numberRange")
+        regex = (p.get("validRegexValues") or "").strip() or None  # ZStack trims it; blank: none
         if not (p.get("required") or p.get("nonEmpty") or p.get("noNullElements") or valid or p.get("maxLength")
-                or p.get("minLength") or lo_hi):
+                or p.get("minLength") or lo_hi or regex):
             return "nullptr"
         key = json.dumps([p.get("required", False), p.get("nonEmpty", False), p.get("noNullElements", False), valid,
-                          p.get("minLength"), p.get("maxLength"), lo_hi])
+                          p.get("minLength"), p.get("maxLength"), lo_hi, regex])
         self.rule_lists.setdefault(id(rules), rules)  # kept alive, so an id is never reused
         ck = (id(rules), key)  # rules are per generated file (an anonymous namespace each)
         if ck in self.rule_cache:
@@ -975,11 +980,11 @@ class Emitter:
         rn = "kRule%d" % idx
         if valid:
             rules.append("constexpr const char* %sV[] = {%s};\n" % (rn, ", ".join(c_string(v) for v in valid)))
-        rules.append("constexpr schema::Rule %s{%s, %s, %s, %s, %d, %d, %d, %s, %s, %s};\n" % (
+        rules.append("constexpr schema::Rule %s{%s, %s, %s, %s, %d, %d, %d, %s, %s, %s, %s};\n" % (
             rn, b(p.get("required")), b(p.get("nonEmpty")), b(p.get("noNullElements")), rn + "V" if valid else "nullptr",
             len(valid), p.get("minLength", -1) if p.get("minLength") is not None else -1,
             p.get("maxLength", -1) if p.get("maxLength") is not None else -1, b(lo_hi),
-            int64(lo_hi[0]) if lo_hi else "0", int64(lo_hi[1]) if lo_hi else "0"))
+            int64(lo_hi[0]) if lo_hi else "0", int64(lo_hi[1]) if lo_hi else "0", c_string(regex) if regex else "nullptr"))
         self.rule_cache[ck] = rn
         return "&" + rn
 
@@ -1171,7 +1176,8 @@ class Emitter:
         if default is not None:
             bits.append("Java SDK default %s (unset here: not sent)" % code_span(default))
         if p.get("validRegexValues"):
-            bits.append("must match %s (checked by the server, not here)" % code_span(p["validRegexValues"]))
+            bits.append("must match %s as a whole (a Java regex; checked before sending, as the server does)"
+                        % code_span(p["validRegexValues"].strip()))
         if p.get("sha512"):
             bits.append("give the plain text: it is sent as its lower-case hex SHA-512")
         if param and any(w in p["name"].lower() for w in SECRET_WORDS):

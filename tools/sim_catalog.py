@@ -10,7 +10,8 @@ Document layout (keys are short: the document is parsed at every start-up):
   {"actions": [{"n": name, "m": method, "p": path, "k": bodyKey, "b": sendsBody, "s": needSession,
                 "a": needPoll, "q": isQuery, "r": replyKind, "t": replyType,
                 "ps": [{"n": name, "t": model type, "in": "path"|"body", "req": 1, "ne": 1,
-                        "vv": [...], "max": n, "min": n, "rng": [lo, hi], "d": default}]}],
+                        "vv": [...], "max": n, "min": n, "rng": [lo, hi], "re": Java regex (validRegexValues,
+                        trimmed; undocumented actions only, as in the SDK), "d": default}]}],
    "types": {Type: {"b": base, "c": server class, "f": [[field, model type], ...]}}}
 Model types: String Integer Long Double Boolean Timestamp Json, List<T>, Map<String,T>, or a type
 name of "types".
@@ -63,6 +64,8 @@ def param_of(p):
         q["min"] = p["minLength"]
     if p.get("numberRange"):
         q["rng"] = list(p["numberRange"])
+    if (p.get("validRegexValues") or "").strip():
+        q["re"] = p["validRegexValues"].strip()
     d = java_default(p.get("default"))
     if d is not None:
         q["d"] = d

@@ -49,6 +49,7 @@ enum class Location : std::uint8_t {
 };
 
 struct TypeDesc;
+class Pattern;  // zstack/pattern.hpp
 /// A function returning a description, so recursive types (ErrorCode.cause) work.
 using TypeRef = const TypeDesc& (*)();
 
@@ -62,7 +63,16 @@ struct Constraints {
   std::optional<std::size_t> minLength;  ///< Shortest string, in characters.
   std::optional<std::int64_t> min;  ///< Lowest number (numberRange).
   std::optional<std::int64_t> max;  ///< Highest number (numberRange).
+  /// A string (or a list's Java rendering `[a, b]`) must match it as a whole, as
+  /// `java.util.regex.Matcher.matches()` (validRegexValues; see zstack/pattern.hpp). Compiled once,
+  /// shared and immutable; null: no pattern. The message of a violation names the pattern, never
+  /// the value.
+  std::shared_ptr<const Pattern> pattern;
 };
+
+/// The Java regex text with String.trim()'s blanks (every char up to U+0020) cut from both ends,
+/// as ZStack trims validRegexValues before compiling; "" means no pattern.
+std::string_view trimmedPattern(std::string_view regex);
 
 /// Flags of a field (FieldDesc::flags, Row::flags).
 enum FieldFlag : std::uint8_t {
@@ -99,6 +109,10 @@ struct FieldDesc {
   }
   /// Fluent setter: at most `n` characters.
   FieldDesc& maxLength(std::size_t n) { constraints.maxLength = n; return *this; }
+  /// Fluent setter: the whole string must match the Java regex `javaRegex` (validRegexValues;
+  /// trimmed as ZStack does, blank: none). Throws std::invalid_argument when it does not compile
+  /// (see schema::Pattern for the supported syntax).
+  FieldDesc& matches(const char* javaRegex);
   /// Fluent setter: a number in [lo, hi].
   FieldDesc& range(std::int64_t lo, std::int64_t hi) { constraints.min = lo; constraints.max = hi; return *this; }
   /// Fluent setter: travels at `l`.
@@ -434,6 +448,7 @@ struct Rule {
   bool ranged;  ///< min and max apply.
   std::int64_t min;  ///< Lowest number, when ranged.
   std::int64_t max;  ///< Highest number, when ranged.
+  const char* pattern;  ///< Java regex a string must match as a whole (validRegexValues); nullptr: none.
 };
 
 /// One field of a constant field table.

@@ -10,6 +10,7 @@
 #include "zstack/config.hpp"
 #include "zstack/error.hpp"
 #include "zstack/log.hpp"
+#include "zstack/pattern.hpp"
 #include "zstack/query.hpp"
 #include "zstack/replies.hpp"
 #include "zstack/result.hpp"

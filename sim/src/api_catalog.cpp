@@ -107,6 +107,12 @@ ApiCatalog::ApiCatalog() {
         if (const Json* v = p.find("min")) q.minLength = v->asInt();
         if (const Json* v = p.find("rng"); v && v->size() == 2)
           q.range = std::make_pair(v->items()[0].asDouble(), v->items()[1].asDouble());
+        if (const Json* v = p.find("re"); v && v->isString()) {
+          q.regex = v->str();
+          auto prog = std::make_shared<jregex::Program>();
+          std::string why;
+          if (prog->compile(q.regex, why)) q.pattern = std::move(prog);  // else unchecked, as an SDK without it
+        }
         if (const Json* v = p.find("d")) q.defaultValue = *v;
         d.params.push_back(std::move(q));
       }

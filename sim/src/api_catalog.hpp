@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "json.hpp"
+#include "../../src/util/java_regex.hpp"  // zstack::sim::jregex: see java_regex.cpp
+#include <memory>
 
 namespace zstack::sim {
 
@@ -24,6 +26,8 @@ struct ParamDesc {
   std::vector<std::string> validValues;
   std::optional<long long> maxLength, minLength;
   std::optional<std::pair<double, double>> range;
+  std::string regex;  // validRegexValues ("": none), as ApiMessageParamValidator applies it
+  std::shared_ptr<const jregex::Program> pattern;  // compiled regex; null when none or it does not compile
   Json defaultValue;  // null: none
 };
 

@@ -200,6 +200,29 @@ void validate(Ctx& c, const ApiDesc& d) {
         throwBadRequest("field[" + p.name + "] of message[" + messageOf(d) + "] is shorter than its min length: " +
                         std::to_string(n) + " < " + std::to_string(*p.minLength));
     }
+    if (p.pattern && (v->isString() || v->isArray())) {
+      // ApiMessageParamValidator: Pattern.compile(regex).matcher(value.toString()).matches(); a
+      // list's toString() is "[a, b]". The server's message quotes the value; a password's is masked.
+      std::string text;
+      bool checkable = true;
+      if (v->isString()) {
+        text = v->str();
+      } else {
+        text = "[";
+        for (const auto& e : v->items()) {
+          if (!e.isString()) checkable = false;
+          text += (text.size() > 1 ? ", " : "") + (e.isString() ? e.str() : e.dump());
+        }
+        text += "]";
+      }
+      if (checkable && !p.pattern->matches(text)) {
+        std::string lower = p.name;
+        for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        const bool secret = lower.find("password") != std::string::npos;
+        throwBadRequest("valid regex value for field[" + p.name + "] of message[" + messageOf(d) + "] are " + p.regex +
+                        ", but " + (secret ? std::string("***") : text) + " found");
+      }
+    }
     if (v->isNumber() && p.range) {
       const double x = v->asDouble();
       if (x < p.range->first || x > p.range->second)

@@ -1,4 +1,5 @@
 #include "zstack/action.hpp"
+#include "zstack/pattern.hpp"
 #include "zstack/query.hpp"
 
 #include <atomic>
@@ -49,6 +50,13 @@ schema::TypeDesc schema::tableDesc(const char* name, const Row* rows, std::size_
       if (c->ranged) {
         f.constraints.min = c->min;
         f.constraints.max = c->max;
+      }
+      // Compiled here, at the table's first use. One that does not compile is kept (valid()
+      // false, for zscli's help) and not checked: the server still is; tests/unit/api_test.cpp
+      // checks that every generated pattern compiles.
+      if (c->pattern) {
+        const std::string_view text = trimmedPattern(c->pattern);
+        if (!text.empty()) f.constraints.pattern = Pattern::compile(text);
       }
     }
     out.fields.push_back(std::move(f));

@@ -2,6 +2,7 @@
 
 #include "codec/codec.hpp"
 #include "util/url.hpp"
+#include "zstack/pattern.hpp"
 
 #include <strings.h>
 
@@ -37,6 +38,14 @@ std::string joined(const std::vector<std::string>& v) {
 
 void check(const TypeDesc& type, const void* obj, const std::string& prefix, bool inPath, std::vector<FieldViolation>& out);
 
+// validRegexValues, as ZStack's AbstractAction and ApiMessageParamValidator apply it:
+// Pattern.compile(regex.trim()).matcher(value.toString()).matches(). The message names the
+// pattern, never the value (some of these fields are passwords).
+bool patternViolated(const schema::Constraints& c, std::string_view text) {
+  return c.pattern && c.pattern->valid() && !c.pattern->matches(text);
+}
+std::string patternMessage(const schema::Constraints& c) { return "must match the Java regex " + c.pattern->source(); }
+
 void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, bool isPathVar, std::vector<FieldViolation>& out) {
   const auto& c = f.constraints;
   // Names are built only for a violation: a valid call allocates nothing here.
@@ -69,6 +78,7 @@ void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, 
       if (c.maxLength && codePoints(s) > *c.maxLength)
         out.push_back({name(), "is longer than " + std::to_string(*c.maxLength) + " characters"});
       if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({name(), "must be one of " + joined(c.validValues)});
+      if (patternViolated(c, s)) out.push_back({name(), patternMessage(c)});
       break;
     }
     case Kind::Int32:
@@ -82,6 +92,12 @@ void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, 
     case Kind::List: {
       const TypeDesc& e = t->element();
       const auto n = t->size(v);
+      if (c.pattern && e.kind == Kind::String) {  // Java matches List.toString(): "[a, b]", not each element
+        std::string text = "[";
+        for (std::size_t i = 0; i < n; ++i) text.append(i ? ", " : "").append(*static_cast<const std::string*>(t->at(v, i)));
+        text += ']';
+        if (patternViolated(c, text)) out.push_back({name(), patternMessage(c)});
+      }
       for (std::size_t i = 0; i < n; ++i) {
         const void* item = t->at(v, i);
         if (e.kind == Kind::String) {

@@ -113,9 +113,9 @@ const ActionSpec& spec_ValidateSession();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddAccessControlListEntryAction
   {"aclUuid", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListEntryAction, aclUuid), schema::Location::Path, 0, &kRule0},
   {"entries", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListEntryAction, entries), schema::Location::Body, 0, &kRule1},
@@ -129,8 +129,8 @@ schema::LazyTable kTable0{{nullptr}, "AddAccessControlListEntryAction", kRows0, 
 static_assert(offsetof(AddAccessControlListEntryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddAccessControlListEntry", HttpMethod::Post, "/access-control-lists/{aclUuid}/ipentries", "params", true, true, true, false, "", &AddAccessControlListEntryAction::describe,
                         &AccessControlListEntryInventory::describeInventoryReply};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 80, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 80, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AddAccessControlListRedirectRuleAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAccessControlListRedirectRuleAction, description), schema::Location::Body, 0, &kRule2},
@@ -156,9 +156,9 @@ schema::LazyTable kTable4{{nullptr}, "ChangeAccessControlListRedirectRuleAction"
 static_assert(offsetof(ChangeAccessControlListRedirectRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "ChangeAccessControlListRedirectRule", HttpMethod::Put, "/access-control-lists/redirectRules/{uuid}/actions", "changeAccessControlListRedirectRule", true, true, true, false, "", &ChangeAccessControlListRedirectRuleAction::describe,
                         &AccessControlListEntryInventory::describeInventoryReply};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule6V[] = {"4", "6"};
-constexpr schema::Rule kRule6{false, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{false, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateAccessControlListAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAccessControlListAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAccessControlListAction, description), schema::Location::Body, 0, &kRule2},
@@ -199,7 +199,7 @@ static_assert(offsetof(RemoveAccessControlListEntryAction, systemTags) == offset
 detail::LazySpec kSpec13{{nullptr}, "RemoveAccessControlListEntry", HttpMethod::Delete, "/access-control-lists/{aclUuid}/ipentries/{uuid}", "", false, true, true, false, "", &RemoveAccessControlListEntryAction::describe,
                         schema::Ref<RemoveAccessControlListEntryAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"enable", "disable"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // ChangeAccessKeyStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAccessKeyStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAccessKeyStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -210,9 +210,9 @@ schema::LazyTable kTable14{{nullptr}, "ChangeAccessKeyStateAction", kRows14, 3, 
 static_assert(offsetof(ChangeAccessKeyStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "ChangeAccessKeyState", HttpMethod::Put, "/accesskeys/{uuid}/actions", "changeAccessKeyState", true, true, true, false, "", &ChangeAccessKeyStateAction::describe,
                         &AccessKeyInventory::describeInventoryReply};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 10, 20, false, 0, 0};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 10, 20, false, 0, 0, nullptr};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0, 0, nullptr};
 constexpr schema::Row kRows16[] = {  // CreateAccessKeyAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CreateAccessKeyAction, accountUuid), schema::Location::Body, 0, &kRule8},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(CreateAccessKeyAction, userUuid), schema::Location::Body, 0, &kRule8},
@@ -243,7 +243,7 @@ schema::LazyTable kTable20{{nullptr}, "QueryAccessKeyAction", nullptr, 0, kBases
 static_assert(offsetof(QueryAccessKeyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "QueryAccessKey", HttpMethod::Get, "/accesskeys", "", false, true, false, true, "", &QueryAccessKeyAction::describe,
                         &AccessKeyInventory::describeQueryReply};
-constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows22[] = {  // ChangeResourceOwnerAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(ChangeResourceOwnerAction, accountUuid), schema::Location::Path, 0, &kRule0},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(ChangeResourceOwnerAction, resourceUuid), schema::Location::Body, 0, &kRule11},
@@ -314,7 +314,7 @@ static_assert(offsetof(CheckResourcePermissionAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec35{{nullptr}, "CheckResourcePermission", HttpMethod::Get, "/accounts/resource/api-permissions", "", false, true, false, false, "", &CheckResourcePermissionAction::describe,
                         schema::Ref<CheckResourcePermissionAction::ReplyType>::value};
 constexpr const char* kRule12V[] = {"SystemAdmin", "Normal"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // CreateAccountAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAccountAction, name), schema::Location::Body, 0, &kRule5},
   {"password", schema::Local<std::string, L>::ref, offsetof(CreateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
@@ -509,7 +509,7 @@ schema::LazyTable kTable78{{nullptr}, "RemoveUserFromGroupAction", kRows78, 3, k
 static_assert(offsetof(RemoveUserFromGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "RemoveUserFromGroup", HttpMethod::Delete, "/accounts/groups/{groupUuid}/users/{userUuid}", "", false, true, true, false, "", &RemoveUserFromGroupAction::describe,
                         schema::Ref<RemoveUserFromGroupAction::ReplyType>::value};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, -1, true, 60LL, 31536000LL};
+constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, -1, true, 60LL, 31536000LL, nullptr};
 constexpr schema::Row kRows80[] = {  // RenewSessionAction
   {"sessionUuid", schema::Local<std::string, L>::ref, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
   {"duration", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(RenewSessionAction, duration), schema::Location::Body, 0, &kRule13},
@@ -556,7 +556,7 @@ schema::LazyTable kTable86{{nullptr}, "UpdateAccountAction", kRows86, 6, kBases8
 static_assert(offsetof(UpdateAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "UpdateAccount", HttpMethod::Put, "/accounts/{uuid}", "updateAccount", true, true, true, false, "", &UpdateAccountAction::describe,
                         &AccountInventory::describeInventoryReply};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows88[] = {  // UpdateQuotaAction
   {"identityUuid", schema::Local<std::string, L>::ref, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule0},
@@ -632,9 +632,9 @@ static_assert(offsetof(ChangeAffinityGroupStateAction, systemTags) == offsetof(A
 detail::LazySpec kSpec101{{nullptr}, "ChangeAffinityGroupState", HttpMethod::Put, "/affinity-groups/{uuid}/actions", "changeAffinityGroupState", true, true, true, false, "", &ChangeAffinityGroupStateAction::describe,
                         &AffinityGroupInventory::describeInventoryReply};
 constexpr const char* kRule15V[] = {"antiSoft", "antiHard"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule16V[] = {"host"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows102[] = {  // CreateAffinityGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAffinityGroupAction, name), schema::Location::Body, 0, &kRule5},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAffinityGroupAction, description), schema::Location::Body, 0, &kRule3},
@@ -803,7 +803,7 @@ static_assert(offsetof(QueryAliyunProxyVpcAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec135{{nullptr}, "QueryAliyunProxyVpc", HttpMethod::Get, "/aliyun-proxy/vpcs", "", false, true, false, true, "", &QueryAliyunProxyVpcAction::describe,
                         &AliyunProxyVpcInventory::describeQueryReply};
 constexpr const char* kRule17V[] = {"Available", "Pending"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows136[] = {  // UpdateAliyunProxyVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
   {"status", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunProxyVSwitchAction, status), schema::Location::Body, 0, &kRule17},
@@ -828,10 +828,10 @@ schema::LazyTable kTable138{{nullptr}, "UpdateAliyunProxyVpcAction", kRows138, 6
 static_assert(offsetof(UpdateAliyunProxyVpcAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "UpdateAliyunProxyVpc", HttpMethod::Put, "/aliyun-proxy/vpcs/{uuid}/actions", "updateAliyunProxyVpc", true, true, true, false, "", &UpdateAliyunProxyVpcAction::describe,
                         &AliyunProxyVpcInventory::describeInventoryReply};
-constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule19V[] = {"localStorage"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 1, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows140[] = {  // AddAppBuildSystemAction
   {"url", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, url), schema::Location::Body, 0, &kRule18},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAppBuildSystemAction, name), schema::Location::Body, 0, &kRule5},
@@ -851,7 +851,7 @@ static_assert(offsetof(AddAppBuildSystemAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec141{{nullptr}, "AddAppBuildSystem", HttpMethod::Post, "/appcenter/buildsystem", "params", true, true, true, false, "", &AddAppBuildSystemAction::describe,
                         &AppBuildSystemInventory::describeInventoryReply};
 constexpr const char* kRule21V[] = {"zstack"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows142[] = {  // AddBuildAppAction
   {"url", schema::Local<std::string, L>::ref, offsetof(AddBuildAppAction, url), schema::Location::Body, 0, &kRule18},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddBuildAppAction, type), schema::Location::Body, 0, &kRule21},
@@ -899,7 +899,7 @@ schema::LazyTable kTable148{{nullptr}, "CreateBuildAppAction", kRows148, 6, kBas
 static_assert(offsetof(CreateBuildAppAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "CreateBuildApp", HttpMethod::Post, "/appcenter/buildapp", "params", true, true, true, false, "", &CreateBuildAppAction::describe,
                         &BuildApplicationInventory::describeInventoryReply};
-constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 524288, false, 0, 0, nullptr};
 constexpr schema::Row kRows150[] = {  // CreateResourceStackFromAppAction
   {"appUuid", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackFromAppAction, name), schema::Location::Body, 0, &kRule5},

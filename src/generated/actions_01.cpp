@@ -113,7 +113,7 @@ const ActionSpec& spec_UpdateSftpBackupStorage();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AttachAutoScalingTemplateToGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachAutoScalingTemplateToGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(AttachAutoScalingTemplateToGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
@@ -125,7 +125,7 @@ static_assert(offsetof(AttachAutoScalingTemplateToGroupAction, systemTags) == of
 detail::LazySpec kSpec1{{nullptr}, "AttachAutoScalingTemplateToGroup", HttpMethod::Post, "/autoscaling/template/{uuid}/groups/{groupUuid}", "params", true, true, true, false, "", &AttachAutoScalingTemplateToGroupAction::describe,
                         &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"enable", "disable"};
-constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // ChangeAutoScalingGroupStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeAutoScalingGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeAutoScalingGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule1},
@@ -136,13 +136,13 @@ schema::LazyTable kTable2{{nullptr}, "ChangeAutoScalingGroupStateAction", kRows2
 static_assert(offsetof(ChangeAutoScalingGroupStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "ChangeAutoScalingGroupState", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "changeAutoScalingGroupState", true, true, true, false, "", &ChangeAutoScalingGroupStateAction::describe,
                         &AutoScalingGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr const char* kRule4V[] = {"VmInstance"};
-constexpr schema::Rule kRule4{true, false, false, kRule4V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule4{true, false, false, kRule4V, 1, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr const char* kRule6V[] = {"OldestInstance", "NewestInstance", "OldestScalingConfiguration", "MinimumCPUUsageInstance", "MinimumMemoryUsageInstance"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows4[] = {  // CreateAutoScalingGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingGroupAction, description), schema::Location::Body, 0, &kRule3},
@@ -162,9 +162,9 @@ static_assert(offsetof(CreateAutoScalingGroupAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec5{{nullptr}, "CreateAutoScalingGroup", HttpMethod::Post, "/autoscaling/groups", "params", true, true, true, false, "", &CreateAutoScalingGroupAction::describe,
                         &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateAutoScalingGroupAddingNewInstanceRuleAction
   {"adjustmentType", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule7},
   {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule8},
@@ -200,11 +200,11 @@ schema::LazyTable kTable8{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRuleA
 static_assert(offsetof(CreateAutoScalingGroupRemovalInstanceRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "CreateAutoScalingGroupRemovalInstanceRule", HttpMethod::Post, "/autoscaling/rules/removal-instance", "params", true, true, true, false, "", &CreateAutoScalingGroupRemovalInstanceRuleAction::describe,
                         &AutoScalingRuleInventory::describeInventoryReply};
-constexpr schema::Rule kRule10{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule11V[] = {"UserVm", "ApplianceVm"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule12V[] = {"InstantStart", "CreateStopped"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // CreateAutoScalingVmTemplateAction
   {"vmInstanceName", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceName), schema::Location::Body, 0, &kRule2},
   {"vmInstanceDescription", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingVmTemplateAction, vmInstanceDescription), schema::Location::Body, 0, &kRule3},
@@ -331,10 +331,10 @@ schema::LazyTable kTable36{{nullptr}, "QueryAutoScalingVmTemplateAction", nullpt
 static_assert(offsetof(QueryAutoScalingVmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryAutoScalingVmTemplate", HttpMethod::Get, "/autoscaling/vmtemplate", "", false, true, false, true, "", &QueryAutoScalingVmTemplateAction::describe,
                         &AutoScalingVmTemplateInventory::describeQueryReply};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr const char* kRule15V[] = {"OldestInstance", "NewestInstance", "OldestScalingConfiguration", "MinimumCPUUsageInstance", "MinimumMemoryUsageInstance"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, kRule15V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows38[] = {  // UpdateAutoScalingGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAction, name), schema::Location::Body, 0, &kRule13},
@@ -350,9 +350,9 @@ static_assert(offsetof(UpdateAutoScalingGroupAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec39{{nullptr}, "UpdateAutoScalingGroup", HttpMethod::Put, "/autoscaling/groups/{uuid}/actions", "updateAutoScalingGroup", true, true, true, false, "", &UpdateAutoScalingGroupAction::describe,
                         &AutoScalingGroupInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"QuantityChangeInCapacity", "PercentChangeInCapacity", "TotalCapacity"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 900LL};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 900LL, nullptr};
 constexpr schema::Row kRows40[] = {  // UpdateAutoScalingGroupAddingNewInstanceRuleAction
   {"adjustmentType", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentType), schema::Location::Body, 0, &kRule16},
   {"adjustmentValue", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, adjustmentValue), schema::Location::Body, 0, &kRule17},
@@ -368,7 +368,7 @@ static_assert(offsetof(UpdateAutoScalingGroupAddingNewInstanceRuleAction, system
 detail::LazySpec kSpec41{{nullptr}, "UpdateAutoScalingGroupAddingNewInstanceRule", HttpMethod::Put, "/autoscaling/rules/adding-new-instance/{uuid}/actions", "updateAutoScalingGroupAddingNewInstanceRule", true, true, true, false, "", &UpdateAutoScalingGroupAddingNewInstanceRuleAction::describe,
                         &AutoScalingRuleInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"Protected", "Unprotected"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows42[] = {  // UpdateAutoScalingGroupInstanceAction
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, groupUuid), schema::Location::Body, 0, &kRule0},
   {"instanceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAutoScalingGroupInstanceAction, instanceUuid), schema::Location::Path, 0, &kRule0},
@@ -457,8 +457,8 @@ schema::LazyTable kTable52{{nullptr}, "AddCephBackupStorageAction", kRows52, 10,
 static_assert(offsetof(AddCephBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "AddCephBackupStorage", HttpMethod::Post, "/backup-storage/ceph", "params", true, true, true, false, "", &AddCephBackupStorageAction::describe,
                         &BackupStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule21{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule21{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows54[] = {  // AddDisasterImageStoreBackupStorageAction
   {"attachPoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, attachPoint), schema::Location::Body, 0, nullptr},
   {"endPoint", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddDisasterImageStoreBackupStorageAction, endPoint), schema::Location::Body, 0, nullptr},
@@ -613,7 +613,7 @@ static_assert(offsetof(DeleteExportedImageFromBackupStorageAction, systemTags) =
 detail::LazySpec kSpec75{{nullptr}, "DeleteExportedImageFromBackupStorage", HttpMethod::Delete, "/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}", "", false, true, true, false, "", &DeleteExportedImageFromBackupStorageAction::describe,
                         schema::Ref<DeleteExportedImageFromBackupStorageAction::ReplyType>::value};
 constexpr const char* kRule22V[] = {"raw", "qcow2"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, kRule22V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows76[] = {  // ExportImageFromBackupStorageAction
   {"backupStorageUuid", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule0},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(ExportImageFromBackupStorageAction, imageUuid), schema::Location::Body, 0, &kRule0},
@@ -663,7 +663,7 @@ static_assert(offsetof(GetImagesFromImageStoreBackupStorageAction, systemTags) =
 detail::LazySpec kSpec85{{nullptr}, "GetImagesFromImageStoreBackupStorage", HttpMethod::Put, "/backup-storage/{uuid}/image-store", "getImagesFromImageStoreBackupStorage", true, true, false, false, "", &GetImagesFromImageStoreBackupStorageAction::describe,
                         schema::Ref<GetImagesFromImageStoreBackupStorageAction::ReplyType>::value};
 constexpr const char* kRule23V[] = {"MigrateImage"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows86[] = {  // GetTrashOnBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetTrashOnBackupStorageAction, uuid), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnBackupStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -737,7 +737,7 @@ schema::LazyTable kTable104{{nullptr}, "ReconnectSftpBackupStorageAction", kRows
 static_assert(offsetof(ReconnectSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "ReconnectSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "reconnectSftpBackupStorage", true, true, true, false, "", &ReconnectSftpBackupStorageAction::describe,
                         &SftpBackupStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows106[] = {  // RecoveryImageFromImageStoreBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(RecoveryImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -848,7 +848,7 @@ schema::LazyTable kTable122{{nullptr}, "UpdateSftpBackupStorageAction", kRows122
 static_assert(offsetof(UpdateSftpBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "UpdateSftpBackupStorage", HttpMethod::Put, "/backup-storage/sftp/{uuid}/actions", "updateSftpBackupStorage", true, true, true, false, "", &UpdateSftpBackupStorageAction::describe,
                         &BackupStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows124[] = {  // GetInterdependentL3NetworksBackupStoragesAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"backupStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterdependentL3NetworksBackupStoragesAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
@@ -860,10 +860,10 @@ schema::LazyTable kTable124{{nullptr}, "GetInterdependentL3NetworksBackupStorage
 static_assert(offsetof(GetInterdependentL3NetworksBackupStoragesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "GetInterdependentL3NetworksBackupStorages", HttpMethod::Get, "/backupStorage-l3networks/dependencies", "", false, true, false, false, "", &GetInterdependentL3NetworksBackupStoragesAction::describe,
                         schema::Ref<GetInterdependentL3NetworksBackupStoragesAction::ReplyType>::value};
-constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr const char* kRule27V[] = {"kickstart", "preseed", "autoyast"};
-constexpr schema::Rule kRule27{true, false, false, kRule27V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule28{true, false, false, nullptr, 0, -1, 16777215, false, 0, 0};
+constexpr schema::Rule kRule27{true, false, false, kRule27V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule28{true, false, false, nullptr, 0, -1, 16777215, false, 0, 0, nullptr};
 constexpr schema::Row kRows126[] = {  // AddPreconfigurationTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddPreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddPreconfigurationTemplateAction, description), schema::Location::Body, 0, &kRule3},
@@ -930,7 +930,7 @@ schema::LazyTable kTable136{{nullptr}, "CleanUpBaremetalChassisBondingAction", k
 static_assert(offsetof(CleanUpBaremetalChassisBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CleanUpBaremetalChassisBonding", HttpMethod::Put, "/baremetal/chassis/{chassisUuid}/actions", "cleanUpBaremetalChassisBonding", true, true, true, false, "", &CleanUpBaremetalChassisBondingAction::describe,
                         schema::Ref<CleanUpBaremetalChassisBondingAction::ReplyType>::value};
-constexpr schema::Rule kRule29{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL};
+constexpr schema::Rule kRule29{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL, nullptr};
 constexpr schema::Row kRows138[] = {  // CreateBaremetalBondingAction
   {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalBondingAction, chassisUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalBondingAction, name), schema::Location::Body, 0, &kRule2},
@@ -964,7 +964,7 @@ static_assert(offsetof(CreateBaremetalChassisAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec141{{nullptr}, "CreateBaremetalChassis", HttpMethod::Post, "/baremetal/chassis", "params", true, true, true, false, "", &CreateBaremetalChassisAction::describe,
                         &BaremetalChassisInventory::describeInventoryReply};
 constexpr const char* kRule30V[] = {"InstantStart", "JustCreate"};
-constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows142[] = {  // CreateBaremetalInstanceAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBaremetalInstanceAction, description), schema::Location::Body, 0, &kRule3},
@@ -986,7 +986,7 @@ schema::LazyTable kTable142{{nullptr}, "CreateBaremetalInstanceAction", kRows142
 static_assert(offsetof(CreateBaremetalInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "CreateBaremetalInstance", HttpMethod::Post, "/baremetal/instances", "params", true, true, true, false, "", &CreateBaremetalInstanceAction::describe,
                         &BaremetalInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows144[] = {  // CreateBaremetalPxeServerAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBaremetalPxeServerAction, name), schema::Location::Body, 0, &kRule2},
@@ -1176,7 +1176,7 @@ static_assert(offsetof(StartBaremetalPxeServerAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec185{{nullptr}, "StartBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "startBaremetalPxeServer", true, true, true, false, "", &StartBaremetalPxeServerAction::describe,
                         &BaremetalPxeServerInventory::describeInventoryReply};
 constexpr const char* kRule32V[] = {"grace", "cold"};
-constexpr schema::Rule kRule32{false, false, false, kRule32V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule32{false, false, false, kRule32V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows186[] = {  // StopBaremetalInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StopBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopBaremetalInstanceAction, type), schema::Location::Body, 0, &kRule32},
@@ -1212,7 +1212,7 @@ static_assert(offsetof(UpdateBaremetalChassisAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec191{{nullptr}, "UpdateBaremetalChassis", HttpMethod::Put, "/baremetal/chassis/{uuid}/actions", "updateBaremetalChassis", true, true, true, false, "", &UpdateBaremetalChassisAction::describe,
                         &BaremetalChassisInventory::describeInventoryReply};
 constexpr const char* kRule33V[] = {"Linux"};
-constexpr schema::Rule kRule33{false, false, false, kRule33V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule33{false, false, false, kRule33V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows192[] = {  // UpdateBaremetalInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBaremetalInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBaremetalInstanceAction, name), schema::Location::Body, 0, &kRule13},
@@ -1240,10 +1240,10 @@ schema::LazyTable kTable194{{nullptr}, "UpdateBaremetalPxeServerAction", kRows19
 static_assert(offsetof(UpdateBaremetalPxeServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec195{{nullptr}, "UpdateBaremetalPxeServer", HttpMethod::Put, "/baremetal/pxeservers/{uuid}/actions", "updateBaremetalPxeServer", true, true, true, false, "", &UpdateBaremetalPxeServerAction::describe,
                         &BaremetalPxeServerInventory::describeInventoryReply};
-constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr const char* kRule35V[] = {"kickstart", "preseed", "autoyast"};
-constexpr schema::Rule kRule35{false, false, false, kRule35V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 16777215, false, 0, 0};
+constexpr schema::Rule kRule35{false, false, false, kRule35V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 16777215, false, 0, 0, nullptr};
 constexpr schema::Row kRows196[] = {  // UpdatePreconfigurationTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePreconfigurationTemplateAction, name), schema::Location::Body, 0, &kRule13},

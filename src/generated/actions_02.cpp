@@ -95,10 +95,10 @@ const ActionSpec& spec_ValidatePriceUserConfig();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddBareMetal2GatewayAction
   {"username", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, username), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2GatewayAction, password), schema::Location::Body, schema::kSecret, &kRule0},
@@ -117,7 +117,7 @@ static_assert(offsetof(AddBareMetal2GatewayAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec1{{nullptr}, "AddBareMetal2Gateway", HttpMethod::Post, "/baremetal2/gateways", "params", true, true, true, false, "", &AddBareMetal2GatewayAction::describe,
                         &HostInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"Remote", "Local", "Direct"};
-constexpr schema::Rule kRule4{false, false, false, kRule4V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{false, false, false, kRule4V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AddBareMetal2IpmiChassisAction
   {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiAddress), schema::Location::Body, 0, &kRule3},
   {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddBareMetal2IpmiChassisAction, ipmiPort), schema::Location::Body, 0, &kRule1},
@@ -169,8 +169,8 @@ schema::LazyTable kTable8{{nullptr}, "AttachProvisionNicToBondingAction", kRows8
 static_assert(offsetof(AttachProvisionNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "AttachProvisionNicToBonding", HttpMethod::Post, "/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}", "params", true, true, true, false, "", &AttachProvisionNicToBondingAction::describe,
                         &BareMetal2InstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule5{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule5{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // BatchAddBareMetal2IpmiChassisAction
   {"chassisInfo", schema::Local<std::string, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, chassisInfo), schema::Location::Body, 0, &kRule5},
   {"longJobName", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchAddBareMetal2IpmiChassisAction, longJobName), schema::Location::Body, 0, &kRule6},
@@ -185,7 +185,7 @@ static_assert(offsetof(BatchAddBareMetal2IpmiChassisAction, systemTags) == offse
 detail::LazySpec kSpec11{{nullptr}, "BatchAddBareMetal2IpmiChassis", HttpMethod::Post, "/baremetal2/chassis/ipmi/from-file", "params", true, true, true, false, "", &BatchAddBareMetal2IpmiChassisAction::describe,
                         &LongJobInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"enable", "disable"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows12[] = {  // ChangeBareMetal2ChassisOfferingStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisOfferingStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2ChassisOfferingStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
@@ -226,7 +226,7 @@ schema::LazyTable kTable18{{nullptr}, "ChangeBareMetal2GatewayStateAction", kRow
 static_assert(offsetof(ChangeBareMetal2GatewayStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "ChangeBareMetal2GatewayState", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "changeBareMetal2GatewayState", true, true, true, false, "", &ChangeBareMetal2GatewayStateAction::describe,
                         &BareMetal2GatewayInventory::describeInventoryReply};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 32, false, 0, 0, "[\\da-zA-Z-`=\\\\\\[\\];',./~!@#$%^&*()_+|{}:\"<>?]{1,}"};
 constexpr schema::Row kRows20[] = {  // ChangeBareMetal2InstancePasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, uuid), schema::Location::Path, 0, &kRule3},
   {"username", schema::Local<std::string, L>::ref, offsetof(ChangeBareMetal2InstancePasswordAction, username), schema::Location::Body, 0, &kRule5},
@@ -276,9 +276,9 @@ schema::LazyTable kTable28{{nullptr}, "CleanUpBareMetal2BondingAction", kRows28,
 static_assert(offsetof(CleanUpBareMetal2BondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "CleanUpBareMetal2Bonding", HttpMethod::Put, "/baremetal2/chassis/{chassisUuid}/actions", "cleanUpBareMetal2Bonding", true, true, true, false, "", &CleanUpBareMetal2BondingAction::describe,
                         schema::Ref<CleanUpBareMetal2BondingAction::ReplyType>::value};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 0LL, 6LL, nullptr};
+constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // CreateBareMetal2BondingAction
   {"chassisUuid", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2BondingAction, chassisUuid), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2BondingAction, name), schema::Location::Body, 0, &kRule0},
@@ -317,7 +317,7 @@ schema::LazyTable kTable32{{nullptr}, "CreateBareMetal2InstanceAction", kRows32,
 static_assert(offsetof(CreateBareMetal2InstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec33{{nullptr}, "CreateBareMetal2Instance", HttpMethod::Post, "/baremetal2/bm-instances", "params", true, true, true, false, "", &CreateBareMetal2InstanceAction::describe,
                         &BareMetal2InstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows34[] = {  // CreateBareMetal2IpmiChassisHardwareInfoAction
   {"ipmiAddress", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiAddress), schema::Location::Body, 0, &kRule5},
   {"ipmiPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, ipmiPort), schema::Location::Body, 0, &kRule12},
@@ -330,7 +330,7 @@ schema::LazyTable kTable34{{nullptr}, "CreateBareMetal2IpmiChassisHardwareInfoAc
 static_assert(offsetof(CreateBareMetal2IpmiChassisHardwareInfoAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "CreateBareMetal2IpmiChassisHardwareInfo", HttpMethod::Post, "/baremetal2/chassis/ipmi/hardwareinfos", "params", true, false, false, false, "", &CreateBareMetal2IpmiChassisHardwareInfoAction::describe,
                         schema::Ref<CreateBareMetal2IpmiChassisHardwareInfoAction::ReplyType>::value};
-constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // CreateBareMetal2ProvisionNetworkAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateBareMetal2ProvisionNetworkAction, description), schema::Location::Body, 0, &kRule2},
@@ -471,7 +471,7 @@ static_assert(offsetof(PowerOffBareMetal2ChassisAction, systemTags) == offsetof(
 detail::LazySpec kSpec63{{nullptr}, "PowerOffBareMetal2Chassis", HttpMethod::Put, "/baremetal2/chassis/{uuid}/actions", "powerOffBareMetal2Chassis", true, true, true, false, "", &PowerOffBareMetal2ChassisAction::describe,
                         &BareMetal2ChassisInventory::describeInventoryReply};
 constexpr const char* kRule14V[] = {"disk", "ipxe"};
-constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows64[] = {  // PowerOnBareMetal2ChassisAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(PowerOnBareMetal2ChassisAction, uuid), schema::Location::Path, 0, &kRule3},
   {"bootDev", schema::Local<std::optional<std::string>, L>::ref, offsetof(PowerOnBareMetal2ChassisAction, bootDev), schema::Location::Body, 0, &kRule14},
@@ -618,9 +618,9 @@ static_assert(offsetof(UpdateBareMetal2GatewayAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec99{{nullptr}, "UpdateBareMetal2Gateway", HttpMethod::Put, "/baremetal2/gateways/{uuid}/actions", "updateBareMetal2Gateway", true, true, true, false, "", &UpdateBareMetal2GatewayAction::describe,
                         &BareMetal2GatewayInventory::describeInventoryReply};
 constexpr const char* kRule15V[] = {"Stopped", "Running"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule16V[] = {"enable", "disable"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows100[] = {  // UpdateBareMetal2InstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2InstanceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2InstanceAction, name), schema::Location::Body, 0, &kRule6},
@@ -651,7 +651,7 @@ schema::LazyTable kTable102{{nullptr}, "UpdateBareMetal2IpmiChassisAction", kRow
 static_assert(offsetof(UpdateBareMetal2IpmiChassisAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateBareMetal2IpmiChassis", HttpMethod::Put, "/baremetal2/chassis/ipmi/{uuid}/actions", "updateBareMetal2IpmiChassis", true, true, true, false, "", &UpdateBareMetal2IpmiChassisAction::describe,
                         &BareMetal2ChassisInventory::describeInventoryReply};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows104[] = {  // UpdateBareMetal2ProvisionNetworkAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateBareMetal2ProvisionNetworkAction, name), schema::Location::Body, 0, &kRule6},
@@ -692,7 +692,7 @@ schema::LazyTable kTable110{{nullptr}, "AttachPriceTableToAccountAction", kRows1
 static_assert(offsetof(AttachPriceTableToAccountAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "AttachPriceTableToAccount", HttpMethod::Post, "/billings/price-tables/{tableUuid}/accounts/{accountUuid}", "params", true, true, true, false, "", &AttachPriceTableToAccountAction::describe,
                         &PriceTableInventory::describeInventoryReply};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows112[] = {  // CalculateAccountBillingSpendingAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CalculateAccountBillingSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
   {"dateStart", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CalculateAccountBillingSpendingAction, dateStart), schema::Location::Body, 0, &kRule18},
@@ -707,7 +707,7 @@ static_assert(offsetof(CalculateAccountBillingSpendingAction, systemTags) == off
 detail::LazySpec kSpec113{{nullptr}, "CalculateAccountBillingSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountBillingSpending", true, true, false, false, "", &CalculateAccountBillingSpendingAction::describe,
                         schema::Ref<CalculateAccountBillingSpendingAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"KVM", "Simulator", "ESX", "xdragon"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows114[] = {  // CalculateAccountSpendingAction
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CalculateAccountSpendingAction, accountUuid), schema::Location::Path, 0, &kRule3},
   {"hypervisorType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateAccountSpendingAction, hypervisorType), schema::Location::Body, 0, &kRule19},
@@ -722,15 +722,16 @@ static_assert(offsetof(CalculateAccountSpendingAction, systemTags) == offsetof(A
 detail::LazySpec kSpec115{{nullptr}, "CalculateAccountSpending", HttpMethod::Put, "/billings/accounts/{accountUuid}/actions", "calculateAccountSpending", true, true, false, false, "", &CalculateAccountSpendingAction::describe,
                         schema::Ref<CalculateAccountSpendingAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"VM", "cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVipBandwidth", "pubIpVipBandwidthIn", "pubIpVipBandwidthOut", "pubIpVmNicBandwidth", "pubIpVmNicBandwidthIn", "pubIpVmNicBandwidthOut", "bareMetal2Instance", "all"};
-constexpr schema::Rule kRule20{false, false, false, kRule20V, 15, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10000LL};
+constexpr schema::Rule kRule20{false, false, false, kRule20V, 15, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, false, 0, 0, "(\\d{4})([0-1]\\d)([0-3]\\d)\\s([0-5]\\d):([0-5]\\d):([0-5]\\d)"};
+constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10000LL, nullptr};
 constexpr schema::Row kRows116[] = {  // CalculateResourceSpendingAction
   {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, resourceType), schema::Location::Body, 0, &kRule20},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  {"dateStart", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateStart), schema::Location::Body, 0, nullptr},
-  {"dateEnd", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateEnd), schema::Location::Body, 0, nullptr},
+  {"dateStart", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateStart), schema::Location::Body, 0, &kRule21},
+  {"dateEnd", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, dateEnd), schema::Location::Body, 0, &kRule21},
   {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CalculateResourceSpendingAction, start), schema::Location::Body, 0, &kRule18},
-  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CalculateResourceSpendingAction, limit), schema::Location::Body, 0, &kRule21},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CalculateResourceSpendingAction, limit), schema::Location::Body, 0, &kRule22},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CalculateResourceSpendingAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases116[] = {{&ActionBase::describe, offsetof(CalculateResourceSpendingAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -770,14 +771,14 @@ schema::LazyTable kTable122{{nullptr}, "CreatePriceTableAction", kRows122, 6, kB
 static_assert(offsetof(CreatePriceTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec123{{nullptr}, "CreatePriceTable", HttpMethod::Post, "/billings/price-tables", "params", true, true, true, false, "", &CreatePriceTableAction::describe,
                         &PriceTableInventory::describeInventoryReply};
-constexpr const char* kRule22V[] = {"cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVmNicBandwidthOut", "pubIpVmNicBandwidthIn", "pubIpVipBandwidthOut", "pubIpVipBandwidthIn", "bareMetal2Instance"};
-constexpr schema::Rule kRule22{true, false, false, kRule22V, 11, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr const char* kRule23V[] = {"cpu", "memory", "rootVolume", "dataVolume", "snapShot", "gpu", "pubIpVmNicBandwidthOut", "pubIpVmNicBandwidthIn", "pubIpVipBandwidthOut", "pubIpVipBandwidthIn", "bareMetal2Instance"};
+constexpr schema::Rule kRule23{true, false, false, kRule23V, 11, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows124[] = {  // CreateResourcePriceAction
-  {"resourceName", schema::Local<std::string, L>::ref, offsetof(CreateResourcePriceAction, resourceName), schema::Location::Body, 0, &kRule22},
+  {"resourceName", schema::Local<std::string, L>::ref, offsetof(CreateResourcePriceAction, resourceName), schema::Location::Body, 0, &kRule23},
   {"resourceUnit", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, resourceUnit), schema::Location::Body, 0, nullptr},
   {"timeUnit", schema::Local<std::string, L>::ref, offsetof(CreateResourcePriceAction, timeUnit), schema::Location::Body, 0, &kRule3},
-  {"price", schema::Local<std::optional<double>, L>::ref, offsetof(CreateResourcePriceAction, price), schema::Location::Body, 0, &kRule23},
+  {"price", schema::Local<std::optional<double>, L>::ref, offsetof(CreateResourcePriceAction, price), schema::Location::Body, 0, &kRule24},
   {"accountUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, accountUuid), schema::Location::Body, 0, nullptr},
   {"dateInLong", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateResourcePriceAction, dateInLong), schema::Location::Body, 0, &kRule18},
   {"tableUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourcePriceAction, tableUuid), schema::Location::Body, 0, nullptr},

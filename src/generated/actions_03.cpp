@@ -115,7 +115,7 @@ schema::LazyTable kTable0{{nullptr}, "DeleteBuildAppExportHistoryAction", kRows0
 static_assert(offsetof(DeleteBuildAppExportHistoryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "DeleteBuildAppExportHistory", HttpMethod::Delete, "/buildapp/exports/{buildAppUuid}", "", false, true, true, false, "", &DeleteBuildAppExportHistoryAction::describe,
                         schema::Ref<DeleteBuildAppExportHistoryAction::ReplyType>::value};
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // RefreshCaptchaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(RefreshCaptchaAction, uuid), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(RefreshCaptchaAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -137,11 +137,11 @@ schema::LazyTable kTable4{{nullptr}, "LoginByCasAction", kRows4, 5, kBases4, 1, 
 static_assert(offsetof(LoginByCasAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "LoginByCas", HttpMethod::Put, "/cas/login/", "loginByCas", true, false, false, false, "", &LoginByCasAction::describe,
                         &SessionInventory::describeInventoryReply};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 30LL};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 30LL, nullptr};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL, nullptr};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateCdpPolicyAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateCdpPolicyAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpPolicyAction, description), schema::Location::Body, 0, &kRule2},
@@ -160,7 +160,7 @@ schema::LazyTable kTable6{{nullptr}, "CreateCdpPolicyAction", kRows6, 11, kBases
 static_assert(offsetof(CreateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateCdpPolicy", HttpMethod::Post, "/cdp-backup-storage/policy", "params", true, true, true, false, "", &CreateCdpPolicyAction::describe,
                         &CdpPolicyInventory::describeInventoryReply};
-constexpr schema::Rule kRule6{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // CreateCdpTaskAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateCdpTaskAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateCdpTaskAction, description), schema::Location::Body, 0, &kRule2},
@@ -201,7 +201,7 @@ schema::LazyTable kTable12{{nullptr}, "GetCdpBackupStorageRequirementAction", kR
 static_assert(offsetof(GetCdpBackupStorageRequirementAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "GetCdpBackupStorageRequirement", HttpMethod::Get, "/cdp-backup-storage/{backupStorageUuid}/requirement", "", false, true, false, false, "", &GetCdpBackupStorageRequirementAction::describe,
                         schema::Ref<GetCdpBackupStorageRequirementAction::ReplyType>::value};
-constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows14[] = {  // MountVmInstanceRecoveryPointAction
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, vmUuid), schema::Location::Body, 0, &kRule0},
   {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(MountVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule7},
@@ -228,8 +228,8 @@ schema::LazyTable kTable18{{nullptr}, "UnmountVmInstanceRecoveryPointAction", kR
 static_assert(offsetof(UnmountVmInstanceRecoveryPointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "UnmountVmInstanceRecoveryPoint", HttpMethod::Post, "/cdp-backup-storage/unmount-recovery-point", "params", true, true, true, false, "", &UnmountVmInstanceRecoveryPointAction::describe,
                         schema::Ref<UnmountVmInstanceRecoveryPointAction::ReplyType>::value};
-constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL, nullptr};
 constexpr schema::Row kRows20[] = {  // UpdateCdpPolicyAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCdpPolicyAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpPolicyAction, name), schema::Location::Body, 0, &kRule8},
@@ -249,7 +249,7 @@ schema::LazyTable kTable20{{nullptr}, "UpdateCdpPolicyAction", kRows20, 12, kBas
 static_assert(offsetof(UpdateCdpPolicyAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "UpdateCdpPolicy", HttpMethod::Put, "/cdp-backup-storage/policy/{uuid}/actions", "updateCdpPolicy", true, true, true, false, "", &UpdateCdpPolicyAction::describe,
                         &CdpPolicyInventory::describeInventoryReply};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows22[] = {  // UpdateCdpTaskAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCdpTaskAction, uuid), schema::Location::Path, 0, &kRule10},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCdpTaskAction, name), schema::Location::Body, 0, &kRule8},
@@ -266,9 +266,9 @@ schema::LazyTable kTable22{{nullptr}, "UpdateCdpTaskAction", kRows22, 9, kBases2
 static_assert(offsetof(UpdateCdpTaskAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec23{{nullptr}, "UpdateCdpTask", HttpMethod::Put, "/cdp-backup-storage/task/{uuid}/actions", "updateCdpTask", true, true, true, false, "", &UpdateCdpTaskAction::describe,
                         &CdpTaskInventory::describeInventoryReply};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, 32, 32, false, 0, 0};
+constexpr schema::Rule kRule11{true, false, false, nullptr, 0, 32, 32, false, 0, 0, nullptr};
 constexpr const char* kRule12V[] = {"UserVm", "ApplianceVm"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows24[] = {  // CreateVmFromCdpBackupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmFromCdpBackupAction, name), schema::Location::Body, 0, &kRule1},
   {"groupId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateVmFromCdpBackupAction, groupId), schema::Location::Body, 0, &kRule7},
@@ -408,8 +408,8 @@ static_assert(offsetof(AddResourceStackVmPortMonitorAction, systemTags) == offse
 detail::LazySpec kSpec47{{nullptr}, "AddResourceStackVmPortMonitor", HttpMethod::Post, "/cloudformation/stack/monitor/addvm", "params", true, true, true, false, "", &AddResourceStackVmPortMonitorAction::describe,
                         schema::Ref<AddResourceStackVmPortMonitorAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"zstack"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 4194304, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 1, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 4194304, false, 0, 0, nullptr};
 constexpr schema::Row kRows48[] = {  // AddStackTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddStackTemplateAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
@@ -435,7 +435,7 @@ schema::LazyTable kTable50{{nullptr}, "CheckStackTemplateParametersAction", kRow
 static_assert(offsetof(CheckStackTemplateParametersAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "CheckStackTemplateParameters", HttpMethod::Post, "/cloudformation/stack/check", "params", true, true, false, false, "", &CheckStackTemplateParametersAction::describe,
                         schema::Ref<CheckStackTemplateParametersAction::ReplyType>::value};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 524288, false, 0, 0, nullptr};
 constexpr schema::Row kRows52[] = {  // CreateResourceStackAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateResourceStackAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
@@ -526,7 +526,7 @@ static_assert(offsetof(GetResourceStackVmStatusAction, systemTags) == offsetof(A
 detail::LazySpec kSpec67{{nullptr}, "GetResourceStackVmStatus", HttpMethod::Get, "/cloudformation/stack/monitor/vmstatus", "", false, true, false, false, "", &GetResourceStackVmStatusAction::describe,
                         schema::Ref<GetResourceStackVmStatusAction::ReplyType>::value};
 constexpr const char* kRule16V[] = {"v1"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // GetSupportedCloudFormationResourcesAction
   {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedCloudFormationResourcesAction, version), schema::Location::Body, 0, &kRule16},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetSupportedCloudFormationResourcesAction, type), schema::Location::Body, 0, &kRule13},
@@ -613,7 +613,7 @@ static_assert(offsetof(GetCandidateL2NetworksForAttachingClusterAction, systemTa
 detail::LazySpec kSpec85{{nullptr}, "GetCandidateL2NetworksForAttachingCluster", HttpMethod::Get, "/cluster/{clusterUuid}/l2-candidates", "", false, true, false, false, "", &GetCandidateL2NetworksForAttachingClusterAction::describe,
                         schema::Ref<GetCandidateL2NetworksForAttachingClusterAction::ReplyType>::value};
 constexpr const char* kRule17V[] = {"interface", "bonding", "all"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows86[] = {  // GetCandidateNetworkInterfacesAction
   {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, hostUuids), schema::Location::Body, 0, &kRule0},
   {"interfaceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateNetworkInterfacesAction, interfaceType), schema::Location::Body, 0, &kRule17},
@@ -687,7 +687,7 @@ static_assert(offsetof(AttachPrimaryStorageToClusterAction, systemTags) == offse
 detail::LazySpec kSpec99{{nullptr}, "AttachPrimaryStorageToCluster", HttpMethod::Post, "/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}", "params", true, true, true, false, "", &AttachPrimaryStorageToClusterAction::describe,
                         &PrimaryStorageInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"enable", "disable"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows100[] = {  // ChangeClusterStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeClusterStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeClusterStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
@@ -699,11 +699,11 @@ static_assert(offsetof(ChangeClusterStateAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec101{{nullptr}, "ChangeClusterState", HttpMethod::Put, "/clusters/{uuid}/actions", "changeClusterState", true, true, true, false, "", &ChangeClusterStateAction::describe,
                         &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"KVM", "Simulator", "baremetal", "baremetal2", "xdragon"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule20V[] = {"zstack", "baremetal", "baremetal2"};
-constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule21V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows102[] = {  // CreateClusterAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateClusterAction, name), schema::Location::Body, 0, &kRule1},
@@ -721,7 +721,7 @@ static_assert(offsetof(CreateClusterAction, systemTags) == offsetof(ActionBase, 
 detail::LazySpec kSpec103{{nullptr}, "CreateCluster", HttpMethod::Post, "/clusters", "params", true, true, true, false, "", &CreateClusterAction::describe,
                         &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"Automatic", "Manual"};
-constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows104[] = {  // CreateClusterDRSAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateClusterDRSAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
@@ -849,9 +849,9 @@ static_assert(offsetof(UpdateClusterAction, systemTags) == offsetof(ActionBase, 
 detail::LazySpec kSpec131{{nullptr}, "UpdateCluster", HttpMethod::Put, "/clusters/{uuid}/actions", "updateCluster", true, true, true, false, "", &UpdateClusterAction::describe,
                         &ClusterInventory::describeInventoryReply};
 constexpr const char* kRule23V[] = {"Automatic", "Manual"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule24V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows132[] = {  // UpdateClusterDRSAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterDRSAction, name), schema::Location::Body, 0, &kRule8},
@@ -867,7 +867,7 @@ schema::LazyTable kTable132{{nullptr}, "UpdateClusterDRSAction", kRows132, 8, kB
 static_assert(offsetof(UpdateClusterDRSAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "UpdateClusterDRS", HttpMethod::Put, "/clusters/drs/{uuid}/actions", "updateClusterDRS", true, true, true, false, "", &UpdateClusterDRSAction::describe,
                         &ClusterDRSInventory::describeInventoryReply};
-constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows134[] = {  // UpdateClusterOSAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateClusterOSAction, hostUuid), schema::Location::Body, 0, nullptr},

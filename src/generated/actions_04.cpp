@@ -108,7 +108,7 @@ const ActionSpec& spec_UpdateHaStrategyCondition();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddCCSCertificateAction
   {"certificate", schema::Local<std::string, L>::ref, offsetof(AddCCSCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCCSCertificateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -119,7 +119,7 @@ static_assert(offsetof(AddCCSCertificateAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec1{{nullptr}, "AddCCSCertificate", HttpMethod::Put, "/crypto/ccs-certificate/add", "addCCSCertificate", true, true, true, false, "", &AddCCSCertificateAction::describe,
                         &CCSCertificateInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"enable", "disable"};
-constexpr schema::Rule kRule1{false, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule1{false, false, false, kRule1V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AttachCCSCertificateToUserAction
   {"certificateUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AttachCCSCertificateToUserAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(AttachCCSCertificateToUserAction, userUuid), schema::Location::Path, 0, &kRule0},
@@ -131,7 +131,7 @@ schema::LazyTable kTable2{{nullptr}, "AttachCCSCertificateToUserAction", kRows2,
 static_assert(offsetof(AttachCCSCertificateToUserAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachCCSCertificateToUser", HttpMethod::Post, "/crypto/ccs-certificate/attach-user/{userUuid}", "params", true, true, true, false, "", &AttachCCSCertificateToUserAction::describe,
                         &CCSCertificateInventory::describeInventoryReply};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows4[] = {  // DeleteCCSCertificateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCCSCertificateAction, uuid), schema::Location::Path, 0, &kRule2},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCCSCertificateAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -157,7 +157,7 @@ static_assert(offsetof(QueryCCSCertificateAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec9{{nullptr}, "QueryCCSCertificate", HttpMethod::Get, "/crypto/ccs-certificate/certificates/", "", false, true, false, true, "", &QueryCCSCertificateAction::describe,
                         &CCSCertificateInventory::describeQueryReply};
 constexpr const char* kRule3V[] = {"enable", "disable"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // UpdateCCSCertificateUserStateAction
   {"userUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCCSCertificateUserStateAction, userUuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::string, L>::ref, offsetof(UpdateCCSCertificateUserStateAction, state), schema::Location::Body, 0, &kRule3},
@@ -168,8 +168,8 @@ schema::LazyTable kTable10{{nullptr}, "UpdateCCSCertificateUserStateAction", kRo
 static_assert(offsetof(UpdateCCSCertificateUserStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "UpdateCCSCertificateUserState", HttpMethod::Post, "/crypto/ccs-certificate/update-state/{userUuid}", "params", true, true, true, false, "", &UpdateCCSCertificateUserStateAction::describe,
                         &CCSCertificateInventory::describeInventoryReply};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows12[] = {  // CreateDatabaseBackupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDatabaseBackupAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDatabaseBackupAction, description), schema::Location::Body, 0, &kRule5},
@@ -203,7 +203,7 @@ schema::LazyTable kTable16{{nullptr}, "ExportDatabaseBackupFromBackupStorageActi
 static_assert(offsetof(ExportDatabaseBackupFromBackupStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "ExportDatabaseBackupFromBackupStorage", HttpMethod::Put, "/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions", "exportDatabaseBackupFromBackupStorage", true, true, true, false, "", &ExportDatabaseBackupFromBackupStorageAction::describe,
                         schema::Ref<ExportDatabaseBackupFromBackupStorageAction::ReplyType>::value};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows18[] = {  // GetDatabaseBackupFromImageStoreAction
   {"url", schema::Local<std::string, L>::ref, offsetof(GetDatabaseBackupFromImageStoreAction, url), schema::Location::Body, 0, &kRule2},
   {"registryPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetDatabaseBackupFromImageStoreAction, registryPort), schema::Location::Body, 0, &kRule6},
@@ -313,10 +313,10 @@ schema::LazyTable kTable40{{nullptr}, "ChangeDiskOfferingStateAction", kRows40, 
 static_assert(offsetof(ChangeDiskOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec41{{nullptr}, "ChangeDiskOfferingState", HttpMethod::Put, "/disk-offerings/{uuid}/actions", "changeDiskOfferingState", true, true, true, false, "", &ChangeDiskOfferingStateAction::describe,
                         &DiskOfferingInventory::describeInventoryReply};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
 constexpr const char* kRule9V[] = {"zstack"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, kRule9V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows42[] = {  // CreateDiskOfferingAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDiskOfferingAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDiskOfferingAction, description), schema::Location::Body, 0, &kRule7},
@@ -348,7 +348,7 @@ schema::LazyTable kTable46{{nullptr}, "QueryDiskOfferingAction", nullptr, 0, kBa
 static_assert(offsetof(QueryDiskOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "QueryDiskOffering", HttpMethod::Get, "/disk-offerings", "", false, true, false, true, "", &QueryDiskOfferingAction::describe,
                         &DiskOfferingInventory::describeQueryReply};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows48[] = {  // UpdateDiskOfferingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDiskOfferingAction, uuid), schema::Location::Path, 0, &kRule2},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDiskOfferingAction, name), schema::Location::Body, 0, &kRule10},
@@ -369,7 +369,7 @@ schema::LazyTable kTable50{{nullptr}, "GetEncryptedFieldAction", kRows50, 2, kBa
 static_assert(offsetof(GetEncryptedFieldAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "GetEncryptedField", HttpMethod::Get, "/encrypted/fields", "", false, true, false, false, "", &GetEncryptedFieldAction::describe,
                         schema::Ref<GetEncryptedFieldAction::ReplyType>::value};
-constexpr schema::Rule kRule11{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows52[] = {  // CheckElaborationContentAction
   {"elaborateFile", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule11},
   {"elaborateContent", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule11},
@@ -502,10 +502,10 @@ schema::LazyTable kTable80{{nullptr}, "AddVRouterNetworksToFlowMeterAction", kRo
 static_assert(offsetof(AddVRouterNetworksToFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec81{{nullptr}, "AddVRouterNetworksToFlowMeter", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, true, false, "", &AddVRouterNetworksToFlowMeterAction::describe,
                         schema::Ref<AddVRouterNetworksToFlowMeterAction::ReplyType>::value};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 48, false, 0, 0, nullptr};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL, nullptr};
 constexpr schema::Row kRows82[] = {  // CreateFlowCollectorAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule12},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule13},
@@ -522,11 +522,11 @@ static_assert(offsetof(CreateFlowCollectorAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec83{{nullptr}, "CreateFlowCollector", HttpMethod::Post, "/flowmeters/{flowMeterUuid}/collectors", "params", true, true, true, false, "", &CreateFlowCollectorAction::describe,
                         &FlowCollectorInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"V5", "V9"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule17V[] = {"NetFlow", "sFlow"};
-constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
+constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL, nullptr};
 constexpr schema::Row kRows84[] = {  // CreateFlowMeterAction
   {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
   {"type", schema::Local<std::string, L>::ref, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule17},
@@ -608,7 +608,7 @@ schema::LazyTable kTable100{{nullptr}, "RemoveVRouterNetworksFromFlowMeterAction
 static_assert(offsetof(RemoveVRouterNetworksFromFlowMeterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "RemoveVRouterNetworksFromFlowMeter", HttpMethod::Delete, "/flowmeters/networks", "", false, true, true, false, "", &RemoveVRouterNetworksFromFlowMeterAction::describe,
                         schema::Ref<RemoveVRouterNetworksFromFlowMeterAction::ReplyType>::value};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL, nullptr};
 constexpr schema::Row kRows102[] = {  // SetFlowMeterRouterIdAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
   {"routerId", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule20},
@@ -785,7 +785,7 @@ static_assert(offsetof(GetCandidateInterfaceVlanIdsAction, systemTags) == offset
 detail::LazySpec kSpec141{{nullptr}, "GetCandidateInterfaceVlanIds", HttpMethod::Get, "/host/network-interface-vlan-ids", "", false, true, false, false, "", &GetCandidateInterfaceVlanIdsAction::describe,
                         schema::Ref<GetCandidateInterfaceVlanIdsAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows142[] = {  // ChangeHostNetworkInterfaceLldpModeAction
   {"interfaceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
   {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule21},

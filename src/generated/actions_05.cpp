@@ -222,10 +222,10 @@ const ActionSpec& spec_UpdateVpcVpnGateway();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddKVMHostAction
   {"username", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, username), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(AddKVMHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
@@ -243,7 +243,7 @@ schema::LazyTable kTable0{{nullptr}, "AddKVMHostAction", kRows0, 10, kBases0, 1,
 static_assert(offsetof(AddKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "AddKVMHost", HttpMethod::Post, "/hosts/kvm", "params", true, true, true, false, "", &AddKVMHostAction::describe,
                         &HostInventory::describeInventoryReply};
-constexpr schema::Rule kRule4{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AddKVMHostFromConfigFileAction
   {"hostInfo", schema::Local<std::string, L>::ref, offsetof(AddKVMHostFromConfigFileAction, hostInfo), schema::Location::Body, 0, &kRule4},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddKVMHostFromConfigFileAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -271,9 +271,9 @@ schema::LazyTable kTable4{{nullptr}, "AddSimulatorHostAction", kRows4, 9, kBases
 static_assert(offsetof(AddSimulatorHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddSimulatorHost", HttpMethod::Post, "/hosts/simulators", "params", true, true, true, false, "", &AddSimulatorHostAction::describe,
                         &HostInventory::describeInventoryReply};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 64LL, 256LL};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, -1, true, 137438953472LL, 9223372036854775807LL};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 64LL, 256LL, nullptr};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL, nullptr};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, -1, true, 137438953472LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows6[] = {  // AddXDragonHostAction
   {"username", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, username), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(AddXDragonHostAction, password), schema::Location::Body, schema::kSecret, &kRule0},
@@ -295,11 +295,11 @@ static_assert(offsetof(AddXDragonHostAction, systemTags) == offsetof(ActionBase,
 detail::LazySpec kSpec7{{nullptr}, "AddXDragonHost", HttpMethod::Post, "/hosts/xdragon", "params", true, true, true, false, "", &AddXDragonHostAction::describe,
                         &HostInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"continuous"};
-constexpr schema::Rule kRule8{true, false, false, kRule8V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, kRule8V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule9V[] = {"normal", "performance"};
-constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, true, 1LL, 512LL};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, true, 1LL, 512LL, nullptr};
+constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows8[] = {  // AllocateHostResourceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceAction, uuid), schema::Location::Path, 0, &kRule3},
   {"strategy", schema::Local<std::string, L>::ref, offsetof(AllocateHostResourceAction, strategy), schema::Location::Body, 0, &kRule8},
@@ -314,7 +314,7 @@ static_assert(offsetof(AllocateHostResourceAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec9{{nullptr}, "AllocateHostResource", HttpMethod::Post, "/hosts/{uuid}/allocate-resource", "params", true, true, true, false, "", &AllocateHostResourceAction::describe,
                         schema::Ref<AllocateHostResourceAction::ReplyType>::value};
 constexpr const char* kRule12V[] = {"LinuxBonding", "OvsBonding"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // AttachNicToBondingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AttachNicToBondingAction, uuid), schema::Location::Path, 0, &kRule3},
   {"slaveUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AttachNicToBondingAction, slaveUuids), schema::Location::Body, 0, &kRule3},
@@ -326,7 +326,7 @@ schema::LazyTable kTable10{{nullptr}, "AttachNicToBondingAction", kRows10, 4, kB
 static_assert(offsetof(AttachNicToBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "AttachNicToBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/attach", "attachNicToBonding", true, true, true, false, "", &AttachNicToBondingAction::describe,
                         &HostNetworkBondingInventory::describeInventoryReply};
-constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows12[] = {  // ChangeHostPasswordAction
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(ChangeHostPasswordAction, hostUuid), schema::Location::Path, 0, &kRule4},
   {"password", schema::Local<std::string, L>::ref, offsetof(ChangeHostPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule13},
@@ -338,7 +338,7 @@ static_assert(offsetof(ChangeHostPasswordAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec13{{nullptr}, "ChangeHostPassword", HttpMethod::Put, "/hosts/kvm/{hostUuid}/actions", "changeHostPassword", true, true, true, false, "", &ChangeHostPasswordAction::describe,
                         schema::Ref<ChangeHostPasswordAction::ReplyType>::value};
 constexpr const char* kRule14V[] = {"enable", "disable", "maintain"};
-constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // ChangeHostStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeHostStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeHostStateAction, stateEvent), schema::Location::Body, 0, &kRule14},
@@ -358,13 +358,13 @@ schema::LazyTable kTable16{{nullptr}, "CheckKVMHostConfigFileAction", kRows16, 2
 static_assert(offsetof(CheckKVMHostConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "CheckKVMHostConfigFile", HttpMethod::Post, "/hosts/kvm/from-file/check", "params", true, true, false, false, "", &CheckKVMHostConfigFileAction::describe,
                         schema::Ref<CheckKVMHostConfigFileAction::ReplyType>::value};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 7, false, 0, 0};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 7, false, 0, 0, "^(?![0-9])[A-Za-z0-9_-]+$"};
 constexpr const char* kRule16V[] = {"LinuxBonding", "OvsBonding"};
-constexpr schema::Rule kRule16{true, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{true, false, false, kRule16V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule17V[] = {"802.3ad", "active-backup"};
-constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule18V[] = {"layer2", "layer2+3", "layer3+4"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{false, false, false, kRule18V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows18[] = {  // CreateBondingAction
   {"hostUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(CreateBondingAction, hostUuids), schema::Location::Body, 0, &kRule3},
   {"bondingName", schema::Local<std::string, L>::ref, offsetof(CreateBondingAction, bondingName), schema::Location::Body, 0, &kRule15},
@@ -415,7 +415,7 @@ static_assert(offsetof(DetachNicFromBondingAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec25{{nullptr}, "DetachNicFromBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/detach", "detachNicFromBonding", true, true, true, false, "", &DetachNicFromBondingAction::describe,
                         &HostNetworkBondingInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"KVM", "ESX"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows26[] = {  // GetCpuMemoryCapacityAction
   {"zoneUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCpuMemoryCapacityAction, zoneUuids), schema::Location::Body, 0, nullptr},
   {"clusterUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetCpuMemoryCapacityAction, clusterUuids), schema::Location::Body, 0, nullptr},
@@ -465,7 +465,7 @@ static_assert(offsetof(GetHostPhysicalMemoryFactsAction, systemTags) == offsetof
 detail::LazySpec kSpec35{{nullptr}, "GetHostPhysicalMemoryFacts", HttpMethod::Get, "/hosts/physical-memory-facts/{hostUuid}", "", false, true, false, false, "", &GetHostPhysicalMemoryFactsAction::describe,
                         schema::Ref<GetHostPhysicalMemoryFactsAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"AUTO", "AGENT", "IPMI"};
-constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // GetHostPowerStatusAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetHostPowerStatusAction, uuid), schema::Location::Path, 0, &kRule4},
   {"method", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetHostPowerStatusAction, method), schema::Location::Body, 0, &kRule20},
@@ -520,12 +520,12 @@ static_assert(offsetof(GetHypervisorTypesAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec45{{nullptr}, "GetHypervisorTypes", HttpMethod::Get, "/hosts/hypervisor-types", "", false, true, false, false, "", &GetHypervisorTypesAction::describe,
                         schema::Ref<GetHypervisorTypesAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"All", "Interface", "Bonding"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule22V[] = {"InterfaceName", "VlanId", "HostIp", "HostName", "ClusterName", "CreateDate"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 6, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, kRule22V, 6, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule23V[] = {"asc", "desc"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows46[] = {  // GetInterfaceServiceTypeStatisticAction
   {"interfaceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, interfaceUuid), schema::Location::Body, 0, nullptr},
   {"vlanId", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetInterfaceServiceTypeStatisticAction, vlanId), schema::Location::Body, 0, nullptr},
@@ -546,7 +546,7 @@ schema::LazyTable kTable46{{nullptr}, "GetInterfaceServiceTypeStatisticAction", 
 static_assert(offsetof(GetInterfaceServiceTypeStatisticAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "GetInterfaceServiceTypeStatistic", HttpMethod::Get, "/hosts/hosts-network-interfaces/service-type-statistic", "", false, true, false, false, "", &GetInterfaceServiceTypeStatisticAction::describe,
                         schema::Ref<GetInterfaceServiceTypeStatisticAction::ReplyType>::value};
-constexpr schema::Rule kRule25{false, false, false, nullptr, 0, -1, -1, true, 0LL, 255LL};
+constexpr schema::Rule kRule25{false, false, false, nullptr, 0, -1, -1, true, 0LL, 255LL, nullptr};
 constexpr schema::Row kRows48[] = {  // IdentifyHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(IdentifyHostAction, uuid), schema::Location::Path, 0, &kRule3},
   {"interval", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(IdentifyHostAction, interval), schema::Location::Body, 0, &kRule25},
@@ -567,7 +567,7 @@ schema::LazyTable kTable50{{nullptr}, "KvmRunShellAction", kRows50, 3, kBases50,
 static_assert(offsetof(KvmRunShellAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "KvmRunShell", HttpMethod::Put, "/hosts/kvm/actions", "kvmRunShell", true, true, true, false, "", &KvmRunShellAction::describe,
                         schema::Ref<KvmRunShellAction::ReplyType>::value};
-constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL, nullptr};
 constexpr schema::Row kRows52[] = {  // LocateHostNetworkInterfaceAction
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(LocateHostNetworkInterfaceAction, hostUuid), schema::Location::Path, 0, &kRule3},
   {"networkInterfaceName", schema::Local<std::string, L>::ref, offsetof(LocateHostNetworkInterfaceAction, networkInterfaceName), schema::Location::Body, 0, &kRule3},
@@ -674,7 +674,7 @@ static_assert(offsetof(SetIpOnHostNetworkInterfaceAction, systemTags) == offseto
 detail::LazySpec kSpec77{{nullptr}, "SetIpOnHostNetworkInterface", HttpMethod::Post, "/hosts/nics/{interfaceUuid}/ip", "params", true, true, true, false, "", &SetIpOnHostNetworkInterfaceAction::describe,
                         &HostNetworkInterfaceInventory::describeInventoryReply};
 constexpr const char* kRule27V[] = {"ManagementNetwork", "TenantNetwork", "StorageNetwork", "BackupNetwork", "MigrationNetwork"};
-constexpr schema::Rule kRule27{false, false, false, kRule27V, 5, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule27{false, false, false, kRule27V, 5, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows78[] = {  // SetServiceTypeOnHostNetworkBondingAction
   {"bondingUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, bondingUuids), schema::Location::Body, 0, &kRule3},
   {"vlanIds", schema::Local<std::optional<Json>, L>::ref, offsetof(SetServiceTypeOnHostNetworkBondingAction, vlanIds), schema::Location::Body, 0, nullptr},
@@ -710,7 +710,7 @@ static_assert(offsetof(ShutdownHostAction, systemTags) == offsetof(ActionBase, s
 detail::LazySpec kSpec83{{nullptr}, "ShutdownHost", HttpMethod::Put, "/hosts/power/{uuid}/actions", "shutdownHost", true, true, true, false, "", &ShutdownHostAction::describe,
                         &HostInventory::describeInventoryReply};
 constexpr const char* kRule28V[] = {"802.3ad", "active-backup"};
-constexpr schema::Rule kRule28{false, false, false, kRule28V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule28{false, false, false, kRule28V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows84[] = {  // UpdateBondingAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateBondingAction, uuid), schema::Location::Path, 0, &kRule3},
   {"slaveUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(UpdateBondingAction, slaveUuids), schema::Location::Body, 0, nullptr},
@@ -726,7 +726,7 @@ schema::LazyTable kTable84{{nullptr}, "UpdateBondingAction", kRows84, 8, kBases8
 static_assert(offsetof(UpdateBondingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "UpdateBonding", HttpMethod::Put, "/hosts/bondings/{uuid}/actions", "updateBonding", true, true, true, false, "", &UpdateBondingAction::describe,
                         &HostNetworkBondingInventory::describeInventoryReply};
-constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows86[] = {  // UpdateHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostAction, uuid), schema::Location::Path, 0, &kRule3},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostAction, name), schema::Location::Body, 0, &kRule29},
@@ -739,7 +739,7 @@ schema::LazyTable kTable86{{nullptr}, "UpdateHostAction", kRows86, 5, kBases86, 
 static_assert(offsetof(UpdateHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "UpdateHost", HttpMethod::Put, "/hosts/{uuid}/actions", "updateHost", true, true, true, false, "", &UpdateHostAction::describe,
                         &HostInventory::describeInventoryReply};
-constexpr schema::Rule kRule30{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows88[] = {  // UpdateHostIpmiAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostIpmiAction, uuid), schema::Location::Path, 0, &kRule3},
   {"ipmiAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHostIpmiAction, ipmiAddress), schema::Location::Body, 0, &kRule30},
@@ -753,7 +753,7 @@ schema::LazyTable kTable88{{nullptr}, "UpdateHostIpmiAction", kRows88, 6, kBases
 static_assert(offsetof(UpdateHostIpmiAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "UpdateHostIpmi", HttpMethod::Put, "/hosts/ipmi/{uuid}/actions", "updateHostIpmi", true, true, true, false, "", &UpdateHostIpmiAction::describe,
                         schema::Ref<UpdateHostIpmiAction::ReplyType>::value};
-constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule31{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows90[] = {  // UpdateHostNetworkInterfaceAction
   {"interfaceUuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostNetworkInterfaceAction, interfaceUuid), schema::Location::Path, 0, &kRule3},
   {"description", schema::Local<std::string, L>::ref, offsetof(UpdateHostNetworkInterfaceAction, description), schema::Location::Body, 0, &kRule31},
@@ -832,7 +832,7 @@ schema::LazyTable kTable102{{nullptr}, "UpdateHostSchedulingRuleGroupAction", kR
 static_assert(offsetof(UpdateHostSchedulingRuleGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec103{{nullptr}, "UpdateHostSchedulingRuleGroup", HttpMethod::Put, "/hostSchedulingRuleGroup/{uuid}", "updateHostSchedulingRuleGroup", true, true, true, false, "", &UpdateHostSchedulingRuleGroupAction::describe,
                         &HostSchedulingRuleGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows104[] = {  // AddAliyunKeySecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, name), schema::Location::Body, 0, &kRule3},
   {"key", schema::Local<std::string, L>::ref, offsetof(AddAliyunKeySecretAction, key), schema::Location::Body, 0, &kRule3},
@@ -861,7 +861,7 @@ schema::LazyTable kTable106{{nullptr}, "AddConnectionAccessPointFromRemoteAction
 static_assert(offsetof(AddConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "AddConnectionAccessPointFromRemote", HttpMethod::Post, "/hybrid/aliyun/access-point", "params", true, true, true, false, "", &AddConnectionAccessPointFromRemoteAction::describe,
                         &ConnectionAccessPointInventory::describeInventoryReply};
-constexpr schema::Rule kRule33{false, false, false, nullptr, 0, -1, 127, false, 0, 0};
+constexpr schema::Rule kRule33{false, false, false, nullptr, 0, -1, 127, false, 0, 0, nullptr};
 constexpr schema::Row kRows108[] = {  // AddDataCenterFromRemoteAction
   {"regionId", schema::Local<std::string, L>::ref, offsetof(AddDataCenterFromRemoteAction, regionId), schema::Location::Body, 0, &kRule3},
   {"type", schema::Local<std::string, L>::ref, offsetof(AddDataCenterFromRemoteAction, type), schema::Location::Body, 0, &kRule3},
@@ -908,8 +908,8 @@ schema::LazyTable kTable112{{nullptr}, "AddIdentityZoneFromRemoteAction", kRows1
 static_assert(offsetof(AddIdentityZoneFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "AddIdentityZoneFromRemote", HttpMethod::Post, "/hybrid/identity-zone", "params", true, true, true, false, "", &AddIdentityZoneFromRemoteAction::describe,
                         &IdentityZoneInventory::describeInventoryReply};
-constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule35{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
+constexpr schema::Rule kRule35{false, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows114[] = {  // AddOssBucketFromRemoteAction
   {"bucketName", schema::Local<std::string, L>::ref, offsetof(AddOssBucketFromRemoteAction, bucketName), schema::Location::Body, 0, &kRule34},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddOssBucketFromRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
@@ -949,7 +949,7 @@ static_assert(offsetof(AttachAliyunKeyAction, systemTags) == offsetof(ActionBase
 detail::LazySpec kSpec119{{nullptr}, "AttachAliyunKey", HttpMethod::Put, "/hybrid/aliyun/key/{uuid}/attach", "attachAliyunKey", true, true, true, false, "", &AttachAliyunKeyAction::describe,
                         schema::Ref<AttachAliyunKeyAction::ReplyType>::value};
 constexpr const char* kRule36V[] = {"aliyun"};
-constexpr schema::Rule kRule36{true, false, false, kRule36V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule36{true, false, false, kRule36V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows120[] = {  // AttachHybridEipToEcsAction
   {"eipUuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridEipToEcsAction, eipUuid), schema::Location::Path, 0, &kRule3},
   {"ecsUuid", schema::Local<std::string, L>::ref, offsetof(AttachHybridEipToEcsAction, ecsUuid), schema::Location::Body, 0, &kRule3},
@@ -990,11 +990,11 @@ schema::LazyTable kTable126{{nullptr}, "BackupDatabaseToPublicCloudAction", kRow
 static_assert(offsetof(BackupDatabaseToPublicCloudAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "BackupDatabaseToPublicCloud", HttpMethod::Post, "/hybrid/backup-mysql", "params", true, true, true, false, "", &BackupDatabaseToPublicCloudAction::describe,
                         schema::Ref<BackupDatabaseToPublicCloudAction::ReplyType>::value};
-constexpr schema::Rule kRule37{true, false, false, nullptr, 0, 2, 128, false, 0, 0};
-constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 20LL, 32768LL};
-constexpr schema::Rule kRule39{false, false, false, nullptr, 0, 2, 1024, false, 0, 0};
+constexpr schema::Rule kRule37{true, false, false, nullptr, 0, 2, 128, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9.-]+$"};
+constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 20LL, 32768LL, nullptr};
+constexpr schema::Rule kRule39{false, false, false, nullptr, 0, 2, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule40V[] = {"cloud_efficiency", "cloud_ssd"};
-constexpr schema::Rule kRule40{false, false, false, kRule40V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule40{false, false, false, kRule40V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows128[] = {  // CreateAliyunDiskFromRemoteAction
   {"identityUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, identityUuid), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunDiskFromRemoteAction, name), schema::Location::Body, 0, &kRule37},
@@ -1011,14 +1011,15 @@ schema::LazyTable kTable128{{nullptr}, "CreateAliyunDiskFromRemoteAction", kRows
 static_assert(offsetof(CreateAliyunDiskFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "CreateAliyunDiskFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk", "params", true, true, true, false, "", &CreateAliyunDiskFromRemoteAction::describe,
                         &AliyunDiskInventory::describeInventoryReply};
-constexpr const char* kRule41V[] = {"VBR", "VRouter"};
-constexpr schema::Rule kRule41{true, false, false, kRule41V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, false, 0, 0, "[XxlL]{1}arge.(\\d+)"};
+constexpr const char* kRule42V[] = {"VBR", "VRouter"};
+constexpr schema::Rule kRule42{true, false, false, kRule42V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows130[] = {  // CreateAliyunRouterInterfaceRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"accessPointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, accessPointUuid), schema::Location::Body, 0, nullptr},
-  {"spec", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, spec_), schema::Location::Body, 0, nullptr},
+  {"spec", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, spec_), schema::Location::Body, 0, &kRule41},
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
-  {"routerType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, routerType), schema::Location::Body, 0, &kRule41},
+  {"routerType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, routerType), schema::Location::Body, 0, &kRule42},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, description), schema::Location::Body, 0, &kRule32},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, name), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunRouterInterfaceRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1043,16 +1044,16 @@ schema::LazyTable kTable132{{nullptr}, "CreateAliyunSnapshotRemoteAction", kRows
 static_assert(offsetof(CreateAliyunSnapshotRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "CreateAliyunSnapshotRemote", HttpMethod::Post, "/hybrid/aliyun/snapshot", "params", true, true, true, false, "", &CreateAliyunSnapshotRemoteAction::describe,
                         &AliyunSnapshotInventory::describeInventoryReply};
-constexpr const char* kRule42V[] = {"Instance", "RouterInterface", "VpnGateway"};
-constexpr schema::Rule kRule42{true, false, false, kRule42V, 3, -1, -1, false, 0, 0};
-constexpr const char* kRule43V[] = {"vbr", "vrouter"};
-constexpr schema::Rule kRule43{true, false, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule43V[] = {"Instance", "RouterInterface", "VpnGateway"};
+constexpr schema::Rule kRule43{true, false, false, kRule43V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule44V[] = {"vbr", "vrouter"};
+constexpr schema::Rule kRule44{true, false, false, kRule44V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows134[] = {  // CreateAliyunVpcVirtualRouterEntryRemoteAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterUuid), schema::Location::Body, 0, &kRule3},
   {"dstCidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, dstCidrBlock), schema::Location::Body, 0, &kRule3},
   {"nextHopUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopUuid), schema::Location::Body, 0, &kRule3},
-  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopType), schema::Location::Body, 0, &kRule42},
-  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"nextHopType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, nextHopType), schema::Location::Body, 0, &kRule43},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, vRouterType), schema::Location::Body, 0, &kRule44},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1062,8 +1063,8 @@ schema::LazyTable kTable134{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemoteA
 static_assert(offsetof(CreateAliyunVpcVirtualRouterEntryRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec135{{nullptr}, "CreateAliyunVpcVirtualRouterEntryRemote", HttpMethod::Post, "/hybrid/aliyun/route-entry", "params", true, true, true, false, "", &CreateAliyunVpcVirtualRouterEntryRemoteAction::describe,
                         &VpcVirtualRouteEntryInventory::describeInventoryReply};
-constexpr const char* kRule44V[] = {"in", "out", "both"};
-constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
+constexpr const char* kRule45V[] = {"in", "out", "both"};
+constexpr schema::Rule kRule45{true, false, false, kRule45V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows136[] = {  // CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction
   {"l3networkUuid", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, l3networkUuid), schema::Location::Body, 0, &kRule3},
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, vpcUuid), schema::Location::Body, 0, &kRule3},
@@ -1071,7 +1072,7 @@ constexpr schema::Row kRows136[] = {  // CreateConnectionBetweenL3NetworkAndAliy
   {"cpeIp", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, cpeIp), schema::Location::Body, 0, &kRule3},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule34},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
-  {"direction", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, direction), schema::Location::Body, 0, &kRule44},
+  {"direction", schema::Local<std::string, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, direction), schema::Location::Body, 0, &kRule45},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1094,12 +1095,13 @@ schema::LazyTable kTable138{{nullptr}, "CreateEcsImageFromEcsSnapshotAction", kR
 static_assert(offsetof(CreateEcsImageFromEcsSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateEcsImageFromEcsSnapshot", HttpMethod::Post, "/hybrid/aliyun/image/snapshot", "params", true, true, true, false, "", &CreateEcsImageFromEcsSnapshotAction::describe,
                         &EcsImageInventory::describeInventoryReply};
+constexpr schema::Rule kRule46{true, false, false, nullptr, 0, 2, 128, false, 0, 0, "[A-Za-z\\u4e00-\\u9fa5]{1}[A-Za-z0-9-_\\u4e00-\\u9fa5]{1,127}"};
 constexpr schema::Row kRows140[] = {  // CreateEcsImageFromLocalImageAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, imageUuid), schema::Location::Body, 0, &kRule3},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"backupStorageUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, backupStorageUuid), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, description), schema::Location::Body, 0, &kRule32},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, name), schema::Location::Body, 0, &kRule37},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, name), schema::Location::Body, 0, &kRule46},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsImageFromLocalImageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1109,30 +1111,30 @@ schema::LazyTable kTable140{{nullptr}, "CreateEcsImageFromLocalImageAction", kRo
 static_assert(offsetof(CreateEcsImageFromLocalImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec141{{nullptr}, "CreateEcsImageFromLocalImage", HttpMethod::Post, "/hybrid/aliyun/image", "params", true, true, true, false, "", &CreateEcsImageFromLocalImageAction::describe,
                         &EcsImageInventory::describeInventoryReply};
-constexpr schema::Rule kRule45{false, false, false, nullptr, 0, -1, -1, true, 40LL, 500LL};
-constexpr const char* kRule46V[] = {"atomic", "permissive"};
-constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule47V[] = {"true", "false"};
-constexpr schema::Rule kRule47{false, false, false, kRule47V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule48{false, false, false, nullptr, 0, 6, 6, false, 0, 0};
-constexpr schema::Rule kRule49{true, false, false, nullptr, 0, 8, 30, false, 0, 0};
-constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL};
+constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, -1, true, 40LL, 500LL, nullptr};
+constexpr const char* kRule48V[] = {"atomic", "permissive"};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule49V[] = {"true", "false"};
+constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule50{false, false, false, nullptr, 0, 6, 6, false, 0, 0, "[A-Za-z0-9]{6}"};
+constexpr schema::Rule kRule51{true, false, false, nullptr, 0, 8, 30, false, 0, 0, nullptr};
+constexpr schema::Rule kRule52{false, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL, nullptr};
 constexpr schema::Row kRows142[] = {  // CreateEcsInstanceFromEcsImageAction
   {"ecsRootVolumeType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeType), schema::Location::Body, 0, nullptr},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, description), schema::Location::Body, 0, &kRule39},
-  {"ecsRootVolumeGBSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeGBSize), schema::Location::Body, 0, &kRule45},
-  {"createMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, createMode), schema::Location::Body, 0, &kRule46},
+  {"ecsRootVolumeGBSize", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootVolumeGBSize), schema::Location::Body, 0, &kRule47},
+  {"createMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, createMode), schema::Location::Body, 0, &kRule48},
   {"privateIpAddress", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, privateIpAddress), schema::Location::Body, 0, nullptr},
-  {"allocatePublicIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, allocatePublicIp), schema::Location::Body, 0, &kRule47},
-  {"ecsConsolePassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsConsolePassword), schema::Location::Body, schema::kSecret, &kRule48},
+  {"allocatePublicIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, allocatePublicIp), schema::Location::Body, 0, &kRule49},
+  {"ecsConsolePassword", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsConsolePassword), schema::Location::Body, schema::kSecret, &kRule50},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, name), schema::Location::Body, 0, &kRule34},
   {"ecsImageUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsImageUuid), schema::Location::Body, 0, &kRule3},
   {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
   {"instanceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, instanceType), schema::Location::Body, 0, nullptr},
   {"ecsVSwitchUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsVSwitchUuid), schema::Location::Body, 0, &kRule3},
   {"ecsSecurityGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsSecurityGroupUuid), schema::Location::Body, 0, &kRule3},
-  {"ecsRootPassword", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootPassword), schema::Location::Body, schema::kSecret, &kRule49},
-  {"ecsBandWidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsBandWidth), schema::Location::Body, 0, &kRule50},
+  {"ecsRootPassword", schema::Local<std::string, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsRootPassword), schema::Location::Body, schema::kSecret, &kRule51},
+  {"ecsBandWidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, ecsBandWidth), schema::Location::Body, 0, &kRule52},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsInstanceFromEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1142,14 +1144,14 @@ schema::LazyTable kTable142{{nullptr}, "CreateEcsInstanceFromEcsImageAction", kR
 static_assert(offsetof(CreateEcsInstanceFromEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "CreateEcsInstanceFromEcsImage", HttpMethod::Post, "/hybrid/aliyun/ecs", "params", true, true, true, false, "", &CreateEcsInstanceFromEcsImageAction::describe,
                         &EcsInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule51{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr const char* kRule52V[] = {"all", "security", "basic"};
-constexpr schema::Rule kRule52{false, false, false, kRule52V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule53{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr const char* kRule54V[] = {"all", "security", "basic"};
+constexpr schema::Rule kRule54{false, false, false, kRule54V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows144[] = {  // CreateEcsSecurityGroupRemoteAction
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, description), schema::Location::Body, 0, &kRule35},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, name), schema::Location::Body, 0, &kRule51},
-  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, strategy), schema::Location::Body, 0, &kRule52},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, name), schema::Location::Body, 0, &kRule53},
+  {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, strategy), schema::Location::Body, 0, &kRule54},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1159,7 +1161,7 @@ schema::LazyTable kTable144{{nullptr}, "CreateEcsSecurityGroupRemoteAction", kRo
 static_assert(offsetof(CreateEcsSecurityGroupRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "CreateEcsSecurityGroupRemote", HttpMethod::Post, "/hybrid/aliyun/security-group/remote", "params", true, true, true, false, "", &CreateEcsSecurityGroupRemoteAction::describe,
                         &EcsSecurityGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule53{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Rule kRule55{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL, nullptr};
 constexpr schema::Row kRows146[] = {  // CreateEcsSecurityGroupRuleRemoteAction
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, groupUuid), schema::Location::Body, 0, &kRule3},
   {"direction", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, direction), schema::Location::Body, 0, &kRule3},
@@ -1168,7 +1170,7 @@ constexpr schema::Row kRows146[] = {  // CreateEcsSecurityGroupRuleRemoteAction
   {"cidr", schema::Local<std::string, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, cidr), schema::Location::Body, 0, &kRule3},
   {"policy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, policy), schema::Location::Body, 0, nullptr},
   {"nictype", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, nictype), schema::Location::Body, 0, nullptr},
-  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, priority), schema::Location::Body, 0, &kRule53},
+  {"priority", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, priority), schema::Location::Body, 0, &kRule55},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, description), schema::Location::Body, 0, &kRule35},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsSecurityGroupRuleRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1179,11 +1181,12 @@ schema::LazyTable kTable146{{nullptr}, "CreateEcsSecurityGroupRuleRemoteAction",
 static_assert(offsetof(CreateEcsSecurityGroupRuleRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "CreateEcsSecurityGroupRuleRemote", HttpMethod::Post, "/hybrid/aliyun/security-group-rule", "params", true, true, true, false, "", &CreateEcsSecurityGroupRuleRemoteAction::describe,
                         &EcsSecurityGroupRuleInventory::describeInventoryReply};
+constexpr schema::Rule kRule56{true, false, false, nullptr, 0, 2, 128, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$"};
 constexpr schema::Row kRows148[] = {  // CreateEcsVSwitchRemoteAction
   {"vpcUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, vpcUuid), schema::Location::Body, 0, &kRule3},
   {"identityZoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, identityZoneUuid), schema::Location::Body, 0, &kRule3},
   {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, name), schema::Location::Body, 0, &kRule56},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, description), schema::Location::Body, 0, &kRule32},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsVSwitchRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1194,12 +1197,13 @@ schema::LazyTable kTable148{{nullptr}, "CreateEcsVSwitchRemoteAction", kRows148,
 static_assert(offsetof(CreateEcsVSwitchRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "CreateEcsVSwitchRemote", HttpMethod::Post, "/hybrid/aliyun/vswitch", "params", true, true, true, false, "", &CreateEcsVSwitchRemoteAction::describe,
                         &EcsVSwitchInventory::describeInventoryReply};
+constexpr schema::Rule kRule57{true, false, false, nullptr, 0, -1, -1, false, 0, 0, "[A-Za-z]{1}[A-Za-z0-9-_]{1,127}"};
 constexpr schema::Row kRows150[] = {  // CreateEcsVpcRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"cidrBlock", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, cidrBlock), schema::Location::Body, 0, &kRule3},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, name), schema::Location::Body, 0, &kRule51},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, name), schema::Location::Body, 0, &kRule53},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, description), schema::Location::Body, 0, &kRule35},
-  {"vRouterName", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, vRouterName), schema::Location::Body, 0, &kRule3},
+  {"vRouterName", schema::Local<std::string, L>::ref, offsetof(CreateEcsVpcRemoteAction, vRouterName), schema::Location::Body, 0, &kRule57},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateEcsVpcRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateEcsVpcRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1209,16 +1213,16 @@ schema::LazyTable kTable150{{nullptr}, "CreateEcsVpcRemoteAction", kRows150, 8, 
 static_assert(offsetof(CreateEcsVpcRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "CreateEcsVpcRemote", HttpMethod::Post, "/hybrid/aliyun/vpc", "params", true, true, true, false, "", &CreateEcsVpcRemoteAction::describe,
                         &EcsVpcInventory::describeInventoryReply};
-constexpr schema::Rule kRule54{true, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL};
-constexpr const char* kRule55V[] = {"PayByTraffic"};
-constexpr schema::Rule kRule55{true, false, false, kRule55V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule58{true, false, false, nullptr, 0, -1, -1, true, 1LL, 200LL, nullptr};
+constexpr const char* kRule59V[] = {"PayByTraffic"};
+constexpr schema::Rule kRule59{true, false, false, kRule59V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows152[] = {  // CreateHybridEipAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, name), schema::Location::Body, 0, &kRule34},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
-  {"bandWidthMb", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateHybridEipAction, bandWidthMb), schema::Location::Body, 0, &kRule54},
+  {"bandWidthMb", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(CreateHybridEipAction, bandWidthMb), schema::Location::Body, 0, &kRule58},
   {"type", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
-  {"chargeType", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, chargeType), schema::Location::Body, 0, &kRule55},
+  {"chargeType", schema::Local<std::string, L>::ref, offsetof(CreateHybridEipAction, chargeType), schema::Location::Body, 0, &kRule59},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateHybridEipAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1261,7 +1265,7 @@ detail::LazySpec kSpec157{{nullptr}, "CreateOssBucketRemote", HttpMethod::Post, 
 constexpr schema::Row kRows158[] = {  // CreateVpcUserVpnGatewayRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, dataCenterUuid), schema::Location::Body, 0, &kRule3},
   {"ip", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, ip), schema::Location::Body, 0, &kRule3},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, name), schema::Location::Body, 0, &kRule37},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, name), schema::Location::Body, 0, &kRule56},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, description), schema::Location::Body, 0, &kRule32},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpcUserVpnGatewayRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1275,7 +1279,7 @@ detail::LazySpec kSpec159{{nullptr}, "CreateVpcUserVpnGatewayRemote", HttpMethod
 constexpr schema::Row kRows160[] = {  // CreateVpcVpnConnectionRemoteAction
   {"userGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, userGatewayUuid), schema::Location::Body, 0, &kRule3},
   {"vpnGatewayUuid", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, vpnGatewayUuid), schema::Location::Body, 0, &kRule3},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule51},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule53},
   {"localCidr", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, &kRule3},
   {"remoteCidr", schema::Local<std::string, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, &kRule3},
   {"active", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateVpcVpnConnectionRemoteAction, active), schema::Location::Body, 0, &kRule3},
@@ -1290,27 +1294,27 @@ schema::LazyTable kTable160{{nullptr}, "CreateVpcVpnConnectionRemoteAction", kRo
 static_assert(offsetof(CreateVpcVpnConnectionRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec161{{nullptr}, "CreateVpcVpnConnectionRemote", HttpMethod::Post, "/hybrid/vpn-connection", "params", true, true, true, false, "", &CreateVpcVpnConnectionRemoteAction::describe,
                         &VpcVpnConnectionInventory::describeInventoryReply};
-constexpr schema::Rule kRule56{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr const char* kRule57V[] = {"disabled", "group1", "group2", "group5", "group14", "group24"};
-constexpr schema::Rule kRule57{false, false, false, kRule57V, 6, -1, -1, false, 0, 0};
-constexpr const char* kRule58V[] = {"ikev1", "ikev2"};
-constexpr schema::Rule kRule58{false, false, false, kRule58V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule59V[] = {"main", "aggressive"};
-constexpr schema::Rule kRule59{false, false, false, kRule59V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule60V[] = {"3des", "aes-128", "aes-192", "aes-256", "des"};
-constexpr schema::Rule kRule60{false, false, false, kRule60V, 5, -1, -1, false, 0, 0};
-constexpr const char* kRule61V[] = {"md5", "sha1"};
-constexpr schema::Rule kRule61{false, false, false, kRule61V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule62{false, false, false, nullptr, 0, -1, -1, true, 60LL, 86400LL};
+constexpr schema::Rule kRule60{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
+constexpr const char* kRule61V[] = {"disabled", "group1", "group2", "group5", "group14", "group24"};
+constexpr schema::Rule kRule61{false, false, false, kRule61V, 6, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule62V[] = {"ikev1", "ikev2"};
+constexpr schema::Rule kRule62{false, false, false, kRule62V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule63V[] = {"main", "aggressive"};
+constexpr schema::Rule kRule63{false, false, false, kRule63V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule64V[] = {"3des", "aes-128", "aes-192", "aes-256", "des"};
+constexpr schema::Rule kRule64{false, false, false, kRule64V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule65V[] = {"md5", "sha1"};
+constexpr schema::Rule kRule65{false, false, false, kRule65V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule66{false, false, false, nullptr, 0, -1, -1, true, 60LL, 86400LL, nullptr};
 constexpr schema::Row kRows162[] = {  // CreateVpnIkeConfigAction
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, name), schema::Location::Body, 0, &kRule51},
-  {"psk", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, psk), schema::Location::Body, 0, &kRule56},
-  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, pfs), schema::Location::Body, 0, &kRule57},
-  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, version), schema::Location::Body, 0, &kRule58},
-  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, mode), schema::Location::Body, 0, &kRule59},
-  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
-  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
-  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIkeConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, name), schema::Location::Body, 0, &kRule53},
+  {"psk", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, psk), schema::Location::Body, 0, &kRule60},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, pfs), schema::Location::Body, 0, &kRule61},
+  {"version", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, version), schema::Location::Body, 0, &kRule62},
+  {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, mode), schema::Location::Body, 0, &kRule63},
+  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, encAlg), schema::Location::Body, 0, &kRule64},
+  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, authAlg), schema::Location::Body, 0, &kRule65},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIkeConfigAction, lifetime), schema::Location::Body, 0, &kRule66},
   {"localIp", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, localIp), schema::Location::Body, 0, &kRule3},
   {"remoteIp", schema::Local<std::string, L>::ref, offsetof(CreateVpnIkeConfigAction, remoteIp), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIkeConfigAction, description), schema::Location::Body, 0, &kRule32},
@@ -1324,11 +1328,11 @@ static_assert(offsetof(CreateVpnIkeConfigAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec163{{nullptr}, "CreateVpnIkeConfig", HttpMethod::Post, "/hybrid/vpn-connection/ike", "params", true, true, true, false, "", &CreateVpnIkeConfigAction::describe,
                         &VpcVpnIkeConfigInventory::describeInventoryReply};
 constexpr schema::Row kRows164[] = {  // CreateVpnIpsecConfigAction
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIpsecConfigAction, name), schema::Location::Body, 0, &kRule51},
-  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, pfs), schema::Location::Body, 0, &kRule57},
-  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, encAlg), schema::Location::Body, 0, &kRule60},
-  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, authAlg), schema::Location::Body, 0, &kRule61},
-  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIpsecConfigAction, lifetime), schema::Location::Body, 0, &kRule62},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpnIpsecConfigAction, name), schema::Location::Body, 0, &kRule53},
+  {"pfs", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, pfs), schema::Location::Body, 0, &kRule61},
+  {"encAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, encAlg), schema::Location::Body, 0, &kRule64},
+  {"authAlg", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, authAlg), schema::Location::Body, 0, &kRule65},
+  {"lifetime", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateVpnIpsecConfigAction, lifetime), schema::Location::Body, 0, &kRule66},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, description), schema::Location::Body, 0, &kRule32},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpnIpsecConfigAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateVpnIpsecConfigAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1389,11 +1393,11 @@ schema::LazyTable kTable174{{nullptr}, "DeleteAliyunRouterInterfaceLocalAction",
 static_assert(offsetof(DeleteAliyunRouterInterfaceLocalAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec175{{nullptr}, "DeleteAliyunRouterInterfaceLocal", HttpMethod::Delete, "/hybrid/aliyun/router-interface/{uuid}", "", false, true, true, false, "", &DeleteAliyunRouterInterfaceLocalAction::describe,
                         schema::Ref<DeleteAliyunRouterInterfaceLocalAction::ReplyType>::value};
-constexpr const char* kRule63V[] = {"vrouter", "vbr"};
-constexpr schema::Rule kRule63{true, false, false, kRule63V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule67V[] = {"vrouter", "vbr"};
+constexpr schema::Rule kRule67{true, false, false, kRule67V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows176[] = {  // DeleteAliyunRouterInterfaceRemoteAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule63},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule67},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, deleteMode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteAliyunRouterInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1825,11 +1829,11 @@ schema::LazyTable kTable260{{nullptr}, "GetConnectionAccessPointFromRemoteAction
 static_assert(offsetof(GetConnectionAccessPointFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec261{{nullptr}, "GetConnectionAccessPointFromRemote", HttpMethod::Get, "/hybrid/aliyun/access-point{dataCenterUuid}/remote", "", false, true, false, false, "", &GetConnectionAccessPointFromRemoteAction::describe,
                         schema::Ref<GetConnectionAccessPointFromRemoteAction::ReplyType>::value};
-constexpr const char* kRule64V[] = {"l3network", "vroutervm", "vbr", "vpc"};
-constexpr schema::Rule kRule64{true, false, false, kRule64V, 4, -1, -1, false, 0, 0};
+constexpr const char* kRule68V[] = {"l3network", "vroutervm", "vbr", "vpc"};
+constexpr schema::Rule kRule68{true, false, false, kRule68V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows262[] = {  // GetConnectionBetweenL3NetworkAndAliyunVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, uuid), schema::Location::Body, 0, &kRule3},
-  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceType), schema::Location::Body, 0, &kRule64},
+  {"resourceType", schema::Local<std::string, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, resourceType), schema::Location::Body, 0, &kRule68},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases262[] = {{&ActionBase::describe, offsetof(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2096,7 +2100,7 @@ detail::LazySpec kSpec339{{nullptr}, "StopEcsInstance", HttpMethod::Put, "/hybri
                         schema::Ref<StopEcsInstanceAction::ReplyType>::value};
 constexpr schema::Row kRows340[] = {  // SyncAliyunRouteEntryFromRemoteAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterUuid), schema::Location::Path, 0, &kRule3},
-  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, vRouterType), schema::Location::Body, 0, &kRule44},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncAliyunRouteEntryFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2175,11 +2179,11 @@ schema::LazyTable kTable352{{nullptr}, "SyncDiskFromAliyunFromRemoteAction", kRo
 static_assert(offsetof(SyncDiskFromAliyunFromRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec353{{nullptr}, "SyncDiskFromAliyunFromRemote", HttpMethod::Post, "/hybrid/aliyun/disk/{identityUuid}/sync", "params", true, true, true, false, "", &SyncDiskFromAliyunFromRemoteAction::describe,
                         schema::Ref<SyncDiskFromAliyunFromRemoteAction::ReplyType>::value};
-constexpr const char* kRule65V[] = {"system", "self"};
-constexpr schema::Rule kRule65{false, false, false, kRule65V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule69V[] = {"system", "self"};
+constexpr schema::Rule kRule69{false, false, false, kRule69V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows354[] = {  // SyncEcsImageFromRemoteAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(SyncEcsImageFromRemoteAction, dataCenterUuid), schema::Location::Path, 0, &kRule3},
-  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, type), schema::Location::Body, 0, &kRule65},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, type), schema::Location::Body, 0, &kRule69},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SyncEcsImageFromRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2324,10 +2328,10 @@ schema::LazyTable kTable378{{nullptr}, "TerminateVirtualBorderRouterRemoteAction
 static_assert(offsetof(TerminateVirtualBorderRouterRemoteAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec379{{nullptr}, "TerminateVirtualBorderRouterRemote", HttpMethod::Put, "/hybrid/aliyun/border-router/{uuid}/actions", "terminateVirtualBorderRouterRemote", true, true, true, false, "", &TerminateVirtualBorderRouterRemoteAction::describe,
                         schema::Ref<TerminateVirtualBorderRouterRemoteAction::ReplyType>::value};
-constexpr schema::Rule kRule66{false, false, false, nullptr, 0, 2, 128, false, 0, 0};
+constexpr schema::Rule kRule70{false, false, false, nullptr, 0, 2, 128, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9.-]+$"};
 constexpr schema::Row kRows380[] = {  // UpdateAliyunDiskAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunDiskAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, name), schema::Location::Body, 0, &kRule70},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunDiskAction, description), schema::Location::Body, 0, &kRule39},
   {"deleteWithInstance", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunDiskAction, deleteWithInstance), schema::Location::Body, 0, nullptr},
   {"deleteAutoSnapshot", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAliyunDiskAction, deleteAutoSnapshot), schema::Location::Body, 0, nullptr},
@@ -2350,12 +2354,12 @@ schema::LazyTable kTable382{{nullptr}, "UpdateAliyunKeySecretAction", kRows382, 
 static_assert(offsetof(UpdateAliyunKeySecretAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec383{{nullptr}, "UpdateAliyunKeySecret", HttpMethod::Post, "/hybrid/aliyun/{uuid}/key", "params", true, true, true, false, "", &UpdateAliyunKeySecretAction::describe,
                         &HybridAccountInventory::describeInventoryReply};
-constexpr const char* kRule67V[] = {"active", "inactive"};
-constexpr schema::Rule kRule67{true, false, false, kRule67V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule71V[] = {"active", "inactive"};
+constexpr schema::Rule kRule71{true, false, false, kRule71V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows384[] = {  // UpdateAliyunRouteInterfaceRemoteAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"op", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, op), schema::Location::Body, 0, &kRule67},
-  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule43},
+  {"op", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, op), schema::Location::Body, 0, &kRule71},
+  {"vRouterType", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, vRouterType), schema::Location::Body, 0, &kRule44},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunRouteInterfaceRemoteAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases384[] = {{&ActionBase::describe, offsetof(UpdateAliyunRouteInterfaceRemoteAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2365,7 +2369,7 @@ detail::LazySpec kSpec385{{nullptr}, "UpdateAliyunRouteInterfaceRemote", HttpMet
                         schema::Ref<UpdateAliyunRouteInterfaceRemoteAction::ReplyType>::value};
 constexpr schema::Row kRows386[] = {  // UpdateAliyunSnapshotAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunSnapshotAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, name), schema::Location::Body, 0, &kRule70},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, description), schema::Location::Body, 0, &kRule39},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunSnapshotAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2374,9 +2378,10 @@ schema::LazyTable kTable386{{nullptr}, "UpdateAliyunSnapshotAction", kRows386, 4
 static_assert(offsetof(UpdateAliyunSnapshotAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec387{{nullptr}, "UpdateAliyunSnapshot", HttpMethod::Put, "/hybrid/aliyun/snapshot/{uuid}/actions", "updateAliyunSnapshot", true, true, true, false, "", &UpdateAliyunSnapshotAction::describe,
                         &AliyunSnapshotInventory::describeInventoryReply};
+constexpr schema::Rule kRule72{false, false, false, nullptr, 0, 2, 128, false, 0, 0, "^[\\\\u4e00-\\\\u9fa5a-zA-Z][\\\\u4e00-\\\\u9fa5_a-zA-Z0-9-]+$"};
 constexpr schema::Row kRows388[] = {  // UpdateAliyunVirtualRouterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, name), schema::Location::Body, 0, &kRule72},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, description), schema::Location::Body, 0, &kRule32},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAliyunVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2385,10 +2390,10 @@ schema::LazyTable kTable388{{nullptr}, "UpdateAliyunVirtualRouterAction", kRows3
 static_assert(offsetof(UpdateAliyunVirtualRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec389{{nullptr}, "UpdateAliyunVirtualRouter", HttpMethod::Put, "/hybrid/aliyun/vrouter/{uuid}/actions", "updateAliyunVirtualRouter", true, true, true, false, "", &UpdateAliyunVirtualRouterAction::describe,
                         &VpcVirtualRouterInventory::describeInventoryReply};
-constexpr schema::Rule kRule68{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule73{false, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr schema::Row kRows390[] = {  // UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule68},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, name), schema::Location::Body, 0, &kRule73},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, description), schema::Location::Body, 0, &kRule32},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2397,10 +2402,11 @@ schema::LazyTable kTable390{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyu
 static_assert(offsetof(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec391{{nullptr}, "UpdateConnectionBetweenL3NetWorkAndAliyunVSwitch", HttpMethod::Put, "/hybrid/aliyun/connections/{uuid}", "updateConnectionBetweenL3NetWorkAndAliyunVSwitch", true, true, true, false, "", &UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction::describe,
                         &ConnectionRelationShipInventory::describeInventoryReply};
+constexpr schema::Rule kRule74{false, false, false, nullptr, 0, 2, 128, false, 0, 0, "[A-Za-z\\u4e00-\\u9fa5]{1}[A-Za-z0-9-_\\u4e00-\\u9fa5]{1,127}"};
 constexpr schema::Row kRows392[] = {  // UpdateEcsImageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsImageAction, uuid), schema::Location::Path, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, description), schema::Location::Body, 0, &kRule32},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, name), schema::Location::Body, 0, &kRule74},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsImageAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases392[] = {{&ActionBase::describe, offsetof(UpdateEcsImageAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2408,13 +2414,13 @@ schema::LazyTable kTable392{{nullptr}, "UpdateEcsImageAction", kRows392, 4, kBas
 static_assert(offsetof(UpdateEcsImageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec393{{nullptr}, "UpdateEcsImage", HttpMethod::Put, "/hybrid/aliyun/image/{uuid}/actions", "updateEcsImage", true, true, true, false, "", &UpdateEcsImageAction::describe,
                         &EcsImageInventory::describeInventoryReply};
-constexpr schema::Rule kRule69{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule70{false, false, false, nullptr, 0, 8, 30, false, 0, 0};
+constexpr schema::Rule kRule75{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
+constexpr schema::Rule kRule76{false, false, false, nullptr, 0, 8, 30, false, 0, 0, nullptr};
 constexpr schema::Row kRows394[] = {  // UpdateEcsInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, name), schema::Location::Body, 0, &kRule69},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, name), schema::Location::Body, 0, &kRule75},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, description), schema::Location::Body, 0, &kRule39},
-  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule70},
+  {"password", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, password), schema::Location::Body, schema::kSecret, &kRule76},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases394[] = {{&ActionBase::describe, offsetof(UpdateEcsInstanceAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2422,10 +2428,10 @@ schema::LazyTable kTable394{{nullptr}, "UpdateEcsInstanceAction", kRows394, 5, k
 static_assert(offsetof(UpdateEcsInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec395{{nullptr}, "UpdateEcsInstance", HttpMethod::Post, "/hybrid/aliyun/{uuid}/ecs", "params", true, true, true, false, "", &UpdateEcsInstanceAction::describe,
                         &EcsInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule71{true, false, false, nullptr, 0, 6, 6, false, 0, 0};
+constexpr schema::Rule kRule77{true, false, false, nullptr, 0, 6, 6, false, 0, 0, "[A-Za-z0-9]{6}"};
 constexpr schema::Row kRows396[] = {  // UpdateEcsInstanceVncPasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"password", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule71},
+  {"password", schema::Local<std::string, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule77},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsInstanceVncPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases396[] = {{&ActionBase::describe, offsetof(UpdateEcsInstanceVncPasswordAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2436,7 +2442,7 @@ detail::LazySpec kSpec397{{nullptr}, "UpdateEcsInstanceVncPassword", HttpMethod:
 constexpr schema::Row kRows398[] = {  // UpdateEcsSecurityGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, description), schema::Location::Body, 0, &kRule35},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, name), schema::Location::Body, 0, &kRule68},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, name), schema::Location::Body, 0, &kRule73},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases398[] = {{&ActionBase::describe, offsetof(UpdateEcsSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -2444,9 +2450,10 @@ schema::LazyTable kTable398{{nullptr}, "UpdateEcsSecurityGroupAction", kRows398,
 static_assert(offsetof(UpdateEcsSecurityGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec399{{nullptr}, "UpdateEcsSecurityGroup", HttpMethod::Put, "/hybrid/aliyun/security-group/{uuid}/actions", "updateEcsSecurityGroup", true, true, true, false, "", &UpdateEcsSecurityGroupAction::describe,
                         &EcsSecurityGroupInventory::describeInventoryReply};
+constexpr schema::Rule kRule78{false, false, false, nullptr, 0, 2, 128, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$"};
 constexpr schema::Row kRows400[] = {  // UpdateEcsVSwitchAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVSwitchAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, name), schema::Location::Body, 0, &kRule78},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, description), schema::Location::Body, 0, &kRule32},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2457,7 +2464,7 @@ detail::LazySpec kSpec401{{nullptr}, "UpdateEcsVSwitch", HttpMethod::Put, "/hybr
                         &EcsVSwitchInventory::describeInventoryReply};
 constexpr schema::Row kRows402[] = {  // UpdateEcsVpcAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEcsVpcAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, name), schema::Location::Body, 0, &kRule68},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, name), schema::Location::Body, 0, &kRule73},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, description), schema::Location::Body, 0, &kRule35},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEcsVpcAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2468,7 +2475,7 @@ detail::LazySpec kSpec403{{nullptr}, "UpdateEcsVpc", HttpMethod::Put, "/hybrid/a
                         &EcsVpcInventory::describeInventoryReply};
 constexpr schema::Row kRows404[] = {  // UpdateHybridEipAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHybridEipAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, name), schema::Location::Body, 0, &kRule69},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, name), schema::Location::Body, 0, &kRule75},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, description), schema::Location::Body, 0, &kRule2},
   {"type", schema::Local<std::string, L>::ref, offsetof(UpdateHybridEipAction, type), schema::Location::Body, 0, &kRule36},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateHybridEipAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2507,7 +2514,7 @@ constexpr schema::Row kRows410[] = {  // UpdateVirtualBorderRouterRemoteAction
   {"localGatewayIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, localGatewayIp), schema::Location::Body, 0, nullptr},
   {"peerGatewayIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, peerGatewayIp), schema::Location::Body, 0, nullptr},
   {"peeringSubnetMask", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, peeringSubnetMask), schema::Location::Body, 0, nullptr},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, name), schema::Location::Body, 0, &kRule68},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, name), schema::Location::Body, 0, &kRule73},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, description), schema::Location::Body, 0, &kRule32},
   {"vlanId", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, vlanId), schema::Location::Body, 0, nullptr},
   {"circuitCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVirtualBorderRouterRemoteAction, circuitCode), schema::Location::Body, 0, nullptr},
@@ -2520,7 +2527,7 @@ detail::LazySpec kSpec411{{nullptr}, "UpdateVirtualBorderRouterRemote", HttpMeth
                         &VirtualBorderRouterInventory::describeInventoryReply};
 constexpr schema::Row kRows412[] = {  // UpdateVpcUserVpnGatewayAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, name), schema::Location::Body, 0, &kRule66},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, name), schema::Location::Body, 0, &kRule72},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcUserVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -2531,7 +2538,7 @@ detail::LazySpec kSpec413{{nullptr}, "UpdateVpcUserVpnGateway", HttpMethod::Put,
                         &VpcUserVpnGatewayInventory::describeInventoryReply};
 constexpr schema::Row kRows414[] = {  // UpdateVpcVpnConnectionRemoteAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule68},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, name), schema::Location::Body, 0, &kRule73},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, description), schema::Location::Body, 0, &kRule32},
   {"localCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, localCidr), schema::Location::Body, 0, nullptr},
   {"remoteCidr", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnConnectionRemoteAction, remoteCidr), schema::Location::Body, 0, nullptr},
@@ -2547,7 +2554,7 @@ detail::LazySpec kSpec415{{nullptr}, "UpdateVpcVpnConnectionRemote", HttpMethod:
                         &VpcVpnConnectionInventory::describeInventoryReply};
 constexpr schema::Row kRows416[] = {  // UpdateVpcVpnGatewayAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVpcVpnGatewayAction, uuid), schema::Location::Path, 0, &kRule3},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, name), schema::Location::Body, 0, &kRule69},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, name), schema::Location::Body, 0, &kRule75},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, description), schema::Location::Body, 0, &kRule32},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVpcVpnGatewayAction, requestIp), schema::Location::Body, 0, nullptr},
 };

@@ -104,8 +104,8 @@ const ActionSpec& spec_UpdateOrganizationQuota();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddAttributesToIAM2OrganizationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddAttributesToIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
   {"attributes", schema::Local<std::optional<Json>, L>::ref, offsetof(AddAttributesToIAM2OrganizationAction, attributes), schema::Location::Body, 0, &kRule1},
@@ -261,7 +261,7 @@ static_assert(offsetof(ChangeIAM2OrganizationParentAction, systemTags) == offset
 detail::LazySpec kSpec29{{nullptr}, "ChangeIAM2OrganizationParent", HttpMethod::Put, "/iam2/organizations/{parentUuid}/actions", "changeIAM2OrganizationParent", true, true, true, false, "", &ChangeIAM2OrganizationParentAction::describe,
                         schema::Ref<ChangeIAM2OrganizationParentAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"enable", "disable"};
-constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // ChangeIAM2OrganizationStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2OrganizationStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2OrganizationStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
@@ -293,7 +293,7 @@ static_assert(offsetof(ChangeIAM2VirtualIDGroupStateAction, systemTags) == offse
 detail::LazySpec kSpec35{{nullptr}, "ChangeIAM2VirtualIDGroupState", HttpMethod::Put, "/iam2/projects/groups/{uuid}/actions", "changeIAM2VirtualIDGroupState", true, true, true, false, "", &ChangeIAM2VirtualIDGroupStateAction::describe,
                         &IAM2VirtualIDGroupInventory::describeInventoryReply};
 constexpr const char* kRule3V[] = {"ZStack"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule3{true, false, false, kRule3V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // ChangeIAM2VirtualIDTypeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDTypeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::string, L>::ref, offsetof(ChangeIAM2VirtualIDTypeAction, type), schema::Location::Body, 0, &kRule3},
@@ -329,10 +329,10 @@ schema::LazyTable kTable42{{nullptr}, "CleanInvalidLdapIAM2BindingAction", kRows
 static_assert(offsetof(CleanInvalidLdapIAM2BindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "CleanInvalidLdapIAM2Binding", HttpMethod::Put, "/iam2/ldap/bindings/actions", "cleanInvalidLdapIAM2Binding", true, true, true, false, "", &CleanInvalidLdapIAM2BindingAction::describe,
                         schema::Ref<CleanInvalidLdapIAM2BindingAction::ReplyType>::value};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr const char* kRule6V[] = {"Company", "Department"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows44[] = {  // CreateIAM2OrganizationAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
@@ -383,7 +383,7 @@ schema::LazyTable kTable48{{nullptr}, "CreateIAM2ProjectFromTemplateAction", kRo
 static_assert(offsetof(CreateIAM2ProjectFromTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "CreateIAM2ProjectFromTemplate", HttpMethod::Post, "/iam2/projects/from/templates/{templateUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectFromTemplateAction::describe,
                         &IAM2ProjectInventory::describeInventoryReply};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows50[] = {  // CreateIAM2ProjectRoleAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule4},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2ProjectRoleAction, description), schema::Location::Body, 0, &kRule5},
@@ -426,7 +426,7 @@ schema::LazyTable kTable54{{nullptr}, "CreateIAM2ProjectTemplateFromProjectActio
 static_assert(offsetof(CreateIAM2ProjectTemplateFromProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "CreateIAM2ProjectTemplateFromProject", HttpMethod::Post, "/iam2/projects/templates/from/projects/{projectUuid}", "params", true, true, true, false, "", &CreateIAM2ProjectTemplateFromProjectAction::describe,
                         &IAM2ProjectTemplateInventory::describeInventoryReply};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows56[] = {  // CreateIAM2VirtualIDAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule4},
   {"password", schema::Local<std::string, L>::ref, offsetof(CreateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule8},
@@ -555,7 +555,7 @@ schema::LazyTable kTable78{{nullptr}, "ExpungeIAM2ProjectAction", kRows78, 2, kB
 static_assert(offsetof(ExpungeIAM2ProjectAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "ExpungeIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "expungeIAM2Project", true, true, true, false, "", &ExpungeIAM2ProjectAction::describe,
                         schema::Ref<ExpungeIAM2ProjectAction::ReplyType>::value};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows80[] = {  // GetCandidateLdapEntryForIAM2BindingAction
   {"ldapFilter", schema::Local<std::string, L>::ref, offsetof(GetCandidateLdapEntryForIAM2BindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateLdapEntryForIAM2BindingAction, limit), schema::Location::Body, 0, &kRule9},
@@ -602,7 +602,7 @@ static_assert(offsetof(GetIAM2VirtualIDAPIPermissionAction, systemTags) == offse
 detail::LazySpec kSpec89{{nullptr}, "GetIAM2VirtualIDAPIPermission", HttpMethod::Get, "/iam2/virtual-ids/api-permissions", "", false, true, false, false, "", &GetIAM2VirtualIDAPIPermissionAction::describe,
                         schema::Ref<GetIAM2VirtualIDAPIPermissionAction::ReplyType>::value};
 constexpr const char* kRule10V[] = {"asc", "desc"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows90[] = {  // GetIAM2VirtualIDInGroupAction
   {"groupUuid", schema::Local<std::string, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, groupUuid), schema::Location::Body, 0, &kRule0},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetIAM2VirtualIDInGroupAction, limit), schema::Location::Body, 0, nullptr},
@@ -928,7 +928,7 @@ static_assert(offsetof(StopAllResourcesInIAM2ProjectAction, systemTags) == offse
 detail::LazySpec kSpec165{{nullptr}, "StopAllResourcesInIAM2Project", HttpMethod::Put, "/iam2/projects/{uuid}/actions", "stopAllResourcesInIAM2Project", true, true, true, false, "", &StopAllResourcesInIAM2ProjectAction::describe,
                         schema::Ref<StopAllResourcesInIAM2ProjectAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"Company", "Department"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows166[] = {  // UpdateIAM2OrganizationAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule7},

@@ -111,8 +111,8 @@ const ActionSpec& spec_UpdateVniRange();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddPolicyStatementsToRoleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddPolicyStatementsToRoleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"statements", schema::Local<std::vector<PolicyStatement>, L>::ref, offsetof(AddPolicyStatementsToRoleAction, statements), schema::Location::Body, 0, &kRule1},
@@ -144,7 +144,7 @@ static_assert(offsetof(AttachRoleToAccountAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec5{{nullptr}, "AttachRoleToAccount", HttpMethod::Post, "/identities/accounts/{accountUuid}/roles/{roleUuid}", "params", true, true, true, false, "", &AttachRoleToAccountAction::describe,
                         schema::Ref<AttachRoleToAccountAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"enable", "disable"};
-constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // ChangeRoleStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeRoleStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeRoleStateAction, stateEvent), schema::Location::Body, 0, &kRule2},
@@ -155,9 +155,9 @@ schema::LazyTable kTable6{{nullptr}, "ChangeRoleStateAction", kRows6, 3, kBases6
 static_assert(offsetof(ChangeRoleStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "ChangeRoleState", HttpMethod::Put, "/identities/roles/{uuid}/actions", "changeRoleState", true, true, true, false, "", &ChangeRoleStateAction::describe,
                         &RoleInventory::describeInventoryReply};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // CreateRoleAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateRoleAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateRoleAction, description), schema::Location::Body, 0, &kRule4},
@@ -305,13 +305,13 @@ schema::LazyTable kTable36{{nullptr}, "QueryImageReplicationGroupAction", nullpt
 static_assert(offsetof(QueryImageReplicationGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "QueryImageReplicationGroup", HttpMethod::Get, "/image-replication-groups", "", false, true, false, true, "", &QueryImageReplicationGroupAction::describe,
                         &ImageReplicationGroupInventory::describeQueryReply};
-constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule7V[] = {"RootVolumeTemplate", "ISO", "DataVolumeTemplate"};
-constexpr schema::Rule kRule7{false, false, false, kRule7V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, kRule7V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule8V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
-constexpr schema::Rule kRule8{false, false, false, kRule8V, 4, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule8{false, false, false, kRule8V, 4, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule9V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, kRule9V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows38[] = {  // AddImageAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddImageAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddImageAction, description), schema::Location::Body, 0, &kRule4},
@@ -355,7 +355,7 @@ schema::LazyTable kTable42{{nullptr}, "ChangeImageStateAction", kRows42, 3, kBas
 static_assert(offsetof(ChangeImageStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec43{{nullptr}, "ChangeImageState", HttpMethod::Put, "/images/{uuid}/actions", "changeImageState", true, true, true, false, "", &ChangeImageStateAction::describe,
                         &ImageInventory::describeInventoryReply};
-constexpr schema::Rule kRule10{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows44[] = {  // CreateDataVolumeTemplateFromVolumeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateDataVolumeTemplateFromVolumeAction, description), schema::Location::Body, 0, &kRule4},
@@ -517,7 +517,7 @@ static_assert(offsetof(RecoverImageAction, systemTags) == offsetof(ActionBase, s
 detail::LazySpec kSpec71{{nullptr}, "RecoverImage", HttpMethod::Put, "/images/{imageUuid}/actions", "recoverImage", true, true, true, false, "", &RecoverImageAction::describe,
                         &ImageInventory::describeInventoryReply};
 constexpr const char* kRule11V[] = {"Legacy", "UEFI", "UEFI_WITH_CSM"};
-constexpr schema::Rule kRule11{true, false, false, kRule11V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{true, false, false, kRule11V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows72[] = {  // SetImageBootModeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetImageBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"bootMode", schema::Local<std::string, L>::ref, offsetof(SetImageBootModeAction, bootMode), schema::Location::Body, 0, &kRule11},
@@ -548,7 +548,7 @@ schema::LazyTable kTable76{{nullptr}, "SetImageSecurityLevelAction", kRows76, 3,
 static_assert(offsetof(SetImageSecurityLevelAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "SetImageSecurityLevel", HttpMethod::Put, "/images/{uuid}/actions", "setImageSecurityLevel", true, true, true, false, "", &SetImageSecurityLevelAction::describe,
                         schema::Ref<SetImageSecurityLevelAction::ReplyType>::value};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows78[] = {  // SyncImageFromImageStoreBackupStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"srcBackupStorageUuid", schema::Local<std::string, L>::ref, offsetof(SyncImageFromImageStoreBackupStorageAction, srcBackupStorageUuid), schema::Location::Body, 0, &kRule0},
@@ -572,9 +572,9 @@ static_assert(offsetof(SyncImageSizeAction, systemTags) == offsetof(ActionBase, 
 detail::LazySpec kSpec81{{nullptr}, "SyncImageSize", HttpMethod::Put, "/images/{uuid}/actions", "syncImageSize", true, true, true, false, "", &SyncImageSizeAction::describe,
                         &ImageInventory::describeInventoryReply};
 constexpr const char* kRule13V[] = {"RootVolumeTemplate", "DataVolumeTemplate", "ISO"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 3, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 3, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule14V[] = {"raw", "qcow2", "iso"};
-constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows82[] = {  // UpdateImageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateImageAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateImageAction, name), schema::Location::Body, 0, &kRule5},
@@ -615,9 +615,9 @@ schema::LazyTable kTable86{{nullptr}, "ChangeInstanceOfferingStateAction", kRows
 static_assert(offsetof(ChangeInstanceOfferingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec87{{nullptr}, "ChangeInstanceOfferingState", HttpMethod::Put, "/instance-offerings/{uuid}/actions", "changeInstanceOfferingState", true, true, true, false, "", &ChangeInstanceOfferingStateAction::describe,
                         &InstanceOfferingInventory::describeInventoryReply};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL, nullptr};
+constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows88[] = {  // CreateInstanceOfferingAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateInstanceOfferingAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateInstanceOfferingAction, description), schema::Location::Body, 0, &kRule4},
@@ -731,7 +731,7 @@ schema::LazyTable kTable104{{nullptr}, "UpdateVirtualRouterOfferingAction", kRow
 static_assert(offsetof(UpdateVirtualRouterOfferingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec105{{nullptr}, "UpdateVirtualRouterOffering", HttpMethod::Put, "/instance-offerings/virtual-routers/{uuid}/actions", "updateVirtualRouterOffering", true, true, true, false, "", &UpdateVirtualRouterOfferingAction::describe,
                         &InstanceOfferingInventory::describeInventoryReply};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows106[] = {  // AddIntegrityResourceAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(AddIntegrityResourceAction, resourceType), schema::Location::Body, 0, &kRule0},
   {"integrityResourceDataRangeInDays", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddIntegrityResourceAction, integrityResourceDataRangeInDays), schema::Location::Body, 0, &kRule18},
@@ -755,23 +755,23 @@ static_assert(offsetof(GetIpAddressCapacityAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec109{{nullptr}, "GetIpAddressCapacity", HttpMethod::Get, "/ip-capacity", "", false, true, false, false, "", &GetIpAddressCapacityAction::describe,
                         schema::Ref<GetIpAddressCapacityAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"psk", "certs"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule20V[] = {"ip", "name", "fqdn"};
-constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule21V[] = {"ike", "ikev1", "ikev2"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule22V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 5, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, kRule22V, 5, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule23V[] = {"3des", "aes-128", "aes-192", "aes-256"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 4, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 60LL, 604800LL};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 4, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 60LL, 604800LL, nullptr};
 constexpr const char* kRule25V[] = {"none", "dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
-constexpr schema::Rule kRule25{false, false, false, kRule25V, 16, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule25{false, false, false, kRule25V, 16, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule26V[] = {"tunnel", "transport"};
-constexpr schema::Rule kRule26{false, false, false, kRule26V, 2, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule26{false, false, false, kRule26V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule27V[] = {"esp", "ah", "ah-esp"};
-constexpr schema::Rule kRule27{false, false, false, kRule27V, 3, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 30LL, 604800LL};
+constexpr schema::Rule kRule27{false, false, false, kRule27V, 3, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 30LL, 604800LL, nullptr};
 constexpr schema::Row kRows110[] = {  // ChangeIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"peerAddress", schema::Local<std::string, L>::ref, offsetof(ChangeIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule3},
@@ -821,7 +821,7 @@ static_assert(offsetof(ReconnectIPsecConnectionAction, systemTags) == offsetof(A
 detail::LazySpec kSpec115{{nullptr}, "ReconnectIPsecConnection", HttpMethod::Put, "/ipsec/{uuid}/actions", "reconnectIPsecConnection", true, true, true, false, "", &ReconnectIPsecConnectionAction::describe,
                         &IPsecConnectionInventory::describeInventoryReply};
 constexpr const char* kRule29V[] = {"LinuxBridge"};
-constexpr schema::Rule kRule29{false, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule29{false, false, false, kRule29V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows116[] = {  // AttachL2NetworkToClusterAction
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AttachL2NetworkToClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(AttachL2NetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
@@ -844,9 +844,9 @@ schema::LazyTable kTable118{{nullptr}, "ChangeL2NetworkVlanIdAction", kRows118, 
 static_assert(offsetof(ChangeL2NetworkVlanIdAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "ChangeL2NetworkVlanId", HttpMethod::Put, "/l2-networks/{uuid}/actions", "changeL2NetworkVlanId", true, true, true, false, "", &ChangeL2NetworkVlanIdAction::describe,
                         &L2NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL};
+constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL, nullptr};
 constexpr const char* kRule31V[] = {"LinuxBridge", "OvsDpdk", "MacVlan"};
-constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows120[] = {  // CreateL2HardwareVxlanNetworkAction
   {"vni", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
   {"poolUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2HardwareVxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
@@ -905,8 +905,8 @@ static_assert(offsetof(CreateL2NoVlanNetworkAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec125{{nullptr}, "CreateL2NoVlanNetwork", HttpMethod::Post, "/l2-networks/no-vlan", "params", true, true, true, false, "", &CreateL2NoVlanNetworkAction::describe,
                         &L2NetworkInventory::describeInventoryReply};
 constexpr const char* kRule32V[] = {"ACCESS", "TRUNK", "PVLAN"};
-constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL};
+constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL, nullptr};
 constexpr schema::Row kRows126[] = {  // CreateL2PortGroupAction
   {"vSwitchUuid", schema::Local<std::string, L>::ref, offsetof(CreateL2PortGroupAction, vSwitchUuid), schema::Location::Body, 0, &kRule0},
   {"vlanMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2PortGroupAction, vlanMode), schema::Location::Body, 0, &kRule32},
@@ -929,7 +929,7 @@ schema::LazyTable kTable126{{nullptr}, "CreateL2PortGroupAction", kRows126, 15, 
 static_assert(offsetof(CreateL2PortGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "CreateL2PortGroup", HttpMethod::Post, "/l2-networks/port-group", "params", true, true, true, false, "", &CreateL2PortGroupAction::describe,
                         &L2NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
+constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL, nullptr};
 constexpr schema::Row kRows128[] = {  // CreateL2TfNetworkAction
   {"ipPrefix", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule5},
   {"ipPrefixLength", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2TfNetworkAction, ipPrefixLength), schema::Location::Body, 0, &kRule34},
@@ -969,7 +969,7 @@ schema::LazyTable kTable130{{nullptr}, "CreateL2VirtualSwitchAction", kRows130, 
 static_assert(offsetof(CreateL2VirtualSwitchAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "CreateL2VirtualSwitch", HttpMethod::Post, "/l2-networks/virtual-switch", "params", true, true, true, false, "", &CreateL2VirtualSwitchAction::describe,
                         &L2NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL};
+constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL, nullptr};
 constexpr schema::Row kRows132[] = {  // CreateL2VlanNetworkAction
   {"vlan", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule35},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL2VlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
@@ -1027,7 +1027,7 @@ schema::LazyTable kTable136{{nullptr}, "CreateL2VxlanNetworkPoolAction", kRows13
 static_assert(offsetof(CreateL2VxlanNetworkPoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CreateL2VxlanNetworkPool", HttpMethod::Post, "/l2-networks/vxlan-pool", "params", true, true, true, false, "", &CreateL2VxlanNetworkPoolAction::describe,
                         &L2NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL};
+constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL, nullptr};
 constexpr schema::Row kRows138[] = {  // CreateVniRangeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVniRangeAction, description), schema::Location::Body, 0, &kRule4},
@@ -1043,7 +1043,7 @@ schema::LazyTable kTable138{{nullptr}, "CreateVniRangeAction", kRows138, 8, kBas
 static_assert(offsetof(CreateVniRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "CreateVniRange", HttpMethod::Post, "/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges", "params", true, true, true, false, "", &CreateVniRangeAction::describe,
                         &VniRangeInventory::describeInventoryReply};
-constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 15, false, 0, 0};
+constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 15, false, 0, 0, nullptr};
 constexpr schema::Row kRows140[] = {  // CreateVxlanPoolRemoteVtepAction
   {"l2NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"clusterUuid", schema::Local<std::string, L>::ref, offsetof(CreateVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},

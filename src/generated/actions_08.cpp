@@ -102,7 +102,7 @@ const ActionSpec& spec_UpdateSlbGroup();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddDnsToL3NetworkAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddDnsToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"dns", schema::Local<std::string, L>::ref, offsetof(AddDnsToL3NetworkAction, dns), schema::Location::Body, 0, &kRule0},
@@ -124,10 +124,10 @@ schema::LazyTable kTable2{{nullptr}, "AddHostRouteToL3NetworkAction", kRows2, 4,
 static_assert(offsetof(AddHostRouteToL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AddHostRouteToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/hostroute", "params", true, true, true, false, "", &AddHostRouteToL3NetworkAction::describe,
                         &L3NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr const char* kRule3V[] = {"Normal", "AddressPool"};
-constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows4[] = {  // AddIpRangeAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddIpRangeAction, name), schema::Location::Body, 0, &kRule1},
@@ -146,7 +146,7 @@ schema::LazyTable kTable4{{nullptr}, "AddIpRangeAction", kRows4, 11, kBases4, 1,
 static_assert(offsetof(AddIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges", "params", true, true, true, false, "", &AddIpRangeAction::describe,
                         &IpRangeInventory::describeInventoryReply};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // AddIpRangeByNetworkCidrAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIpRangeByNetworkCidrAction, description), schema::Location::Body, 0, &kRule2},
@@ -163,9 +163,9 @@ schema::LazyTable kTable6{{nullptr}, "AddIpRangeByNetworkCidrAction", kRows6, 9,
 static_assert(offsetof(AddIpRangeByNetworkCidrAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "AddIpRangeByNetworkCidr", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr", "params", true, true, true, false, "", &AddIpRangeByNetworkCidrAction::describe,
                         schema::Ref<AddIpRangeByNetworkCidrAction::ReplyType>::value};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 8LL, 126LL};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 8LL, 126LL, nullptr};
 constexpr const char* kRule6V[] = {"SLAAC", "Stateful-DHCP", "Stateless-DHCP"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // AddIpv6RangeAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddIpv6RangeAction, name), schema::Location::Body, 0, &kRule1},
@@ -214,7 +214,7 @@ schema::LazyTable kTable12{{nullptr}, "AddReservedIpRangeAction", kRows12, 6, kB
 static_assert(offsetof(AddReservedIpRangeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "AddReservedIpRange", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/reserved-ip-ranges", "params", true, true, true, false, "", &AddReservedIpRangeAction::describe,
                         &ReservedIpRangeInventory::describeInventoryReply};
-constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // ChangeL3NetworkDhcpIpAddressAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"dhcpServerIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpServerIp), schema::Location::Body, 0, &kRule7},
@@ -227,7 +227,7 @@ static_assert(offsetof(ChangeL3NetworkDhcpIpAddressAction, systemTags) == offset
 detail::LazySpec kSpec15{{nullptr}, "ChangeL3NetworkDhcpIpAddress", HttpMethod::Put, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "changeL3NetworkDhcpIpAddress", true, true, true, false, "", &ChangeL3NetworkDhcpIpAddressAction::describe,
                         schema::Ref<ChangeL3NetworkDhcpIpAddressAction::ReplyType>::value};
 constexpr const char* kRule8V[] = {"enable", "disable"};
-constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows16[] = {  // ChangeL3NetworkStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeL3NetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
@@ -251,9 +251,9 @@ static_assert(offsetof(CheckIpAvailabilityAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec19{{nullptr}, "CheckIpAvailability", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/ip/{ip}/availability", "", false, true, false, false, "", &CheckIpAvailabilityAction::describe,
                         schema::Ref<CheckIpAvailabilityAction::ReplyType>::value};
 constexpr const char* kRule9V[] = {"Public", "Private", "System"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule10V[] = {"4", "6"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // CreateL3NetworkAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateL3NetworkAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
@@ -366,12 +366,12 @@ static_assert(offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) == offsetof(
 detail::LazySpec kSpec37{{nullptr}, "GetL3NetworkDhcpIpAddress", HttpMethod::Get, "/l3-networks/{l3NetworkUuid}/dhcp-ip", "", false, true, false, false, "", &GetL3NetworkDhcpIpAddressAction::describe,
                         schema::Ref<GetL3NetworkDhcpIpAddressAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"All", "Vip", "VM"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule12V[] = {"Ip", "CreateDate"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule13V[] = {"asc", "desc"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows38[] = {  // GetL3NetworkIpStatisticAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"resourceType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetL3NetworkIpStatisticAction, resourceType), schema::Location::Body, 0, &kRule11},
@@ -464,7 +464,7 @@ schema::LazyTable kTable58{{nullptr}, "RemoveHostRouteFromL3NetworkAction", kRow
 static_assert(offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "RemoveHostRouteFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/hostroute", "", false, true, true, false, "", &RemoveHostRouteFromL3NetworkAction::describe,
                         &L3NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 68LL, 9216LL};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 68LL, 9216LL, nullptr};
 constexpr schema::Row kRows60[] = {  // SetL3NetworkMtuAction
   {"l3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   {"mtu", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetL3NetworkMtuAction, mtu), schema::Location::Body, 0, &kRule15},
@@ -485,7 +485,7 @@ schema::LazyTable kTable62{{nullptr}, "SetL3NetworkRouterInterfaceIpAction", kRo
 static_assert(offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "SetL3NetworkRouterInterfaceIp", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/router-interface-ip", "params", true, true, true, false, "", &SetL3NetworkRouterInterfaceIpAction::describe,
                         schema::Ref<SetL3NetworkRouterInterfaceIpAction::ReplyType>::value};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows64[] = {  // UpdateIpRangeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIpRangeAction, name), schema::Location::Body, 0, &kRule16},
@@ -511,11 +511,11 @@ schema::LazyTable kTable66{{nullptr}, "UpdateL3NetworkAction", kRows66, 7, kBase
 static_assert(offsetof(UpdateL3NetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec67{{nullptr}, "UpdateL3Network", HttpMethod::Put, "/l3-networks/{uuid}/actions", "updateL3Network", true, true, true, false, "", &UpdateL3NetworkAction::describe,
                         &L3NetworkInventory::describeInventoryReply};
-constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule18V[] = {"None", "TLS"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule19V[] = {"account", "IAM2"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // AddLdapServerAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddLdapServerAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLdapServerAction, description), schema::Location::Body, 0, &kRule2},
@@ -540,7 +540,7 @@ schema::LazyTable kTable70{{nullptr}, "CleanInvalidLdapBindingAction", kRows70, 
 static_assert(offsetof(CleanInvalidLdapBindingAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CleanInvalidLdapBinding", HttpMethod::Put, "/ldap/bindings/actions", "cleanInvalidLdapBinding", true, true, true, false, "", &CleanInvalidLdapBindingAction::describe,
                         schema::Ref<CleanInvalidLdapBindingAction::ReplyType>::value};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows72[] = {  // CreateLdapBindingAction
   {"ldapUid", schema::Local<std::string, L>::ref, offsetof(CreateLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule1},
   {"accountUuid", schema::Local<std::string, L>::ref, offsetof(CreateLdapBindingAction, accountUuid), schema::Location::Body, 0, &kRule20},
@@ -570,7 +570,7 @@ schema::LazyTable kTable76{{nullptr}, "DeleteLdapServerAction", kRows76, 3, kBas
 static_assert(offsetof(DeleteLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "DeleteLdapServer", HttpMethod::Delete, "/ldap/servers/{uuid}", "", false, true, true, false, "", &DeleteLdapServerAction::describe,
                         schema::Ref<DeleteLdapServerAction::ReplyType>::value};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows78[] = {  // GetCandidateLdapEntryForBindingAction
   {"ldapFilter", schema::Local<std::string, L>::ref, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetCandidateLdapEntryForBindingAction, limit), schema::Location::Body, 0, &kRule21},
@@ -633,9 +633,9 @@ schema::LazyTable kTable90{{nullptr}, "SyncLdapServerAction", kRows90, 2, kBases
 static_assert(offsetof(SyncLdapServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "SyncLdapServer", HttpMethod::Put, "/ldap/servers/{uuid}/actions", "syncLdapServer", true, true, true, false, "", &SyncLdapServerAction::describe,
                         &LongJobInventory::describeInventoryReply};
-constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule23V[] = {"None", "TLS"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows92[] = {  // UpdateLdapServerAction
   {"ldapServerUuid", schema::Local<std::string, L>::ref, offsetof(UpdateLdapServerAction, ldapServerUuid), schema::Location::Path, 0, &kRule20},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateLdapServerAction, name), schema::Location::Body, 0, &kRule16},
@@ -689,7 +689,7 @@ static_assert(offsetof(GetLicenseInfoAction, systemTags) == offsetof(ActionBase,
 detail::LazySpec kSpec101{{nullptr}, "GetLicenseInfo", HttpMethod::Get, "/licenses", "", false, false, false, false, "", &GetLicenseInfoAction::describe,
                         schema::Ref<GetLicenseInfoAction::ReplyType>::value};
 constexpr const char* kRule24V[] = {"issuedDate", "expiredDate", "uploadDate"};
-constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows102[] = {  // GetLicenseRecordsAction
   {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetLicenseRecordsAction, limit), schema::Location::Body, 0, nullptr},
   {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetLicenseRecordsAction, start), schema::Location::Body, 0, nullptr},
@@ -770,9 +770,9 @@ schema::LazyTable kTable116{{nullptr}, "ListVmsFromSchedulingStateAction", kRows
 static_assert(offsetof(ListVmsFromSchedulingStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec117{{nullptr}, "ListVmsFromSchedulingState", HttpMethod::Post, "/list/vms/from/executeState", "params", true, true, false, false, "", &ListVmsFromSchedulingStateAction::describe,
                         schema::Ref<ListVmsFromSchedulingStateAction::ReplyType>::value};
-constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule26V[] = {"white", "black", "redirect"};
-constexpr schema::Rule kRule26{true, false, false, kRule26V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule26{true, false, false, kRule26V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows118[] = {  // AddAccessControlListToLoadBalancerAction
   {"aclUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
   {"aclType", schema::Local<std::string, L>::ref, offsetof(AddAccessControlListToLoadBalancerAction, aclType), schema::Location::Body, 0, &kRule26},
@@ -838,30 +838,31 @@ schema::LazyTable kTable128{{nullptr}, "ChangeLoadBalancerBackendServerAction", 
 static_assert(offsetof(ChangeLoadBalancerBackendServerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "ChangeLoadBalancerBackendServer", HttpMethod::Put, "/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions", "changeLoadBalancerBackendServer", true, true, true, false, "", &ChangeLoadBalancerBackendServerAction::describe,
                         &LoadBalancerServerGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL};
+constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL, nullptr};
 constexpr const char* kRule28V[] = {"weightroundrobin", "roundrobin", "leastconn", "source"};
-constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule29V[] = {"tcp", "udp", "http"};
-constexpr schema::Rule kRule29{false, false, false, kRule29V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule29{false, false, false, kRule29V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule30V[] = {"GET", "HEAD"};
-constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule31{false, false, false, nullptr, 0, -1, 80, false, 0, 0};
-constexpr const char* kRule32V[] = {"enable", "disable"};
-constexpr schema::Rule kRule32{false, false, false, kRule32V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule33V[] = {"tls_cipher_policy_default", "tls_cipher_policy_1_0", "tls_cipher_policy_1_1", "tls_cipher_policy_1_2", "tls_cipher_policy_1_2_strict", "tls_cipher_policy_1_2_strict_with_1_3"};
-constexpr schema::Rule kRule33{false, false, false, kRule33V, 6, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 64LL};
-constexpr const char* kRule35V[] = {"http-keep-alive", "http-server-close", "http-tunnel", "httpclose", "forceclose"};
-constexpr schema::Rule kRule35{false, false, false, kRule35V, 5, -1, -1, false, 0, 0};
-constexpr const char* kRule36V[] = {"disable", "iphash", "insert", "rewrite"};
-constexpr schema::Rule kRule36{false, false, false, kRule36V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule37{false, false, false, nullptr, 0, -1, -1, true, 30LL, 3600LL};
-constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, 20, false, 0, 0};
-constexpr const char* kRule39V[] = {"disable", "enable"};
-constexpr schema::Rule kRule39{false, false, false, kRule39V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule41V[] = {"301", "302", "303", "307", "308"};
-constexpr schema::Rule kRule41{false, false, false, kRule41V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule31{false, false, false, nullptr, 0, -1, 80, false, 0, 0, "^/[A-Za-z0-9-/.%?#&]*"};
+constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 80, false, 0, 0, nullptr};
+constexpr const char* kRule33V[] = {"enable", "disable"};
+constexpr schema::Rule kRule33{false, false, false, kRule33V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule34V[] = {"tls_cipher_policy_default", "tls_cipher_policy_1_0", "tls_cipher_policy_1_1", "tls_cipher_policy_1_2", "tls_cipher_policy_1_2_strict", "tls_cipher_policy_1_2_strict_with_1_3"};
+constexpr schema::Rule kRule34{false, false, false, kRule34V, 6, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule35{false, false, false, nullptr, 0, -1, -1, true, 1LL, 64LL, nullptr};
+constexpr const char* kRule36V[] = {"http-keep-alive", "http-server-close", "http-tunnel", "httpclose", "forceclose"};
+constexpr schema::Rule kRule36{false, false, false, kRule36V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule37V[] = {"disable", "iphash", "insert", "rewrite"};
+constexpr schema::Rule kRule37{false, false, false, kRule37V, 4, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 30LL, 3600LL, nullptr};
+constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, 20, false, 0, 0, "[A-Za-z0-9_-]+"};
+constexpr const char* kRule40V[] = {"disable", "enable"};
+constexpr schema::Rule kRule40{false, false, false, kRule40V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr const char* kRule42V[] = {"301", "302", "303", "307", "308"};
+constexpr schema::Rule kRule42{false, false, false, kRule42V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows130[] = {  // ChangeLoadBalancerListenerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"connectionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, connectionIdleTimeout), schema::Location::Body, 0, &kRule14},
@@ -874,18 +875,18 @@ constexpr schema::Row kRows130[] = {  // ChangeLoadBalancerListenerAction
   {"healthCheckProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckProtocol), schema::Location::Body, 0, &kRule29},
   {"healthCheckMethod", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckMethod), schema::Location::Body, 0, &kRule30},
   {"healthCheckURI", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckURI), schema::Location::Body, 0, &kRule31},
-  {"healthCheckHttpCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckHttpCode), schema::Location::Body, 0, &kRule31},
-  {"aclStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, aclStatus), schema::Location::Body, 0, &kRule32},
-  {"securityPolicyType", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, securityPolicyType), schema::Location::Body, 0, &kRule33},
-  {"nbprocess", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, nbprocess), schema::Location::Body, 0, &kRule34},
-  {"httpMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpMode), schema::Location::Body, 0, &kRule35},
-  {"sessionPersistence", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionPersistence), schema::Location::Body, 0, &kRule36},
-  {"sessionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionIdleTimeout), schema::Location::Body, 0, &kRule37},
-  {"cookieName", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, cookieName), schema::Location::Body, 0, &kRule38},
+  {"healthCheckHttpCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, healthCheckHttpCode), schema::Location::Body, 0, &kRule32},
+  {"aclStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, aclStatus), schema::Location::Body, 0, &kRule33},
+  {"securityPolicyType", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, securityPolicyType), schema::Location::Body, 0, &kRule34},
+  {"nbprocess", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, nbprocess), schema::Location::Body, 0, &kRule35},
+  {"httpMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpMode), schema::Location::Body, 0, &kRule36},
+  {"sessionPersistence", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionPersistence), schema::Location::Body, 0, &kRule37},
+  {"sessionIdleTimeout", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, sessionIdleTimeout), schema::Location::Body, 0, &kRule38},
+  {"cookieName", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, cookieName), schema::Location::Body, 0, &kRule39},
   {"httpVersions", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpVersions), schema::Location::Body, 0, nullptr},
-  {"httpRedirectHttps", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpRedirectHttps), schema::Location::Body, 0, &kRule39},
-  {"redirectPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, redirectPort), schema::Location::Body, 0, &kRule40},
-  {"statusCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, statusCode), schema::Location::Body, 0, &kRule41},
+  {"httpRedirectHttps", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpRedirectHttps), schema::Location::Body, 0, &kRule40},
+  {"redirectPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, redirectPort), schema::Location::Body, 0, &kRule41},
+  {"statusCode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, statusCode), schema::Location::Body, 0, &kRule42},
   {"tcpProxyProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, tcpProxyProtocol), schema::Location::Body, 0, nullptr},
   {"httpCompressAlgos", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, httpCompressAlgos), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -905,10 +906,10 @@ schema::LazyTable kTable132{{nullptr}, "ChangeSlbGroupDeployTypeAction", kRows13
 static_assert(offsetof(ChangeSlbGroupDeployTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "ChangeSlbGroupDeployType", HttpMethod::Put, "/load-balancers/slb/groups/{slbGroupUuid}/deployType", "changeSlbGroupDeployType", true, true, true, false, "", &ChangeSlbGroupDeployTypeAction::describe,
                         &SlbGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule42{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule43{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows134[] = {  // ChangeSlbGroupMonitorIpsAction
   {"slbGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
-  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule42},
+  {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule43},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSlbGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases134[] = {{&ActionBase::describe, offsetof(ChangeSlbGroupMonitorIpsAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -930,17 +931,17 @@ schema::LazyTable kTable136{{nullptr}, "CreateLoadBalancerServerGroupAction", kR
 static_assert(offsetof(CreateLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "CreateLoadBalancerServerGroup", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/servergroups", "params", true, true, true, false, "", &CreateLoadBalancerServerGroupAction::describe,
                         &LoadBalancerServerGroupInventory::describeInventoryReply};
-constexpr const char* kRule43V[] = {"VYOS"};
-constexpr schema::Rule kRule43{false, false, false, kRule43V, 1, -1, -1, false, 0, 0};
-constexpr const char* kRule44V[] = {"NoHA", "HA"};
-constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule44V[] = {"VYOS"};
+constexpr schema::Rule kRule44{false, false, false, kRule44V, 1, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule45V[] = {"NoHA", "HA"};
+constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows138[] = {  // CreateSlbGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule1},
   {"slbOfferingUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule0},
   {"frontEndL3NetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule25},
   {"backendL3NetworkUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSlbGroupAction, backendL3NetworkUuids), schema::Location::Body, 0, &kRule7},
-  {"backendType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule43},
-  {"deployType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule44},
+  {"backendType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule44},
+  {"deployType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule45},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
   {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSlbGroupAction, monitorIps), schema::Location::Body, 0, &kRule7},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSlbGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1021,11 +1022,11 @@ schema::LazyTable kTable150{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerG
 static_assert(offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec151{{nullptr}, "GetCandidateVmNicsForLoadBalancerServerGroup", HttpMethod::Get, "/load-balancers/servergroups/candidate-nics", "", false, true, false, false, "", &GetCandidateVmNicsForLoadBalancerServerGroupAction::describe,
                         schema::Ref<GetCandidateVmNicsForLoadBalancerServerGroupAction::ReplyType>::value};
-constexpr const char* kRule45V[] = {"RedirectRule", "IpEntry"};
-constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule46V[] = {"RedirectRule", "IpEntry"};
+constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows152[] = {  // GetLoadBalancerListenerACLEntriesAction
   {"listenerUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, listenerUuids), schema::Location::Body, 0, nullptr},
-  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule45},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule46},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetLoadBalancerListenerACLEntriesAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases152[] = {{&ActionBase::describe, offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) - offsetof(ActionBase, systemTags)}};

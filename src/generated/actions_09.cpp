@@ -106,9 +106,9 @@ const ActionSpec& spec_UpdateMonitorTrigger();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule1V[] = {"OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL"};
-constexpr schema::Rule kRule1{false, false, false, kRule1V, 8, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule1{false, false, false, kRule1V, 8, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddLogConfigurationAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddLogConfigurationAction, name), schema::Location::Body, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLogConfigurationAction, description), schema::Location::Body, 0, nullptr},
@@ -228,8 +228,8 @@ schema::LazyTable kTable20{{nullptr}, "QueryAccessControlRuleAction", nullptr, 0
 static_assert(offsetof(QueryAccessControlRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec21{{nullptr}, "QueryAccessControlRule", HttpMethod::Get, "/login-control/access-control/rules", "", false, true, false, true, "", &QueryAccessControlRuleAction::describe,
                         &AccessControlRuleInventory::describeQueryReply};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows22[] = {  // UpdateAccessControlRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAccessControlRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAccessControlRuleAction, name), schema::Location::Body, 0, &kRule2},
@@ -292,8 +292,8 @@ schema::LazyTable kTable34{{nullptr}, "ResumeLongJobAction", kRows34, 2, kBases3
 static_assert(offsetof(ResumeLongJobAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "ResumeLongJob", HttpMethod::Put, "/longjobs/{uuid}/actions", "resumeLongJob", true, true, true, false, "", &ResumeLongJobAction::describe,
                         &LongJobInventory::describeInventoryReply};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // SubmitLongJobAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubmitLongJobAction, description), schema::Location::Body, 0, &kRule3},
@@ -399,7 +399,7 @@ schema::LazyTable kTable58{{nullptr}, "UpdateFactoryModeStateAction", kRows58, 2
 static_assert(offsetof(UpdateFactoryModeStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "UpdateFactoryModeState", HttpMethod::Put, "/management-nodes/actions", "updateFactoryModeState", true, true, true, false, "", &UpdateFactoryModeStateAction::describe,
                         schema::Ref<UpdateFactoryModeStateAction::ReplyType>::value};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL, nullptr};
 constexpr schema::Row kRows60[] = {  // AddMdevDeviceSpecToVmInstanceAction
   {"mdevSpecUuid", schema::Local<std::string, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, mdevSpecUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AddMdevDeviceSpecToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
@@ -440,7 +440,7 @@ static_assert(offsetof(RemoveMdevDeviceSpecFromVmInstanceAction, systemTags) == 
 detail::LazySpec kSpec67{{nullptr}, "RemoveMdevDeviceSpecFromVmInstance", HttpMethod::Delete, "/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}", "", false, true, true, false, "", &RemoveMdevDeviceSpecFromVmInstanceAction::describe,
                         schema::Ref<RemoveMdevDeviceSpecFromVmInstanceAction::ReplyType>::value};
 constexpr const char* kRule7V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // UpdateMdevDeviceSpecAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMdevDeviceSpecAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMdevDeviceSpecAction, name), schema::Location::Body, 0, &kRule2},
@@ -513,7 +513,7 @@ static_assert(offsetof(UpdateMdevDeviceAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec81{{nullptr}, "UpdateMdevDevice", HttpMethod::Put, "/mdev-devices/{uuid}/actions", "updateMdevDevice", true, true, true, false, "", &UpdateMdevDeviceAction::describe,
                         &MdevDeviceInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"enable", "disable"};
-constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows82[] = {  // ChangeMediaStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeMediaStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeMediaStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
@@ -524,7 +524,7 @@ schema::LazyTable kTable82{{nullptr}, "ChangeMediaStateAction", kRows82, 3, kBas
 static_assert(offsetof(ChangeMediaStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec83{{nullptr}, "ChangeMediaState", HttpMethod::Put, "/media/{uuid}/actions", "changeMediaState", true, true, true, false, "", &ChangeMediaStateAction::describe,
                         &MediaInventory::describeInventoryReply};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows84[] = {  // CreateEmailMediaAction
   {"smtpServer", schema::Local<std::string, L>::ref, offsetof(CreateEmailMediaAction, smtpServer), schema::Location::Body, 0, &kRule0},
   {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateEmailMediaAction, smtpPort), schema::Location::Body, 0, &kRule9},
@@ -561,7 +561,7 @@ schema::LazyTable kTable90{{nullptr}, "QueryMediaAction", nullptr, 0, kBases90, 
 static_assert(offsetof(QueryMediaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "QueryMedia", HttpMethod::Get, "/media", "", false, true, false, true, "", &QueryMediaAction::describe,
                         &MediaInventory::describeQueryReply};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows92[] = {  // UpdateEmailMediaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMediaAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMediaAction, name), schema::Location::Body, 0, &kRule2},
@@ -607,9 +607,9 @@ schema::LazyTable kTable98{{nullptr}, "BootstrapMiniHostAction", kRows98, 5, kBa
 static_assert(offsetof(BootstrapMiniHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "BootstrapMiniHost", HttpMethod::Post, "/mini-clusters/hosts", "params", true, true, true, false, "", &BootstrapMiniHostAction::describe,
                         schema::Ref<BootstrapMiniHostAction::ReplyType>::value};
-constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule12V[] = {"KVM", "Simulator"};
-constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows100[] = {  // CreateMiniClusterAction
   {"zoneUuid", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateMiniClusterAction, name), schema::Location::Body, 0, &kRule4},
@@ -668,8 +668,8 @@ schema::LazyTable kTable108{{nullptr}, "ChangeMonitorTriggerStateAction", kRows1
 static_assert(offsetof(ChangeMonitorTriggerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec109{{nullptr}, "ChangeMonitorTriggerState", HttpMethod::Put, "/monitoring/triggers/{uuid}/actions", "changeMonitorTriggerState", true, true, true, false, "", &ChangeMonitorTriggerStateAction::describe,
                         &MonitorTriggerInventory::describeInventoryReply};
-constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
-constexpr schema::Rule kRule14{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 512, false, 0, 0, nullptr};
+constexpr schema::Rule kRule14{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows110[] = {  // CreateEmailMonitorTriggerActionAction
   {"email", schema::Local<std::string, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, email), schema::Location::Body, 0, &kRule13},
   {"mediaUuid", schema::Local<std::string, L>::ref, offsetof(CreateEmailMonitorTriggerActionAction, mediaUuid), schema::Location::Body, 0, &kRule0},
@@ -685,9 +685,9 @@ schema::LazyTable kTable110{{nullptr}, "CreateEmailMonitorTriggerActionAction", 
 static_assert(offsetof(CreateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec111{{nullptr}, "CreateEmailMonitorTriggerAction", HttpMethod::Post, "/monitoring/trigger-actions/emails", "params", true, true, true, false, "", &CreateEmailMonitorTriggerActionAction::describe,
                         &MonitorTriggerActionInventory::describeInventoryReply};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
+constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows112[] = {  // CreateMonitorTriggerAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule4},
   {"expression", schema::Local<std::string, L>::ref, offsetof(CreateMonitorTriggerAction, expression), schema::Location::Body, 0, &kRule15},
@@ -773,7 +773,7 @@ schema::LazyTable kTable130{{nullptr}, "QueryMonitorTriggerActionAction", nullpt
 static_assert(offsetof(QueryMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "QueryMonitorTriggerAction", HttpMethod::Get, "/monitoring/trigger-actions", "", false, true, false, true, "", &QueryMonitorTriggerActionAction::describe,
                         &MonitorTriggerActionInventory::describeQueryReply};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 512, false, 0, 0, nullptr};
 constexpr schema::Row kRows132[] = {  // UpdateEmailMonitorTriggerActionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEmailMonitorTriggerActionAction, name), schema::Location::Body, 0, &kRule2},
@@ -787,7 +787,7 @@ schema::LazyTable kTable132{{nullptr}, "UpdateEmailMonitorTriggerActionAction", 
 static_assert(offsetof(UpdateEmailMonitorTriggerActionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "UpdateEmailMonitorTriggerAction", HttpMethod::Put, "/monitoring/trigger-actions/emails/{uuid}", "updateEmailMonitorTriggerAction", true, true, true, false, "", &UpdateEmailMonitorTriggerActionAction::describe,
                         &MonitorTriggerActionInventory::describeInventoryReply};
-constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows134[] = {  // UpdateMonitorTriggerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMonitorTriggerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMonitorTriggerAction, name), schema::Location::Body, 0, &kRule2},

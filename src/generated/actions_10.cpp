@@ -95,8 +95,8 @@ const ActionSpec& spec_ValidatePassword();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddAliyunNasAccessGroupAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
   {"groupName", schema::Local<std::string, L>::ref, offsetof(AddAliyunNasAccessGroupAction, groupName), schema::Location::Body, 0, &kRule1},
@@ -135,9 +135,9 @@ schema::LazyTable kTable4{{nullptr}, "AddAliyunNasMountTargetAction", kRows4, 6,
 static_assert(offsetof(AddAliyunNasMountTargetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddAliyunNasMountTarget", HttpMethod::Put, "/nas/aliyun/mount", "addAliyunNasMountTarget", true, true, true, false, "", &AddAliyunNasMountTargetAction::describe,
                         &AliyunNasMountTargetInventory::describeInventoryReply};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr const char* kRule3V[] = {"classic", "vpc"};
-constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, kRule3V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateAliyunNasAccessGroupAction
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupAction, name), schema::Location::Body, 0, &kRule1},
@@ -153,8 +153,8 @@ static_assert(offsetof(CreateAliyunNasAccessGroupAction, systemTags) == offsetof
 detail::LazySpec kSpec7{{nullptr}, "CreateAliyunNasAccessGroup", HttpMethod::Post, "/nas/aliyun/access", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupAction::describe,
                         &AliyunNasAccessGroupInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"RDWR", "RDONLY"};
-constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL};
+constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, -1, true, 1LL, 100LL, nullptr};
 constexpr schema::Row kRows8[] = {  // CreateAliyunNasAccessGroupRuleAction
   {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
   {"sourceCidrIp", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasAccessGroupRuleAction, sourceCidrIp), schema::Location::Body, 0, &kRule0},
@@ -170,9 +170,9 @@ static_assert(offsetof(CreateAliyunNasAccessGroupRuleAction, systemTags) == offs
 detail::LazySpec kSpec9{{nullptr}, "CreateAliyunNasAccessGroupRule", HttpMethod::Post, "/nas/aliyun/rule", "params", true, true, true, false, "", &CreateAliyunNasAccessGroupRuleAction::describe,
                         &AliyunNasAccessRuleInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"Performance", "Capacity"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule7V[] = {"NFS", "SMB"};
-constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // CreateAliyunNasFileSystemAction
   {"storageType", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasFileSystemAction, storageType), schema::Location::Body, 0, &kRule6},
   {"dataCenterUuid", schema::Local<std::string, L>::ref, offsetof(CreateAliyunNasFileSystemAction, dataCenterUuid), schema::Location::Body, 0, &kRule0},
@@ -258,7 +258,7 @@ schema::LazyTable kTable24{{nullptr}, "QueryAliyunNasAccessGroupAction", nullptr
 static_assert(offsetof(QueryAliyunNasAccessGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "QueryAliyunNasAccessGroup", HttpMethod::Get, "/nas/aliyun/access", "", false, true, false, true, "", &QueryAliyunNasAccessGroupAction::describe,
                         &AliyunNasAccessGroupInventory::describeQueryReply};
-constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows26[] = {  // UpdateAliyunMountTargetAction
   {"accessGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunMountTargetAction, accessGroupUuid), schema::Location::Body, 0, &kRule0},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAliyunMountTargetAction, uuid), schema::Location::Body, 0, &kRule0},
@@ -330,7 +330,7 @@ schema::LazyTable kTable36{{nullptr}, "CreateVmInstanceFromOvfAction", kRows36, 
 static_assert(offsetof(CreateVmInstanceFromOvfAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec37{{nullptr}, "CreateVmInstanceFromOvf", HttpMethod::Post, "/ovf/create-vm-instance", "params", true, true, true, false, "", &CreateVmInstanceFromOvfAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows38[] = {  // ExportVmOvaPackageAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ExportVmOvaPackageAction, description), schema::Location::Body, 0, &kRule9},
@@ -375,8 +375,8 @@ schema::LazyTable kTable44{{nullptr}, "AttachPciDeviceToVmAction", kRows44, 3, k
 static_assert(offsetof(AttachPciDeviceToVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "AttachPciDeviceToVm", HttpMethod::Post, "/pci-device/pci-devices/{pciDeviceUuid}/attach", "params", true, true, true, false, "", &AttachPciDeviceToVmAction::describe,
                         &PciDeviceInventory::describeInventoryReply};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 4, false, 0, 0};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 4, false, 0, 0};
+constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 4, false, 0, 0, nullptr};
+constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 4, false, 0, 0, nullptr};
 constexpr schema::Row kRows46[] = {  // CreatePciDeviceOfferingAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePciDeviceOfferingAction, description), schema::Location::Body, 0, &kRule9},
@@ -469,7 +469,7 @@ static_assert(offsetof(QueryPciDeviceOfferingAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec65{{nullptr}, "QueryPciDeviceOffering", HttpMethod::Get, "/pci-device/pci-device-offerings", "", false, true, false, true, "", &QueryPciDeviceOfferingAction::describe,
                         &PciDeviceOfferingInventory::describeQueryReply};
 constexpr const char* kRule12V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{true, false, false, kRule12V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows66[] = {  // UpdateHostIommuStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::string, L>::ref, offsetof(UpdateHostIommuStateAction, state), schema::Location::Body, 0, &kRule12},
@@ -481,7 +481,7 @@ static_assert(offsetof(UpdateHostIommuStateAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec67{{nullptr}, "UpdateHostIommuState", HttpMethod::Put, "/pci-device/hosts/{uuid}/actions", "updateHostIommuState", true, true, true, false, "", &UpdateHostIommuStateAction::describe,
                         schema::Ref<UpdateHostIommuStateAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // UpdatePciDeviceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePciDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePciDeviceAction, state), schema::Location::Body, 0, &kRule13},
@@ -592,7 +592,7 @@ schema::LazyTable kTable88{{nullptr}, "UngenerateSriovPciDevicesAction", kRows88
 static_assert(offsetof(UngenerateSriovPciDevicesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec89{{nullptr}, "UngenerateSriovPciDevices", HttpMethod::Put, "/pci-devices/{pciDeviceUuid}/actions", "ungenerateSriovPciDevices", true, true, true, false, "", &UngenerateSriovPciDevicesAction::describe,
                         schema::Ref<UngenerateSriovPciDevicesAction::ReplyType>::value};
-constexpr schema::Rule kRule14{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows90[] = {  // AttachPolicyRouteRuleSetToL3Action
   {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyRouteRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule14},
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(AttachPolicyRouteRuleSetToL3Action, ruleSetUuid), schema::Location::Path, 0, &kRule14},
@@ -603,7 +603,7 @@ schema::LazyTable kTable90{{nullptr}, "AttachPolicyRouteRuleSetToL3Action", kRow
 static_assert(offsetof(AttachPolicyRouteRuleSetToL3Action, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec91{{nullptr}, "AttachPolicyRouteRuleSetToL3", HttpMethod::Post, "/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}", "params", true, true, true, false, "", &AttachPolicyRouteRuleSetToL3Action::describe,
                         schema::Ref<AttachPolicyRouteRuleSetToL3Action::ReplyType>::value};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL, nullptr};
 constexpr schema::Row kRows92[] = {  // CreatePolicyRouteRuleAction
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule14},
   {"tableUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleAction, tableUuid), schema::Location::Body, 0, &kRule14},
@@ -623,7 +623,7 @@ static_assert(offsetof(CreatePolicyRouteRuleAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec93{{nullptr}, "CreatePolicyRouteRule", HttpMethod::Post, "/policy-routes/rules", "params", true, true, true, false, "", &CreatePolicyRouteRuleAction::describe,
                         &PolicyRouteRuleInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"User", "EgressWhereComeFrom"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows94[] = {  // CreatePolicyRouteRuleSetAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePolicyRouteRuleSetAction, description), schema::Location::Body, 0, nullptr},
@@ -638,7 +638,7 @@ schema::LazyTable kTable94{{nullptr}, "CreatePolicyRouteRuleSetAction", kRows94,
 static_assert(offsetof(CreatePolicyRouteRuleSetAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "CreatePolicyRouteRuleSet", HttpMethod::Post, "/policy-routes/rulesets", "params", true, true, true, false, "", &CreatePolicyRouteRuleSetAction::describe,
                         &PolicyRouteRuleSetInventory::describeInventoryReply};
-constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL};
+constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL, nullptr};
 constexpr schema::Row kRows96[] = {  // CreatePolicyRouteTableAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(CreatePolicyRouteTableAction, vRouterUuid), schema::Location::Body, 0, &kRule14},
   {"number", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePolicyRouteTableAction, number), schema::Location::Body, 0, &kRule17},
@@ -760,7 +760,7 @@ schema::LazyTable kTable124{{nullptr}, "QueryPolicyRouteTableVRouterRefAction", 
 static_assert(offsetof(QueryPolicyRouteTableVRouterRefAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec125{{nullptr}, "QueryPolicyRouteTableVRouterRef", HttpMethod::Get, "/policy-routes/tables/vrouters/refs", "", false, true, false, true, "", &QueryPolicyRouteTableVRouterRefAction::describe,
                         &PolicyRouteTableVRouterRefInventory::describeQueryReply};
-constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0, nullptr};
 constexpr schema::Row kRows126[] = {  // UpdatePolicyRouteRuleSetAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, uuid), schema::Location::Path, 0, &kRule14},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdatePolicyRouteRuleSetAction, name), schema::Location::Body, 0, &kRule18},
@@ -773,7 +773,7 @@ static_assert(offsetof(UpdatePolicyRouteRuleSetAction, systemTags) == offsetof(A
 detail::LazySpec kSpec127{{nullptr}, "UpdatePolicyRouteRuleSet", HttpMethod::Put, "/policy-routes/ruleSets/{uuid}/actions", "updatePolicyRouteRuleSet", true, true, true, false, "", &UpdatePolicyRouteRuleSetAction::describe,
                         &PolicyRouteRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"enable", "disable"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows128[] = {  // ChangePortMirrorStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
@@ -784,9 +784,9 @@ schema::LazyTable kTable128{{nullptr}, "ChangePortMirrorStateAction", kRows128, 
 static_assert(offsetof(ChangePortMirrorStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "ChangePortMirrorState", HttpMethod::Put, "/port-mirrors/{uuid}/actions", "changePortMirrorState", true, true, true, false, "", &ChangePortMirrorStateAction::describe,
                         &PortMirrorInventory::describeInventoryReply};
-constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr const char* kRule21V[] = {"enable", "disable"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows130[] = {  // CreatePortMirrorAction
   {"mirrorNetworkUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
@@ -801,10 +801,10 @@ schema::LazyTable kTable130{{nullptr}, "CreatePortMirrorAction", kRows130, 7, kB
 static_assert(offsetof(CreatePortMirrorAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "CreatePortMirror", HttpMethod::Post, "/port-mirrors", "params", true, true, true, false, "", &CreatePortMirrorAction::describe,
                         &PortMirrorInventory::describeInventoryReply};
-constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr const char* kRule23V[] = {"Ingress", "Egress", "Bidirection"};
-constexpr schema::Rule kRule23{true, false, false, kRule23V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule24{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule23{true, false, false, kRule23V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule24{true, true, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows132[] = {  // CreatePortMirrorSessionAction
   {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule22},
@@ -842,7 +842,7 @@ static_assert(offsetof(DeletePortMirrorSessionAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec137{{nullptr}, "DeletePortMirrorSession", HttpMethod::Delete, "/port-mirrors/sessons/{uuid}", "", false, true, true, false, "", &DeletePortMirrorSessionAction::describe,
                         schema::Ref<DeletePortMirrorSessionAction::ReplyType>::value};
 constexpr const char* kRule25V[] = {"source", "dest"};
-constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows138[] = {  // GetCandidateVmNicsForPortMirrorAction
   {"portMirrorUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::string, L>::ref, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule25},

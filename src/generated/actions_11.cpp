@@ -96,11 +96,11 @@ const ActionSpec& spec_UpdateSharedBlock();
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
 constexpr const char* kRule0V[] = {"io7", "io8"};
-constexpr schema::Rule kRule0{false, false, false, kRule0V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule0{false, false, false, kRule0V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddAliyunEbsPrimaryStorageAction
   {"panguPartitionUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, panguPartitionUuid), schema::Location::Body, 0, nullptr},
   {"identityZoneUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddAliyunEbsPrimaryStorageAction, identityZoneUuid), schema::Location::Body, 0, nullptr},
@@ -155,7 +155,7 @@ schema::LazyTable kTable4{{nullptr}, "AddBlockPrimaryStorageAction", kRows4, 10,
 static_assert(offsetof(AddBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddBlockPrimaryStorage", HttpMethod::Post, "/primary-storage/block", "param", true, true, true, false, "", &AddBlockPrimaryStorageAction::describe,
                         &PrimaryStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // AddCephPrimaryStorageAction
   {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule1},
   {"rootVolumePoolName", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddCephPrimaryStorageAction, rootVolumePoolName), schema::Location::Body, 0, &kRule5},
@@ -176,7 +176,7 @@ static_assert(offsetof(AddCephPrimaryStorageAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec7{{nullptr}, "AddCephPrimaryStorage", HttpMethod::Post, "/primary-storage/ceph", "params", true, true, true, false, "", &AddCephPrimaryStorageAction::describe,
                         &PrimaryStorageInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"Root", "Data"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // AddCephPrimaryStoragePoolAction
   {"primaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, primaryStorageUuid), schema::Location::Path, 0, &kRule1},
   {"poolName", schema::Local<std::string, L>::ref, offsetof(AddCephPrimaryStoragePoolAction, poolName), schema::Location::Body, 0, &kRule3},
@@ -194,7 +194,7 @@ static_assert(offsetof(AddCephPrimaryStoragePoolAction, systemTags) == offsetof(
 detail::LazySpec kSpec9{{nullptr}, "AddCephPrimaryStoragePool", HttpMethod::Post, "/primary-storage/ceph/{primaryStorageUuid}/pools", "params", true, true, true, false, "", &AddCephPrimaryStoragePoolAction::describe,
                         &CephPrimaryStoragePoolInventory::describeInventoryReply};
 constexpr const char* kRule7V[] = {"Vhost", "iSCSI", "NVMEoF", "CBD", "file"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // AddExternalPrimaryStorageAction
   {"identity", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, identity), schema::Location::Body, 0, &kRule3},
   {"defaultOutputProtocol", schema::Local<std::string, L>::ref, offsetof(AddExternalPrimaryStorageAction, defaultOutputProtocol), schema::Location::Body, 0, &kRule7},
@@ -244,7 +244,7 @@ schema::LazyTable kTable14{{nullptr}, "AddMiniStorageAction", kRows14, 9, kBases
 static_assert(offsetof(AddMiniStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "AddMiniStorage", HttpMethod::Post, "/primary-storage/mini", "params", true, true, true, false, "", &AddMiniStorageAction::describe,
                         &PrimaryStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows16[] = {  // AddMonToCephPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, uuid), schema::Location::Path, 0, &kRule1},
   {"monUrls", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddMonToCephPrimaryStorageAction, monUrls), schema::Location::Body, 0, &kRule8},
@@ -341,7 +341,7 @@ static_assert(offsetof(AddStorageProtocolAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec29{{nullptr}, "AddStorageProtocol", HttpMethod::Post, "/primary-storage/protocol", "params", true, true, true, false, "", &AddStorageProtocolAction::describe,
                         schema::Ref<AddStorageProtocolAction::ReplyType>::value};
 constexpr const char* kRule9V[] = {"enable", "disable", "maintain", "deleting"};
-constexpr schema::Rule kRule9{true, false, false, kRule9V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{true, false, false, kRule9V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // ChangePrimaryStorageStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangePrimaryStorageStateAction, uuid), schema::Location::Path, 0, &kRule1},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangePrimaryStorageStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
@@ -442,7 +442,7 @@ schema::LazyTable kTable48{{nullptr}, "GetBlockPrimaryStorageMetadataAction", kR
 static_assert(offsetof(GetBlockPrimaryStorageMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "GetBlockPrimaryStorageMetadata", HttpMethod::Post, "/primary-storage/block/metadata", "param", true, true, false, false, "", &GetBlockPrimaryStorageMetadataAction::describe,
                         schema::Ref<GetBlockPrimaryStorageMetadataAction::ReplyType>::value};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows50[] = {  // GetHostCandidatesForVmMigrationAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule1},
   {"dstPrimaryStorageUuid", schema::Local<std::string, L>::ref, offsetof(GetHostCandidatesForVmMigrationAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule1},
@@ -530,7 +530,7 @@ static_assert(offsetof(GetSharedBlockCandidateAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec67{{nullptr}, "GetSharedBlockCandidate", HttpMethod::Get, "/primary-storage/sharedblockgroup/sharedblock-candidates", "", false, true, false, false, "", &GetSharedBlockCandidateAction::describe,
                         schema::Ref<GetSharedBlockCandidateAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"MigrateVolume", "MigrateVolumeSnapshot", "RevertVolume", "VolumeSnapshot"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // GetTrashOnPrimaryStorageAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, uuid), schema::Location::Body, 0, &kRule1},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTrashOnPrimaryStorageAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -709,7 +709,7 @@ schema::LazyTable kTable114{{nullptr}, "UpdateBlockPrimaryStorageAction", kRows1
 static_assert(offsetof(UpdateBlockPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "UpdateBlockPrimaryStorage", HttpMethod::Put, "/primary-storage/block/{uuid}/actions", "updateBlockPrimaryStorage", true, true, true, false, "", &UpdateBlockPrimaryStorageAction::describe,
                         &BlockPrimaryStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows116[] = {  // UpdateCephPrimaryStorageMonAction
   {"monUuid", schema::Local<std::string, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, monUuid), schema::Location::Path, 0, &kRule1},
   {"hostname", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCephPrimaryStorageMonAction, hostname), schema::Location::Body, 0, &kRule5},
@@ -736,7 +736,7 @@ static_assert(offsetof(UpdateCephPrimaryStoragePoolAction, systemTags) == offset
 detail::LazySpec kSpec119{{nullptr}, "UpdateCephPrimaryStoragePool", HttpMethod::Put, "/primary-storage/ceph/pools/{uuid}/actions", "updateCephPrimaryStoragePool", true, true, true, false, "", &UpdateCephPrimaryStoragePoolAction::describe,
                         &CephPrimaryStoragePoolInventory::describeInventoryReply};
 constexpr const char* kRule13V[] = {"Vhost", "Scsi", "Nvme", "CBD", "file"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows120[] = {  // UpdateExternalPrimaryStorageAction
   {"config", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, config), schema::Location::Body, 0, nullptr},
   {"defaultProtocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateExternalPrimaryStorageAction, defaultProtocol), schema::Location::Body, 0, &kRule13},
@@ -751,7 +751,7 @@ schema::LazyTable kTable120{{nullptr}, "UpdateExternalPrimaryStorageAction", kRo
 static_assert(offsetof(UpdateExternalPrimaryStorageAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "UpdateExternalPrimaryStorage", HttpMethod::Put, "/primary-storage/addon/{uuid}/actions", "updateExternalPrimaryStorage", true, true, true, false, "", &UpdateExternalPrimaryStorageAction::describe,
                         &ExternalPrimaryStorageInventory::describeInventoryReply};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows122[] = {  // UpdateNasFileSystemAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateNasFileSystemAction, uuid), schema::Location::Path, 0, &kRule1},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateNasFileSystemAction, name), schema::Location::Body, 0, &kRule5},
@@ -817,7 +817,7 @@ schema::LazyTable kTable132{{nullptr}, "PrometheusQueryMetadataAction", kRows132
 static_assert(offsetof(PrometheusQueryMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec133{{nullptr}, "PrometheusQueryMetadata", HttpMethod::Get, "/prometheus/meta-data", "", false, true, false, false, "", &PrometheusQueryMetadataAction::describe,
                         schema::Ref<PrometheusQueryMetadataAction::ReplyType>::value};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows134[] = {  // PrometheusQueryPassThroughAction
   {"instant", schema::Local<std::optional<bool>, L>::ref, offsetof(PrometheusQueryPassThroughAction, instant), schema::Location::Body, 0, nullptr},
   {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(PrometheusQueryPassThroughAction, startTime), schema::Location::Body, 0, &kRule15},

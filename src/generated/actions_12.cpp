@@ -96,7 +96,7 @@ const ActionSpec& spec_ValidateSecurityGroupRule();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // GetResourceAccountAction
   {"resourceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetResourceAccountAction, resourceUuids), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetResourceAccountAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -128,9 +128,9 @@ schema::LazyTable kTable4{{nullptr}, "AddVRouterNetworksToOspfAreaAction", kRows
 static_assert(offsetof(AddVRouterNetworksToOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "AddVRouterNetworksToOspfArea", HttpMethod::Post, "/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks", "params", true, true, true, false, "", &AddVRouterNetworksToOspfAreaAction::describe,
                         schema::Ref<AddVRouterNetworksToOspfAreaAction::ReplyType>::value};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 16, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateVRouterOspfAreaAction
   {"areaId", schema::Local<std::string, L>::ref, offsetof(CreateVRouterOspfAreaAction, areaId), schema::Location::Body, 0, &kRule1},
   {"areaAuth", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVRouterOspfAreaAction, areaAuth), schema::Location::Body, 0, &kRule2},
@@ -146,7 +146,7 @@ schema::LazyTable kTable6{{nullptr}, "CreateVRouterOspfAreaAction", kRows6, 8, k
 static_assert(offsetof(CreateVRouterOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "CreateVRouterOspfArea", HttpMethod::Post, "/routerArea", "params", true, true, true, false, "", &CreateVRouterOspfAreaAction::describe,
                         &RouterAreaInventory::describeInventoryReply};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // DeleteVRouterOspfAreaAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVRouterOspfAreaAction, uuid), schema::Location::Path, 0, &kRule4},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVRouterOspfAreaAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -195,7 +195,7 @@ schema::LazyTable kTable18{{nullptr}, "RemoveVRouterNetworksFromOspfAreaAction",
 static_assert(offsetof(RemoveVRouterNetworksFromOspfAreaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "RemoveVRouterNetworksFromOspfArea", HttpMethod::Delete, "/routerArea/networks", "", false, true, true, false, "", &RemoveVRouterNetworksFromOspfAreaAction::describe,
                         schema::Ref<RemoveVRouterNetworksFromOspfAreaAction::ReplyType>::value};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 16, false, 0, 0};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 16, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // SetVRouterRouterIdAction
   {"vRouterUuid", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule4},
   {"routerId", schema::Local<std::string, L>::ref, offsetof(SetVRouterRouterIdAction, routerId), schema::Location::Body, 0, &kRule5},
@@ -251,8 +251,8 @@ schema::LazyTable kTable28{{nullptr}, "AddSchedulerJobsToSchedulerJobGroupAction
 static_assert(offsetof(AddSchedulerJobsToSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "AddSchedulerJobsToSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups/{schedulerJobGroupUuid}/job", "params", true, true, true, false, "", &AddSchedulerJobsToSchedulerJobGroupAction::describe,
                         schema::Ref<AddSchedulerJobsToSchedulerJobGroupAction::ReplyType>::value};
-constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 256, false, 0, 0};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // CreateAutoScalingRuleSchedulerJobTriggerAction
   {"schedulerJobUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, schedulerJobUuid), schema::Location::Path, 0, &kRule4},
   {"triggerType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
@@ -268,9 +268,9 @@ schema::LazyTable kTable30{{nullptr}, "CreateAutoScalingRuleSchedulerJobTriggerA
 static_assert(offsetof(CreateAutoScalingRuleSchedulerJobTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "CreateAutoScalingRuleSchedulerJobTrigger", HttpMethod::Post, "/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}", "params", true, true, true, false, "", &CreateAutoScalingRuleSchedulerJobTriggerAction::describe,
                         &AutoScalingRuleTriggerInventory::describeInventoryReply};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule9V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "localRaidSelfTest", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
-constexpr schema::Rule kRule9{true, false, false, kRule9V, 13, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{true, false, false, kRule9V, 13, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows32[] = {  // CreateSchedulerJobAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobAction, description), schema::Location::Body, 0, &kRule7},
@@ -287,7 +287,7 @@ static_assert(offsetof(CreateSchedulerJobAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec33{{nullptr}, "CreateSchedulerJob", HttpMethod::Post, "/scheduler/jobs", "params", true, true, true, false, "", &CreateSchedulerJobAction::describe,
                         &SchedulerJobInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"startVm", "stopVm", "rebootVm", "volumeSnapshot", "volumeSnapshotGroup", "volumeBackup", "rootVolumeBackup", "vmBackup", "databaseBackup", "runAutoScalingGroup", "cancelIAM2ProjectLoginExpired", "takeIAM2ProjectLoginExpired"};
-constexpr schema::Rule kRule10{true, false, false, kRule10V, 12, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{true, false, false, kRule10V, 12, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows34[] = {  // CreateSchedulerJobGroupAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerJobGroupAction, description), schema::Location::Body, 0, &kRule7},
@@ -302,10 +302,10 @@ schema::LazyTable kTable34{{nullptr}, "CreateSchedulerJobGroupAction", kRows34, 
 static_assert(offsetof(CreateSchedulerJobGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec35{{nullptr}, "CreateSchedulerJobGroup", HttpMethod::Post, "/scheduler/jobgroups", "params", true, true, true, false, "", &CreateSchedulerJobGroupAction::describe,
                         &SchedulerJobGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr const char* kRule13V[] = {"simple", "cron"};
-constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // CreateSchedulerTriggerAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule8},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSchedulerTriggerAction, description), schema::Location::Body, 0, &kRule7},
@@ -370,8 +370,8 @@ static_assert(offsetof(GetNoTriggerSchedulerJobsAction, systemTags) == offsetof(
 detail::LazySpec kSpec47{{nullptr}, "GetNoTriggerSchedulerJobs", HttpMethod::Get, "/scheduler/jobs/candidates", "", false, true, false, false, "", &GetNoTriggerSchedulerJobsAction::describe,
                         schema::Ref<GetNoTriggerSchedulerJobsAction::ReplyType>::value};
 constexpr const char* kRule14V[] = {"Hour", "Day", "Month"};
-constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 0LL, 31LL};
+constexpr schema::Rule kRule14{true, false, false, kRule14V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 0LL, 31LL, nullptr};
 constexpr schema::Row kRows48[] = {  // GetSchedulerExecutionReportAction
   {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetSchedulerExecutionReportAction, startTime), schema::Location::Body, 0, &kRule4},
   {"intervalTimeUnit", schema::Local<std::string, L>::ref, offsetof(GetSchedulerExecutionReportAction, intervalTimeUnit), schema::Location::Body, 0, &kRule14},
@@ -444,7 +444,7 @@ schema::LazyTable kTable64{{nullptr}, "RunSchedulerTriggerAction", kRows64, 3, k
 static_assert(offsetof(RunSchedulerTriggerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec65{{nullptr}, "RunSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "runSchedulerTrigger", true, true, true, false, "", &RunSchedulerTriggerAction::describe,
                         schema::Ref<RunSchedulerTriggerAction::ReplyType>::value};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows66[] = {  // UpdateSchedulerJobAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerJobAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobAction, name), schema::Location::Body, 0, &kRule16},
@@ -458,7 +458,7 @@ static_assert(offsetof(UpdateSchedulerJobAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec67{{nullptr}, "UpdateSchedulerJob", HttpMethod::Put, "/scheduler/jobs/{uuid}/actions", "updateSchedulerJob", true, true, true, false, "", &UpdateSchedulerJobAction::describe,
                         &SchedulerJobInventory::describeInventoryReply};
 constexpr const char* kRule17V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows68[] = {  // UpdateSchedulerJobGroupAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerJobGroupAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerJobGroupAction, name), schema::Location::Body, 0, &kRule16},
@@ -473,7 +473,7 @@ static_assert(offsetof(UpdateSchedulerJobGroupAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec69{{nullptr}, "UpdateSchedulerJobGroup", HttpMethod::Put, "/scheduler/jobgroups/{uuid}/actions", "updateSchedulerJobGroup", true, true, true, false, "", &UpdateSchedulerJobGroupAction::describe,
                         &SchedulerJobGroupInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"cron", "simple"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows70[] = {  // UpdateSchedulerTriggerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSchedulerTriggerAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSchedulerTriggerAction, name), schema::Location::Body, 0, &kRule16},
@@ -491,7 +491,7 @@ static_assert(offsetof(UpdateSchedulerTriggerAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec71{{nullptr}, "UpdateSchedulerTrigger", HttpMethod::Put, "/scheduler/triggers/{uuid}/actions", "updateSchedulerTrigger", true, true, true, false, "", &UpdateSchedulerTriggerAction::describe,
                         &SchedulerTriggerInventory::describeInventoryReply};
 constexpr const char* kRule19V[] = {"enable", "disable"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows72[] = {  // ChangeSchedulerStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSchedulerStateAction, uuid), schema::Location::Path, 0, &kRule4},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSchedulerStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
@@ -502,15 +502,15 @@ schema::LazyTable kTable72{{nullptr}, "ChangeSchedulerStateAction", kRows72, 3, 
 static_assert(offsetof(ChangeSchedulerStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec73{{nullptr}, "ChangeSchedulerState", HttpMethod::Put, "/schedulers/{uuid}", "changeSchedulerState", true, true, true, false, "", &ChangeSchedulerStateAction::describe,
                         &SchedulerJobInventory::describeInventoryReply};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, 1, 128, false, 0, 0};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
-constexpr schema::Rule kRule22{true, false, false, nullptr, 0, 1, 65536, false, 0, 0};
-constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 5120, false, 0, 0};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, 1, 128, false, 0, 0, "^(?! )[\\u4E00-\\u9FFFa-zA-Z0-9_\\-\\.():+\\s]*(?<! )$"};
+constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
+constexpr schema::Rule kRule22{true, false, false, nullptr, 0, 1, 65536, false, 0, 0, nullptr};
+constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 5120, false, 0, 0, nullptr};
 constexpr const char* kRule24V[] = {"Windows", "Linux"};
-constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule25V[] = {"Shell", "Python", "Perl", "Bat", "Powershell"};
-constexpr schema::Rule kRule25{true, false, false, kRule25V, 5, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 86400LL};
+constexpr schema::Rule kRule25{true, false, false, kRule25V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 86400LL, nullptr};
 constexpr schema::Row kRows74[] = {  // CreateGuestVmScriptAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule20},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateGuestVmScriptAction, description), schema::Location::Body, 0, &kRule21},
@@ -538,7 +538,7 @@ schema::LazyTable kTable76{{nullptr}, "DeleteGuestVmScriptAction", kRows76, 3, k
 static_assert(offsetof(DeleteGuestVmScriptAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "DeleteGuestVmScript", HttpMethod::Delete, "/scripts/{uuid}", "", false, true, true, false, "", &DeleteGuestVmScriptAction::describe,
                         schema::Ref<DeleteGuestVmScriptAction::ReplyType>::value};
-constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
+constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL, nullptr};
 constexpr schema::Row kRows78[] = {  // ExecuteGuestVmScriptAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
   {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ExecuteGuestVmScriptAction, vmInstanceUuids), schema::Location::Body, 0, &kRule4},
@@ -566,13 +566,13 @@ schema::LazyTable kTable84{{nullptr}, "QueryGuestVmScriptExecutedRecordDetailAct
 static_assert(offsetof(QueryGuestVmScriptExecutedRecordDetailAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec85{{nullptr}, "QueryGuestVmScriptExecutedRecordDetail", HttpMethod::Get, "/scripts/records/details", "", false, true, false, true, "", &QueryGuestVmScriptExecutedRecordDetailAction::describe,
                         &GuestVmScriptExecutedRecordDetailInventory::describeQueryReply};
-constexpr schema::Rule kRule28{false, false, false, nullptr, 0, 1, 128, false, 0, 0};
-constexpr schema::Rule kRule29{false, false, false, nullptr, 0, 1, 65536, false, 0, 0};
+constexpr schema::Rule kRule28{false, false, false, nullptr, 0, 1, 128, false, 0, 0, "^(?! )[\\u4E00-\\u9FFFa-zA-Z0-9_\\-\\.():+\\s]*(?<! )$"};
+constexpr schema::Rule kRule29{false, false, false, nullptr, 0, 1, 65536, false, 0, 0, nullptr};
 constexpr const char* kRule30V[] = {"Windows", "Linux"};
-constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{false, false, false, kRule30V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule31V[] = {"Shell", "Python", "Perl", "Bat", "Powershell"};
-constexpr schema::Rule kRule31{false, false, false, kRule31V, 5, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 86400LL};
+constexpr schema::Rule kRule31{false, false, false, kRule31V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 86400LL, nullptr};
 constexpr schema::Row kRows86[] = {  // UpdateGuestVmScriptAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateGuestVmScriptAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateGuestVmScriptAction, name), schema::Location::Body, 0, &kRule28},
@@ -640,8 +640,8 @@ static_assert(offsetof(RefreshSearchIndexesAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec97{{nullptr}, "RefreshSearchIndexes", HttpMethod::Get, "/search/indexes/refresh", "", false, true, false, false, "", &RefreshSearchIndexesAction::describe,
                         schema::Ref<RefreshSearchIndexesAction::ReplyType>::value};
 constexpr const char* kRule33V[] = {"CloudSecurityMachine", "OrdinarySecurityMachine", "CloudSecurityResourceService", "SecureSignVerifyService"};
-constexpr schema::Rule kRule33{true, false, false, kRule33V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL};
+constexpr schema::Rule kRule33{true, false, false, kRule33V, 4, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL, nullptr};
 constexpr schema::Row kRows98[] = {  // CreateAiSiNoSecretResourcePoolAction
   {"managementIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, managementIp), schema::Location::Body, 0, nullptr},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAiSiNoSecretResourcePoolAction, port), schema::Location::Body, 0, nullptr},
@@ -667,8 +667,8 @@ static_assert(offsetof(CreateAiSiNoSecretResourcePoolAction, systemTags) == offs
 detail::LazySpec kSpec99{{nullptr}, "CreateAiSiNoSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/aisino", "params", true, true, true, false, "", &CreateAiSiNoSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
 constexpr const char* kRule35V[] = {"https", "http"};
-constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows100[] = {  // CreateCSPSecretResourcePoolAction
   {"managementIp", schema::Local<std::string, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, managementIp), schema::Location::Body, 0, &kRule4},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateCSPSecretResourcePoolAction, port), schema::Location::Body, 0, &kRule4},
@@ -749,7 +749,7 @@ schema::LazyTable kTable106{{nullptr}, "CreateHaiTaiSecretResourcePoolAction", k
 static_assert(offsetof(CreateHaiTaiSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "CreateHaiTaiSecretResourcePool", HttpMethod::Post, "/secret-resource-pool/haitai", "params", true, true, true, false, "", &CreateHaiTaiSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
-constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
+constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL, nullptr};
 constexpr schema::Row kRows108[] = {  // CreateInfoSecSecretResourcePoolAction
   {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule37},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateInfoSecSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule8},
@@ -816,7 +816,7 @@ schema::LazyTable kTable114{{nullptr}, "DeleteSecretResourcePoolAction", kRows11
 static_assert(offsetof(DeleteSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec115{{nullptr}, "DeleteSecretResourcePool", HttpMethod::Delete, "/secret-resource-pool/{uuid}", "", false, true, true, false, "", &DeleteSecretResourcePoolAction::describe,
                         schema::Ref<DeleteSecretResourcePoolAction::ReplyType>::value};
-constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL};
+constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 6LL, 180LL, nullptr};
 constexpr schema::Row kRows116[] = {  // UpdateSecretResourcePoolAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSecretResourcePoolAction, name), schema::Location::Body, 0, &kRule16},
@@ -851,7 +851,7 @@ static_assert(offsetof(SetSecurityMachineKeyAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec121{{nullptr}, "SetSecurityMachineKey", HttpMethod::Post, "/secret-resource-pool-token/set/{uuid}/actions", "params", true, true, true, false, "", &SetSecurityMachineKeyAction::describe,
                         schema::Ref<SetSecurityMachineKeyAction::ReplyType>::value};
 constexpr const char* kRule39V[] = {"activate", "unactivate"};
-constexpr schema::Rule kRule39{true, false, false, kRule39V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule39{true, false, false, kRule39V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows122[] = {  // ChangeSecretResourcePoolStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecretResourcePoolStateAction, uuid), schema::Location::Path, 0, &kRule4},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecretResourcePoolStateAction, stateEvent), schema::Location::Body, 0, &kRule39},
@@ -887,7 +887,7 @@ schema::LazyTable kTable126{{nullptr}, "UpdateCSPSecretResourcePoolAction", kRow
 static_assert(offsetof(UpdateCSPSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec127{{nullptr}, "UpdateCSPSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/csp/{uuid}/actions", "updateCSPSecretResourcePool", true, true, true, false, "", &UpdateCSPSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0};
+constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0, nullptr};
 constexpr schema::Row kRows128[] = {  // UpdateFiSecSecretResourcePoolAction
   {"keyNum", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, keyNum), schema::Location::Body, 0, &kRule40},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFiSecSecretResourcePoolAction, uuid), schema::Location::Path, 0, &kRule4},
@@ -902,7 +902,7 @@ schema::LazyTable kTable128{{nullptr}, "UpdateFiSecSecretResourcePoolAction", kR
 static_assert(offsetof(UpdateFiSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec129{{nullptr}, "UpdateFiSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/fiSec/{uuid}/actions", "updateFiSecSecretResourcePool", true, true, true, false, "", &UpdateFiSecSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
-constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0, nullptr};
 constexpr schema::Row kRows130[] = {  // UpdateFlkSecSecretResourcePoolAction
   {"encryptResult", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, encryptResult), schema::Location::Body, 0, &kRule41},
   {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFlkSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
@@ -920,7 +920,7 @@ schema::LazyTable kTable130{{nullptr}, "UpdateFlkSecSecretResourcePoolAction", k
 static_assert(offsetof(UpdateFlkSecSecretResourcePoolAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "UpdateFlkSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/flkSec/{uuid}/actions", "updateFlkSecSecretResourcePool", true, true, true, false, "", &UpdateFlkSecSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
-constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
+constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL, nullptr};
 constexpr schema::Row kRows132[] = {  // UpdateInfoSecSecretResourcePoolAction
   {"connectionMode", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, connectionMode), schema::Location::Body, 0, &kRule42},
   {"activatedToken", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateInfoSecSecretResourcePoolAction, activatedToken), schema::Location::Body, schema::kSecret, &kRule40},
@@ -959,13 +959,13 @@ static_assert(offsetof(UpdateSanSecSecretResourcePoolAction, systemTags) == offs
 detail::LazySpec kSpec135{{nullptr}, "UpdateSanSecSecretResourcePool", HttpMethod::Put, "/secret-resource-pools/sanSec/{uuid}/actions", "updateSanSecSecretResourcePool", true, true, true, false, "", &UpdateSanSecSecretResourcePoolAction::describe,
                         &SecretResourcePoolInventory::describeInventoryReply};
 constexpr const char* kRule43V[] = {"DROP", "ACCEPT"};
-constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule44V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule44{false, true, false, kRule44V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule45{false, true, false, nullptr, 0, -1, 4, false, 0, 0};
+constexpr schema::Rule kRule44{false, true, false, kRule44V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule45{false, true, false, nullptr, 0, -1, 4, false, 0, 0, nullptr};
 constexpr const char* kRule46V[] = {"ALL", "TCP", "UDP", "ICMP"};
-constexpr schema::Rule kRule46{false, true, false, kRule46V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule46{false, true, false, kRule46V, 4, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows136[] = {  // ChangeSecurityGroupRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleAction, description), schema::Location::Body, 0, &kRule16},
@@ -985,7 +985,7 @@ static_assert(offsetof(ChangeSecurityGroupRuleAction, systemTags) == offsetof(Ac
 detail::LazySpec kSpec137{{nullptr}, "ChangeSecurityGroupRule", HttpMethod::Put, "/security-groups/rules/{uuid}/actions", "changeSecurityGroupRule", true, true, true, false, "", &ChangeSecurityGroupRuleAction::describe,
                         &SecurityGroupRuleInventory::describeInventoryReply};
 constexpr const char* kRule48V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule48{true, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule48{true, false, false, kRule48V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows138[] = {  // ChangeSecurityGroupRuleStateAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"ruleUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(ChangeSecurityGroupRuleStateAction, ruleUuids), schema::Location::Body, 0, &kRule0},
@@ -998,7 +998,7 @@ static_assert(offsetof(ChangeSecurityGroupRuleStateAction, systemTags) == offset
 detail::LazySpec kSpec139{{nullptr}, "ChangeSecurityGroupRuleState", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/state/actions", "changeSecurityGroupRuleState", true, true, true, false, "", &ChangeSecurityGroupRuleStateAction::describe,
                         &SecurityGroupInventory::describeInventoryReply};
 constexpr const char* kRule49V[] = {"DENY", "ALLOW"};
-constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows140[] = {  // ChangeVmNicSecurityPolicyAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule4},
   {"ingressPolicy", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule49},
@@ -1026,7 +1026,7 @@ static_assert(offsetof(SetVmNicSecurityGroupAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec145{{nullptr}, "SetVmNicSecurityGroup", HttpMethod::Put, "/security-groups/nics/{vmNicUuid}/actions", "setVmNicSecurityGroup", true, true, true, false, "", &SetVmNicSecurityGroupAction::describe,
                         schema::Ref<SetVmNicSecurityGroupAction::ReplyType>::value};
 constexpr const char* kRule50V[] = {"Ingress", "Egress"};
-constexpr schema::Rule kRule50{true, true, false, kRule50V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule50{true, true, false, kRule50V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows146[] = {  // UpdateSecurityGroupRulePriorityAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::string, L>::ref, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule50},
@@ -1039,12 +1039,12 @@ static_assert(offsetof(UpdateSecurityGroupRulePriorityAction, systemTags) == off
 detail::LazySpec kSpec147{{nullptr}, "UpdateSecurityGroupRulePriority", HttpMethod::Put, "/security-groups/{securityGroupUuid}/rules/priority/actions", "updateSecurityGroupRulePriority", true, true, true, false, "", &UpdateSecurityGroupRulePriorityAction::describe,
                         &SecurityGroupInventory::describeInventoryReply};
 constexpr const char* kRule51V[] = {"TCP", "UDP", "ICMP", "ALL"};
-constexpr schema::Rule kRule51{true, true, false, kRule51V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule52{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule51{true, true, false, kRule51V, 4, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule52{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule53V[] = {"4", "6"};
-constexpr schema::Rule kRule53{false, false, false, kRule53V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule53{false, false, false, kRule53V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule54V[] = {"ACCEPT", "DROP"};
-constexpr schema::Rule kRule54{false, true, false, kRule54V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule54{false, true, false, kRule54V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows148[] = {  // ValidateSecurityGroupRuleAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::string, L>::ref, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule50},

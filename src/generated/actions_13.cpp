@@ -109,12 +109,12 @@ const ActionSpec& spec_ValidateSNSUniversalSmsEndpoint();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule4V[] = {"CloudSecurityMachine", "OrdinarySecurityMachine", "SecureSignVerifyService"};
-constexpr schema::Rule kRule4{true, false, false, kRule4V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, kRule4V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // AddFiSecSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(AddFiSecSecurityMachineAction, name), schema::Location::Body, 0, &kRule1},
@@ -227,7 +227,7 @@ static_assert(offsetof(SecurityMachineEncryptAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec13{{nullptr}, "SecurityMachineEncrypt", HttpMethod::Post, "/security-machine/encrypt/actions", "params", true, true, true, false, "", &SecurityMachineEncryptAction::describe,
                         schema::Ref<SecurityMachineEncryptAction::ReplyType>::value};
 constexpr const char* kRule5V[] = {"enable", "disable"};
-constexpr schema::Rule kRule5{true, false, false, kRule5V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule5{true, false, false, kRule5V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // ChangeSecurityMachineStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityMachineStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSecurityMachineStateAction, stateEvent), schema::Location::Body, 0, &kRule5},
@@ -253,8 +253,8 @@ schema::LazyTable kTable18{{nullptr}, "QuerySecurityMachineAction", nullptr, 0, 
 static_assert(offsetof(QuerySecurityMachineAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "QuerySecurityMachine", HttpMethod::Get, "/security-machines", "", false, true, false, true, "", &QuerySecurityMachineAction::describe,
                         &SecurityMachineInventory::describeQueryReply};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // UpdateFiSecSecurityMachineAction
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, port), schema::Location::Body, 0, &kRule6},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFiSecSecurityMachineAction, uuid), schema::Location::Path, 0, &kRule3},
@@ -351,13 +351,13 @@ static_assert(offsetof(QuerySharedBlockGroupPrimaryStorageHostRefAction, systemT
 detail::LazySpec kSpec35{{nullptr}, "QuerySharedBlockGroupPrimaryStorageHostRef", HttpMethod::Get, "/sharedblock-group/host-refs", "", false, true, false, true, "", &QuerySharedBlockGroupPrimaryStorageHostRefAction::describe,
                         &SharedBlockGroupPrimaryStorageHostRefInventory::describeQueryReply};
 constexpr const char* kRule8V[] = {"v2c", "v3"};
-constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 1, 32, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, 1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule10V[] = {"MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 6, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 6, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule11V[] = {"DES", "AES128", "AES192", "AES256", "3DES"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 5, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1024LL, 65535LL};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1024LL, 65535LL, nullptr};
 constexpr schema::Row kRows36[] = {  // CreateSnmpAgentAction
   {"version", schema::Local<std::string, L>::ref, offsetof(CreateSnmpAgentAction, version), schema::Location::Body, 0, &kRule8},
   {"readCommunity", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSnmpAgentAction, readCommunity), schema::Location::Body, 0, &kRule9},
@@ -416,7 +416,7 @@ schema::LazyTable kTable44{{nullptr}, "UpdateSnmpAgentAction", kRows44, 10, kBas
 static_assert(offsetof(UpdateSnmpAgentAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "UpdateSnmpAgent", HttpMethod::Put, "/snmp/agent/actions", "updateSnmpAgent", true, true, true, false, "", &UpdateSnmpAgentAction::describe,
                         &SnmpAgentInventory::describeInventoryReply};
-constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows46[] = {  // AddEmailAddressToSNSEmailEndpointAction
   {"emailAddress", schema::Local<std::string, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, emailAddress), schema::Location::Body, 0, &kRule13},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddEmailAddressToSNSEmailEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -429,8 +429,8 @@ schema::LazyTable kTable46{{nullptr}, "AddEmailAddressToSNSEmailEndpointAction",
 static_assert(offsetof(AddEmailAddressToSNSEmailEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec47{{nullptr}, "AddEmailAddressToSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails/email-addresses", "params", true, true, true, false, "", &AddEmailAddressToSNSEmailEndpointAction::describe,
                         &SNSEmailAddressInventory::describeInventoryReply};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows48[] = {  // AddSNSDingTalkAtPersonAction
   {"phoneNumber", schema::Local<std::string, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, phoneNumber), schema::Location::Body, 0, &kRule14},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(AddSNSDingTalkAtPersonAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -457,9 +457,9 @@ schema::LazyTable kTable50{{nullptr}, "AddSNSFeiShuAtPersonAction", kRows50, 6, 
 static_assert(offsetof(AddSNSFeiShuAtPersonAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "AddSNSFeiShuAtPerson", HttpMethod::Post, "/sns/application-endpoints/feishu/at-persons", "params", true, true, true, false, "", &AddSNSFeiShuAtPersonAction::describe,
                         &SNSFeiShuAtPersonInventory::describeInventoryReply};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr const char* kRule17V[] = {"AliyunSms", "UniversalSms"};
-constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows52[] = {  // AddSNSSmsReceiverAction
   {"phoneNumber", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddSNSSmsReceiverAction, phoneNumber), schema::Location::Body, 0, &kRule16},
   {"phoneNumberList", schema::Local<std::optional<Json>, L>::ref, offsetof(AddSNSSmsReceiverAction, phoneNumberList), schema::Location::Body, 0, nullptr},
@@ -489,7 +489,7 @@ static_assert(offsetof(AddSNSWeComAtPersonAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec55{{nullptr}, "AddSNSWeComAtPerson", HttpMethod::Post, "/sns/application-endpoints/we-com/at-persons", "params", true, true, true, false, "", &AddSNSWeComAtPersonAction::describe,
                         &SNSWeComAtPersonInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"enable", "disable", "hide"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows56[] = {  // ChangeSNSApplicationEndpointStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationEndpointStateAction, uuid), schema::Location::Path, 0, &kRule3},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeSNSApplicationEndpointStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
@@ -510,7 +510,7 @@ schema::LazyTable kTable58{{nullptr}, "ChangeSNSApplicationPlatformStateAction",
 static_assert(offsetof(ChangeSNSApplicationPlatformStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "ChangeSNSApplicationPlatformState", HttpMethod::Put, "/sns/application-platforms/{uuid}/actions", "changeSNSApplicationPlatformState", true, true, true, false, "", &ChangeSNSApplicationPlatformStateAction::describe,
                         &SNSApplicationPlatformInventory::describeInventoryReply};
-constexpr schema::Rule kRule19{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows60[] = {  // CreateSNSAliyunSmsEndpointAction
   {"accessKeyUuid", schema::Local<std::string, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, accessKeyUuid), schema::Location::Body, 0, &kRule3},
   {"receivers", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSAliyunSmsEndpointAction, receivers), schema::Location::Body, 0, &kRule19},
@@ -526,7 +526,7 @@ schema::LazyTable kTable60{{nullptr}, "CreateSNSAliyunSmsEndpointAction", kRows6
 static_assert(offsetof(CreateSNSAliyunSmsEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec61{{nullptr}, "CreateSNSAliyunSmsEndpoint", HttpMethod::Post, "/sns/sms-endpoints/aliyunsms", "params", true, true, true, false, "", &CreateSNSAliyunSmsEndpointAction::describe,
                         &SNSAliyunSmsEndpointInventory::describeInventoryReply};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows62[] = {  // CreateSNSDingTalkEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, url), schema::Location::Body, 0, &kRule20},
   {"atAll", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSDingTalkEndpointAction, atAll), schema::Location::Body, 0, nullptr},
@@ -545,7 +545,7 @@ schema::LazyTable kTable62{{nullptr}, "CreateSNSDingTalkEndpointAction", kRows62
 static_assert(offsetof(CreateSNSDingTalkEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec63{{nullptr}, "CreateSNSDingTalkEndpoint", HttpMethod::Post, "/sns/application-endpoints/ding-talk", "params", true, true, true, false, "", &CreateSNSDingTalkEndpointAction::describe,
                         &SNSDingTalkEndpointInventory::describeInventoryReply};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows64[] = {  // CreateSNSEmailEndpointAction
   {"email", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSEmailEndpointAction, email), schema::Location::Body, 0, &kRule21},
   {"emails", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateSNSEmailEndpointAction, emails), schema::Location::Body, 0, nullptr},
@@ -562,7 +562,7 @@ static_assert(offsetof(CreateSNSEmailEndpointAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec65{{nullptr}, "CreateSNSEmailEndpoint", HttpMethod::Post, "/sns/application-endpoints/emails", "params", true, true, true, false, "", &CreateSNSEmailEndpointAction::describe,
                         &SNSApplicationEndpointInventory::describeInventoryReply};
 constexpr const char* kRule22V[] = {"SSL", "STARTTLS", "NONE"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows66[] = {  // CreateSNSEmailPlatformAction
   {"smtpServer", schema::Local<std::string, L>::ref, offsetof(CreateSNSEmailPlatformAction, smtpServer), schema::Location::Body, 0, &kRule3},
   {"smtpPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateSNSEmailPlatformAction, smtpPort), schema::Location::Body, 0, &kRule0},
@@ -598,7 +598,7 @@ schema::LazyTable kTable68{{nullptr}, "CreateSNSFeiShuEndpointAction", kRows68, 
 static_assert(offsetof(CreateSNSFeiShuEndpointAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec69{{nullptr}, "CreateSNSFeiShuEndpoint", HttpMethod::Post, "/sns/application-endpoints/feishu", "params", true, true, true, false, "", &CreateSNSFeiShuEndpointAction::describe,
                         &SNSFeiShuEndpointInventory::describeInventoryReply};
-constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Rule kRule23{false, false, false, nullptr, 0, -1, 512, false, 0, 0, nullptr};
 constexpr schema::Row kRows70[] = {  // CreateSNSHttpEndpointAction
   {"url", schema::Local<std::string, L>::ref, offsetof(CreateSNSHttpEndpointAction, url), schema::Location::Body, 0, &kRule20},
   {"username", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSHttpEndpointAction, username), schema::Location::Body, 0, &kRule15},
@@ -657,7 +657,7 @@ static_assert(offsetof(CreateSNSSnmpPlatformAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec77{{nullptr}, "CreateSNSSnmpPlatform", HttpMethod::Post, "/sns/application-platforms/snmp", "params", true, true, true, false, "", &CreateSNSSnmpPlatformAction::describe,
                         &SNSApplicationPlatformInventory::describeInventoryReply};
 constexpr const char* kRule24V[] = {"zh_CN", "en_US"};
-constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows78[] = {  // CreateSNSTopicAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSNSTopicAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTopicAction, description), schema::Location::Body, 0, &kRule2},
@@ -671,8 +671,8 @@ schema::LazyTable kTable78{{nullptr}, "CreateSNSTopicAction", kRows78, 6, kBases
 static_assert(offsetof(CreateSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "CreateSNSTopic", HttpMethod::Post, "/sns/topics", "params", true, true, true, false, "", &CreateSNSTopicAction::describe,
                         &SNSTopicInventory::describeInventoryReply};
-constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
+constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows80[] = {  // CreateSNSUniversalSmsEndpointAction
   {"smsAccessKeyId", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeyId), schema::Location::Body, 0, &kRule25},
   {"smsAccessKeySecret", schema::Local<std::string, L>::ref, offsetof(CreateSNSUniversalSmsEndpointAction, smsAccessKeySecret), schema::Location::Body, schema::kSecret, &kRule25},
@@ -896,7 +896,7 @@ schema::LazyTable kTable136{{nullptr}, "SNSDingTalkTestConnectionAction", kRows1
 static_assert(offsetof(SNSDingTalkTestConnectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec137{{nullptr}, "SNSDingTalkTestConnection", HttpMethod::Post, "/sns/application-endpoints/ding-talk/test-connection", "params", true, true, true, false, "", &SNSDingTalkTestConnectionAction::describe,
                         schema::Ref<SNSDingTalkTestConnectionAction::ReplyType>::value};
-constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, 8192, false, 0, 0, nullptr};
 constexpr schema::Row kRows138[] = {  // SNSEmailTestConnectionAction
   {"emails", schema::Local<std::optional<Json>, L>::ref, offsetof(SNSEmailTestConnectionAction, emails), schema::Location::Body, 0, nullptr},
   {"platformUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SNSEmailTestConnectionAction, platformUuid), schema::Location::Body, 0, nullptr},
@@ -990,7 +990,7 @@ schema::LazyTable kTable152{{nullptr}, "UnsubscribeSNSTopicAction", kRows152, 3,
 static_assert(offsetof(UnsubscribeSNSTopicAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec153{{nullptr}, "UnsubscribeSNSTopic", HttpMethod::Delete, "/sns/topics/{topicUuid}/endpoints/{endpointUuid}", "", false, true, true, false, "", &UnsubscribeSNSTopicAction::describe,
                         schema::Ref<UnsubscribeSNSTopicAction::ReplyType>::value};
-constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows154[] = {  // UpdateAtPersonOfAtDingTalkEndpointAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, uuid), schema::Location::Path, 0, &kRule3},
   {"endpointUuid", schema::Local<std::string, L>::ref, offsetof(UpdateAtPersonOfAtDingTalkEndpointAction, endpointUuid), schema::Location::Body, 0, &kRule3},
@@ -1195,7 +1195,7 @@ schema::LazyTable kTable184{{nullptr}, "ValidateSNSEmailPlatformAction", kRows18
 static_assert(offsetof(ValidateSNSEmailPlatformAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec185{{nullptr}, "ValidateSNSEmailPlatform", HttpMethod::Put, "/sns/application-platforms/email/{uuid}/actions", "validateSNSEmailPlatform", true, true, true, false, "", &ValidateSNSEmailPlatformAction::describe,
                         schema::Ref<ValidateSNSEmailPlatformAction::ReplyType>::value};
-constexpr schema::Rule kRule29{true, true, false, nullptr, 0, -1, 64, false, 0, 0};
+constexpr schema::Rule kRule29{true, true, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
 constexpr schema::Row kRows186[] = {  // ValidateSNSUniversalSmsEndpointAction
   {"testMsg", schema::Local<std::string, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, testMsg), schema::Location::Body, 0, &kRule29},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ValidateSNSUniversalSmsEndpointAction, uuid), schema::Location::Path, 0, &kRule3},

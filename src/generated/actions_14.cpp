@@ -112,7 +112,7 @@ schema::LazyTable kTable0{{nullptr}, "GetSpiceCertificatesAction", kRows0, 1, kB
 static_assert(offsetof(GetSpiceCertificatesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "GetSpiceCertificates", HttpMethod::Get, "/spice/certificates", "", false, true, false, false, "", &GetSpiceCertificatesAction::describe,
                         schema::Ref<GetSpiceCertificatesAction::ReplyType>::value};
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AttachSshKeyPairToVmInstanceAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachSshKeyPairToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"sshKeyPairUuid", schema::Local<std::string, L>::ref, offsetof(AttachSshKeyPairToVmInstanceAction, sshKeyPairUuid), schema::Location::Path, 0, &kRule0},
@@ -123,9 +123,9 @@ schema::LazyTable kTable2{{nullptr}, "AttachSshKeyPairToVmInstanceAction", kRows
 static_assert(offsetof(AttachSshKeyPairToVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "AttachSshKeyPairToVmInstance", HttpMethod::Post, "/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}", "params", true, true, true, false, "", &AttachSshKeyPairToVmInstanceAction::describe,
                         &SshKeyPairInventory::describeInventoryReply};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z0-9\\s()（）【】@._+-]+$"};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 4096, false, 0, 0, nullptr};
 constexpr schema::Row kRows4[] = {  // CreateSshKeyPairAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateSshKeyPairAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSshKeyPairAction, description), schema::Location::Body, 0, &kRule2},
@@ -173,8 +173,8 @@ schema::LazyTable kTable12{{nullptr}, "QuerySshKeyPairAction", nullptr, 0, kBase
 static_assert(offsetof(QuerySshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec13{{nullptr}, "QuerySshKeyPair", HttpMethod::Get, "/ssh-key-pair", "", false, true, false, true, "", &QuerySshKeyPairAction::describe,
                         &SshKeyPairInventory::describeQueryReply};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0, "^[\\u4e00-\\u9fa5a-zA-Z0-9\\s()（）【】@._+-]+$"};
 constexpr schema::Row kRows14[] = {  // UpdateSshKeyPairAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSshKeyPairAction, uuid), schema::Location::Path, 0, &kRule4},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSshKeyPairAction, name), schema::Location::Body, 0, &kRule5},
@@ -186,7 +186,7 @@ schema::LazyTable kTable14{{nullptr}, "UpdateSshKeyPairAction", kRows14, 4, kBas
 static_assert(offsetof(UpdateSshKeyPairAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "UpdateSshKeyPair", HttpMethod::Put, "/ssh-key-pair/{uuid}/actions", "updateSshKeyPair", true, true, true, false, "", &UpdateSshKeyPairAction::describe,
                         &SshKeyPairInventory::describeInventoryReply};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr schema::Row kRows16[] = {  // StartDataProtectionAction
   {"encryptType", schema::Local<std::string, L>::ref, offsetof(StartDataProtectionAction, encryptType), schema::Location::Body, 0, &kRule0},
   {"auditsIntegrityDate", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(StartDataProtectionAction, auditsIntegrityDate), schema::Location::Body, 0, &kRule6},
@@ -197,9 +197,9 @@ schema::LazyTable kTable16{{nullptr}, "StartDataProtectionAction", kRows16, 3, k
 static_assert(offsetof(StartDataProtectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "StartDataProtection", HttpMethod::Post, "/start/data/protection/", "params", true, true, true, false, "", &StartDataProtectionAction::describe,
                         schema::Ref<StartDataProtectionAction::ReplyType>::value};
-constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr schema::Row kRows18[] = {  // AddIscsiServerAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
   {"ip", schema::Local<std::string, L>::ref, offsetof(AddIscsiServerAction, ip), schema::Location::Body, 0, &kRule8},
@@ -216,7 +216,7 @@ static_assert(offsetof(AddIscsiServerAction, systemTags) == offsetof(ActionBase,
 detail::LazySpec kSpec19{{nullptr}, "AddIscsiServer", HttpMethod::Post, "/storage-devices/iscsi/servers", "params", true, true, true, false, "", &AddIscsiServerAction::describe,
                         &IscsiServerInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"tcp", "rdma"};
-constexpr schema::Rule kRule10{true, false, false, kRule10V, 2, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule10{true, false, false, kRule10V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // AddNvmeServerAction
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddNvmeServerAction, name), schema::Location::Body, 0, &kRule7},
   {"ip", schema::Local<std::string, L>::ref, offsetof(AddNvmeServerAction, ip), schema::Location::Body, 0, &kRule8},
@@ -394,7 +394,7 @@ static_assert(offsetof(SelfTestLocalRaidAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec65{{nullptr}, "SelfTestLocalRaid", HttpMethod::Put, "/storage-devices/local-raid/physical-drives/{uuid}/actions", "selfTestLocalRaid", true, true, true, false, "", &SelfTestLocalRaidAction::describe,
                         schema::Ref<SelfTestLocalRaidAction::ReplyType>::value};
 constexpr const char* kRule11V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows66[] = {  // UpdateIscsiServerAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIscsiServerAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIscsiServerAction, name), schema::Location::Body, 0, &kRule7},
@@ -430,7 +430,7 @@ schema::LazyTable kTable70{{nullptr}, "CreateSystemTagAction", kRows70, 4, kBase
 static_assert(offsetof(CreateSystemTagAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec71{{nullptr}, "CreateSystemTag", HttpMethod::Post, "/system-tags", "params", true, true, true, false, "", &CreateSystemTagAction::describe,
                         &SystemTagInventory::describeInventoryReply};
-constexpr schema::Rule kRule12{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows72[] = {  // CreateSystemTagsAction
   {"resourceType", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceType), schema::Location::Body, 0, &kRule0},
   {"resourceUuid", schema::Local<std::string, L>::ref, offsetof(CreateSystemTagsAction, resourceUuid), schema::Location::Path, 0, &kRule0},
@@ -468,9 +468,9 @@ schema::LazyTable kTable78{{nullptr}, "AttachTagToResourcesAction", kRows78, 4, 
 static_assert(offsetof(AttachTagToResourcesAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec79{{nullptr}, "AttachTagToResources", HttpMethod::Post, "/tags/{tagUuid}/resources", "params", true, true, true, false, "", &AttachTagToResourcesAction::describe,
                         schema::Ref<AttachTagToResourcesAction::ReplyType>::value};
-constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
 constexpr const char* kRule14V[] = {"simple", "withToken"};
-constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows80[] = {  // CreateTagAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateTagAction, name), schema::Location::Body, 0, &kRule13},
   {"value", schema::Local<std::string, L>::ref, offsetof(CreateTagAction, value), schema::Location::Body, 0, &kRule13},
@@ -615,7 +615,7 @@ static_assert(offsetof(AddTicketTypesToTicketFlowCollectionAction, systemTags) =
 detail::LazySpec kSpec109{{nullptr}, "AddTicketTypesToTicketFlowCollection", HttpMethod::Post, "/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types", "params", true, true, true, false, "", &AddTicketTypesToTicketFlowCollectionAction::describe,
                         schema::Ref<AddTicketTypesToTicketFlowCollectionAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"enable", "disable"};
-constexpr schema::Rule kRule15{true, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule15{true, false, false, kRule15V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows110[] = {  // ChangeTicketFlowCollectionStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeTicketFlowCollectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeTicketFlowCollectionStateAction, stateEvent), schema::Location::Body, 0, &kRule15},
@@ -627,8 +627,8 @@ static_assert(offsetof(ChangeTicketFlowCollectionStateAction, systemTags) == off
 detail::LazySpec kSpec111{{nullptr}, "ChangeTicketFlowCollectionState", HttpMethod::Put, "/tickets/flow-collections/{uuid}/actions", "changeTicketFlowCollectionState", true, true, true, false, "", &ChangeTicketFlowCollectionStateAction::describe,
                         &TicketFlowCollectionInventory::describeInventoryReply};
 constexpr const char* kRule16V[] = {"open", "approve", "cancel", "reject", "reopen"};
-constexpr schema::Rule kRule16{true, false, false, kRule16V, 5, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 65535, false, 0, 0};
+constexpr schema::Rule kRule16{true, false, false, kRule16V, 5, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 65535, false, 0, 0, nullptr};
 constexpr schema::Row kRows112[] = {  // ChangeTicketStatusAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeTicketStatusAction, uuid), schema::Location::Path, 0, &kRule0},
   {"statusEvent", schema::Local<std::string, L>::ref, offsetof(ChangeTicketStatusAction, statusEvent), schema::Location::Body, 0, &kRule16},
@@ -640,10 +640,11 @@ schema::LazyTable kTable112{{nullptr}, "ChangeTicketStatusAction", kRows112, 4, 
 static_assert(offsetof(ChangeTicketStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec113{{nullptr}, "ChangeTicketStatus", HttpMethod::Put, "/tickets/{uuid}/actions", "changeTicketStatus", true, true, true, false, "", &ChangeTicketStatusAction::describe,
                         &TicketInventory::describeInventoryReply};
+constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows114[] = {  // CreateIAM2TickFlowCollectionAction
   {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
   {"projectUuid", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, projectUuid), schema::Location::Body, 0, &kRule0},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, name), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, name), schema::Location::Body, 0, &kRule18},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
   {"ticketTypeUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateIAM2TickFlowCollectionAction, ticketTypeUuids), schema::Location::Body, 0, nullptr},
@@ -657,7 +658,7 @@ static_assert(offsetof(CreateIAM2TickFlowCollectionAction, systemTags) == offset
 detail::LazySpec kSpec115{{nullptr}, "CreateIAM2TickFlowCollection", HttpMethod::Post, "/tickets/flow-collections", "params", true, true, true, false, "", &CreateIAM2TickFlowCollectionAction::describe,
                         &TicketFlowCollectionInventory::describeInventoryReply};
 constexpr schema::Row kRows116[] = {  // CreateTicketAction
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateTicketAction, name), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateTicketAction, name), schema::Location::Body, 0, &kRule18},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, description), schema::Location::Body, 0, &kRule2},
   {"requests", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateTicketAction, requests), schema::Location::Body, 0, &kRule12},
   {"flowCollectionUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateTicketAction, flowCollectionUuid), schema::Location::Body, 0, nullptr},
@@ -755,10 +756,11 @@ schema::LazyTable kTable138{{nullptr}, "UpdateIAM2TicketFlowAction", kRows138, 6
 static_assert(offsetof(UpdateIAM2TicketFlowAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "UpdateIAM2TicketFlow", HttpMethod::Put, "/tickets/flow/{uuid}/actions", "updateIAM2TicketFlow", true, true, true, false, "", &UpdateIAM2TicketFlowAction::describe,
                         &TicketFlowInventory::describeInventoryReply};
+constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows140[] = {  // UpdateIAM2TicketFlowCollectionAction
   {"flows", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, flows), schema::Location::Body, 0, nullptr},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, uuid), schema::Location::Path, 0, &kRule0},
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, name), schema::Location::Body, 0, &kRule5},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, name), schema::Location::Body, 0, &kRule19},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, description), schema::Location::Body, 0, &kRule2},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, isDefault), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateIAM2TicketFlowCollectionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -789,12 +791,12 @@ schema::LazyTable kTable144{{nullptr}, "TokenIntrospectionAction", kRows144, 3, 
 static_assert(offsetof(TokenIntrospectionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec145{{nullptr}, "TokenIntrospection", HttpMethod::Post, "/token/introspect", "params", true, false, false, false, "", &TokenIntrospectionAction::describe,
                         schema::Ref<TokenIntrospectionAction::ReplyType>::value};
-constexpr const char* kRule18V[] = {"account", "iam2"};
-constexpr schema::Rule kRule18{true, true, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule20V[] = {"account", "iam2"};
+constexpr schema::Rule kRule20{true, true, false, kRule20V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows146[] = {  // GetTwoFactorAuthenticationSecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
   {"password", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule12},
-  {"type", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
+  {"type", schema::Local<std::string, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule20},
   {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
   {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -820,7 +822,7 @@ detail::LazySpec kSpec151{{nullptr}, "QueryTwoFactorAuthentication", HttpMethod:
 constexpr schema::Row kRows152[] = {  // ResetTwoFactorAuthenticationSecretAction
   {"name", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, name), schema::Location::Body, 0, &kRule12},
   {"password", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, password), schema::Location::Body, schema::kSecret, &kRule12},
-  {"type", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule18},
+  {"type", schema::Local<std::string, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, type), schema::Location::Body, 0, &kRule20},
   {"captchaUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, captchaUuid), schema::Location::Body, 0, nullptr},
   {"verifyCode", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, verifyCode), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ResetTwoFactorAuthenticationSecretAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -847,7 +849,7 @@ detail::LazySpec kSpec155{{nullptr}, "UpdateCasClient", HttpMethod::Post, "/upda
                         &CasClientInventory::describeInventoryReply};
 constexpr schema::Row kRows156[] = {  // UpdateDirectoryAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, uuid), schema::Location::Body, 0, &kRule0},
-  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
+  {"name", schema::Local<std::string, L>::ref, offsetof(UpdateDirectoryAction, name), schema::Location::Body, 0, &kRule18},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases156[] = {{&ActionBase::describe, offsetof(UpdateDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)}};

@@ -201,8 +201,8 @@ const ActionSpec& spec_ValidateVmSchedulingRule();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, 1, 262144, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, 1, 262144, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // UploadFileToVmAction
   {"vmInstanceUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(UploadFileToVmAction, vmInstanceUuids), schema::Location::Body, 0, &kRule0},
   {"fileContent", schema::Local<std::string, L>::ref, offsetof(UploadFileToVmAction, fileContent), schema::Location::Body, 0, &kRule1},
@@ -215,7 +215,7 @@ static_assert(offsetof(UploadFileToVmAction, systemTags) == offsetof(ActionBase,
 detail::LazySpec kSpec1{{nullptr}, "UploadFileToVm", HttpMethod::Post, "/upload-file", "params", true, true, true, false, "", &UploadFileToVmAction::describe,
                         schema::Ref<UploadFileToVmAction::ReplyType>::value};
 constexpr const char* kRule2V[] = {"PassThrough", "Redirect"};
-constexpr schema::Rule kRule2{false, false, false, kRule2V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule2{false, false, false, kRule2V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AttachUsbDeviceToVmAction
   {"usbDeviceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUsbDeviceToVmAction, usbDeviceUuid), schema::Location::Path, 0, &kRule0},
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUsbDeviceToVmAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
@@ -241,9 +241,9 @@ schema::LazyTable kTable6{{nullptr}, "QueryUsbDeviceAction", nullptr, 0, kBases6
 static_assert(offsetof(QueryUsbDeviceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec7{{nullptr}, "QueryUsbDevice", HttpMethod::Get, "/usb-device/usb-devices", "", false, true, false, true, "", &QueryUsbDeviceAction::describe,
                         &UsbDeviceInventory::describeQueryReply};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr const char* kRule4V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // UpdateUsbDeviceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateUsbDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateUsbDeviceAction, name), schema::Location::Body, 0, &kRule3},
@@ -281,7 +281,7 @@ schema::LazyTable kTable14{{nullptr}, "CleanV2VConversionCacheAction", kRows14, 
 static_assert(offsetof(CleanV2VConversionCacheAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec15{{nullptr}, "CleanV2VConversionCache", HttpMethod::Put, "/v2v/conversion/host/{uuid}/actions", "cleanV2VConversionCache", true, true, true, false, "", &CleanV2VConversionCacheAction::describe,
                         schema::Ref<CleanV2VConversionCacheAction::ReplyType>::value};
-constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
 constexpr schema::Row kRows16[] = {  // ListVMsFromKVMHostAction
   {"libvirtURI", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostAction, libvirtURI), schema::Location::Body, 0, &kRule5},
   {"conversionHostUuid", schema::Local<std::string, L>::ref, offsetof(ListVMsFromKVMHostAction, conversionHostUuid), schema::Location::Body, 0, &kRule0},
@@ -294,10 +294,10 @@ schema::LazyTable kTable16{{nullptr}, "ListVMsFromKVMHostAction", kRows16, 5, kB
 static_assert(offsetof(ListVMsFromKVMHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec17{{nullptr}, "ListVMsFromKVMHost", HttpMethod::Post, "/v2v", "params", true, true, true, false, "", &ListVMsFromKVMHostAction::describe,
                         schema::Ref<ListVMsFromKVMHostAction::ReplyType>::value};
-constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule7V[] = {"VMWARE", "KVM"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows18[] = {  // AddV2VConversionHostAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddV2VConversionHostAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddV2VConversionHostAction, description), schema::Location::Body, 0, &kRule3},
@@ -314,7 +314,7 @@ static_assert(offsetof(AddV2VConversionHostAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec19{{nullptr}, "AddV2VConversionHost", HttpMethod::Post, "/v2v-conversion-hosts", "params", true, true, true, false, "", &AddV2VConversionHostAction::describe,
                         &V2VConversionHostInventory::describeInventoryReply};
 constexpr const char* kRule9V[] = {"enable", "disable"};
-constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{true, false, false, kRule9V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // ChangeV2VConversionHostStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeV2VConversionHostStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeV2VConversionHostStateAction, stateEvent), schema::Location::Body, 0, &kRule9},
@@ -340,7 +340,7 @@ schema::LazyTable kTable24{{nullptr}, "QueryV2VConversionHostAction", nullptr, 0
 static_assert(offsetof(QueryV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "QueryV2VConversionHost", HttpMethod::Get, "/v2v-conversion-hosts", "", false, true, false, true, "", &QueryV2VConversionHostAction::describe,
                         &V2VConversionHostInventory::describeQueryReply};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows26[] = {  // UpdateV2VConversionHostAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateV2VConversionHostAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateV2VConversionHostAction, name), schema::Location::Body, 0, &kRule10},
@@ -353,17 +353,17 @@ schema::LazyTable kTable26{{nullptr}, "UpdateV2VConversionHostAction", kRows26, 
 static_assert(offsetof(UpdateV2VConversionHostAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec27{{nullptr}, "UpdateV2VConversionHost", HttpMethod::Put, "/v2v-conversion-hosts/{uuid}/actions", "updateV2VConversionHost", true, true, true, false, "", &UpdateV2VConversionHostAction::describe,
                         &V2VConversionHostInventory::describeInventoryReply};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
-constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL, nullptr};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule13{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule14V[] = {"Linux", "Windows", "WindowsVirtio", "Paravirtualization", "Other"};
-constexpr schema::Rule kRule14{false, false, false, kRule14V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule15V[] = {"UserVm", "ApplianceVm"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, kRule15V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule16V[] = {"InstantStart", "JustConvert"};
-constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule17V[] = {"CapacityOptimized", "EfficiencyFirst"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows28[] = {  // ConvertVmFromForeignHypervisorAction
   {"url", schema::Local<std::string, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, url), schema::Location::Body, 0, &kRule5},
   {"name", schema::Local<std::string, L>::ref, offsetof(ConvertVmFromForeignHypervisorAction, name), schema::Location::Body, 0, &kRule6},
@@ -397,9 +397,9 @@ static_assert(offsetof(ConvertVmFromForeignHypervisorAction, systemTags) == offs
 detail::LazySpec kSpec29{{nullptr}, "ConvertVmFromForeignHypervisor", HttpMethod::Post, "/v2vs", "params", true, true, true, false, "", &ConvertVmFromForeignHypervisorAction::describe,
                         &LongJobInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"AFFINITY", "ANTIAFFINITY"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule19V[] = {"SOFT", "HARD"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // ValidateVmSchedulingRuleAction
   {"vmGroupUuid", schema::Local<std::string, L>::ref, offsetof(ValidateVmSchedulingRuleAction, vmGroupUuid), schema::Location::Body, 0, &kRule0},
   {"hostGroupUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(ValidateVmSchedulingRuleAction, hostGroupUuid), schema::Location::Body, 0, nullptr},
@@ -413,7 +413,7 @@ schema::LazyTable kTable30{{nullptr}, "ValidateVmSchedulingRuleAction", kRows30,
 static_assert(offsetof(ValidateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec31{{nullptr}, "ValidateVmSchedulingRule", HttpMethod::Put, "/validate/vmSchedulingRule", "validateVmSchedulingRule", true, true, false, false, "", &ValidateVmSchedulingRuleAction::describe,
                         schema::Ref<ValidateVmSchedulingRuleAction::ReplyType>::value};
-constexpr schema::Rule kRule20{true, true, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule20{true, true, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows32[] = {  // AddVCenterAction
   {"username", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, username), schema::Location::Body, 0, &kRule6},
   {"password", schema::Local<std::string, L>::ref, offsetof(AddVCenterAction, password), schema::Location::Body, schema::kSecret, &kRule6},
@@ -481,8 +481,8 @@ schema::LazyTable kTable48{{nullptr}, "SyncVCenterAction", kRows48, 2, kBases48,
 static_assert(offsetof(SyncVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec49{{nullptr}, "SyncVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "syncVCenter", true, true, true, false, "", &SyncVCenterAction::describe,
                         schema::Ref<SyncVCenterAction::ReplyType>::value};
-constexpr schema::Rule kRule21{false, true, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule22{false, true, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule21{false, true, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule22{false, true, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows50[] = {  // UpdateVCenterAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVCenterAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVCenterAction, name), schema::Location::Body, 0, &kRule10},
@@ -499,7 +499,7 @@ schema::LazyTable kTable50{{nullptr}, "UpdateVCenterAction", kRows50, 9, kBases5
 static_assert(offsetof(UpdateVCenterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec51{{nullptr}, "UpdateVCenter", HttpMethod::Put, "/vcenters/{uuid}/actions", "updateVCenter", true, true, true, false, "", &UpdateVCenterAction::describe,
                         &VCenterInventory::describeInventoryReply};
-constexpr schema::Rule kRule23{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule23{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows52[] = {  // AttachVipToVpcSharedQosAction
   {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(AttachVipToVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
   {"vipLists", schema::Local<std::optional<Json>, L>::ref, offsetof(AttachVipToVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
@@ -511,7 +511,7 @@ schema::LazyTable kTable52{{nullptr}, "AttachVipToVpcSharedQosAction", kRows52, 
 static_assert(offsetof(AttachVipToVpcSharedQosAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec53{{nullptr}, "AttachVipToVpcSharedQos", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/vips", "params", true, true, true, false, "", &AttachVipToVpcSharedQosAction::describe,
                         schema::Ref<AttachVipToVpcSharedQosAction::ReplyType>::value};
-constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL, nullptr};
 constexpr schema::Row kRows54[] = {  // ChangeVpcSharedQosBandwidthAction
   {"sharedQosUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVpcSharedQosBandwidthAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
   {"bandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(ChangeVpcSharedQosBandwidthAction, bandwidth), schema::Location::Body, 0, &kRule24},
@@ -522,9 +522,9 @@ schema::LazyTable kTable54{{nullptr}, "ChangeVpcSharedQosBandwidthAction", kRows
 static_assert(offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "ChangeVpcSharedQosBandwidth", HttpMethod::Post, "/vips/sharedqos/{sharedQosUuid}/bandwidth/actions", "params", true, true, true, false, "", &ChangeVpcSharedQosBandwidthAction::describe,
                         &VpcSharedQosInventory::describeInventoryReply};
-constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr const char* kRule26V[] = {"TCP", "UDP"};
-constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows56[] = {  // CheckVipPortAvailabilityAction
   {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CheckVipPortAvailabilityAction, vipUuid), schema::Location::Path, 0, &kRule0},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CheckVipPortAvailabilityAction, port), schema::Location::Body, 0, &kRule25},
@@ -538,7 +538,7 @@ schema::LazyTable kTable56{{nullptr}, "CheckVipPortAvailabilityAction", kRows56,
 static_assert(offsetof(CheckVipPortAvailabilityAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec57{{nullptr}, "CheckVipPortAvailability", HttpMethod::Get, "/vips/{vipUuid}/check-port-availability", "", false, true, false, false, "", &CheckVipPortAvailabilityAction::describe,
                         schema::Ref<CheckVipPortAvailabilityAction::ReplyType>::value};
-constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL, nullptr};
 constexpr schema::Row kRows58[] = {  // CreateVpcSharedQosAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
@@ -682,7 +682,7 @@ static_assert(offsetof(ChangeInstanceOfferingAction, systemTags) == offsetof(Act
 detail::LazySpec kSpec85{{nullptr}, "ChangeInstanceOffering", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "changeInstanceOffering", true, true, true, false, "", &ChangeInstanceOfferingAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule28V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule28{true, false, false, kRule28V, 2, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule28{true, false, false, kRule28V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows86[] = {  // ChangeVfNicHaStateAction
   {"vfNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVfNicHaStateAction, vfNicUuid), schema::Location::Path, 0, &kRule13},
   {"haState", schema::Local<std::string, L>::ref, offsetof(ChangeVfNicHaStateAction, haState), schema::Location::Body, 0, &kRule28},
@@ -727,7 +727,7 @@ static_assert(offsetof(ChangeVmNicStateAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec93{{nullptr}, "ChangeVmNicState", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicState", true, true, true, false, "", &ChangeVmNicStateAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule29V[] = {"VNIC"};
-constexpr schema::Rule kRule29{true, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule29{true, false, false, kRule29V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows94[] = {  // ChangeVmNicTypeAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicTypeAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"vmNicType", schema::Local<std::string, L>::ref, offsetof(ChangeVmNicTypeAction, vmNicType), schema::Location::Body, 0, &kRule29},
@@ -738,7 +738,7 @@ schema::LazyTable kTable94{{nullptr}, "ChangeVmNicTypeAction", kRows94, 3, kBase
 static_assert(offsetof(ChangeVmNicTypeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec95{{nullptr}, "ChangeVmNicType", HttpMethod::Put, "/vm-instances/nics/{vmNicUuid}/actions", "changeVmNicType", true, true, true, false, "", &ChangeVmNicTypeAction::describe,
                         &VmNicInventory::describeInventoryReply};
-constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 32, false, 0, 0, "[\\da-zA-Z-`=\\\\\\[\\];',./~!@#$%^&*()_+|{}:\"<>?]{1,}"};
 constexpr schema::Row kRows96[] = {  // ChangeVmPasswordAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(ChangeVmPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule30},
@@ -751,7 +751,7 @@ static_assert(offsetof(ChangeVmPasswordAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec97{{nullptr}, "ChangeVmPassword", HttpMethod::Put, "/vm-instances/{uuid}/actions", "changeVmPassword", true, true, true, false, "", &ChangeVmPasswordAction::describe,
                         schema::Ref<ChangeVmPasswordAction::ReplyType>::value};
 constexpr const char* kRule31V[] = {"InstantStart", "JustCreate", "CreateStopped"};
-constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows98[] = {  // CloneVmInstanceAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(CloneVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"strategy", schema::Local<std::optional<std::string>, L>::ref, offsetof(CloneVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
@@ -771,7 +771,7 @@ schema::LazyTable kTable98{{nullptr}, "CloneVmInstanceAction", kRows98, 12, kBas
 static_assert(offsetof(CloneVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec99{{nullptr}, "CloneVmInstance", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/actions", "cloneVmInstance", true, true, true, false, "", &CloneVmInstanceAction::describe,
                         schema::Ref<CloneVmInstanceAction::ReplyType>::value};
-constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows100[] = {  // CreateFaultToleranceVmInstanceAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
   {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFaultToleranceVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
@@ -815,9 +815,9 @@ static_assert(offsetof(CreateVmCdRomAction, systemTags) == offsetof(ActionBase, 
 detail::LazySpec kSpec103{{nullptr}, "CreateVmCdRom", HttpMethod::Post, "/vm-instances/cdroms", "params", true, true, true, false, "", &CreateVmCdRomAction::describe,
                         &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule33V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
-constexpr schema::Rule kRule33{false, false, false, kRule33V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule33{false, false, false, kRule33V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule34V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
-constexpr schema::Rule kRule34{false, false, false, kRule34V, 4, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule34{false, false, false, kRule34V, 4, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows104[] = {  // CreateVmInstanceAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
   {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
@@ -858,7 +858,7 @@ static_assert(offsetof(CreateVmInstanceAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec105{{nullptr}, "CreateVmInstance", HttpMethod::Post, "/vm-instances", "params", true, true, true, false, "", &CreateVmInstanceAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule35V[] = {"InstantStart", "CreateStopped"};
-constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows106[] = {  // CreateVmInstanceFromVolumeAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, name), schema::Location::Body, 0, &kRule6},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateVmInstanceFromVolumeAction, description), schema::Location::Body, 0, &kRule3},
@@ -955,7 +955,7 @@ static_assert(offsetof(CreateVmUserDefinedXmlHookScriptAction, systemTags) == of
 detail::LazySpec kSpec113{{nullptr}, "CreateVmUserDefinedXmlHookScript", HttpMethod::Post, "/vm-instances/xml-hook-script", "params", true, true, true, false, "", &CreateVmUserDefinedXmlHookScriptAction::describe,
                         &XmlHookInventory::describeInventoryReply};
 constexpr const char* kRule36V[] = {"in", "out"};
-constexpr schema::Rule kRule36{true, false, false, kRule36V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule36{true, false, false, kRule36V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows114[] = {  // DeleteNicQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"direction", schema::Local<std::string, L>::ref, offsetof(DeleteNicQosAction, direction), schema::Location::Body, 0, &kRule36},
@@ -1107,9 +1107,9 @@ static_assert(offsetof(DetachScsiLunFromVmInstanceAction, systemTags) == offseto
 detail::LazySpec kSpec143{{nullptr}, "DetachScsiLunFromVmInstance", HttpMethod::Delete, "/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}", "", false, true, true, false, "", &DetachScsiLunFromVmInstanceAction::describe,
                         &ScsiLunInventory::describeInventoryReply};
 constexpr const char* kRule37V[] = {"Windows", "Linux"};
-constexpr schema::Rule kRule37{true, false, false, kRule37V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule38{true, false, false, nullptr, 0, -1, 65536, false, 0, 0};
-constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
+constexpr schema::Rule kRule37{true, false, false, kRule37V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule38{true, false, false, nullptr, 0, -1, 65536, false, 0, 0, nullptr};
+constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL, nullptr};
 constexpr schema::Row kRows144[] = {  // ExecuteGuestVmCommandAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
   {"platform", schema::Local<std::string, L>::ref, offsetof(ExecuteGuestVmCommandAction, platform), schema::Location::Body, 0, &kRule37},
@@ -1207,7 +1207,7 @@ schema::LazyTable kTable162{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetw
 static_assert(offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec163{{nullptr}, "GetCandidateL3NetworksForChangeVmNicNetwork", HttpMethod::Get, "/vm-instances/nics/{vmNicUuid}/l3-networks-candidates", "", false, true, false, false, "", &GetCandidateL3NetworksForChangeVmNicNetworkAction::describe,
                         schema::Ref<GetCandidateL3NetworksForChangeVmNicNetworkAction::ReplyType>::value};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows164[] = {  // GetCandidatePrimaryStoragesForCreatingVmAction
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
   {"l3NetworkUuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
@@ -1225,7 +1225,7 @@ schema::LazyTable kTable164{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVm
 static_assert(offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "GetCandidatePrimaryStoragesForCreatingVm", HttpMethod::Get, "/vm-instances/candidate-storages", "", false, true, false, false, "", &GetCandidatePrimaryStoragesForCreatingVmAction::describe,
                         schema::Ref<GetCandidatePrimaryStoragesForCreatingVmAction::ReplyType>::value};
-constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL, nullptr};
 constexpr schema::Row kRows166[] = {  // GetCandidateZonesClustersHostsForCreatingVmAction
   {"instanceOfferingUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
   {"imageUuid", schema::Local<std::string, L>::ref, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
@@ -1387,7 +1387,7 @@ static_assert(offsetof(GetVmConsolePasswordAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec197{{nullptr}, "GetVmConsolePassword", HttpMethod::Get, "/vm-instances/{uuid}/console-passwords", "", false, true, false, false, "", &GetVmConsolePasswordAction::describe,
                         schema::Ref<GetVmConsolePasswordAction::ReplyType>::value};
 constexpr const char* kRule42V[] = {"VolumeVO"};
-constexpr schema::Rule kRule42{true, false, false, kRule42V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule42{true, false, false, kRule42V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows198[] = {  // GetVmDeviceAddressAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule0},
   {"resourceTypes", schema::Local<std::vector<std::string>, L>::ref, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
@@ -1456,7 +1456,7 @@ static_assert(offsetof(GetVmInstanceProtectedRecoveryPointsAction, systemTags) =
 detail::LazySpec kSpec211{{nullptr}, "GetVmInstanceProtectedRecoveryPoints", HttpMethod::Get, "/vm-instances/{uuid}/protected-recovery-points", "", false, true, false, false, "", &GetVmInstanceProtectedRecoveryPointsAction::describe,
                         schema::Ref<GetVmInstanceProtectedRecoveryPointsAction::ReplyType>::value};
 constexpr const char* kRule43V[] = {"minute", "hour", "day"};
-constexpr schema::Rule kRule43{false, false, false, kRule43V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule43{false, false, false, kRule43V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows212[] = {  // GetVmInstanceRecoveryPointsAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
   {"startTime", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVmInstanceRecoveryPointsAction, startTime), schema::Location::Body, 0, nullptr},
@@ -1490,7 +1490,7 @@ static_assert(offsetof(GetVmMonitorNumberAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec217{{nullptr}, "GetVmMonitorNumber", HttpMethod::Get, "/vm-instances/{uuid}/monitorNumber", "", false, true, false, false, "", &GetVmMonitorNumberAction::describe,
                         schema::Ref<GetVmMonitorNumberAction::ReplyType>::value};
 constexpr const char* kRule44V[] = {"4", "6"};
-constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows218[] = {  // GetVmNicAttachableEipsAction
   {"vmNicUuid", schema::Local<std::string, L>::ref, offsetof(GetVmNicAttachableEipsAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   {"ipVersion", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetVmNicAttachableEipsAction, ipVersion), schema::Location::Body, 0, &kRule44},
@@ -1613,7 +1613,7 @@ static_assert(offsetof(GetVmvNUMATopologyAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec243{{nullptr}, "GetVmvNUMATopology", HttpMethod::Get, "/vm-instances/{uuid}/vnuma-topology", "", false, true, false, false, "", &GetVmvNUMATopologyAction::describe,
                         schema::Ref<GetVmvNUMATopologyAction::ReplyType>::value};
 constexpr const char* kRule45V[] = {"auto-converge"};
-constexpr schema::Rule kRule45{false, false, false, kRule45V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule45{false, false, false, kRule45V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows244[] = {  // MigrateVmAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(MigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   {"hostUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(MigrateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -1769,7 +1769,7 @@ schema::LazyTable kTable280{{nullptr}, "ResumeVmInstanceAction", kRows280, 2, kB
 static_assert(offsetof(ResumeVmInstanceAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec281{{nullptr}, "ResumeVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "resumeVmInstance", true, true, true, false, "", &ResumeVmInstanceAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL};
+constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL, nullptr};
 constexpr schema::Row kRows282[] = {  // SetNicQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"outboundBandwidth", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(SetNicQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule46},
@@ -1822,9 +1822,9 @@ static_assert(offsetof(SetVmCleanTrafficAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec291{{nullptr}, "SetVmCleanTraffic", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmCleanTraffic", true, true, true, false, "", &SetVmCleanTrafficAction::describe,
                         schema::Ref<SetVmCleanTrafficAction::ReplyType>::value};
 constexpr const char* kRule47V[] = {"guest", "host"};
-constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule48V[] = {"0", "60", "600", "1800", "3600", "7200", "21600", "43200", "86400"};
-constexpr schema::Rule kRule48{false, false, false, kRule48V, 9, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 9, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows292[] = {  // SetVmClockTrackAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmClockTrackAction, uuid), schema::Location::Path, 0, &kRule0},
   {"track", schema::Local<std::string, L>::ref, offsetof(SetVmClockTrackAction, track), schema::Location::Body, 0, &kRule47},
@@ -1888,7 +1888,7 @@ static_assert(offsetof(SetVmInstanceDefaultCdRomAction, systemTags) == offsetof(
 detail::LazySpec kSpec303{{nullptr}, "SetVmInstanceDefaultCdRom", HttpMethod::Put, "/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions", "setVmInstanceDefaultCdRom", true, true, true, false, "", &SetVmInstanceDefaultCdRomAction::describe,
                         &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule49V[] = {"NeverStop", "OnHostFailure", "FaultTolerance"};
-constexpr schema::Rule kRule49{true, false, false, kRule49V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule49{true, false, false, kRule49V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows304[] = {  // SetVmInstanceHaLevelAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
   {"level", schema::Local<std::string, L>::ref, offsetof(SetVmInstanceHaLevelAction, level), schema::Location::Body, 0, &kRule49},
@@ -1929,7 +1929,7 @@ schema::LazyTable kTable310{{nullptr}, "SetVmQgaAction", kRows310, 3, kBases310,
 static_assert(offsetof(SetVmQgaAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec311{{nullptr}, "SetVmQga", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmQga", true, true, true, false, "", &SetVmQgaAction::describe,
                         schema::Ref<SetVmQgaAction::ReplyType>::value};
-constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 524288LL};
+constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 524288LL, nullptr};
 constexpr schema::Row kRows312[] = {  // SetVmQxlMemoryAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmQxlMemoryAction, uuid), schema::Location::Path, 0, &kRule0},
   {"ram", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVmQxlMemoryAction, ram), schema::Location::Body, 0, &kRule50},
@@ -1963,7 +1963,7 @@ static_assert(offsetof(SetVmSecurityLevelAction, systemTags) == offsetof(ActionB
 detail::LazySpec kSpec317{{nullptr}, "SetVmSecurityLevel", HttpMethod::Put, "/vm-instances/{uuid}/actions", "setVmSecurityLevel", true, true, true, false, "", &SetVmSecurityLevelAction::describe,
                         schema::Ref<SetVmSecurityLevelAction::ReplyType>::value};
 constexpr const char* kRule51V[] = {"ac97", "ich6"};
-constexpr schema::Rule kRule51{true, false, false, kRule51V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule51{true, false, false, kRule51V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows318[] = {  // SetVmSoundTypeAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVmSoundTypeAction, uuid), schema::Location::Path, 0, &kRule0},
   {"soundType", schema::Local<std::string, L>::ref, offsetof(SetVmSoundTypeAction, soundType), schema::Location::Body, 0, &kRule51},
@@ -2046,9 +2046,9 @@ static_assert(offsetof(StartVmInstanceAction, systemTags) == offsetof(ActionBase
 detail::LazySpec kSpec331{{nullptr}, "StartVmInstance", HttpMethod::Put, "/vm-instances/{uuid}/actions", "startVmInstance", true, true, true, false, "", &StartVmInstanceAction::describe,
                         &VmInstanceInventory::describeInventoryReply};
 constexpr const char* kRule52V[] = {"grace", "cold"};
-constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule53V[] = {"true"};
-constexpr schema::Rule kRule53{false, false, false, kRule53V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule53{false, false, false, kRule53V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows332[] = {  // StopVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(StopVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(StopVmInstanceAction, type), schema::Location::Body, 0, &kRule52},
@@ -2119,7 +2119,7 @@ static_assert(offsetof(UpdateVmCdRomAction, systemTags) == offsetof(ActionBase, 
 detail::LazySpec kSpec345{{nullptr}, "UpdateVmCdRom", HttpMethod::Put, "/vm-instances/cdroms/{uuid}/actions", "updateVmCdRom", true, true, true, false, "", &UpdateVmCdRomAction::describe,
                         &VmCdRomInventory::describeInventoryReply};
 constexpr const char* kRule54V[] = {"Stopped", "Running"};
-constexpr schema::Rule kRule54{false, false, false, kRule54V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule54{false, false, false, kRule54V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows346[] = {  // UpdateVmInstanceAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmInstanceAction, name), schema::Location::Body, 0, &kRule10},
@@ -2180,7 +2180,7 @@ static_assert(offsetof(UpdateVmPriorityAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec355{{nullptr}, "UpdateVmPriority", HttpMethod::Put, "/vm-instances/{uuid}/actions", "updateVmPriority", true, true, true, false, "", &UpdateVmPriorityAction::describe,
                         schema::Ref<UpdateVmPriorityAction::ReplyType>::value};
 constexpr const char* kRule55V[] = {"Reboot", "None"};
-constexpr schema::Rule kRule55{false, false, false, kRule55V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule55{false, false, false, kRule55V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows356[] = {  // UpdateVmUserDefinedXmlHookScriptAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule10},

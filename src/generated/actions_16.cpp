@@ -111,9 +111,9 @@ schema::LazyTable kTable0{{nullptr}, "QueryVmPriorityConfigAction", nullptr, 0, 
 static_assert(offsetof(QueryVmPriorityConfigAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec1{{nullptr}, "QueryVmPriorityConfig", HttpMethod::Get, "/vm-priority-config", "", false, true, false, true, "", &QueryVmPriorityConfigAction::describe,
                         &VmPriorityConfigInventory::describeQueryReply};
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 2LL, 262144LL};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, -1, true, -1000LL, 1000LL};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, 2LL, 262144LL, nullptr};
+constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, -1, true, -1000LL, 1000LL, nullptr};
 constexpr schema::Row kRows2[] = {  // UpdatePriorityConfigAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdatePriorityConfigAction, uuid), schema::Location::Path, 0, &kRule0},
   {"cpuShares", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdatePriorityConfigAction, cpuShares), schema::Location::Body, 0, &kRule1},
@@ -136,7 +136,7 @@ static_assert(offsetof(QueryVmInstanceDeviceAddressGroupAction, systemTags) == o
 detail::LazySpec kSpec7{{nullptr}, "QueryVmInstanceDeviceAddressGroup", HttpMethod::Get, "/vmInstance/device/address/group", "", false, true, false, true, "", &QueryVmInstanceDeviceAddressGroupAction::describe,
                         &VmInstanceDeviceAddressGroupInventory::describeQueryReply};
 constexpr const char* kRule3V[] = {"enable", "disable"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // ChangeVmSchedulingRuleStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVmSchedulingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"state", schema::Local<std::string, L>::ref, offsetof(ChangeVmSchedulingRuleStateAction, state), schema::Location::Body, 0, &kRule3},
@@ -157,8 +157,8 @@ schema::LazyTable kTable10{{nullptr}, "RemoveVmSchedulingRuleAction", kRows10, 3
 static_assert(offsetof(RemoveVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "RemoveVmSchedulingRule", HttpMethod::Delete, "/vmSchedulingRule/{uuid}", "", false, true, true, false, "", &RemoveVmSchedulingRuleAction::describe,
                         schema::Ref<RemoveVmSchedulingRuleAction::ReplyType>::value};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows12[] = {  // UpdateVmSchedulingRuleAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVmSchedulingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateVmSchedulingRuleAction, name), schema::Location::Body, 0, &kRule4},
@@ -225,14 +225,14 @@ static_assert(offsetof(UpdateVmSchedulingRuleGroupAction, systemTags) == offseto
 detail::LazySpec kSpec23{{nullptr}, "UpdateVmSchedulingRuleGroup", HttpMethod::Put, "/vmSchedulingRuleGroup/{uuid}/update", "updateVmSchedulingRuleGroup", true, true, true, false, "", &UpdateVmSchedulingRuleGroupAction::describe,
                         &VmSchedulingRuleGroupInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"AFFINITY", "ANTIAFFINITY"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule7V[] = {"SOFT", "HARD"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule9V[] = {"antiSoft", "antiHard"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, kRule9V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule10V[] = {"host"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows24[] = {  // CreateVmSchedulingRuleAction
   {"rule", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, rule), schema::Location::Body, 0, &kRule6},
   {"mode", schema::Local<std::string, L>::ref, offsetof(CreateVmSchedulingRuleAction, mode), schema::Location::Body, 0, &kRule7},
@@ -253,7 +253,7 @@ schema::LazyTable kTable24{{nullptr}, "CreateVmSchedulingRuleAction", kRows24, 1
 static_assert(offsetof(CreateVmSchedulingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec25{{nullptr}, "CreateVmSchedulingRule", HttpMethod::Post, "/vmsSchedulingRule", "params", true, true, true, false, "", &CreateVmSchedulingRuleAction::describe,
                         &AffinityGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows26[] = {  // BatchDeleteVolumeSnapshotAction
   {"uuids", schema::Local<std::vector<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, uuids), schema::Location::Body, 0, &kRule11},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(BatchDeleteVolumeSnapshotAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -389,7 +389,7 @@ schema::LazyTable kTable54{{nullptr}, "UpdateVolumeSnapshotGroupAction", kRows54
 static_assert(offsetof(UpdateVolumeSnapshotGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "UpdateVolumeSnapshotGroup", HttpMethod::Put, "/volume-snapshots/group/{uuid}/actions", "updateVolumeSnapshotGroup", true, true, true, false, "", &UpdateVolumeSnapshotGroupAction::describe,
                         &VolumeSnapshotGroupInventory::describeInventoryReply};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, 512, false, 0, 0};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, 512, false, 0, 0, nullptr};
 constexpr schema::Row kRows56[] = {  // AttachDataVolumeToHostAction
   {"volumeUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, volumeUuid), schema::Location::Path, 0, &kRule0},
   {"hostUuid", schema::Local<std::string, L>::ref, offsetof(AttachDataVolumeToHostAction, hostUuid), schema::Location::Path, 0, &kRule0},
@@ -507,7 +507,7 @@ static_assert(offsetof(DeleteDataVolumeAction, systemTags) == offsetof(ActionBas
 detail::LazySpec kSpec75{{nullptr}, "DeleteDataVolume", HttpMethod::Delete, "/volumes/{uuid}", "", false, true, true, false, "", &DeleteDataVolumeAction::describe,
                         schema::Ref<DeleteDataVolumeAction::ReplyType>::value};
 constexpr const char* kRule13V[] = {"total", "read", "write", "all", "overwrite"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 5, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows76[] = {  // DeleteVolumeQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteVolumeQosAction, mode), schema::Location::Body, 0, &kRule13},
@@ -651,7 +651,7 @@ schema::LazyTable kTable106{{nullptr}, "ResizeRootVolumeAction", kRows106, 4, kB
 static_assert(offsetof(ResizeRootVolumeAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "ResizeRootVolume", HttpMethod::Put, "/volumes/resize/{uuid}/actions", "resizeRootVolume", true, true, true, false, "", &ResizeRootVolumeAction::describe,
                         &VolumeInventory::describeInventoryReply};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL};
+constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 1LL, 10LL, nullptr};
 constexpr schema::Row kRows108[] = {  // SetVolumeIoThreadPinAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, uuid), schema::Location::Path, 0, &kRule0},
   {"vmUuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeIoThreadPinAction, vmUuid), schema::Location::Body, 0, &kRule0},
@@ -665,9 +665,9 @@ static_assert(offsetof(SetVolumeIoThreadPinAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec109{{nullptr}, "SetVolumeIoThreadPin", HttpMethod::Put, "/volumes/{uuid}/actions", "setVolumeIoThreadPin", true, true, true, false, "", &SetVolumeIoThreadPinAction::describe,
                         schema::Ref<SetVolumeIoThreadPinAction::ReplyType>::value};
 constexpr const char* kRule15V[] = {"total", "read", "write"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 9223372036854775807LL};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule15{false, false, false, kRule15V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL, nullptr};
 constexpr schema::Row kRows110[] = {  // SetVolumeQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVolumeQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"mode", schema::Local<std::optional<std::string>, L>::ref, offsetof(SetVolumeQosAction, mode), schema::Location::Body, 0, &kRule15},
@@ -736,7 +736,7 @@ schema::LazyTable kTable120{{nullptr}, "AddDnsToVpcRouterAction", kRows120, 5, k
 static_assert(offsetof(AddDnsToVpcRouterAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "AddDnsToVpcRouter", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/dns", "params", true, true, true, false, "", &AddDnsToVpcRouterAction::describe,
                         &VpcRouterVmInventory::describeInventoryReply};
-constexpr schema::Rule kRule18{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows122[] = {  // ChangeVpcHaGroupMonitorIpsAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, uuid), schema::Location::Path, 0, &kRule0},
   {"monitorIps", schema::Local<std::optional<Json>, L>::ref, offsetof(ChangeVpcHaGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule18},
@@ -809,7 +809,7 @@ static_assert(offsetof(GetRouteTableVpcVRouterCandidateAction, systemTags) == of
 detail::LazySpec kSpec133{{nullptr}, "GetRouteTableVpcVRouterCandidate", HttpMethod::Get, "/vpc/virtual-routers/get-vpc-candidate", "", false, true, false, false, "", &GetRouteTableVpcVRouterCandidateAction::describe,
                         schema::Ref<GetRouteTableVpcVRouterCandidateAction::ReplyType>::value};
 constexpr const char* kRule19V[] = {"IPsec"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows134[] = {  // GetVirtualRouterSoftwareVersionAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, uuid), schema::Location::Body, 0, nullptr},
   {"softwareName", schema::Local<std::string, L>::ref, offsetof(GetVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},
@@ -927,7 +927,7 @@ static_assert(offsetof(GetVpcVRouterDistributedRoutingEnabledAction, systemTags)
 detail::LazySpec kSpec155{{nullptr}, "GetVpcVRouterDistributedRoutingEnabled", HttpMethod::Get, "/vpc/virtual-routers/{uuid}/distributed-routing", "", false, true, false, false, "", &GetVpcVRouterDistributedRoutingEnabledAction::describe,
                         schema::Ref<GetVpcVRouterDistributedRoutingEnabledAction::ReplyType>::value};
 constexpr const char* kRule20V[] = {"SNAT"};
-constexpr schema::Rule kRule20{true, false, false, kRule20V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule20{true, false, false, kRule20V, 1, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows156[] = {  // GetVpcVRouterNetworkServiceStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"networkService", schema::Local<std::string, L>::ref, offsetof(GetVpcVRouterNetworkServiceStateAction, networkService), schema::Location::Body, 0, &kRule20},
@@ -992,7 +992,7 @@ static_assert(offsetof(SetVpcVRouterNetworkServiceStateAction, systemTags) == of
 detail::LazySpec kSpec171{{nullptr}, "SetVpcVRouterNetworkServiceState", HttpMethod::Post, "/vpc/virtual-routers/{uuid}/networkservicestate", "params", true, true, true, false, "", &SetVpcVRouterNetworkServiceStateAction::describe,
                         schema::Ref<SetVpcVRouterNetworkServiceStateAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"4.5.2", "5.9.4", "5.8.4"};
-constexpr schema::Rule kRule21{true, false, false, kRule21V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{true, false, false, kRule21V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows172[] = {  // UpdateVirtualRouterSoftwareVersionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"softwareName", schema::Local<std::string, L>::ref, offsetof(UpdateVirtualRouterSoftwareVersionAction, softwareName), schema::Location::Body, 0, &kRule19},

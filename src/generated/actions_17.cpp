@@ -180,7 +180,7 @@ const ActionSpec& spec_ZQLQuery();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // ApplyRuleSetChangesAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ApplyRuleSetChangesAction, uuid), schema::Location::Path, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ApplyRuleSetChangesAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -191,7 +191,7 @@ static_assert(offsetof(ApplyRuleSetChangesAction, systemTags) == offsetof(Action
 detail::LazySpec kSpec1{{nullptr}, "ApplyRuleSetChanges", HttpMethod::Put, "/vpcfirewalls/ruleSets/apply/{uuid}/actions", "applyRuleSetChanges", true, true, true, false, "", &ApplyRuleSetChangesAction::describe,
                         &VpcFirewallRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule1V[] = {"in", "out"};
-constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows2[] = {  // AttachFirewallRuleSetToL3Action
   {"vpcFirewallUuid", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, vpcFirewallUuid), schema::Location::Body, 0, &kRule0},
   {"l3Uuid", schema::Local<std::string, L>::ref, offsetof(AttachFirewallRuleSetToL3Action, l3Uuid), schema::Location::Path, 0, &kRule0},
@@ -213,10 +213,10 @@ schema::LazyTable kTable4{{nullptr}, "CheckFirewallRuleConfigFileAction", kRows4
 static_assert(offsetof(CheckFirewallRuleConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec5{{nullptr}, "CheckFirewallRuleConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file/check", "params", true, true, false, false, "", &CheckFirewallRuleConfigFileAction::describe,
                         schema::Ref<CheckFirewallRuleConfigFileAction::ReplyType>::value};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr const char* kRule4V[] = {"ip", "port"};
-constexpr schema::Rule kRule4{true, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, kRule4V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // CreateFirewallIpSetTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"sourceValue", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
@@ -232,10 +232,10 @@ static_assert(offsetof(CreateFirewallIpSetTemplateAction, systemTags) == offseto
 detail::LazySpec kSpec7{{nullptr}, "CreateFirewallIpSetTemplate", HttpMethod::Post, "/vpcfirewalls/ipset/templates", "params", true, true, true, false, "", &CreateFirewallIpSetTemplateAction::describe,
                         &VpcFirewallIpSetTemplateInventory::describeInventoryReply};
 constexpr const char* kRule5V[] = {"drop", "reject", "accept"};
-constexpr schema::Rule kRule5{true, false, false, kRule5V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
+constexpr schema::Rule kRule5{true, false, false, kRule5V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL, nullptr};
 constexpr const char* kRule7V[] = {"enable", "disable"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows8[] = {  // CreateFirewallRuleAction
   {"ruleSetUuid", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
   {"action", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
@@ -271,9 +271,9 @@ schema::LazyTable kTable10{{nullptr}, "CreateFirewallRuleFromConfigFileAction", 
 static_assert(offsetof(CreateFirewallRuleFromConfigFileAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec11{{nullptr}, "CreateFirewallRuleFromConfigFile", HttpMethod::Post, "/vpcfirewalls/rules/from-file", "params", true, true, true, false, "", &CreateFirewallRuleFromConfigFileAction::describe,
                         schema::Ref<CreateFirewallRuleFromConfigFileAction::ReplyType>::value};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule9V[] = {"drop", "accept", "reject"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows12[] = {  // CreateFirewallRuleSetAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleSetAction, name), schema::Location::Body, 0, &kRule8},
   {"actionType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
@@ -288,7 +288,7 @@ static_assert(offsetof(CreateFirewallRuleSetAction, systemTags) == offsetof(Acti
 detail::LazySpec kSpec13{{nullptr}, "CreateFirewallRuleSet", HttpMethod::Post, "/vpcfirewalls/ruleSets", "params", true, true, true, false, "", &CreateFirewallRuleSetAction::describe,
                         &VpcFirewallRuleSetInventory::describeInventoryReply};
 constexpr const char* kRule10V[] = {"enable", "disable"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // CreateFirewallRuleTemplateAction
   {"action", schema::Local<std::string, L>::ref, offsetof(CreateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
   {"protocol", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
@@ -336,7 +336,7 @@ schema::LazyTable kTable18{{nullptr}, "DeleteFirewallAction", kRows18, 3, kBases
 static_assert(offsetof(DeleteFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec19{{nullptr}, "DeleteFirewall", HttpMethod::Delete, "/vpcfirewalls/{uuid}", "", false, true, true, false, "", &DeleteFirewallAction::describe,
                         schema::Ref<DeleteFirewallAction::ReplyType>::value};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows20[] = {  // DeleteFirewallIpSetTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule11},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteFirewallIpSetTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
@@ -433,9 +433,9 @@ schema::LazyTable kTable44{{nullptr}, "RefreshFirewallAction", kRows44, 2, kBase
 static_assert(offsetof(RefreshFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec45{{nullptr}, "RefreshFirewall", HttpMethod::Put, "/vpcfirewalls/refresh/{uuid}/actions", "refreshFirewall", true, true, true, false, "", &RefreshFirewallAction::describe,
                         &VpcFirewallInventory::describeInventoryReply};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr const char* kRule13V[] = {"ip", "port"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows46[] = {  // UpdateFirewallIpSetTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule12},
@@ -520,10 +520,10 @@ schema::LazyTable kTable54{{nullptr}, "UpdateVpcFirewallAction", kRows54, 4, kBa
 static_assert(offsetof(UpdateVpcFirewallAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec55{{nullptr}, "UpdateVpcFirewall", HttpMethod::Put, "/vpcfirewalls/{uuid}/actions", "updateVpcFirewall", true, true, true, false, "", &UpdateVpcFirewallAction::describe,
                         &VpcFirewallInventory::describeInventoryReply};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 254LL};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 32, false, 0, 0, nullptr};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 64, false, 0, 0, nullptr};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 1LL, 254LL, nullptr};
 constexpr schema::Row kRows56[] = {  // AddVRouterRouteEntryAction
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, description), schema::Location::Body, 0, &kRule3},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddVRouterRouteEntryAction, type), schema::Location::Body, 0, &kRule14},
@@ -628,7 +628,7 @@ schema::LazyTable kTable76{{nullptr}, "UpdateVRouterRouteTableAction", kRows76, 
 static_assert(offsetof(UpdateVRouterRouteTableAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec77{{nullptr}, "UpdateVRouterRouteTable", HttpMethod::Put, "/vrouter-route-tables/{uuid}/actions", "updateVRouterRouteTable", true, true, true, false, "", &UpdateVRouterRouteTableAction::describe,
                         &VRouterRouteTableInventory::describeInventoryReply};
-constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows78[] = {  // CreateWebhookAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateWebhookAction, description), schema::Location::Body, 0, &kRule3},
@@ -679,7 +679,7 @@ static_assert(offsetof(QueryXskyBlockVolumeAction, systemTags) == offsetof(Actio
 detail::LazySpec kSpec87{{nullptr}, "QueryXskyBlockVolume", HttpMethod::Get, "/xksy/block-volumes", "", false, true, false, true, "", &QueryXskyBlockVolumeAction::describe,
                         &XskyBlockVolumeInventory::describeQueryReply};
 constexpr const char* kRule19V[] = {"Reboot", "None"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows88[] = {  // AttachUserDefinedXmlHookScriptToVmAction
   {"vmInstanceUuid", schema::Local<std::string, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
   {"xmlHookUuid", schema::Local<std::string, L>::ref, offsetof(AttachUserDefinedXmlHookScriptToVmAction, xmlHookUuid), schema::Location::Path, 0, &kRule8},
@@ -781,8 +781,9 @@ schema::LazyTable kTable106{{nullptr}, "ChangeZoneStateAction", kRows106, 3, kBa
 static_assert(offsetof(ChangeZoneStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec107{{nullptr}, "ChangeZoneState", HttpMethod::Put, "/zones/{uuid}/actions", "changeZoneState", true, true, true, false, "", &ChangeZoneStateAction::describe,
                         &ZoneInventory::describeInventoryReply};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 255, false, 0, 0, "^(?! )[\\u4e00-\\u9fa5a-zA-Z0-9\\-_.():+\" ]*(?<! )$"};
 constexpr schema::Row kRows108[] = {  // CreateZoneAction
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule2},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule20},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule3},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateZoneAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -838,8 +839,9 @@ schema::LazyTable kTable118{{nullptr}, "QueryZoneAction", nullptr, 0, kBases118,
 static_assert(offsetof(QueryZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec119{{nullptr}, "QueryZone", HttpMethod::Get, "/zones", "", false, true, false, true, "", &QueryZoneAction::describe,
                         &ZoneInventory::describeQueryReply};
+constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 255, false, 0, 0, "^(?! )[\\u4e00-\\u9fa5a-zA-Z0-9\\-_.():+\" ]*(?<! )$"};
 constexpr schema::Row kRows120[] = {  // UpdateZoneAction
-  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule12},
+  {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule21},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule3},
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateZoneAction, uuid), schema::Location::Path, 0, &kRule8},
   {"isDefault", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
@@ -850,9 +852,9 @@ schema::LazyTable kTable120{{nullptr}, "UpdateZoneAction", kRows120, 5, kBases12
 static_assert(offsetof(UpdateZoneAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec121{{nullptr}, "UpdateZone", HttpMethod::Put, "/zones/{uuid}/actions", "updateZone", true, true, true, false, "", &UpdateZoneAction::describe,
                         &ZoneInventory::describeInventoryReply};
-constexpr schema::Rule kRule20{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows122[] = {  // CheckNetworkReachableAction
-  {"sourceHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, sourceHostnames), schema::Location::Body, 0, &kRule20},
+  {"sourceHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, sourceHostnames), schema::Location::Body, 0, &kRule22},
   {"targetHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(CheckNetworkReachableAction, targetHostnames), schema::Location::Body, 0, &kRule0},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CheckNetworkReachableAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -878,8 +880,8 @@ static_assert(offsetof(SyncChronyServersAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec127{{nullptr}, "SyncChronyServers", HttpMethod::Put, "/zops/chrony/actions", "syncChronyServers", true, true, true, false, "", &SyncChronyServersAction::describe,
                         schema::Ref<SyncChronyServersAction::ReplyType>::value};
 constexpr schema::Row kRows128[] = {  // UpdateChronyServersAction
-  {"internalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, internalHostnames), schema::Location::Body, 0, &kRule20},
-  {"externalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, externalHostnames), schema::Location::Body, 0, &kRule20},
+  {"internalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, internalHostnames), schema::Location::Body, 0, &kRule22},
+  {"externalHostnames", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateChronyServersAction, externalHostnames), schema::Location::Body, 0, &kRule22},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateChronyServersAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases128[] = {{&ActionBase::describe, offsetof(UpdateChronyServersAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -896,12 +898,12 @@ schema::LazyTable kTable130{{nullptr}, "ZQLQueryAction", kRows130, 2, kBases130,
 static_assert(offsetof(ZQLQueryAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec131{{nullptr}, "ZQLQuery", HttpMethod::Get, "/zql", "", false, true, false, false, "", &ZQLQueryAction::describe,
                         schema::Ref<ZQLQueryAction::ReplyType>::value};
-constexpr const char* kRule21V[] = {"alarm", "event"};
-constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, 32, false, 0, 0};
+constexpr const char* kRule23V[] = {"alarm", "event"};
+constexpr schema::Rule kRule23{true, false, false, kRule23V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows132[] = {  // AckAlarmDataAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, alarmUuid), schema::Location::Body, 0, &kRule11},
   {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
-  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, dataType), schema::Location::Body, 0, &kRule21},
+  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckAlarmDataAction, dataType), schema::Location::Body, 0, &kRule23},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckAlarmDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"ackPeriodSec", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AckAlarmDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -914,7 +916,7 @@ detail::LazySpec kSpec133{{nullptr}, "AckAlarmData", HttpMethod::Post, "/zwatch/
 constexpr schema::Row kRows134[] = {  // AckEventDataAction
   {"eventSubscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, eventSubscriptionUuid), schema::Location::Body, 0, &kRule11},
   {"alertDataUuid", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
-  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, dataType), schema::Location::Body, 0, &kRule21},
+  {"dataType", schema::Local<std::string, L>::ref, offsetof(AckEventDataAction, dataType), schema::Location::Body, 0, &kRule23},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckEventDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"ackPeriodSec", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AckEventDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AckEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -946,14 +948,14 @@ schema::LazyTable kTable138{{nullptr}, "AddActionToEventSubscriptionAction", kRo
 static_assert(offsetof(AddActionToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec139{{nullptr}, "AddActionToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/actions", "params", true, true, true, false, "", &AddActionToEventSubscriptionAction::describe,
                         &EventSubscriptionInventory::describeInventoryReply};
-constexpr const char* kRule22V[] = {"Emergent", "Important", "Normal"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, -1, false, 0, 0};
+constexpr const char* kRule24V[] = {"Emergent", "Important", "Normal"};
+constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows140[] = {  // AddEventRuleTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, monitorTemplateUuid), schema::Location::Body, 0, &kRule8},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"eventName", schema::Local<std::string, L>::ref, offsetof(AddEventRuleTemplateAction, eventName), schema::Location::Body, 0, &kRule8},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(AddEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddEventRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddEventRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -976,14 +978,14 @@ schema::LazyTable kTable142{{nullptr}, "AddInstanceToMonitorGroupAction", kRows1
 static_assert(offsetof(AddInstanceToMonitorGroupAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "AddInstanceToMonitorGroup", HttpMethod::Post, "/zwatch/monitorgroups/{groupUuid}/actions", "params", true, true, true, false, "", &AddInstanceToMonitorGroupAction::describe,
                         &MonitorGroupInstanceInventory::describeInventoryReply};
-constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, 1024, false, 0, 0};
-constexpr const char* kRule24V[] = {"Regex", "Equal"};
-constexpr schema::Rule kRule24{true, false, false, kRule24V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, 1024, false, 0, 0, nullptr};
+constexpr const char* kRule26V[] = {"Regex", "Equal"};
+constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows144[] = {  // AddLabelToAlarmAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
-  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, key), schema::Location::Body, 0, &kRule23},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, key), schema::Location::Body, 0, &kRule25},
   {"value", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, value), schema::Location::Body, 0, &kRule8},
-  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToAlarmAction, operator_), schema::Location::Body, 0, &kRule26},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLabelToAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -995,9 +997,9 @@ detail::LazySpec kSpec145{{nullptr}, "AddLabelToAlarm", HttpMethod::Post, "/zwat
                         &AlarmLabelInventory::describeInventoryReply};
 constexpr schema::Row kRows146[] = {  // AddLabelToEventSubscriptionAction
   {"subscriptionUuid", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
-  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule23},
+  {"key", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule25},
   {"value", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, value), schema::Location::Body, 0, &kRule8},
-  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(AddLabelToEventSubscriptionAction, operator_), schema::Location::Body, 0, &kRule26},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddLabelToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1007,25 +1009,25 @@ schema::LazyTable kTable146{{nullptr}, "AddLabelToEventSubscriptionAction", kRow
 static_assert(offsetof(AddLabelToEventSubscriptionAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec147{{nullptr}, "AddLabelToEventSubscription", HttpMethod::Post, "/zwatch/events/subscriptions/{subscriptionUuid}/labels", "params", true, true, true, false, "", &AddLabelToEventSubscriptionAction::describe,
                         &EventSubscriptionLabelInventory::describeInventoryReply};
-constexpr const char* kRule25V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
-constexpr schema::Rule kRule25{true, false, false, kRule25V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule27{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
-constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
-constexpr schema::Rule kRule29{false, false, false, nullptr, 0, -1, -1, true, -1LL, 2147483647LL};
+constexpr const char* kRule27V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
+constexpr schema::Rule kRule27{true, false, false, kRule27V, 4, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL, nullptr};
+constexpr schema::Rule kRule29{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL, nullptr};
+constexpr schema::Rule kRule31{false, false, false, nullptr, 0, -1, -1, true, -1LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows148[] = {  // AddMetricRuleTemplateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
   {"monitorTemplateUuid", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, monitorTemplateUuid), schema::Location::Path, 0, &kRule8},
-  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule27},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule28},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"metricName", schema::Local<std::string, L>::ref, offsetof(AddMetricRuleTemplateAction, metricName), schema::Location::Body, 0, &kRule8},
-  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(AddMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule27},
-  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(AddMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule29},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule30},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(AddMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(AddMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule31},
   {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(AddMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddMetricRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1035,12 +1037,12 @@ schema::LazyTable kTable148{{nullptr}, "AddMetricRuleTemplateAction", kRows148, 
 static_assert(offsetof(AddMetricRuleTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec149{{nullptr}, "AddMetricRuleTemplate", HttpMethod::Post, "/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules", "params", true, true, true, false, "", &AddMetricRuleTemplateAction::describe,
                         &MetricRuleTemplateInventory::describeInventoryReply};
-constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Rule kRule32{true, false, false, nullptr, 0, -1, 8192, false, 0, 0, nullptr};
 constexpr schema::Row kRows150[] = {  // AddThirdpartyPlatformAction
   {"name", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule2},
   {"type", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, type), schema::Location::Body, 0, &kRule2},
   {"url", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule18},
-  {"template", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule30},
+  {"template", schema::Local<std::string, L>::ref, offsetof(AddThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule32},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(AddThirdpartyPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(AddThirdpartyPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1081,11 +1083,11 @@ schema::LazyTable kTable156{{nullptr}, "ChangeAlarmStateAction", kRows156, 3, kB
 static_assert(offsetof(ChangeAlarmStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec157{{nullptr}, "ChangeAlarmState", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "changeAlarmState", true, true, true, false, "", &ChangeAlarmStateAction::describe,
                         &AlarmInventory::describeInventoryReply};
-constexpr const char* kRule31V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule31{true, false, false, kRule31V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule33V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule33{true, false, false, kRule33V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows158[] = {  // ChangeEventSubscriptionStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeEventSubscriptionStateAction, uuid), schema::Location::Path, 0, &kRule8},
-  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeEventSubscriptionStateAction, state), schema::Location::Body, 0, &kRule31},
+  {"state", schema::Local<std::string, L>::ref, offsetof(ChangeEventSubscriptionStateAction, state), schema::Location::Body, 0, &kRule33},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(ChangeEventSubscriptionStateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases158[] = {{&ActionBase::describe, offsetof(ChangeEventSubscriptionStateAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1119,18 +1121,18 @@ detail::LazySpec kSpec163{{nullptr}, "CloneMonitorTemplate", HttpMethod::Post, "
 constexpr schema::Row kRows164[] = {  // CreateAlarmAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule2},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule3},
-  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, period), schema::Location::Body, 0, &kRule26},
+  {"comparisonOperator", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule27},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, period), schema::Location::Body, 0, &kRule28},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"metricName", schema::Local<std::string, L>::ref, offsetof(CreateAlarmAction, metricName), schema::Location::Body, 0, &kRule8},
-  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(CreateAlarmAction, threshold), schema::Location::Body, 0, &kRule27},
-  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(CreateAlarmAction, threshold), schema::Location::Body, 0, &kRule29},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule30},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateAlarmAction, labels), schema::Location::Body, 0, nullptr},
   {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(CreateAlarmAction, actions), schema::Location::Body, 0, nullptr},
-  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule31},
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, type), schema::Location::Body, 0, nullptr},
   {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1140,8 +1142,8 @@ schema::LazyTable kTable164{{nullptr}, "CreateAlarmAction", kRows164, 17, kBases
 static_assert(offsetof(CreateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec165{{nullptr}, "CreateAlarm", HttpMethod::Post, "/zwatch/alarms", "params", true, true, true, false, "", &CreateAlarmAction::describe,
                         &AlarmInventory::describeInventoryReply};
-constexpr const char* kRule32V[] = {"alarm", "event", "combined"};
-constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
+constexpr const char* kRule34V[] = {"alarm", "event", "combined"};
+constexpr schema::Rule kRule34{false, false, false, kRule34V, 3, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows166[] = {  // CreateAliyunSmsSNSTextTemplateAction
   {"sign", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, &kRule8},
   {"alarmTemplateCode", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, &kRule8},
@@ -1155,7 +1157,7 @@ constexpr schema::Row kRows166[] = {  // CreateAliyunSmsSNSTextTemplateAction
   {"template", schema::Local<std::string, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
   {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
   {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule34},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAliyunSmsSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1165,11 +1167,11 @@ schema::LazyTable kTable166{{nullptr}, "CreateAliyunSmsSNSTextTemplateAction", k
 static_assert(offsetof(CreateAliyunSmsSNSTextTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec167{{nullptr}, "CreateAliyunSmsSNSTextTemplate", HttpMethod::Post, "/zwatch/alarms/sns/text-templates/aliyun-sms", "params", true, true, true, false, "", &CreateAliyunSmsSNSTextTemplateAction::describe,
                         &SNSTextTemplateInventory::describeInventoryReply};
-constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows168[] = {  // CreateAutoScalingRuleAlarmTriggerAction
   {"alarmUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule8},
   {"triggerType", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
-  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, name), schema::Location::Body, 0, &kRule33},
+  {"name", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, name), schema::Location::Body, 0, &kRule35},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, description), schema::Location::Body, 0, &kRule3},
   {"ruleUuid", schema::Local<std::string, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule8},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateAutoScalingRuleAlarmTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1195,15 +1197,15 @@ schema::LazyTable kTable170{{nullptr}, "CreateMetricDataHttpReceiverAction", kRo
 static_assert(offsetof(CreateMetricDataHttpReceiverAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec171{{nullptr}, "CreateMetricDataHttpReceiver", HttpMethod::Post, "/zwatch/metrics/httpreceivers", "params", true, true, true, false, "", &CreateMetricDataHttpReceiverAction::describe,
                         &MetricDataHttpReceiverInventory::describeInventoryReply};
-constexpr schema::Rule kRule34{true, false, false, nullptr, 0, -1, 4096, false, 0, 0};
-constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule36{false, false, false, nullptr, 0, -1, 4096, false, 0, 0};
+constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, 4096, false, 0, 0, nullptr};
+constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 128, false, 0, 0, nullptr};
+constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, 4096, false, 0, 0, nullptr};
 constexpr schema::Row kRows172[] = {  // CreateMetricTemplateAction
   {"receiverUuid", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, receiverUuid), schema::Location::Body, 0, &kRule11},
-  {"template", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, template_), schema::Location::Body, 0, &kRule34},
+  {"template", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, template_), schema::Location::Body, 0, &kRule36},
   {"namespace", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, namespace_), schema::Location::Body, 0, &kRule15},
-  {"metricName", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, metricName), schema::Location::Body, 0, &kRule35},
-  {"labelsJsonStr", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, labelsJsonStr), schema::Location::Body, 0, &kRule36},
+  {"metricName", schema::Local<std::string, L>::ref, offsetof(CreateMetricTemplateAction, metricName), schema::Location::Body, 0, &kRule37},
+  {"labelsJsonStr", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, labelsJsonStr), schema::Location::Body, 0, &kRule38},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, description), schema::Location::Body, 0, &kRule3},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateMetricTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateMetricTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1248,7 +1250,7 @@ constexpr schema::Row kRows178[] = {  // CreateSNSTextTemplateAction
   {"template", schema::Local<std::string, L>::ref, offsetof(CreateSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
   {"recoveryTemplate", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
   {"defaultTemplate", schema::Local<std::optional<bool>, L>::ref, offsetof(CreateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
-  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
+  {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule34},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(CreateSNSTextTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1368,15 +1370,15 @@ schema::LazyTable kTable200{{nullptr}, "GetActiveAlarmStatusAction", kRows200, 2
 static_assert(offsetof(GetActiveAlarmStatusAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec201{{nullptr}, "GetActiveAlarmStatus", HttpMethod::Get, "/zwatch/activealarms/status", "", false, true, false, false, "", &GetActiveAlarmStatusAction::describe,
                         schema::Ref<GetActiveAlarmStatusAction::ReplyType>::value};
-constexpr schema::Rule kRule37{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL};
+constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 0LL, 2147483647LL, nullptr};
 constexpr schema::Row kRows202[] = {  // GetAlarmDataAction
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, startTime), schema::Location::Body, 0, &kRule28},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, endTime), schema::Location::Body, 0, &kRule28},
-  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, startTime), schema::Location::Body, 0, &kRule30},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAlarmDataAction, endTime), schema::Location::Body, 0, &kRule30},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, limit), schema::Location::Body, 0, &kRule39},
   {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetAlarmDataAction, conditions), schema::Location::Body, 0, nullptr},
   {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetAlarmDataAction, count), schema::Location::Body, 0, nullptr},
   {"excludeOtherAccount", schema::Local<std::optional<bool>, L>::ref, offsetof(GetAlarmDataAction, excludeOtherAccount), schema::Location::Body, 0, nullptr},
-  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, start), schema::Location::Body, 0, &kRule37},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAlarmDataAction, start), schema::Location::Body, 0, &kRule39},
   {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAlarmDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1405,14 +1407,14 @@ schema::LazyTable kTable206{{nullptr}, "GetAllMetricMetadataAction", kRows206, 3
 static_assert(offsetof(GetAllMetricMetadataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec207{{nullptr}, "GetAllMetricMetadata", HttpMethod::Get, "/zwatch/metrics/meta-data", "", false, true, false, false, "", &GetAllMetricMetadataAction::describe,
                         schema::Ref<GetAllMetricMetadataAction::ReplyType>::value};
-constexpr const char* kRule38V[] = {"Login", "Resource"};
-constexpr schema::Rule kRule38{false, false, false, kRule38V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule40V[] = {"Login", "Resource"};
+constexpr schema::Rule kRule40{false, false, false, kRule40V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows208[] = {  // GetAuditDataAction
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, startTime), schema::Location::Body, 0, &kRule28},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, endTime), schema::Location::Body, 0, &kRule28},
-  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAuditDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, startTime), schema::Location::Body, 0, &kRule30},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetAuditDataAction, endTime), schema::Location::Body, 0, &kRule30},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetAuditDataAction, limit), schema::Location::Body, 0, &kRule39},
   {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetAuditDataAction, conditions), schema::Location::Body, 0, nullptr},
-  {"auditType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAuditDataAction, auditType), schema::Location::Body, 0, &kRule38},
+  {"auditType", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAuditDataAction, auditType), schema::Location::Body, 0, &kRule40},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetAuditDataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases208[] = {{&ActionBase::describe, offsetof(GetAuditDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1420,16 +1422,16 @@ schema::LazyTable kTable208{{nullptr}, "GetAuditDataAction", kRows208, 6, kBases
 static_assert(offsetof(GetAuditDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec209{{nullptr}, "GetAuditData", HttpMethod::Get, "/zwatch/audits", "", false, true, false, false, "", &GetAuditDataAction::describe,
                         schema::Ref<GetAuditDataAction::ReplyType>::value};
-constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, 256, false, 0, 0};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, 256, false, 0, 0, nullptr};
 constexpr schema::Row kRows210[] = {  // GetEventDataAction
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, startTime), schema::Location::Body, 0, &kRule28},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, endTime), schema::Location::Body, 0, &kRule28},
-  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
-  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, limit), schema::Location::Body, 0, &kRule37},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, startTime), schema::Location::Body, 0, &kRule30},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, endTime), schema::Location::Body, 0, &kRule30},
+  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetEventDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule30},
+  {"limit", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, limit), schema::Location::Body, 0, &kRule39},
   {"conditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetEventDataAction, conditions), schema::Location::Body, 0, nullptr},
   {"count", schema::Local<std::optional<bool>, L>::ref, offsetof(GetEventDataAction, count), schema::Location::Body, 0, nullptr},
-  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, start), schema::Location::Body, 0, &kRule37},
-  {"conditionExpression", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, conditionExpression), schema::Location::Body, 0, &kRule39},
+  {"start", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetEventDataAction, start), schema::Location::Body, 0, &kRule39},
+  {"conditionExpression", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, conditionExpression), schema::Location::Body, 0, &kRule41},
   {"endpointUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, endpointUuid), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1450,10 +1452,10 @@ detail::LazySpec kSpec213{{nullptr}, "GetManagementNodeDirCapacity", HttpMethod:
 constexpr schema::Row kRows214[] = {  // GetMetricDataAction
   {"namespace", schema::Local<std::string, L>::ref, offsetof(GetMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"metricName", schema::Local<std::string, L>::ref, offsetof(GetMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, startTime), schema::Location::Body, 0, &kRule28},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, endTime), schema::Location::Body, 0, &kRule28},
-  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetMetricDataAction, period), schema::Location::Body, 0, &kRule37},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, startTime), schema::Location::Body, 0, &kRule30},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, endTime), schema::Location::Body, 0, &kRule30},
+  {"offsetAheadOfCurrentTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule30},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetMetricDataAction, period), schema::Location::Body, 0, &kRule39},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, labels), schema::Location::Body, 0, nullptr},
   {"valueConditions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, valueConditions), schema::Location::Body, 0, nullptr},
   {"functions", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricDataAction, functions), schema::Location::Body, 0, nullptr},
@@ -1464,12 +1466,12 @@ schema::LazyTable kTable214{{nullptr}, "GetMetricDataAction", kRows214, 10, kBas
 static_assert(offsetof(GetMetricDataAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec215{{nullptr}, "GetMetricData", HttpMethod::Get, "/zwatch/metrics", "", false, true, false, false, "", &GetMetricDataAction::describe,
                         schema::Ref<GetMetricDataAction::ReplyType>::value};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 0LL, 253402271999LL};
+constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 0LL, 253402271999LL, nullptr};
 constexpr schema::Row kRows216[] = {  // GetMetricLabelValueAction
   {"namespace", schema::Local<std::string, L>::ref, offsetof(GetMetricLabelValueAction, namespace_), schema::Location::Body, 0, &kRule8},
   {"metricName", schema::Local<std::string, L>::ref, offsetof(GetMetricLabelValueAction, metricName), schema::Location::Body, 0, &kRule8},
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, startTime), schema::Location::Body, 0, &kRule40},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, endTime), schema::Location::Body, 0, &kRule40},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, startTime), schema::Location::Body, 0, &kRule42},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetMetricLabelValueAction, endTime), schema::Location::Body, 0, &kRule42},
   {"labelNames", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricLabelValueAction, labelNames), schema::Location::Body, 0, &kRule0},
   {"filterLabels", schema::Local<std::optional<Json>, L>::ref, offsetof(GetMetricLabelValueAction, filterLabels), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetMetricLabelValueAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1487,12 +1489,12 @@ schema::LazyTable kTable218{{nullptr}, "GetTextTemplateArgAction", kRows218, 1, 
 static_assert(offsetof(GetTextTemplateArgAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec219{{nullptr}, "GetTextTemplateArg", HttpMethod::Get, "/zwatch/textTemplateArg", "", false, true, false, false, "", &GetTextTemplateArgAction::describe,
                         schema::Ref<GetTextTemplateArgAction::ReplyType>::value};
-constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, true, 1LL, 24LL};
+constexpr schema::Rule kRule43{true, false, false, nullptr, 0, -1, -1, true, 1LL, 24LL, nullptr};
 constexpr schema::Row kRows220[] = {  // GetZWatchAlertHistogramAction
   {"tableName", schema::Local<std::string, L>::ref, offsetof(GetZWatchAlertHistogramAction, tableName), schema::Location::Body, 0, &kRule8},
-  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, startTime), schema::Location::Body, 0, &kRule27},
-  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, endTime), schema::Location::Body, 0, &kRule27},
-  {"intervalHours", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, intervalHours), schema::Location::Body, 0, &kRule41},
+  {"startTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, startTime), schema::Location::Body, 0, &kRule29},
+  {"endTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, endTime), schema::Location::Body, 0, &kRule29},
+  {"intervalHours", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(GetZWatchAlertHistogramAction, intervalHours), schema::Location::Body, 0, &kRule43},
   {"groupColumns", schema::Local<std::optional<Json>, L>::ref, offsetof(GetZWatchAlertHistogramAction, groupColumns), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(GetZWatchAlertHistogramAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1694,7 +1696,7 @@ constexpr schema::Row kRows282[] = {  // SubscribeEventAction
   {"eventName", schema::Local<std::string, L>::ref, offsetof(SubscribeEventAction, eventName), schema::Location::Body, 0, &kRule8},
   {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(SubscribeEventAction, actions), schema::Location::Body, 0, nullptr},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(SubscribeEventAction, labels), schema::Location::Body, 0, nullptr},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"resourceUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, resourceUuid), schema::Location::Body, 0, nullptr},
   {"tagUuids", schema::Local<std::optional<std::vector<std::string>>, L>::ref, offsetof(SubscribeEventAction, tagUuids), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(SubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1714,17 +1716,17 @@ schema::LazyTable kTable284{{nullptr}, "UnsubscribeEventAction", kRows284, 3, kB
 static_assert(offsetof(UnsubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec285{{nullptr}, "UnsubscribeEvent", HttpMethod::Delete, "/zwatch/events/subscriptions/{uuid}", "", false, true, true, false, "", &UnsubscribeEventAction::describe,
                         schema::Ref<UnsubscribeEventAction::ReplyType>::value};
-constexpr const char* kRule42V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
-constexpr schema::Rule kRule42{false, false, false, kRule42V, 4, -1, -1, false, 0, 0};
+constexpr const char* kRule44V[] = {"GreaterThanOrEqualTo", "GreaterThan", "LessThan", "LessThanOrEqualTo"};
+constexpr schema::Rule kRule44{false, false, false, kRule44V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows286[] = {  // UpdateActiveAlarmTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"alarmName", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, alarmName), schema::Location::Body, 0, &kRule12},
-  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, period), schema::Location::Body, 0, &kRule26},
-  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
-  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule37},
-  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule44},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, period), schema::Location::Body, 0, &kRule28},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, threshold), schema::Location::Body, 0, &kRule30},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule39},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, repeatCount), schema::Location::Body, 0, &kRule31},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"labels", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, labels), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateActiveAlarmTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1733,18 +1735,18 @@ schema::LazyTable kTable286{{nullptr}, "UpdateActiveAlarmTemplateAction", kRows2
 static_assert(offsetof(UpdateActiveAlarmTemplateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec287{{nullptr}, "UpdateActiveAlarmTemplate", HttpMethod::Put, "/zwatch/activealarms/templates/{uuid}/actions", "updateActiveAlarmTemplate", true, true, true, false, "", &UpdateActiveAlarmTemplateAction::describe,
                         &ActiveAlarmTemplateInventory::describeInventoryReply};
-constexpr schema::Rule kRule43{false, false, false, nullptr, 0, -1, 2047, false, 0, 0};
+constexpr schema::Rule kRule45{false, false, false, nullptr, 0, -1, 2047, false, 0, 0, nullptr};
 constexpr schema::Row kRows288[] = {  // UpdateAlarmAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, name), schema::Location::Body, 0, &kRule12},
-  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, description), schema::Location::Body, 0, &kRule43},
-  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, period), schema::Location::Body, 0, &kRule26},
-  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateAlarmAction, threshold), schema::Location::Body, 0, &kRule28},
-  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule37},
-  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, description), schema::Location::Body, 0, &kRule45},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule44},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, period), schema::Location::Body, 0, &kRule28},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateAlarmAction, threshold), schema::Location::Body, 0, &kRule30},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule39},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateAlarmAction, repeatCount), schema::Location::Body, 0, &kRule31},
   {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateAlarmAction, enableRecovery), schema::Location::Body, 0, nullptr},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"actions", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateAlarmAction, actions), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1753,16 +1755,16 @@ schema::LazyTable kTable288{{nullptr}, "UpdateAlarmAction", kRows288, 12, kBases
 static_assert(offsetof(UpdateAlarmAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec289{{nullptr}, "UpdateAlarm", HttpMethod::Put, "/zwatch/alarms/{uuid}/actions", "updateAlarm", true, true, true, false, "", &UpdateAlarmAction::describe,
                         &AlarmInventory::describeInventoryReply};
-constexpr const char* kRule44V[] = {"OnlyOne", "InRange", "All"};
-constexpr schema::Rule kRule44{true, false, false, kRule44V, 3, -1, -1, false, 0, 0};
-constexpr const char* kRule45V[] = {"Read", "Unread"};
-constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule46V[] = {"OnlyOne", "InRange", "All"};
+constexpr schema::Rule kRule46{true, false, false, kRule46V, 3, -1, -1, false, 0, 0, nullptr};
+constexpr const char* kRule47V[] = {"Read", "Unread"};
+constexpr schema::Rule kRule47{false, false, false, kRule47V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows290[] = {  // UpdateAlarmDataAction
   {"dataUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, dataUuid), schema::Location::Body, 0, nullptr},
   {"dataStartTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAlarmDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
   {"dataEndTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateAlarmDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
-  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmDataAction, updateMode), schema::Location::Body, 0, &kRule44},
-  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, readStatus), schema::Location::Body, 0, &kRule45},
+  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmDataAction, updateMode), schema::Location::Body, 0, &kRule46},
+  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, readStatus), schema::Location::Body, 0, &kRule47},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases290[] = {{&ActionBase::describe, offsetof(UpdateAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1772,9 +1774,9 @@ detail::LazySpec kSpec291{{nullptr}, "UpdateAlarmData", HttpMethod::Put, "/zwatc
                         schema::Ref<UpdateAlarmDataAction::ReplyType>::value};
 constexpr schema::Row kRows292[] = {  // UpdateAlarmLabelAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, uuid), schema::Location::Path, 0, &kRule8},
-  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, key), schema::Location::Body, 0, &kRule23},
+  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, key), schema::Location::Body, 0, &kRule25},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, value), schema::Location::Body, 0, &kRule8},
-  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateAlarmLabelAction, operator_), schema::Location::Body, 0, &kRule26},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateAlarmLabelAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases292[] = {{&ActionBase::describe, offsetof(UpdateAlarmLabelAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1816,8 +1818,8 @@ constexpr schema::Row kRows298[] = {  // UpdateEventDataAction
   {"dataUuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, dataUuid), schema::Location::Body, 0, nullptr},
   {"dataStartTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateEventDataAction, dataStartTime), schema::Location::Body, 0, nullptr},
   {"dataEndTime", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateEventDataAction, dataEndTime), schema::Location::Body, 0, nullptr},
-  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateEventDataAction, updateMode), schema::Location::Body, 0, &kRule44},
-  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, readStatus), schema::Location::Body, 0, &kRule45},
+  {"updateMode", schema::Local<std::string, L>::ref, offsetof(UpdateEventDataAction, updateMode), schema::Location::Body, 0, &kRule46},
+  {"readStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, readStatus), schema::Location::Body, 0, &kRule47},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases298[] = {{&ActionBase::describe, offsetof(UpdateEventDataAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1828,7 +1830,7 @@ detail::LazySpec kSpec299{{nullptr}, "UpdateEventData", HttpMethod::Put, "/zwatc
 constexpr schema::Row kRows300[] = {  // UpdateEventRuleTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1839,9 +1841,9 @@ detail::LazySpec kSpec301{{nullptr}, "UpdateEventRuleTemplate", HttpMethod::Put,
                         &EventRuleTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows302[] = {  // UpdateEventSubscriptionLabelAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule8},
-  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule23},
+  {"key", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule25},
   {"value", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, value), schema::Location::Body, 0, &kRule8},
-  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, operator_), schema::Location::Body, 0, &kRule24},
+  {"operator", schema::Local<std::string, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, operator_), schema::Location::Body, 0, &kRule26},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateEventSubscriptionLabelAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases302[] = {{&ActionBase::describe, offsetof(UpdateEventSubscriptionLabelAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1852,14 +1854,14 @@ detail::LazySpec kSpec303{{nullptr}, "UpdateEventSubscriptionLabel", HttpMethod:
 constexpr schema::Row kRows304[] = {  // UpdateMetricRuleTemplateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
-  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
-  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
-  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule28},
-  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
+  {"comparisonOperator", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule44},
+  {"period", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule28},
+  {"threshold", schema::Local<std::optional<double>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule30},
+  {"repeatInterval", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule30},
   {"labels", schema::Local<std::optional<Json>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
-  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule29},
+  {"repeatCount", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, repeatCount), schema::Location::Body, 0, &kRule31},
   {"enableRecovery", schema::Local<std::optional<bool>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, enableRecovery), schema::Location::Body, 0, nullptr},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases304[] = {{&ActionBase::describe, offsetof(UpdateMetricRuleTemplateAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1909,7 +1911,7 @@ detail::LazySpec kSpec311{{nullptr}, "UpdateSNSTextTemplate", HttpMethod::Put, "
                         &SNSTextTemplateInventory::describeInventoryReply};
 constexpr schema::Row kRows312[] = {  // UpdateSubscribeEventAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
-  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
+  {"emergencyLevel", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule24},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateSubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
 };
@@ -1918,13 +1920,13 @@ schema::LazyTable kTable312{{nullptr}, "UpdateSubscribeEventAction", kRows312, 4
 static_assert(offsetof(UpdateSubscribeEventAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec313{{nullptr}, "UpdateSubscribeEvent", HttpMethod::Put, "/zwatch/events/subscriptions/{uuid}/actions", "updateSubscribeEvent", true, true, true, false, "", &UpdateSubscribeEventAction::describe,
                         &EventSubscriptionInventory::describeInventoryReply};
-constexpr const char* kRule46V[] = {"Unread", "Read"};
-constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule48V[] = {"Unread", "Read"};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows314[] = {  // UpdateThirdpartyAlertsAction
   {"uuid", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, uuid), schema::Location::Body, 0, nullptr},
   {"startTimeMillis", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, startTimeMillis), schema::Location::Body, 0, nullptr},
   {"endTimeMillis", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, endTimeMillis), schema::Location::Body, 0, nullptr},
-  {"updateReadStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, updateReadStatus), schema::Location::Body, 0, &kRule46},
+  {"updateReadStatus", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, updateReadStatus), schema::Location::Body, 0, &kRule48},
   {"requestIp", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyAlertsAction, requestIp), schema::Location::Body, 0, nullptr},
 };
 constexpr schema::Base kBases314[] = {{&ActionBase::describe, offsetof(UpdateThirdpartyAlertsAction, systemTags) - offsetof(ActionBase, systemTags)}};
@@ -1932,12 +1934,12 @@ schema::LazyTable kTable314{{nullptr}, "UpdateThirdpartyAlertsAction", kRows314,
 static_assert(offsetof(UpdateThirdpartyAlertsAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec315{{nullptr}, "UpdateThirdpartyAlerts", HttpMethod::Put, "/zwatch/third-party/alerts/actions", "updateThirdpartyAlerts", true, true, true, false, "", &UpdateThirdpartyAlertsAction::describe,
                         schema::Ref<UpdateThirdpartyAlertsAction::ReplyType>::value};
-constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 8192, false, 0, 0};
+constexpr schema::Rule kRule49{false, false, false, nullptr, 0, -1, 8192, false, 0, 0, nullptr};
 constexpr schema::Row kRows316[] = {  // UpdateThirdpartyPlatformAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule12},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
-  {"template", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule47},
+  {"template", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule49},
   {"url", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule3},
   {"stateEvent", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, stateEvent), schema::Location::Body, 0, &kRule10},
   {"lastSyncDateMills", schema::Local<std::optional<std::int64_t>, L>::ref, offsetof(UpdateThirdpartyPlatformAction, lastSyncDateMills), schema::Location::Body, 0, nullptr},

@@ -98,7 +98,7 @@ const ActionSpec& spec_UpdateVip();
 }  // namespace detail
 namespace {
 struct L {};  // this file's tag: schema::Local<T, L> and ObjectOps<T, L> are its own
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows0[] = {  // LogInByAccountAction
   {"accountName", schema::Local<std::string, L>::ref, offsetof(LogInByAccountAction, accountName), schema::Location::Body, 0, &kRule0},
   {"password", schema::Local<std::string, L>::ref, offsetof(LogInByAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
@@ -116,9 +116,9 @@ schema::LazyTable kTable2{{nullptr}, "LogOutAction", kRows2, 1, kBases2, 1, &sch
 static_assert(offsetof(LogOutAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec3{{nullptr}, "LogOut", HttpMethod::Delete, "/accounts/sessions/{sessionUuid}", "", false, false, false, false, "Log out, invalidating the given session.", &LogOutAction::describe,
                         schema::Ref<LogOutAction::ReplyType>::value};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 60000, false, 0, 0};
-constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 60000, false, 0, 0, nullptr};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0, nullptr};
 constexpr schema::Row kRows4[] = {  // CreateCertificateAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateCertificateAction, name), schema::Location::Body, 0, &kRule1},
   {"certificate", schema::Local<std::string, L>::ref, offsetof(CreateCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule2},
@@ -131,7 +131,7 @@ static_assert(offsetof(CreateCertificateAction, systemTags) == offsetof(ActionBa
 detail::LazySpec kSpec5{{nullptr}, "CreateCertificate", HttpMethod::Post, "/certificates", "params", true, true, true, false, "Upload a TLS certificate for HTTPS load balancer listeners.", &CreateCertificateAction::describe,
                         &CertificateInventory::describeInventoryReply};
 constexpr const char* kRule4V[] = {"Permissive", "Enforcing"};
-constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows6[] = {  // DeleteCertificateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(DeleteCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"deleteMode", schema::Local<std::optional<std::string>, L>::ref, offsetof(DeleteCertificateAction, deleteMode), schema::Location::Query, 0, &kRule4},
@@ -146,7 +146,7 @@ schema::LazyTable kTable8{{nullptr}, "QueryCertificateAction", nullptr, 0, kBase
 static_assert(offsetof(QueryCertificateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec9{{nullptr}, "QueryCertificate", HttpMethod::Get, "/certificates", "", false, true, false, true, "Query certificates.", &QueryCertificateAction::describe,
                         &CertificateInventory::describeQueryReply};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows10[] = {  // UpdateCertificateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::optional<std::string>, L>::ref, offsetof(UpdateCertificateAction, name), schema::Location::Body, 0, &kRule5},
@@ -168,7 +168,7 @@ static_assert(offsetof(AttachEipAction, systemTags) == offsetof(ActionBase, syst
 detail::LazySpec kSpec13{{nullptr}, "AttachEip", HttpMethod::Post, "/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}", "", false, true, true, false, "Bind an elastic IP to a VM NIC.", &AttachEipAction::describe,
                         &EipInventory::describeInventoryReply};
 constexpr const char* kRule6V[] = {"enable", "disable"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows14[] = {  // ChangeEipStateAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule0},
   {"stateEvent", schema::Local<std::string, L>::ref, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
@@ -240,7 +240,7 @@ schema::LazyTable kTable28{{nullptr}, "ChangeIAM2VirtualIDStateAction", kRows28,
 static_assert(offsetof(ChangeIAM2VirtualIDStateAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec29{{nullptr}, "ChangeIAM2VirtualIDState", HttpMethod::Put, "/iam2/virtual-ids/{uuid}/actions", "changeIAM2VirtualIDState", true, true, true, false, "Enable or disable an IAM2 virtual ID.", &ChangeIAM2VirtualIDStateAction::describe,
                         &IAM2VirtualIDInventory::describeInventoryReply};
-constexpr schema::Rule kRule7{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows30[] = {  // AddRemoteCidrsToIPsecConnectionAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
   {"peerCidrs", schema::Local<std::vector<std::string>, L>::ref, offsetof(AddRemoteCidrsToIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule7},
@@ -271,18 +271,18 @@ static_assert(offsetof(ChangeIPSecConnectionStateAction, systemTags) == offsetof
 detail::LazySpec kSpec35{{nullptr}, "ChangeIPSecConnectionState", HttpMethod::Put, "/ipsec/{uuid}/actions", "changeIPSecConnectionState", true, true, true, false, "Enable or disable an IPsec connection.", &ChangeIPSecConnectionStateAction::describe,
                         &IPsecConnectionInventory::describeInventoryReply};
 constexpr const char* kRule8V[] = {"psk", "certs"};
-constexpr schema::Rule kRule8{false, false, false, kRule8V, 2, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule9{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{false, false, false, kRule8V, 2, -1, 255, false, 0, 0, nullptr};
+constexpr schema::Rule kRule9{false, true, false, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr const char* kRule10V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 5, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 5, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule11V[] = {"3des", "aes-128", "aes-192", "aes-256"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule12V[] = {"dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 15, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 15, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule13V[] = {"tunnel", "transport"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, 32, false, 0, 0, nullptr};
 constexpr const char* kRule14V[] = {"esp", "ah", "ah-esp"};
-constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 32, false, 0, 0, nullptr};
 constexpr schema::Row kRows36[] = {  // CreateIPsecConnectionAction
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule1},
   {"description", schema::Local<std::optional<std::string>, L>::ref, offsetof(CreateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
@@ -403,10 +403,10 @@ schema::LazyTable kTable58{{nullptr}, "CreateLoadBalancerAction", kRows58, 4, kB
 static_assert(offsetof(CreateLoadBalancerAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec59{{nullptr}, "CreateLoadBalancer", HttpMethod::Post, "/load-balancers", "params", true, true, true, false, "Create a load balancer on a VIP.", &CreateLoadBalancerAction::describe,
                         &LoadBalancerInventory::describeInventoryReply};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
+constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL, nullptr};
 constexpr const char* kRule17V[] = {"udp", "tcp", "http", "https"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 4, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 4, -1, 255, false, 0, 0, nullptr};
 constexpr schema::Row kRows60[] = {  // CreateLoadBalancerListenerAction
   {"loadBalancerUuid", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
   {"name", schema::Local<std::string, L>::ref, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule1},
@@ -533,7 +533,7 @@ static_assert(offsetof(ChangePortForwardingRuleStateAction, systemTags) == offse
 detail::LazySpec kSpec89{{nullptr}, "ChangePortForwardingRuleState", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "changePortForwardingRuleState", true, true, true, false, "Enable or disable a port forwarding rule.", &ChangePortForwardingRuleStateAction::describe,
                         &PortForwardingRuleInventory::describeInventoryReply};
 constexpr const char* kRule18V[] = {"TCP", "UDP"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows90[] = {  // CreatePortForwardingRuleAction
   {"vipUuid", schema::Local<std::string, L>::ref, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule0},
   {"vipPortStart", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule16},
@@ -592,8 +592,8 @@ schema::LazyTable kTable100{{nullptr}, "UpdatePortForwardingRuleAction", kRows10
 static_assert(offsetof(UpdatePortForwardingRuleAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec101{{nullptr}, "UpdatePortForwardingRule", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "updatePortForwardingRule", true, true, true, false, "Update the name or description of a port forwarding rule.", &UpdatePortForwardingRuleAction::describe,
                         &PortForwardingRuleInventory::describeInventoryReply};
-constexpr schema::Rule kRule19{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule20{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, true, true, nullptr, 0, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule20{false, true, true, nullptr, 0, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows102[] = {  // AddSecurityGroupRuleAction
   {"securityGroupUuid", schema::Local<std::string, L>::ref, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   {"rules", schema::Local<std::vector<SecurityGroupRuleAO>, L>::ref, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule19},
@@ -758,7 +758,7 @@ static_assert(offsetof(DeleteVipQosAction, systemTags) == offsetof(ActionBase, s
 detail::LazySpec kSpec139{{nullptr}, "DeleteVipQos", HttpMethod::Delete, "/vips/{uuid}/vip-qos", "", false, true, true, false, "Remove the bandwidth limit of a virtual IP, optionally for one port.", &DeleteVipQosAction::describe,
                         schema::Ref<DeleteVipQosAction::ReplyType>::value};
 constexpr const char* kRule21V[] = {"tcp", "udp"};
-constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows140[] = {  // GetVipUsedPortsAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(GetVipUsedPortsAction, uuid), schema::Location::Path, 0, &kRule0},
   {"protocol", schema::Local<std::string, L>::ref, offsetof(GetVipUsedPortsAction, protocol), schema::Location::Query, 0, &kRule21},
@@ -773,7 +773,7 @@ schema::LazyTable kTable142{{nullptr}, "QueryVipAction", nullptr, 0, kBases142, 
 static_assert(offsetof(QueryVipAction, systemTags) == offsetof(ActionBase, systemTags), "ActionBase at offset 0");
 detail::LazySpec kSpec143{{nullptr}, "QueryVip", HttpMethod::Get, "/vips", "", false, true, false, true, "Query virtual IPs.", &QueryVipAction::describe,
                         &VipInventory::describeQueryReply};
-constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL, nullptr};
 constexpr schema::Row kRows144[] = {  // SetVipQosAction
   {"uuid", schema::Local<std::string, L>::ref, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
   {"port", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SetVipQosAction, port), schema::Location::Body, 0, &kRule15},

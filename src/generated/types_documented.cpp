@@ -265,10 +265,10 @@ constexpr schema::Row kRows22[] = {  // SecurityGroupInventory
 constexpr schema::Base kBases22[] = {{&NamedResource::describe, offsetof(SecurityGroupInventory, uuid) - offsetof(NamedResource, uuid)}};
 schema::LazyTable kTable22{{nullptr}, "SecurityGroupInventory", kRows22, 4, kBases22, 1, &schema::ObjectOps<SecurityGroupInventory, L>::make, &schema::ObjectOps<SecurityGroupInventory, L>::destroy, &schema::ObjectOps<SecurityGroupInventory, L>::clear};
 constexpr const char* kRule0V[] = {"Ingress", "Egress"};
-constexpr schema::Rule kRule0{true, false, false, kRule0V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, -1LL, 65535LL};
+constexpr schema::Rule kRule0{true, false, false, kRule0V, 2, -1, -1, false, 0, 0, nullptr};
+constexpr schema::Rule kRule1{false, false, false, nullptr, 0, -1, -1, true, -1LL, 65535LL, nullptr};
 constexpr const char* kRule2V[] = {"TCP", "UDP", "ICMP", "ALL"};
-constexpr schema::Rule kRule2{true, false, false, kRule2V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, kRule2V, 4, -1, -1, false, 0, 0, nullptr};
 constexpr schema::Row kRows23[] = {  // SecurityGroupRuleAO
   {"type", schema::Local<std::optional<std::string>, L>::ref, offsetof(SecurityGroupRuleAO, type), schema::Location::Body, 0, &kRule0},
   {"startPort", schema::Local<std::optional<std::int32_t>, L>::ref, offsetof(SecurityGroupRuleAO, startPort), schema::Location::Body, 0, &kRule1},

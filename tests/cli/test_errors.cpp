@@ -296,6 +296,14 @@ TEST_CASE("zscli <Action> --help lists the params with required markers and vali
     CHECK_THAT(run.out, Catch::Contains("  uuid (String) required\n"));
     CHECK_THAT(run.out, Catch::Contains("stateEvent (String) required one of: enable disable"));
   }
+  SECTION("validRegexValues patterns") {
+    if (!zstack::catalog::find("CreateZone")) return;  // ZSTACK_FULL_API=OFF: documented actions only
+    const Run run = runZscli({"CreateZone", "--help"});
+    INFO(run.describe());
+    REQUIRE(run.exitCode == 0);
+    CHECK_THAT(run.out, Catch::Contains("  name (String) required max length 255 matching (Java regex, whole value) "
+                                        "^(?! )[\\u4e00-\\u9fa5a-zA-Z0-9\\-_.():+\" ]*(?<! )$\n"));
+  }
   SECTION("every action's help lists each of its API params") {
     // The documented actions, and every 25th of the others (each is a zscli process).
     auto specs = zstack::testing::documentedSpecs();

@@ -10,6 +10,7 @@
 #include "support/documented.hpp"
 
 #include <zstack/catalog.hpp>
+#include <zstack/pattern.hpp>
 
 #include <map>
 
@@ -43,10 +44,13 @@ Json sample(const schema::FieldDesc& f, schema::TypeRef type, int depth) {
   switch (t.kind) {
     case schema::Kind::String: {
       if (!c.validValues.empty()) return Json(c.validValues.front());
-      std::string s = kTarget;
-      if (c.maxLength && s.size() > *c.maxLength) s.resize(*c.maxLength);
-      if (c.minLength && s.size() < *c.minLength) s.append(*c.minLength - s.size(), 'a');
-      return Json(s);
+      // validRegexValues: the uuid-like text, else the same after a letter (names must start with one)
+      for (std::string s : {std::string(kTarget), "t" + std::string(kTarget)}) {
+        if (c.maxLength && s.size() > *c.maxLength) s.resize(*c.maxLength);
+        if (c.minLength && s.size() < *c.minLength) s.append(*c.minLength - s.size(), 'a');
+        if (!c.pattern || c.pattern->matches(s)) return Json(s);
+      }
+      return Json("no sample for " + c.pattern->source());
     }
     case schema::Kind::Bool: return Json(false);
     case schema::Kind::Int32:

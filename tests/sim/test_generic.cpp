@@ -52,6 +52,24 @@ TEST_CASE("generic actions validate from their descriptions", "[generic]") {
 
   // a GET's query-string values are converted by type: limit must be an integer
   CHECK(c.call("GET", "clusters?limit=x").status == 400);
+
+  // validRegexValues, matched as a whole with Java's semantics: CreateZone.name is
+  // ^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$ (no leading or trailing space)
+  for (const char* bad : {" zone", "zone ", "zone\n", "zone/1", "\xef\xbc\x88zone"}) {
+    INFO(bad);
+    Resp r = c.call("POST", "zones", wrap("params", obj({{"name", bad}})));
+    CHECK(r.status == 503);
+    CHECK(r.errCode() == "SYS.1007");
+    CHECK(details(r).find("valid regex value for field[name] of message[APICreateZoneMsg]") != std::string::npos);
+    CHECK(details(r).find("(?<! )$") != std::string::npos);  // the pattern is named
+  }
+  Resp zoneOk = c.call("POST", "zones", wrap("params", obj({{"name", "zone \"1\" (\xe4\xb8\xad):a+b"}})));
+  CHECK(zoneOk.status < 300);
+  // a password-like parameter's value is not echoed: ecsConsolePassword is [A-Za-z0-9]{6}
+  Resp pw = c.call("POST", "hybrid/aliyun/ecs", wrap("params", obj({{"ecsConsolePassword", "ab!!12"}})));
+  CHECK(pw.status == 503);
+  CHECK(details(pw).find("field[ecsConsolePassword]") != std::string::npos);
+  CHECK(details(pw).find("ab!!12") == std::string::npos);
 }
 
 TEST_CASE("generic create, query, update, state change and delete", "[generic]") {

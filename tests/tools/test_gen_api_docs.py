@@ -73,7 +73,7 @@ class ParamDocs(unittest.TestCase):
                                  "nonEmpty": True, "minLength": 6, "maxLength": 32, "default": "\"x\"",
                                  "validRegexValues": "[a-z]+\\", "sha512": True})
         for part in ("Required", "not empty", "length 6 to 32", "Java SDK default `\"x\"`",
-                     "must match `[a-z]+\\` (checked by the server", "SHA-512", "secret: never logged"):
+                     "must match `[a-z]+\\` as a whole (a Java regex; checked before sending", "SHA-512", "secret: never logged"):
             self.assertIn(part, doc)
         self.assertTrue(doc.endswith("."), "a // comment ending in a backslash would swallow the next line")
         doc = self.em.param_doc({"name": "port", "cppType": "Integer", "loc": "Body", "numberRange": [1, 65535],
@@ -82,6 +82,14 @@ class ParamDocs(unittest.TestCase):
         self.assertIn("Java SDK default `0`", doc)
         self.assertNotIn("default", self.em.param_doc({"name": "l", "cppType": "List<String>", "loc": "Body",
                                                          "default": "new ArrayList<>()"}))
+
+    def test_rule_carries_the_pattern(self):
+        rules = []
+        self.assertEqual(self.em.rule({"name": "n", "validRegexValues": " [a-z\\]+\" "}, rules), "&kRule0")
+        self.assertTrue(rules[-1].endswith(r', "[a-z\\]+\""};' + "\n"), rules[-1])  # trimmed, C-escaped
+        self.assertEqual(self.em.rule({"name": "m", "maxLength": 3}, rules), "&kRule1")
+        self.assertTrue(rules[-1].endswith(", nullptr};\n"), rules[-1])
+        self.assertEqual(self.em.rule({"name": "b", "validRegexValues": "  "}, rules), "nullptr")  # blank: none
 
     def test_code_span_holds_backticks(self):
         self.assertEqual(gen_api.code_span("a`b"), "`` a`b ``")

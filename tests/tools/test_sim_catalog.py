@@ -33,6 +33,8 @@ ACTION = {"name": "CreateCluster", "method": "POST", "path": "/clusters", "bodyK
                       "validValues": ["KVM", "Simulator"]},
                      {"name": "sshPort", "cppType": "Integer", "loc": "Body", "numberRange": [1, 65535],
                       "default": "22"},
+                     {"name": "zoneName", "cppType": "String", "loc": "Body", "validRegexValues": " ^(?! )[a-z]*$ "},
+                     {"name": "blank", "cppType": "String", "loc": "Body", "validRegexValues": "  "},
                      {"name": "uuid", "cppType": "String", "loc": "Path", "required": True}]}
 
 
@@ -56,6 +58,8 @@ class SimCatalogTest(unittest.TestCase):
         self.assertEqual(ps["hypervisorType"]["vv"], ["KVM", "Simulator"])
         self.assertEqual((ps["sshPort"]["rng"], ps["sshPort"]["d"]), ([1, 65535], 22))
         self.assertEqual(ps["uuid"]["in"], "path")
+        self.assertEqual(ps["zoneName"]["re"], "^(?! )[a-z]*$")  # trimmed, as ZStack does
+        self.assertNotIn("re", ps["blank"])  # blank: no pattern
         self.assertEqual(doc["types"]["ClusterInventory"]["c"], "org.zstack.header.cluster.ClusterInventory")
         self.assertEqual(doc["types"]["KVMHostInventory"], {"b": "HostInventory", "c": "", "f": [["username", "String"]]})
 

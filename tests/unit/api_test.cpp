@@ -4,15 +4,18 @@
 //  - every action's request on the wire: path variables percent-encoded into the path, other
 //    parameters in the query string (GET/DELETE) or inside {"<bodyKey>": {...}} (POST/PUT);
 //  - every constraint upstream declares, violated once: a Validation error naming the parameter
-//    and nothing sent;
+//    and nothing sent (validRegexValues with a value real Java rejects, from the oracle
+//    tests/data/java_regex_oracle.json; valid calls use one Java accepts);
 //  - every reply type decoding a fully populated reply built from the upstream result class
 //    (every field set, nested objects and lists too) and printing it back unchanged.
 #include "codec/codec.hpp"
 #include "core/request.hpp"
 #include "support/documented.hpp"
 #include "support/fakes.hpp"
+#include "support/java_oracle.hpp"
 #include "util/crypto.hpp"
 #include "zstack/catalog.hpp"
+#include "zstack/pattern.hpp"
 #include "zstack/query.hpp"
 
 #include <catch2/catch.hpp>
@@ -91,6 +94,28 @@ std::string encoded(const std::string& v) {
 
 const char* methodName(HttpMethod m) { return toString(m); }
 
+std::size_t codePoints(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The shortest non-empty input of the oracle on which Java says `verdict` for the field's
+// pattern, within its length limits (so that only the pattern decides); nullopt if none.
+std::optional<std::string> oracleValue(const schema::FieldDesc& f, bool verdict) {
+  const auto& c = f.constraints;
+  if (!c.pattern) return std::nullopt;
+  const auto* o = zstack::testing::oracleFor(c.pattern->source());
+  if (!o) return std::nullopt;
+  std::optional<std::string> best;
+  for (const auto& [input, java] : o->cases) {
+    const std::size_t n = codePoints(input);
+    if (java != verdict || input.empty() || (c.maxLength && n > *c.maxLength) || (c.minLength && n < *c.minLength)) continue;
+    if (!best || n < codePoints(*best)) best = input;
+  }
+  return best;
+}
+
 // A valid value for a field, from its description: the first valid value, the bottom of its
 // range, and for path variables text that needs percent-encoding.
 std::optional<Json> valueFor(const schema::FieldDesc& f, const std::string& path) {
@@ -100,6 +125,7 @@ std::optional<Json> valueFor(const schema::FieldDesc& f, const std::string& path
   switch (t->kind) {
     case schema::Kind::String:
       if (!c.validValues.empty()) return Json(c.validValues.front());
+      if (auto v = oracleValue(f, true)) return Json(*v);  // validRegexValues: one Java accepts
       {
         std::string v = f.location == schema::Location::Path ? path : std::string("v-") + f.name;
         if (c.maxLength && v.size() > *c.maxLength) v.resize(*c.maxLength);  // ASCII here but the path's
@@ -283,6 +309,11 @@ TEST_CASE("every constraint upstream declares is checked before anything is sent
     const ActionSpec& spec = *catalog::find(name);
     const auto valid = validValues(spec);
     catalog::DynamicAction probe(spec);
+    auto fieldOf = [&](const std::string& pn) -> const schema::FieldDesc* {
+      for (const auto& f : probe.fields())
+        if (pn == f.name) return &f;
+      return nullptr;
+    };
     auto stringTyped = [&](const std::string& pn) {
       for (const auto& f : probe.fields()) {
         if (pn != f.name) continue;
@@ -311,6 +342,17 @@ TEST_CASE("every constraint upstream declares is checked before anything is sent
         if (lo > (narrow ? INT32_MIN : INT64_MIN)) bad.emplace_back("numberRange", Json(static_cast<std::int64_t>(lo - 1)));
         else if (hi < (narrow ? INT32_MAX : INT64_MAX)) bad.emplace_back("numberRange", Json(static_cast<std::int64_t>(hi + 1)));
       }
+      if (const Json* re = p->find("validRegexValues"); re && re->isString() && valid.count(pn) && stringTyped(pn)) {
+        const auto miss = oracleValue(*fieldOf(pn), false);
+        INFO(name << "." << pn << ": no value Java rejects in the oracle");
+        REQUIRE(miss.has_value());
+        bad.emplace_back("validRegexValues", Json(*miss));
+        // and the valid call, with a value Java accepts here, passes every check and is sent
+        const Built ok = callWith(spec, valid);
+        INFO(name << "." << pn << " = " << valid.at(pn).dump() << " (Java: matches)");
+        CHECK_FALSE(ok.error.has_value());
+        CHECK(ok.sent);
+      }
       if (flag(*p, "required") && str(*p, "in") != "path") bad.emplace_back("required", Json());
       for (const auto& [what, value] : bad) {
         INFO(name << "." << pn << " breaks " << what);
@@ -322,7 +364,13 @@ TEST_CASE("every constraint upstream declares is checked before anything is sent
         REQUIRE(b.error.has_value());
         CHECK(b.error->kind == ErrorKind::Validation);
         bool named = false;
-        for (const auto& v : b.error->violations) named |= v.field == pn;
+        for (const auto& v : b.error->violations) {
+          named |= v.field == pn;
+          if (what == "validRegexValues" && v.field == pn) {
+            CHECK(v.problem == "must match the Java regex " + std::string(schema::trimmedPattern(str(*p, "validRegexValues"))));
+            CHECK(b.error->describe().find(value.asString()) == std::string::npos);  // never the value
+          }
+        }
         CHECK(named);
         ++tried[what];
       }
@@ -332,6 +380,38 @@ TEST_CASE("every constraint upstream declares is checked before anything is sent
   CHECK(tried["maxLength"] > 1000);
   CHECK(tried["numberRange"] > 100);
   CHECK(tried["required"] > 1000);
+  CHECK(tried["validRegexValues"] == 30);  // the 31 upstream declares, less the documented healthCheckURI
+}
+
+TEST_CASE("every validRegexValues is in the catalog, compiled, except on the documented actions", "[api][constraints][regex]") {
+  const auto& F = facts();
+  std::map<std::string, std::string> declared;  // "Action.param" -> trimmed pattern
+  for (const auto& [key, a] : F.actions)
+    for (const Json* p : apiParams(a))
+      if (const Json* re = p->find("validRegexValues"); re && re->isString() && !schema::trimmedPattern(re->asString()).empty())
+        declared[str(a, "name") + "." + str(*p, "name")] = std::string(schema::trimmedPattern(re->asString()));
+  CHECK(declared.size() == 31);
+  std::size_t withPattern = 0;
+  for (const ActionSpec* spec : catalog::all()) {
+    const bool documented = F.documented.count(spec->name) > 0;
+    for (const auto& f : spec->params().fields) {
+      const std::string key = spec->name + "." + f.name;
+      INFO(key);
+      const auto it = declared.find(key);
+      if (!f.constraints.pattern) {
+        CHECK((it == declared.end() || documented));  // the manual's constraints win on the 75
+        continue;
+      }
+      ++withPattern;
+      CHECK_FALSE(documented);
+      REQUIRE(it != declared.end());
+      CHECK(f.constraints.pattern->source() == it->second);
+      CHECK(f.constraints.pattern->valid());
+      CHECK(f.constraints.pattern->error().empty());
+      CHECK(zstack::testing::oracleFor(it->second) != nullptr);  // Java's verdicts recorded for it
+    }
+  }
+  CHECK(withPattern == 30);
 }
 
 namespace {

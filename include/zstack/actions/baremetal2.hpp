@@ -287,7 +287,7 @@ struct ChangeBareMetal2GatewayStateAction : Action<ChangeBareMetal2GatewayStateA
 struct ChangeBareMetal2InstancePasswordAction : Action<ChangeBareMetal2InstancePasswordAction, InventoryReply<BareMetal2InstanceInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::string username;  ///< Required; not empty.
-  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
+  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` as a whole (a Java regex; checked before sending, as the server does); secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond

@@ -103,8 +103,8 @@ struct CalculateAccountSpendingAction : Action<CalculateAccountSpendingAction, C
 struct CalculateResourceSpendingAction : Action<CalculateResourceSpendingAction, CalculateResourceSpendingResult> {
   std::optional<std::string> resourceType;  ///< Optional; one of `VM`, `cpu`, `memory`, `rootVolume`, `dataVolume`, `snapShot`, `gpu`, `pubIpVipBandwidth`, `pubIpVipBandwidthIn`, `pubIpVipBandwidthOut`, `pubIpVmNicBandwidth`, `pubIpVmNicBandwidthIn`, `pubIpVmNicBandwidthOut`, `bareMetal2Instance`, `all` (case-insensitive).
   std::optional<std::string> resourceUuid;  ///< Optional.
-  std::optional<std::string> dateStart;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` (checked by the server, not here).
-  std::optional<std::string> dateEnd;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` (checked by the server, not here).
+  std::optional<std::string> dateStart;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` as a whole (a Java regex; checked before sending, as the server does).
+  std::optional<std::string> dateEnd;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::int32_t> start;  ///< Optional; range [0, 9223372036854775807].
   std::optional<std::int32_t> limit;  ///< Optional; range [1, 10000].
   std::optional<std::string> requestIp;  ///< Optional.

@@ -280,7 +280,7 @@ struct CheckKVMHostConfigFileAction : Action<CheckKVMHostConfigFileAction, Empty
 /// From the Java SDK's `CreateBondingAction.java`.
 struct CreateBondingAction : Action<CreateBondingAction, CreateBondingResult> {
   std::vector<std::string> hostUuids;  ///< Required.
-  std::string bondingName;  ///< Required; at most 7 characters; must match `^(?![0-9])[A-Za-z0-9_-]+$` (checked by the server, not here).
+  std::string bondingName;  ///< Required; at most 7 characters; must match `^(?![0-9])[A-Za-z0-9_-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::vector<std::string>> slaveUuids;  ///< Optional.
   std::optional<Json> slaveNames;  ///< Optional; free-form JSON (its element type is unknown upstream).
   std::string type;  ///< Required; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).

@@ -381,7 +381,7 @@ struct BackupDatabaseToPublicCloudAction : Action<BackupDatabaseToPublicCloudAct
 /// From the Java SDK's `CreateAliyunDiskFromRemoteAction.java`.
 struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteAction, InventoryReply<AliyunDiskInventory>> {
   std::string identityUuid;  ///< Required.
-  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::int32_t> sizeWithGB;  ///< Optional; range [20, 32768].
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<std::string> diskCategory;  ///< Optional; one of `cloud_efficiency`, `cloud_ssd` (case-insensitive).
@@ -411,7 +411,7 @@ struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteActio
 struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterfaceRemoteAction, InventoryReply<AliyunRouterInterfaceInventory>> {
   std::string dataCenterUuid;  ///< Required.
   std::optional<std::string> accessPointUuid;  ///< Optional.
-  std::optional<std::string> spec_;  ///< Optional; must match `[XxlL]{1}arge.(\d+)` (checked by the server, not here).
+  std::optional<std::string> spec_;  ///< Optional; must match `[XxlL]{1}arge.(\d+)` as a whole (a Java regex; checked before sending, as the server does).
   std::string vRouterUuid;  ///< Required.
   std::string routerType;  ///< Required; one of `VBR`, `VRouter` (case-insensitive).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
@@ -440,7 +440,7 @@ struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterf
 /// From the Java SDK's `CreateAliyunSnapshotRemoteAction.java`.
 struct CreateAliyunSnapshotRemoteAction : Action<CreateAliyunSnapshotRemoteAction, InventoryReply<AliyunSnapshotInventory>> {
   std::string diskUuid;  ///< Required.
-  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
@@ -524,7 +524,7 @@ struct CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<CreateCon
 /// From the Java SDK's `CreateEcsImageFromEcsSnapshotAction.java`.
 struct CreateEcsImageFromEcsSnapshotAction : Action<CreateEcsImageFromEcsSnapshotAction, InventoryReply<EcsImageInventory>> {
   std::string snapshotUuid;  ///< Required.
-  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
@@ -553,7 +553,7 @@ struct CreateEcsImageFromLocalImageAction : Action<CreateEcsImageFromLocalImageA
   std::string dataCenterUuid;  ///< Required.
   std::optional<std::string> backupStorageUuid;  ///< Optional.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
-  std::string name;  ///< Required; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -583,7 +583,7 @@ struct CreateEcsInstanceFromEcsImageAction : Action<CreateEcsInstanceFromEcsImag
   std::optional<std::string> createMode;  ///< Optional; one of `atomic`, `permissive` (case-insensitive).
   std::optional<std::string> privateIpAddress;  ///< Optional.
   std::optional<std::string> allocatePublicIp;  ///< Optional; one of `true`, `false` (case-insensitive).
-  std::optional<std::string> ecsConsolePassword;  ///< Optional; length 6 to 6; must match `[A-Za-z0-9]{6}` (checked by the server, not here); secret: never logged.
+  std::optional<std::string> ecsConsolePassword;  ///< Optional; length 6 to 6; must match `[A-Za-z0-9]{6}` as a whole (a Java regex; checked before sending, as the server does); secret: never logged.
   std::string name;  ///< Required; at most 128 characters.
   std::string ecsImageUuid;  ///< Required.
   std::optional<std::string> instanceOfferingUuid;  ///< Optional.
@@ -677,7 +677,7 @@ struct CreateEcsVSwitchRemoteAction : Action<CreateEcsVSwitchRemoteAction, Inven
   std::string vpcUuid;  ///< Required.
   std::string identityZoneUuid;  ///< Required.
   std::string cidrBlock;  ///< Required.
-  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
@@ -706,7 +706,7 @@ struct CreateEcsVpcRemoteAction : Action<CreateEcsVpcRemoteAction, InventoryRepl
   std::string cidrBlock;  ///< Required.
   std::string name;  ///< Required; at most 64 characters.
   std::optional<std::string> description;  ///< Optional; at most 256 characters.
-  std::string vRouterName;  ///< Required; must match `[A-Za-z]{1}[A-Za-z0-9-_]{1,127}` (checked by the server, not here).
+  std::string vRouterName;  ///< Required; must match `[A-Za-z]{1}[A-Za-z0-9-_]{1,127}` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
   std::optional<std::string> requestIp;  ///< Optional.
@@ -817,7 +817,7 @@ struct CreateOssBucketRemoteAction : Action<CreateOssBucketRemoteAction, Invento
 struct CreateVpcUserVpnGatewayRemoteAction : Action<CreateVpcUserVpnGatewayRemoteAction, InventoryReply<VpcUserVpnGatewayInventory>> {
   std::string dataCenterUuid;  ///< Required.
   std::string ip;  ///< Required.
-  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
   std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
@@ -3379,7 +3379,7 @@ struct TerminateVirtualBorderRouterRemoteAction : Action<TerminateVirtualBorderR
 /// From the Java SDK's `UpdateAliyunDiskAction.java`.
 struct UpdateAliyunDiskAction : Action<UpdateAliyunDiskAction, InventoryReply<AliyunDiskInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<bool> deleteWithInstance;  ///< Optional.
   std::optional<bool> deleteAutoSnapshot;  ///< Optional.
@@ -3454,7 +3454,7 @@ struct UpdateAliyunRouteInterfaceRemoteAction : Action<UpdateAliyunRouteInterfac
 /// From the Java SDK's `UpdateAliyunSnapshotAction.java`.
 struct UpdateAliyunSnapshotAction : Action<UpdateAliyunSnapshotAction, InventoryReply<AliyunSnapshotInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; length 2 to 1024.
   std::optional<std::string> requestIp;  ///< Optional.
 
@@ -3478,7 +3478,7 @@ struct UpdateAliyunSnapshotAction : Action<UpdateAliyunSnapshotAction, Inventory
 /// From the Java SDK's `UpdateAliyunVirtualRouterAction.java`.
 struct UpdateAliyunVirtualRouterAction : Action<UpdateAliyunVirtualRouterAction, InventoryReply<VpcVirtualRouterInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
@@ -3527,7 +3527,7 @@ struct UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<UpdateCon
 struct UpdateEcsImageAction : Action<UpdateEcsImageAction, InventoryReply<EcsImageInventory>> {
   std::string uuid;  ///< Path variable; required.
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -3575,7 +3575,7 @@ struct UpdateEcsInstanceAction : Action<UpdateEcsInstanceAction, InventoryReply<
 /// From the Java SDK's `UpdateEcsInstanceVncPasswordAction.java`.
 struct UpdateEcsInstanceVncPasswordAction : Action<UpdateEcsInstanceVncPasswordAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
-  std::string password;  ///< Required; length 6 to 6; must match `[A-Za-z0-9]{6}` (checked by the server, not here); secret: never logged.
+  std::string password;  ///< Required; length 6 to 6; must match `[A-Za-z0-9]{6}` as a whole (a Java regex; checked before sending, as the server does); secret: never logged.
   std::optional<std::string> requestIp;  ///< Optional.
 
   /// \cond
@@ -3622,7 +3622,7 @@ struct UpdateEcsSecurityGroupAction : Action<UpdateEcsSecurityGroupAction, Inven
 /// From the Java SDK's `UpdateEcsVSwitchAction.java`.
 struct UpdateEcsVSwitchAction : Action<UpdateEcsVSwitchAction, InventoryReply<EcsVSwitchInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
@@ -3774,7 +3774,7 @@ struct UpdateVirtualBorderRouterRemoteAction : Action<UpdateVirtualBorderRouterR
 /// From the Java SDK's `UpdateVpcUserVpnGatewayAction.java`.
 struct UpdateVpcUserVpnGatewayAction : Action<UpdateVpcUserVpnGatewayAction, InventoryReply<VpcUserVpnGatewayInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 1024 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 

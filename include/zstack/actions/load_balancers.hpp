@@ -229,7 +229,7 @@ struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerActio
   std::optional<std::int32_t> healthCheckInterval;  ///< Optional; range [1, 2147483647].
   std::optional<std::string> healthCheckProtocol;  ///< Optional; one of `tcp`, `udp`, `http` (case-insensitive).
   std::optional<std::string> healthCheckMethod;  ///< Optional; one of `GET`, `HEAD` (case-insensitive).
-  std::optional<std::string> healthCheckURI;  ///< Optional; at most 80 characters; must match `^/[A-Za-z0-9-/.%?#&]*` (checked by the server, not here).
+  std::optional<std::string> healthCheckURI;  ///< Optional; at most 80 characters; must match `^/[A-Za-z0-9-/.%?#&]*` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> healthCheckHttpCode;  ///< Optional; at most 80 characters.
   std::optional<std::string> aclStatus;  ///< Optional; one of `enable`, `disable` (case-insensitive).
   std::optional<std::string> securityPolicyType;  ///< Optional; one of `tls_cipher_policy_default`, `tls_cipher_policy_1_0`, `tls_cipher_policy_1_1`, `tls_cipher_policy_1_2`, `tls_cipher_policy_1_2_strict`, `tls_cipher_policy_1_2_strict_with_1_3` (case-insensitive).
@@ -237,7 +237,7 @@ struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerActio
   std::optional<std::string> httpMode;  ///< Optional; one of `http-keep-alive`, `http-server-close`, `http-tunnel`, `httpclose`, `forceclose` (case-insensitive).
   std::optional<std::string> sessionPersistence;  ///< Optional; one of `disable`, `iphash`, `insert`, `rewrite` (case-insensitive).
   std::optional<std::int32_t> sessionIdleTimeout;  ///< Optional; range [30, 3600].
-  std::optional<std::string> cookieName;  ///< Optional; at most 20 characters; must match `[A-Za-z0-9_-]+` (checked by the server, not here).
+  std::optional<std::string> cookieName;  ///< Optional; at most 20 characters; must match `[A-Za-z0-9_-]+` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::vector<std::string>> httpVersions;  ///< Optional.
   std::optional<std::string> httpRedirectHttps;  ///< Optional; one of `disable`, `enable` (case-insensitive).
   std::optional<std::int32_t> redirectPort;  ///< Optional; range [1, 65535].

@@ -23,7 +23,7 @@ namespace zstack {
 /// Reply: \ref InventoryReply of \ref GuestVmScriptInventory.
 /// From the Java SDK's `CreateGuestVmScriptAction.java`.
 struct CreateGuestVmScriptAction : Action<CreateGuestVmScriptAction, InventoryReply<GuestVmScriptInventory>> {
-  std::string name;  ///< Required; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` (checked by the server, not here).
+  std::string name;  ///< Required; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 256 characters.
   std::string scriptContent;  ///< Required; length 1 to 65536.
   std::optional<std::string> renderParams;  ///< Optional; at most 5120 characters.
@@ -168,7 +168,7 @@ struct QueryGuestVmScriptExecutedRecordDetailAction : QueryAction<QueryGuestVmSc
 /// From the Java SDK's `UpdateGuestVmScriptAction.java`.
 struct UpdateGuestVmScriptAction : Action<UpdateGuestVmScriptAction, InventoryReply<GuestVmScriptInventory>> {
   std::string uuid;  ///< Path variable; required.
-  std::optional<std::string> name;  ///< Optional; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 256 characters.
   std::optional<std::string> scriptContent;  ///< Optional; length 1 to 65536.
   std::optional<std::string> renderParams;  ///< Optional; at most 5120 characters.

@@ -45,7 +45,7 @@ struct AttachSshKeyPairToVmInstanceAction : Action<AttachSshKeyPairToVmInstanceA
 /// Reply: \ref InventoryReply of \ref SshKeyPairInventory.
 /// From the Java SDK's `CreateSshKeyPairAction.java`.
 struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<SshKeyPairInventory>> {
-  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::string publicKey;  ///< Required; at most 4096 characters.
   std::optional<std::string> resourceUuid;  ///< Optional.
@@ -116,7 +116,7 @@ struct DetachSshKeyPairFromVmInstanceAction : Action<DetachSshKeyPairFromVmInsta
 /// Reply: \ref InventoryReply of \ref SshPrivateKeyPairInventory.
 /// From the Java SDK's `GenerateSshKeyPairAction.java`.
 struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryReply<SshPrivateKeyPairInventory>> {
-  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 
@@ -162,7 +162,7 @@ struct QuerySshKeyPairAction : QueryAction<QuerySshKeyPairAction, SshKeyPairInve
 /// From the Java SDK's `UpdateSshKeyPairAction.java`.
 struct UpdateSshKeyPairAction : Action<UpdateSshKeyPairAction, InventoryReply<SshKeyPairInventory>> {
   std::string uuid;  ///< Path variable; required; at most 32 characters.
-  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<std::string> requestIp;  ///< Optional.
 

@@ -344,7 +344,7 @@ struct ChangeVmNicTypeAction : Action<ChangeVmNicTypeAction, InventoryReply<VmNi
 /// From the Java SDK's `ChangeVmPasswordAction.java`.
 struct ChangeVmPasswordAction : Action<ChangeVmPasswordAction, EmptyReply> {
   std::string uuid;  ///< Path variable; required.
-  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
+  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` as a whole (a Java regex; checked before sending, as the server does); secret: never logged.
   std::string account;  ///< Required; not empty.
   std::optional<std::string> requestIp;  ///< Optional.
 

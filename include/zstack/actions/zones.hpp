@@ -93,7 +93,7 @@ struct ChangeZoneStateAction : Action<ChangeZoneStateAction, InventoryReply<Zone
 /// Reply: \ref InventoryReply of \ref ZoneInventory.
 /// From the Java SDK's `CreateZoneAction.java`.
 struct CreateZoneAction : Action<CreateZoneAction, InventoryReply<ZoneInventory>> {
-  std::string name;  ///< Required; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` (checked by the server, not here).
+  std::string name;  ///< Required; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::optional<bool> isDefault;  ///< Optional.
   std::optional<std::string> resourceUuid;  ///< Optional.
@@ -232,7 +232,7 @@ struct QueryZoneAction : QueryAction<QueryZoneAction, ZoneInventory> {
 /// Reply: \ref InventoryReply of \ref ZoneInventory.
 /// From the Java SDK's `UpdateZoneAction.java`.
 struct UpdateZoneAction : Action<UpdateZoneAction, InventoryReply<ZoneInventory>> {
-  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` as a whole (a Java regex; checked before sending, as the server does).
   std::optional<std::string> description;  ///< Optional; at most 2048 characters.
   std::string uuid;  ///< Path variable; required.
   std::optional<bool> isDefault;  ///< Optional.
